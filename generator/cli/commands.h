@@ -1,0 +1,9 @@
+// Each subcommand registers itself on the app; its callback runs when it is parsed.
+#pragma once
+#include <CLI/CLI.hpp>
+
+namespace mixpe {
+
+void register_error_command(CLI::App& app);
+
+}  // namespace mixpe

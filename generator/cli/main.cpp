@@ -1,0 +1,26 @@
+// mixpe: generator and golden model of mixed-precision GEMM hardware.
+#include <cstdio>
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include "cli/commands.h"
+#include "numerics/error.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"mixpe: generator of mixed-precision GEMM hardware and its golden model"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "mixpe " MIXPE_VERSION);
+  mixpe::register_error_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);
+    fmt::print(stderr, "mixpe: error: {} (see mixpe --help)\n", e.what());
+    return 2;
+  } catch (const mixpe::Error& e) {
+    fmt::print(stderr, "mixpe: error: {}\n", e.what());
+    return 2;
+  }
+  return 0;
+}

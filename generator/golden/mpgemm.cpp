@@ -1,0 +1,139 @@
+#include "golden/mpgemm.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "golden/datapath.h"
+#include "numerics/error.h"
+
+namespace mixpe {
+namespace {
+
+void check_shapes(const Activations& x, const QuantWeights& w) {
+  if (x.K() != w.K) fail("X has K = {} columns but W has K = {} rows: they must match", x.K(), w.K);
+}
+
+// FP32 value of activation k of row m (exact: FP16/BF16 widen, INT8 codes are small).
+float act_f32(const Activations& x, int m, int k) {
+  if (k >= x.K()) return 0.0f;
+  if (is_float(x.fmt)) return float(to_double(float_format(x.fmt), uint32_t(x.code.at(m, k))));
+  return float(x.code.at(m, k));
+}
+
+bool row_poisoned(const Activations& x, int m) {
+  if (!is_float(x.fmt)) return false;
+  for (int k = 0; k < x.K(); ++k)
+    if (!decode(float_format(x.fmt), uint32_t(x.code.at(m, k))).finite()) return true;
+  return false;
+}
+
+// INT8 activations carry a per-row scale, applied to each output once at the end.
+uint32_t apply_row_scale(const Activations& x, int m, uint32_t y) {
+  return is_float(x.fmt) ? y : f32_mul(y, x.row_scale[size_t(m)]);
+}
+
+// FP32-accumulation variant of the dequant-after datapath (AccumMode::kFp32).
+uint32_t fp32_group_path(const Activations& x, const QuantWeights& w, const AccumConfig& acc, int m, int n) {
+  const int G = w.cfg.group_size;
+  const float wscale = float(std::ldexp(1.0, -w.weight_frac_bits()));
+  uint32_t y = 0;
+  for (int g = 0; g < w.groups(); ++g) {
+    uint32_t p = 0, s = 0;
+    for (int b0 = g * G; b0 < (g + 1) * G; b0 += acc.block) {
+      uint32_t pb = 0, sb = 0;
+      for (int k = b0; k < b0 + acc.block; ++k) {
+        const float xv = act_f32(x, m, k);
+        // exact: at most 11 + 11 significant bits
+        pb = f32_add(pb, f32_bits(xv * (float(w.weight_int(k, n)) * wscale)));
+        sb = f32_add(sb, f32_bits(xv));
+      }
+      p = f32_add(p, pb);
+      s = f32_add(s, sb);
+    }
+    const uint32_t zs = f32_mul(f32_bits(float(w.zero_at(g, n))), s);
+    const uint32_t d = f32_add(p, zs ^ 0x80000000u);
+    const uint32_t s32 = f32_bits(float(to_double(kFp16, w.scale_at(g, n))));
+    y = f32_add(y, f32_mul(d, s32));
+  }
+  return y;
+}
+
+}  // namespace
+
+Matrix<uint32_t> golden_mpgemm(const Activations& x, const QuantWeights& w, const AccumConfig& acc) {
+  check_shapes(x, w);
+  acc.validate(x.fmt, w.cfg.group_size);
+  const int G = w.cfg.group_size, B = acc.block;
+  const int frac = acc.mode == AccumMode::kExact ? 0 : acc.frac_bits(x.fmt);
+  const int wfrac = w.weight_frac_bits();
+  // The integers the PEs hold, column-major so a column's dot product reads contiguously.
+  Matrix<int64_t> wint(w.N, w.k_padded);
+  for (int k = 0; k < w.k_padded; ++k)
+    for (int n = 0; n < w.N; ++n) wint.at(n, k) = w.weight_int(k, n);
+  Matrix<uint32_t> y(x.M(), w.N, 0);
+  for (int m = 0; m < x.M(); ++m) {
+    if (row_poisoned(x, m)) {
+      for (int n = 0; n < w.N; ++n) y.at(m, n) = kF32QuietNan;
+      continue;
+    }
+    if (acc.mode == AccumMode::kFp32) {
+      for (int n = 0; n < w.N; ++n) y.at(m, n) = apply_row_scale(x, m, fp32_group_path(x, w, acc, m, n));
+      continue;
+    }
+    const AlignedRow row = align_row(x, m, w.k_padded, acc);
+    // S per block is shared by every column: computed once per row, as the edge unit does.
+    std::vector<int128> s_block(row.lsb_exp.size(), 0);
+    for (size_t b = 0; b < s_block.size(); ++b)
+      for (int k = int(b) * B; k < int(b + 1) * B; ++k) s_block[b] += row.a[size_t(k)];
+    for (int n = 0; n < w.N; ++n) {
+      uint32_t yv = 0;
+      for (int g = 0; g < w.groups(); ++g) {
+        GroupAccumulator ga(frac);
+        const int128 z = w.zero_at(g, n);
+        for (int b = g * G / B; b < (g + 1) * G / B; ++b) {
+          int128 p = 0;
+          const int64_t* wc = &wint.at(n, b * B);
+          const int64_t* ac = &row.a[size_t(b * B)];
+          for (int k = 0; k < B; ++k) p += int128(ac[k]) * wc[k];
+          ga.add(p - z * s_block[size_t(b)], row.lsb_exp[size_t(b)]);
+        }
+        yv = dequant_accumulate(yv, ga.value(), ga.lsb_exp() - wfrac, w.scale_at(g, n));
+      }
+      y.at(m, n) = apply_row_scale(x, m, yv);
+    }
+  }
+  return y;
+}
+
+Matrix<uint32_t> golden_dequant_first(const Activations& x, const QuantWeights& w, int block) {
+  check_shapes(x, w);
+  if (block < 1) fail("accumulation block {} is not legal: use 1 or more", block);
+  Matrix<float> w16(w.k_padded, w.N);
+  for (int k = 0; k < w.k_padded; ++k)
+    for (int n = 0; n < w.N; ++n) w16.at(k, n) = float(to_double(kFp16, from_double(kFp16, w.dequant(k, n))));
+  Matrix<uint32_t> y(x.M(), w.N, 0);
+  for (int m = 0; m < x.M(); ++m) {
+    const bool poisoned = row_poisoned(x, m);
+    for (int n = 0; n < w.N; ++n) {
+      if (poisoned) {
+        y.at(m, n) = kF32QuietNan;
+        continue;
+      }
+      uint32_t yv = 0;
+      for (int b0 = 0; b0 < w.k_padded; b0 += block) {
+        uint32_t pb = 0;
+        for (int k = b0; k < std::min(b0 + block, w.k_padded); ++k)
+          pb = f32_add(pb, f32_bits(act_f32(x, m, k) * w16.at(k, n)));  // RNE product (exact for fp16 and int8)
+        yv = f32_add(yv, pb);
+      }
+      y.at(m, n) = apply_row_scale(x, m, yv);
+    }
+  }
+  return y;
+}
+
+Matrix<uint32_t> software_reference(const Activations& x, const QuantWeights& w) {
+  return golden_dequant_first(x, w, w.k_padded);
+}
+
+}  // namespace mixpe

@@ -1,0 +1,85 @@
+#include "numerics/lut_format.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+
+#include "numerics/error.h"
+#include "numerics/float_format.h"
+
+namespace mixpe {
+namespace {
+
+// NormalFloat tables (bitsandbytes NF4; FLUTE's NF3/NF2 with offset 0.0322917).
+const std::vector<double> kNf4 = {
+    -1.0, -0.6961928009986877, -0.5250730514526367, -0.39491748809814453,
+    -0.28444138169288635, -0.18477343022823334, -0.09105003625154495, 0.0,
+    0.07958029955625534, 0.16093020141124725, 0.24611230194568634, 0.33791524171829224,
+    0.44070982933044434, 0.5626170039176941, 0.7229568362236023, 1.0};
+const std::vector<double> kNf3 = {-1.0, -0.4786290853, -0.2171417800, 0.0,
+                                  0.1609301444, 0.3379151367, 0.5626168880, 1.0};
+const std::vector<double> kNf2 = {-1.0, 0.0, 0.3379151367, 1.0};
+
+}  // namespace
+
+int LutFormat::frac_bits() const {
+  int fb = 0;
+  for (uint16_t e : entries) {
+    const Unpacked u = decode(kFp16, e);
+    if (u.sig == 0) continue;
+    // value = sig * 2^(exp - 25); drop trailing zeros of sig to find the bits really needed.
+    const int tz = std::countr_zero(u.sig);
+    fb = std::max(fb, 25 - u.exp - tz);
+  }
+  return fb;
+}
+
+int64_t LutFormat::fixed(int index) const {
+  const Unpacked u = decode(kFp16, entries.at(index));
+  // exact either way: a negative shift only drops trailing zeros (see frac_bits)
+  const int shift = u.exp - 25 + frac_bits();
+  const int64_t mag = shift >= 0 ? int64_t(u.sig) << shift : int64_t(u.sig) >> -shift;
+  return u.sign ? -mag : mag;
+}
+
+double LutFormat::value(int index) const { return to_double(kFp16, entries.at(index)); }
+
+double LutFormat::max_abs() const {
+  double m = 0;
+  for (size_t i = 0; i < entries.size(); ++i) m = std::max(m, std::fabs(value(int(i))));
+  return m;
+}
+
+int LutFormat::zero_index() const {
+  for (size_t i = 0; i < entries.size(); ++i)
+    if (value(int(i)) == 0.0) return int(i);
+  fail("lookup table '{}' has no 0.0 entry, which padding needs: add one", name);
+}
+
+LutFormat table_format(const std::vector<double>& values) {
+  const size_t n = values.size();
+  if (n != 4 && n != 8 && n != 16)
+    fail("a lookup table needs 4, 8 or 16 entries (2, 3 or 4 bits); got {}", n);
+  LutFormat t{"table", std::countr_zero(n), {}};
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t h = from_double(kFp16, values[i]);
+    if (!decode(kFp16, h).finite())
+      fail("lookup table entry {} = {} is not a finite FP16 value", i, values[i]);
+    t.entries.push_back(uint16_t(h));
+  }
+  return t;
+}
+
+LutFormat nf_format(int bits) {
+  LutFormat t;
+  switch (bits) {
+    case 4: t = table_format(kNf4); break;
+    case 3: t = table_format(kNf3); break;
+    case 2: t = table_format(kNf2); break;
+    default: fail("NormalFloat has 2, 3 or 4 bits; got {}", bits);
+  }
+  t.name = "nf" + std::to_string(bits);
+  return t;
+}
+
+}  // namespace mixpe

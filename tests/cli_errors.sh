@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Bad command-line input: exit status 2 and exactly one line on stderr, nothing on stdout.
+set -u
+mixpe="$1"
+failed=0 passed=0
+expect_error() {
+  local out err status
+  out=$("$mixpe" "$@" 2>/tmp/mixpe_cli_err.$$); status=$?
+  err=$(cat /tmp/mixpe_cli_err.$$); rm -f /tmp/mixpe_cli_err.$$
+  if [ "$status" -ne 2 ] || [ -n "$out" ] || [ "$(printf '%s\n' "$err" | wc -l)" -ne 1 ]; then
+    echo "FAIL: mixpe $* -> status $status, stdout '$out', stderr '$err'"; failed=$((failed + 1))
+  else
+    echo "ok: mixpe $* -> $err"; passed=$((passed + 1))
+  fi
+}
+expect_error error --weight-bits 5
+expect_error error --group-size 100
+expect_error error --act fp8
+expect_error error --accum kulisch
+expect_error error --act bf16 --accum exact
+expect_error error --act int8 --accum prealign
+expect_error error --align-bits 40
+expect_error error --block 3
+expect_error error --scheme nf --weight-bits 8
+expect_error error --model /nonexistent.bin
+expect_error error --no-such-flag
+expect_error
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
