@@ -23,6 +23,17 @@ expect_error error --align-bits 40
 expect_error error --block 3
 expect_error error --scheme nf --weight-bits 8
 expect_error error --model /nonexistent.bin
+out=$(mktemp -d)
+expect_error gen pe -o "$out/pe" --weight-bits 5
+expect_error gen pe -o "$out/pe" --pe fma --act bf16
+expect_error gen pe -o "$out/pe" --pe int8 --weight-bits 4
+expect_error gen pe -o "$out/pe" --accum exact --act bf16
+expect_error gen pe -o "$out/pe" --pipeline 3
+expect_error gen pe -o "$out/pe" --block 3
+expect_error gen pe -o "$out/pe" --align-bits 7
+expect_error gen pe
+if [ -e "$out/pe" ]; then echo "FAIL: a rejected gen wrote $out/pe"; failed=$((failed + 1)); fi
+rm -rf "$out"
 expect_error error --no-such-flag
 expect_error
 echo "$passed passed, $failed failed"

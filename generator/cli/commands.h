@@ -5,5 +5,6 @@
 namespace mixpe {
 
 void register_error_command(CLI::App& app);
+void register_gen_command(CLI::App& app);
 
 }  // namespace mixpe

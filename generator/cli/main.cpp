@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   CLI::App app{"mixpe: generator of mixed-precision GEMM hardware and its golden model"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "mixpe " MIXPE_VERSION);
+  mixpe::register_gen_command(app);
   mixpe::register_error_command(app);
   try {
     app.parse(argc, argv);

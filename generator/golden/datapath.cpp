@@ -1,5 +1,7 @@
 #include "golden/datapath.h"
 
+#include "golden/pe_model.h"
+
 #include <algorithm>
 #include <bit>
 
@@ -46,12 +48,7 @@ AlignedRow align_row(const Activations& x, int m, int k_padded, const AccumConfi
     if (acc.mode == AccumMode::kExact) {
       // Fixed point with the LSB of the smallest subnormal: sig << (e - 1).
       r.lsb_exp[b] = 1 - f.bias() - (f.sig_bits - 1);
-      for (int k = k0; k < k0 + count; ++k) {
-        const Unpacked u = decode(f, uint32_t(row[k]));
-        if (!u.finite()) continue;
-        const int64_t mag = int64_t(u.sig) << (u.exp - 1);
-        r.a[size_t(k)] = u.sign ? -mag : mag;
-      }
+      for (int k = k0; k < k0 + count; ++k) r.a[size_t(k)] = exact_activation(x.fmt, row[k]);
     } else {
       const int e_max = block_max_exp(f, row + k0, count);
       r.lsb_exp[b] = prealign_lsb_exp(f, e_max, acc.align_bits);
@@ -86,8 +83,10 @@ void GroupAccumulator::add(int128 block_sum, int lsb_exp) {
 
 float f32(uint32_t bits) { return std::bit_cast<float>(bits); }
 uint32_t f32_bits(float v) { return std::bit_cast<uint32_t>(v); }
-uint32_t f32_add(uint32_t a, uint32_t b) { return f32_bits(f32(a) + f32(b)); }
-uint32_t f32_mul(uint32_t a, uint32_t b) { return f32_bits(f32(a) * f32(b)); }
+// NaN results are canonical (the host would propagate an input's payload; the hardware does not).
+static uint32_t canonical(float v) { return v != v ? kF32QuietNan : f32_bits(v); }
+uint32_t f32_add(uint32_t a, uint32_t b) { return canonical(f32(a) + f32(b)); }
+uint32_t f32_mul(uint32_t a, uint32_t b) { return canonical(f32(a) * f32(b)); }
 
 uint32_t dequant_accumulate(uint32_t y, int128 d, int exp, uint16_t scale_fp16) {
   const unsigned __int128 mag = d < 0 ? (unsigned __int128)(-d) : (unsigned __int128)d;

@@ -52,7 +52,8 @@ int128 shift_right_floor(int128 v, int shift);
 // (all FP32 values as encodings).
 uint32_t dequant_accumulate(uint32_t y, int128 d, int exp, uint16_t scale_fp16);
 
-// IEEE binary32 operations, round-to-nearest-even (the host's, compiled without contraction).
+// IEEE binary32 operations, round-to-nearest-even (the host's, compiled without contraction);
+// a NaN result is the canonical quiet NaN 0x7FC00000.
 uint32_t f32_add(uint32_t a, uint32_t b);
 uint32_t f32_mul(uint32_t a, uint32_t b);
 float f32(uint32_t bits);

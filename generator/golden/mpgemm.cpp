@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "golden/datapath.h"
+#include "golden/pe_model.h"
 #include "numerics/error.h"
 
 namespace mixpe {
@@ -13,12 +14,8 @@ void check_shapes(const Activations& x, const QuantWeights& w) {
   if (x.K() != w.K) fail("X has K = {} columns but W has K = {} rows: they must match", x.K(), w.K);
 }
 
-// FP32 value of activation k of row m (exact: FP16/BF16 widen, INT8 codes are small).
-float act_f32(const Activations& x, int m, int k) {
-  if (k >= x.K()) return 0.0f;
-  if (is_float(x.fmt)) return float(to_double(float_format(x.fmt), uint32_t(x.code.at(m, k))));
-  return float(x.code.at(m, k));
-}
+// Activation k of row m as the hardware receives it; past K the padding is +0.
+int32_t act_code(const Activations& x, int m, int k) { return k < x.K() ? x.code.at(m, k) : 0; }
 
 bool row_poisoned(const Activations& x, int m) {
   if (!is_float(x.fmt)) return false;
@@ -35,17 +32,15 @@ uint32_t apply_row_scale(const Activations& x, int m, uint32_t y) {
 // FP32-accumulation variant of the dequant-after datapath (AccumMode::kFp32).
 uint32_t fp32_group_path(const Activations& x, const QuantWeights& w, const AccumConfig& acc, int m, int n) {
   const int G = w.cfg.group_size;
-  const float wscale = float(std::ldexp(1.0, -w.weight_frac_bits()));
+  const int wfrac = w.weight_frac_bits();
   uint32_t y = 0;
   for (int g = 0; g < w.groups(); ++g) {
     uint32_t p = 0, s = 0;
     for (int b0 = g * G; b0 < (g + 1) * G; b0 += acc.block) {
       uint32_t pb = 0, sb = 0;
       for (int k = b0; k < b0 + acc.block; ++k) {
-        const float xv = act_f32(x, m, k);
-        // exact: at most 11 + 11 significant bits
-        pb = f32_add(pb, f32_bits(xv * (float(w.weight_int(k, n)) * wscale)));
-        sb = f32_add(sb, f32_bits(xv));
+        pb = f32_add(pb, fp32_product(x.fmt, act_code(x, m, k), w.weight_int(k, n), wfrac));
+        sb = f32_add(sb, fp32_product(x.fmt, act_code(x, m, k), 1, 0));
       }
       p = f32_add(p, pb);
       s = f32_add(s, sb);
@@ -108,9 +103,10 @@ Matrix<uint32_t> golden_mpgemm(const Activations& x, const QuantWeights& w, cons
 Matrix<uint32_t> golden_dequant_first(const Activations& x, const QuantWeights& w, int block) {
   check_shapes(x, w);
   if (block < 1) fail("accumulation block {} is not legal: use 1 or more", block);
-  Matrix<float> w16(w.k_padded, w.N);
+  if (x.fmt != ActFormat::kFp16) fail("the dequant-first (fma) datapath is FP16 x FP16: activations must be fp16");
+  Matrix<uint16_t> w16(w.k_padded, w.N);
   for (int k = 0; k < w.k_padded; ++k)
-    for (int n = 0; n < w.N; ++n) w16.at(k, n) = float(to_double(kFp16, from_double(kFp16, w.dequant(k, n))));
+    for (int n = 0; n < w.N; ++n) w16.at(k, n) = uint16_t(from_double(kFp16, w.dequant(k, n)));
   Matrix<uint32_t> y(x.M(), w.N, 0);
   for (int m = 0; m < x.M(); ++m) {
     const bool poisoned = row_poisoned(x, m);
@@ -123,10 +119,10 @@ Matrix<uint32_t> golden_dequant_first(const Activations& x, const QuantWeights& 
       for (int b0 = 0; b0 < w.k_padded; b0 += block) {
         uint32_t pb = 0;
         for (int k = b0; k < std::min(b0 + block, w.k_padded); ++k)
-          pb = f32_add(pb, f32_bits(act_f32(x, m, k) * w16.at(k, n)));  // RNE product (exact for fp16 and int8)
+          pb = f32_add(pb, fma_product(uint16_t(act_code(x, m, k)), w16.at(k, n)));
         yv = f32_add(yv, pb);
       }
-      y.at(m, n) = apply_row_scale(x, m, yv);
+      y.at(m, n) = yv;
     }
   }
   return y;

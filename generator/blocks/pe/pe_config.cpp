@@ -1,0 +1,115 @@
+#include "blocks/pe/pe_config.h"
+
+#include <bit>
+
+#include <fmt/format.h>
+
+#include "numerics/error.h"
+#include "numerics/int_format.h"
+
+namespace mixpe {
+
+std::string_view pe_kind_name(PeKind k) {
+  switch (k) {
+    case PeKind::kMixpe: return "mixpe";
+    case PeKind::kFma: return "fma";
+    case PeKind::kInt8: return "int8";
+  }
+  return "?";
+}
+
+PeKind parse_pe_kind(std::string_view name) {
+  if (name == "mixpe") return PeKind::kMixpe;
+  if (name == "fma") return PeKind::kFma;
+  if (name == "int8") return PeKind::kInt8;
+  fail("PE kind '{}' is not supported: legal values are mixpe, fma, int8", name);
+}
+
+void PeConfig::validate() const {
+  if (pipeline != 0 && pipeline != 1) fail("pipeline {} is not supported: legal values are 0, 1", pipeline);
+  if (accum.block < 1 || accum.block > 256 || !std::has_single_bit(unsigned(accum.block)))
+    fail("block {} is not legal: use a power of two from 1 to 256 (the array's rows)", accum.block);
+  switch (kind) {
+    case PeKind::kMixpe:
+      check_weight_bits(weight_bits);
+      accum.validate(act, 256);
+      break;
+    case PeKind::kFma:
+      if (act != ActFormat::kFp16) fail("the fma baseline PE is FP16 x FP16: --act must be fp16, not {}", act_name(act));
+      if (accum.mode != AccumMode::kFp32) fail("the fma baseline PE accumulates in FP32: --accum must be fp32");
+      break;
+    case PeKind::kInt8:
+      if (act != ActFormat::kInt8) fail("the int8 baseline PE is INT8 x INT8: --act must be int8, not {}", act_name(act));
+      if (weight_bits != 8 || !weight_signed)
+        fail("the int8 baseline PE takes signed 8-bit weights: use --weight-bits 8 --weight-signed");
+      break;
+  }
+}
+
+int PeConfig::act_width() const {
+  if (kind == PeKind::kMixpe && accum.mode == AccumMode::kPrealign) return accum.align_bits;
+  return is_float(act) ? 16 : 8;
+}
+
+int PeConfig::weight_width() const {
+  switch (kind) {
+    case PeKind::kMixpe: return weight_bits;
+    case PeKind::kFma: return 16;
+    case PeKind::kInt8: return 8;
+  }
+  return 0;
+}
+
+bool PeConfig::psum_is_float() const {
+  return kind == PeKind::kFma || (kind == PeKind::kMixpe && accum.mode == AccumMode::kFp32);
+}
+
+int PeConfig::psum_width() const {
+  if (psum_is_float() || kind == PeKind::kInt8) return 32;
+  // |product| < 2^(operand magnitude bits + weight_bits); a block of B adds log2(B) bits.
+  const int log2b = std::countr_zero(unsigned(accum.block));
+  if (accum.mode == AccumMode::kPrealign) return accum.align_bits + weight_bits + log2b;
+  if (act == ActFormat::kInt8) return 8 + weight_bits + log2b;
+  // exact FP16: an 11-bit significand times the weight, shifted by up to 29, plus the sign
+  return 1 + 11 + weight_bits + 29 + log2b;
+}
+
+std::string PeConfig::module_name() const {
+  switch (kind) {
+    case PeKind::kFma: return fmt::format("mixpe_pe_fma_fp16_fp32_p{}", pipeline);
+    case PeKind::kInt8: return fmt::format("mixpe_pe_int8_p{}", pipeline);
+    case PeKind::kMixpe: break;
+  }
+  std::string acc = std::string(accum_name(accum.mode));
+  if (accum.mode == AccumMode::kPrealign) acc += fmt::format("{}", accum.align_bits);
+  if (accum.mode != AccumMode::kFp32) acc += fmt::format("_b{}", accum.block);
+  return fmt::format("mixpe_pe_w{}{}_{}_{}_p{}", weight_bits, weight_signed ? "s" : "u", act_name(act), acc, pipeline);
+}
+
+std::string PeConfig::weight_name() const {
+  switch (kind) {
+    case PeKind::kMixpe: return fmt::format("{}{}", weight_signed ? "s" : "u", weight_bits);
+    case PeKind::kFma: return "fp16";
+    case PeKind::kInt8: return "s8";
+  }
+  return "?";
+}
+
+std::vector<std::pair<std::string, std::string>> PeConfig::params() const {
+  std::vector<std::pair<std::string, std::string>> p = {
+      {"pe", std::string(pe_kind_name(kind))},
+      {"weight", weight_name()},
+      {"act", std::string(act_name(act))},
+      {"accum", kind == PeKind::kInt8 ? "int32" : std::string(accum_name(accum.mode))},
+  };
+  p.emplace_back("align_bits", std::to_string(accum.align_bits));  // used by prealign only
+  p.emplace_back("block", std::to_string(accum.block));
+  p.emplace_back("pipeline", std::to_string(pipeline));
+  p.emplace_back("act_width", std::to_string(act_width()));
+  p.emplace_back("weight_width", std::to_string(weight_width()));
+  p.emplace_back("psum_width", std::to_string(psum_width()));
+  p.emplace_back("latency", std::to_string(latency()));
+  return p;
+}
+
+}  // namespace mixpe

@@ -1,0 +1,48 @@
+// One validated configuration of a processing element: its kind, operand formats and
+// accumulation, and every width derived from them (the emitter, the params header, the
+// manifest and the golden PE model all read these).
+#pragma once
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "golden/accum_config.h"
+#include "quant/act_quant.h"
+
+namespace mixpe {
+
+enum class PeKind {
+  kMixpe,  // low-bit weight x activation by shift-add, exact product (the MixPE PE)
+  kFma,    // baseline: dequantized FP16 weight x FP16 activation, FP32 accumulate
+  kInt8,   // baseline: INT8 x INT8 multiply, INT32 accumulate (TPU-like)
+};
+
+std::string_view pe_kind_name(PeKind k);
+PeKind parse_pe_kind(std::string_view name);  // "mixpe" | "fma" | "int8"
+
+struct PeConfig {
+  PeKind kind = PeKind::kMixpe;
+  int weight_bits = 4;          // mixpe: 2, 3, 4, 8
+  bool weight_signed = false;   // mixpe: signed codes (symmetric quantization)
+  ActFormat act = ActFormat::kFp16;
+  AccumConfig accum;            // mixpe: prealign (A), exact or fp32; block B = the array's rows
+  int pipeline = 0;             // registers between the product and the accumulation: 0 or 1
+
+  // Throws Error naming the bad parameter and its legal values.
+  void validate() const;
+
+  // Widths of the ports (derived; one definition).
+  int act_width() const;     // a_i: aligned integer (prealign), FP16/BF16 encoding, or INT8
+  int weight_width() const;  // w_i: the code (mixpe), an FP16 encoding (fma), INT8 (int8)
+  int psum_width() const;    // psum_i/psum_o: wide enough for a block of B products
+  bool psum_is_float() const;  // FP32 encoding rather than two's complement
+  // Cycles from a_i to the psum_o that includes its product; psum_i to psum_o is always 1.
+  int latency() const { return 1 + pipeline; }
+
+  std::string weight_name() const;  // u4, s4, fp16, s8
+  std::string module_name() const;
+  std::vector<std::pair<std::string, std::string>> params() const;
+};
+
+}  // namespace mixpe

@@ -1,0 +1,82 @@
+// `mixpe gen <block>`: generate Verilog, a params header and a JSON manifest.
+#include <fmt/core.h>
+
+#include "blocks/pe/pe_emit.h"
+#include "blocks/pe/pe_sweep.h"
+#include "cli/commands.h"
+#include "hdl/design_output.h"
+#include "numerics/error.h"
+
+namespace mixpe {
+namespace {
+
+struct PeArgs {
+  std::string out;
+  std::string pe = "mixpe";
+  int weight_bits = 4;
+  bool weight_signed = false;
+  std::string act = "fp16";
+  std::string accum = "prealign";
+  int align_bits = 16;
+  int block = 16;
+  int pipeline = 0;
+};
+
+PeConfig pe_config(const PeArgs& a, const CLI::App& cmd) {
+  PeConfig c;
+  c.kind = parse_pe_kind(a.pe);
+  c.weight_bits = a.weight_bits;
+  c.weight_signed = a.weight_signed;
+  c.act = parse_act(a.act);
+  c.accum.mode = parse_accum(a.accum);
+  c.accum.align_bits = a.align_bits;
+  c.accum.block = a.block;
+  c.pipeline = a.pipeline;
+  // The baselines fix their formats; unset options take those values.
+  if (c.kind == PeKind::kInt8) {
+    if (cmd.count("--act") == 0) c.act = ActFormat::kInt8;
+    if (cmd.count("--weight-bits") == 0) c.weight_bits = 8;
+    if (cmd.count("--weight-signed") == 0) c.weight_signed = true;
+  }
+  if (c.kind == PeKind::kFma && cmd.count("--accum") == 0) c.accum.mode = AccumMode::kFp32;
+  c.validate();
+  return c;
+}
+
+void gen_pe(const PeArgs& a, const CLI::App& cmd) {
+  const PeConfig c = pe_config(a, cmd);
+  hdl::Design d;
+  d.block = "pe";
+  d.modules = pe_modules(c);
+  d.latency = {{"a_to_psum", c.latency()}, {"psum_to_psum", 1}, {"a_to_a", 1}};
+  for (const std::string& path : hdl::write_design(d, a.out)) fmt::print("{}\n", path);
+}
+
+}  // namespace
+
+void register_gen_command(CLI::App& app) {
+  CLI::App* gen = app.add_subcommand("gen", "generate Verilog for a hardware block");
+  gen->require_subcommand(1);
+  auto pa = std::make_shared<PeArgs>();
+  CLI::App* pe = gen->add_subcommand("pe", "a processing element");
+  pe->add_option("-o,--out", pa->out, "output directory")->required();
+  pe->add_option("--pe", pa->pe, "PE kind: mixpe, fma, int8")->capture_default_str();
+  pe->add_option("--weight-bits", pa->weight_bits, "mixpe weight bits: 2, 3, 4, 8")->capture_default_str();
+  pe->add_flag("--weight-signed", pa->weight_signed, "signed weight codes (symmetric quantization)");
+  pe->add_option("--act", pa->act, "activation format: fp16, bf16, int8")->capture_default_str();
+  pe->add_option("--accum", pa->accum, "accumulation: prealign, exact, fp32")->capture_default_str();
+  pe->add_option("--align-bits", pa->align_bits, "prealign: aligned activation width A (8..32)")->capture_default_str();
+  pe->add_option("--block", pa->block, "products summed per column: the array's rows (power of two)")
+      ->capture_default_str();
+  pe->add_option("--pipeline", pa->pipeline, "registers between product and accumulation: 0, 1")->capture_default_str();
+  pe->callback([pa, pe] { gen_pe(*pa, *pe); });
+
+  CLI::App* list = app.add_subcommand("list", "list the configurations the test and lint sweeps cover");
+  list->add_subcommand("pe", "every PE configuration, as `mixpe gen pe` options with its module name")
+      ->callback([] {
+        for (const PeConfig& c : pe_sweep()) fmt::print("{} {}\n", c.module_name(), gen_options(c));
+      });
+  list->require_subcommand(1);
+}
+
+}  // namespace mixpe

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Lints the generated Verilog of every configuration `mixpe list BLOCK` names, with all three
+# tools the output must satisfy: verilator --lint-only -Wall (zero warnings), yosys read +
+# hierarchy -check + proc, iverilog -g2005. Usage: lint.sh MIXPE OUTROOT [BLOCK]
+set -uo pipefail
+mixpe=$1 out=$2 block=${3:-pe}
+mkdir -p "$out"
+passed=0 failed=0
+while read -r name opts; do
+  dir="$out/$name"
+  rm -rf "$dir"
+  # shellcheck disable=SC2086
+  if ! "$mixpe" gen "$block" -o "$dir" $opts > /dev/null 2> "$dir.log"; then
+    echo "FAIL $name: generation: $(cat "$dir.log")"; failed=$((failed + 1)); continue
+  fi
+  files=("$dir"/*.v)
+  problems=""
+  verilator --lint-only -Wall --default-language 1364-2005 --top-module "$name" "${files[@]}" > "$dir.log" 2>&1 \
+    || problems+=" verilator"
+  yosys -q -l "$dir.yosys.log" -p "read_verilog -defer ${files[*]}; hierarchy -check -top $name; proc" \
+    > /dev/null 2>&1 || problems+=" yosys"
+  iverilog -g2005 -Wall -s "$name" -o /dev/null "${files[@]}" > "$dir.iverilog.log" 2>&1 || problems+=" iverilog"
+  if [ -s "$dir.iverilog.log" ]; then problems+=" iverilog-warnings"; fi
+  if [ -n "$problems" ]; then
+    echo "FAIL $name:$problems"; cat "$dir.log" "$dir.iverilog.log" | head -20; failed=$((failed + 1))
+  else
+    echo "clean $name"; passed=$((passed + 1))
+  fi
+done < <("$mixpe" list "$block")
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Builds one Verilator testbench: generates the design, verilates it and compiles the model
+# with its C++ harness, linked against prebuilt libraries (golden model, harness helpers,
+# Verilator runtime). Usage:
+#   verilate_tb.sh MIXPE HARNESS.cpp OUTDIR "LIBS" BLOCK [gen options...]
+# Produces OUTDIR/tb (the simulator) and OUTDIR/rtl (the generated design).
+set -euo pipefail
+abs() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
+mixpe=$(abs "$1") harness=$(abs "$2") libs=$4 block=$5
+mkdir -p "$3" && out=$(cd "$3" && pwd)
+shift 5
+root=$(cd "$(dirname "$0")/.." && pwd)
+vinc=/usr/share/verilator/include
+rm -rf "$out/rtl" "$out/obj" "$out/tb"
+"$mixpe" gen "$block" -o "$out/rtl" "$@" > /dev/null
+json=$(ls "$out"/rtl/*.json)
+top=$(basename "$json" .json)
+log="$out/build.log"
+{
+  verilator --cc -Wall --default-language 1364-2005 --trace-fst -O3 \
+    --prefix Vdut --top-module "$top" -Mdir "$out/obj" "$out"/rtl/*.v
+  # one translation unit for the model, as Verilator's own non-parallel build does
+  for f in "$out"/obj/Vdut*.cpp; do echo "#include \"$f\""; done > "$out/obj/model_all.cpp"
+  g++ -std=c++20 -O2 -w -DVM_COVERAGE=0 -DVM_SC=0 -DVM_TRACE=1 -DVM_TRACE_FST=1 -DVM_TRACE_VCD=0 \
+    -I"$vinc" -I"$vinc/vltstd" -I"$out/obj" -I"$out/rtl" -I"$root/generator" -I"$root/tb" \
+    -DMIXPE_PARAMS="\"${top}_params.h\"" -DMIXPE_PARAMS_NS="${top}_params" \
+    "$harness" "$out/obj/model_all.cpp" $libs -lfmt -lz -pthread -latomic -o "$out/tb.tmp"
+} > "$log" 2>&1 || { cat "$log"; exit 1; }
+mv "$out/tb.tmp" "$out/tb"

@@ -1,0 +1,228 @@
+// Verilator testbench for one generated PE configuration (its params header is included as
+// MIXPE_PARAMS). Every cycle, psum_o is compared with the golden PE model (pe_step), and the
+// forwarded activation, first flag and shadow weight with what the PE must pass on.
+//   exhaustive: every (activation, weight) pair when act_width + weight_width <= 24
+//   otherwise:  --random seeded cases plus corner cases
+//   always:     a long accumulation run (psum_o fed back to psum_i) with weight reloads
+#include <deque>
+#include <memory>
+#include <random>
+#include <vector>
+
+#include <verilated.h>
+#include <verilated_fst_c.h>
+
+#include "Vdut.h"
+#include MIXPE_PARAMS
+#include "golden/pe_model.h"
+#include "golden/datapath.h"
+#include "numerics/error.h"
+#include "tb_common.h"
+
+namespace P = MIXPE_PARAMS_NS;
+using namespace mixpe;
+
+namespace {
+
+PeConfig config_from_params() {
+  PeConfig c;
+  c.kind = parse_pe_kind(P::kPe);
+  c.act = parse_act(P::kAct);
+  if (c.kind == PeKind::kMixpe) {
+    const std::string w = P::kWeight;
+    c.weight_signed = w[0] == 's';
+    c.weight_bits = std::stoi(w.substr(1));
+  } else if (c.kind == PeKind::kInt8) {
+    c.weight_bits = 8, c.weight_signed = true;
+  }
+  c.accum.mode = c.kind == PeKind::kInt8 ? AccumMode::kExact : parse_accum(P::kAccum);
+  c.accum.align_bits = P::kAlignBits;
+  c.accum.block = P::kBlock;
+  c.pipeline = P::kPipeline;
+  c.validate();
+  // The generator and this model must agree on every derived width.
+  if (c.module_name() != P::kTop || c.psum_width() != P::kPsumWidth || c.act_width() != P::kActWidth ||
+      c.weight_width() != P::kWeightWidth || c.latency() != P::kLatency)
+    fail("the params header does not match the C++ configuration it names: regenerate");
+  return c;
+}
+
+uint64_t mask(int w) { return w >= 64 ? ~uint64_t(0) : (uint64_t(1) << w) - 1; }
+
+struct Bench {
+  const PeConfig& cfg;
+  tb::Tally& tally;
+  std::unique_ptr<Vdut> top = std::make_unique<Vdut>();
+  VerilatedFstC* trace = nullptr;
+  uint64_t time = 0;
+  // What the PE must hold: the weight registers and the in-flight products (pipeline).
+  uint64_t shadow = 0, active = 0;
+  struct Flight { uint64_t a, w; };
+  std::deque<Flight> flight;
+  uint64_t prev_a = 0, prev_first = 0;
+  bool have_prev = false;
+
+  void half(int clk) {
+    top->clk_i = clk;
+    top->eval();
+    if (trace) trace->dump(time);
+    ++time;
+  }
+  void reset() {
+    top->rst_ni = 0;
+    top->w_shift_i = 0;
+    top->first_i = 0;
+    half(0);
+    half(1);
+    top->rst_ni = 1;
+    half(0);
+  }
+  // One clock cycle with these inputs; then checks every output.
+  void cycle(uint64_t a, bool first, uint64_t psum_in, bool shift, uint64_t w_in) {
+    top->a_i = a;
+    top->first_i = first;
+    top->psum_i = psum_in;
+    top->w_shift_i = shift;
+    top->w_i = w_in;
+    const uint64_t w_use = first ? shadow : active;
+    if (first) active = shadow;
+    if (shift) shadow = w_in;
+    flight.push_back({a, w_use});
+    half(0);
+    half(1);
+    if (int(flight.size()) > cfg.pipeline) {
+      const Flight f = flight.front();
+      flight.pop_front();
+      const uint64_t want = pe_step(cfg, f.a, f.w, psum_in) & mask(cfg.psum_width());
+      tally.check(uint64_t(top->psum_o), want, [&] {
+        return fmt::format("a=0x{:x} w=0x{:x} psum_i=0x{:x}", f.a, f.w, psum_in);
+      });
+    }
+    tally.check(uint64_t(top->a_o), a, [&] { return fmt::format("a_o for a_i=0x{:x}", a); });
+    tally.check(uint64_t(top->first_o), first, [&] { return "first_o"; });
+    tally.check(uint64_t(top->w_o), shadow, [&] { return fmt::format("w_o after loading 0x{:x}", shadow); });
+  }
+};
+
+// A partial sum that makes the addition interesting: for FP32, values near the product's
+// magnitude (so that operands overlap), plus zeros, infinities, NaN and random encodings.
+uint64_t random_psum(const PeConfig& cfg, std::mt19937_64& rng, uint64_t a, uint64_t w) {
+  if (!cfg.psum_is_float()) return rng() & mask(cfg.psum_width());
+  const uint32_t prod = cfg.kind == PeKind::kFma
+                            ? fma_product(uint16_t(a), uint16_t(w))
+                            : uint32_t(pe_step(cfg, a, w, 0));
+  const int pexp = int((prod >> 23) & 0xFF);
+  switch (rng() % 16) {
+    case 0: return rng() & 0xFFFFFFFFu;
+    case 1: return (rng() & 1) ? 0x80000000u : 0u;
+    case 2: {
+      const uint32_t s[] = {0x7F800000u, 0xFF800000u, 0x7FC00000u, 0x7F800001u, 0x7F7FFFFFu, 0x00000001u, 0x807FFFFFu};
+      return s[rng() % 7];
+    }
+    case 3: return prod ^ 0x80000000u;  // exact cancellation
+    default: {
+      const int e = std::clamp(pexp + int(rng() % 61) - 30, 0, 254);
+      return (uint32_t(rng() & 1) << 31) | (uint32_t(e) << 23) | uint32_t(rng() & 0x7FFFFF);
+    }
+  }
+}
+
+std::vector<uint64_t> corner_activations(const PeConfig& cfg) {
+  if (cfg.kind == PeKind::kMixpe && cfg.accum.mode == AccumMode::kPrealign) {
+    const int A = cfg.act_width();
+    const uint64_t mx = (uint64_t(1) << (A - 1)) - 1;
+    return {0, 1, mx, mx + 1 /* most negative */, mask(A) /* -1 */};
+  }
+  if (!is_float(cfg.act)) return {0, 1, 0x7F, 0x80, 0xFF, 0x81};
+  if (cfg.act == ActFormat::kBf16)
+    return {0x0000, 0x8000, 0x0001, 0x8001, 0x007F, 0x0080, 0x7F7F, 0xFF7F, 0x7F80, 0xFF80, 0x7FC0, 0x3F80};
+  return {0x0000, 0x8000, 0x0001, 0x8001, 0x03FF, 0x0400, 0x7BFF, 0xFBFF, 0x7C00, 0xFC00, 0x7E00, 0x7C01, 0x3C00};
+}
+
+std::vector<uint64_t> corner_weights(const PeConfig& cfg) {
+  const int ww = cfg.weight_width();
+  if (cfg.kind == PeKind::kFma) return {0x0000, 0x8000, 0x0001, 0x3C00, 0x7BFF, 0xFBFF, 0x7C00, 0x7E00, 0x0400};
+  std::vector<uint64_t> all;
+  for (uint64_t w = 0; w <= mask(ww); ++w) all.push_back(w);  // every code: at most 256
+  return all;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  tb::Options opt;
+  opt.parse(argc, argv, "PE testbench: the generated PE against the golden PE model");
+  Verilated::randReset(2);  // random initial state: reset bugs show up
+  const PeConfig cfg = config_from_params();
+  fmt::print("{}: seed {}\n", P::kTop, opt.seed);
+  std::mt19937_64 rng(opt.seed);
+  tb::Tally tally(opt);
+  Bench b{cfg, tally};
+  if (!opt.fst.empty()) {
+    Verilated::traceEverOn(true);
+    b.trace = new VerilatedFstC;
+    b.top->trace(b.trace, 99);
+    b.trace->open(opt.fst.c_str());
+  }
+  b.reset();
+
+  const int aw = cfg.act_width(), ww = cfg.weight_width();
+  // Streams activations against one weight: the weight goes into the shadow register in the
+  // cycle before, while the previous weight is still in use, and the first activation commits it.
+  auto stream = [&](uint64_t w, const auto& acts) {
+    bool first = true;
+    for (size_t i = 0; i < acts.size(); ++i) {
+      const uint64_t a = acts[i];
+      b.cycle(a, first, random_psum(cfg, rng, a, w), i + 1 == acts.size(), 0);
+      first = false;
+    }
+  };
+  auto load = [&](uint64_t w) { b.cycle(0, false, 0, true, w); };
+
+  long cases = 0;
+  if (aw + ww <= 24) {
+    std::vector<uint64_t> acts(size_t(1) << aw);
+    for (uint64_t a = 0; a < acts.size(); ++a) acts[a] = a;
+    for (uint64_t w = 0; w <= mask(ww); ++w) {
+      load(w);
+      stream(w, acts);
+      cases += long(acts.size());
+    }
+    fmt::print("exhaustive: {} activations x {} weights = {} cases\n", acts.size(), mask(ww) + 1, cases);
+  } else {
+    const std::vector<uint64_t> ca = corner_activations(cfg), cw = corner_weights(cfg);
+    for (uint64_t w : cw) {
+      load(w);
+      stream(w, ca);
+      cases += long(ca.size());
+    }
+    std::vector<uint64_t> acts(1000);
+    for (long done = 0; done < opt.random_cases; done += long(acts.size())) {
+      const uint64_t w = rng() & mask(ww);
+      for (auto& a : acts) a = rng() & mask(aw);
+      load(w);
+      stream(w, acts);
+      cases += long(acts.size());
+    }
+    fmt::print("corners and random: {} cases\n", cases);
+  }
+
+  // Accumulation: psum_o fed back into psum_i for long runs, a new weight every 64 cycles
+  // loaded into the shadow register while the current one computes.
+  long acc_cycles = 0;
+  for (int run = 0; run < 64; ++run) {
+    b.cycle(0, false, 0, true, rng() & mask(ww));
+    uint64_t psum = 0;
+    for (int i = 0; i < 2048; ++i) {
+      const bool first = i % 64 == 0, shift = i % 64 == 40;
+      const uint64_t a = rng() & mask(aw);
+      b.cycle(a, first, psum, shift, rng() & mask(ww));
+      psum = uint64_t(b.top->psum_o);
+      ++acc_cycles;
+    }
+  }
+  fmt::print("accumulation runs: {} cycles\n", acc_cycles);
+  if (b.trace) b.trace->close();
+  b.top->final();
+  return tally.finish();
+}

@@ -1,0 +1,23 @@
+#include "tb_common.h"
+
+#include <cstdlib>
+
+#include <CLI/CLI.hpp>
+
+namespace mixpe::tb {
+
+void Options::parse(int argc, char** argv, const char* description) {
+  CLI::App app{description};
+  app.add_option("--seed", seed, "random seed")->capture_default_str();
+  app.add_option("--random", random_cases, "random cases where the space is too large for exhaustion")
+      ->capture_default_str();
+  app.add_option("--fst", fst, "write an FST waveform to this file");
+  app.add_option("--plant-bug", plant_bug, "corrupt the expected value of check N (shows the checker can fail)");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    std::exit(app.exit(e) == 0 ? 0 : 2);
+  }
+}
+
+}  // namespace mixpe::tb
