@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= 2
 
-.PHONY: all setup build test clean
+.PHONY: all setup build test lint sim-pe clean
 
 all: build
 
@@ -17,6 +17,16 @@ build: $(BUILD)/CMakeCache.txt
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+TB_LIBS = $(abspath $(BUILD)/tb/libmixpe_tb.a $(BUILD)/generator/libmixpe_core.a $(BUILD)/tb/libmixpe_verilated.a)
+
+# Every PE configuration through verilator -Wall, yosys and iverilog.
+lint: build
+	bash scripts/lint.sh $(BUILD)/mixpe $(BUILD)/lint/pe pe
+
+# Every PE configuration simulated against the golden PE model (testbenches cached in build/tb/pe).
+sim-pe: build
+	bash scripts/sim_pe.sh $(BUILD)/mixpe "$(TB_LIBS)" $(BUILD)/tb/pe
 
 clean:
 	rm -rf $(BUILD)
