@@ -6,13 +6,14 @@
 
 namespace mixpe::tb {
 
-void Options::parse(int argc, char** argv, const char* description) {
+void Options::parse(int argc, char** argv, const char* description, const std::function<void(CLI::App&)>& extra) {
   CLI::App app{description};
   app.add_option("--seed", seed, "random seed")->capture_default_str();
   app.add_option("--random", random_cases, "random cases where the space is too large for exhaustion")
       ->capture_default_str();
   app.add_option("--fst", fst, "write an FST waveform to this file");
   app.add_option("--plant-bug", plant_bug, "corrupt the expected value of check N (shows the checker can fail)");
+  if (extra) extra(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

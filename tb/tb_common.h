@@ -2,9 +2,14 @@
 #pragma once
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <string>
 
 #include <fmt/core.h>
+
+namespace CLI {
+class App;
+}
 
 namespace mixpe::tb {
 
@@ -15,8 +20,10 @@ struct Options {
   long plant_bug = -1;    // corrupt the expected value of this check: the harness must fail
   int max_reports = 20;   // mismatches printed in full
 
-  // Parses the command line; on --help or a bad option prints and exits.
-  void parse(int argc, char** argv, const char* description);
+  // Parses the command line; on --help or a bad option prints and exits. `extra` adds a
+  // testbench's own options.
+  void parse(int argc, char** argv, const char* description,
+             const std::function<void(CLI::App&)>& extra = nullptr);
 };
 
 class Tally {

@@ -1,6 +1,7 @@
 // `mixpe gen <block>`: generate Verilog, a params header and a JSON manifest.
 #include <fmt/core.h>
 
+#include "blocks/engine/engine_emit.h"
 #include "blocks/pe/pe_emit.h"
 #include "blocks/pe/pe_sweep.h"
 #include "cli/commands.h"
@@ -20,6 +21,11 @@ struct PeArgs {
   int align_bits = 16;
   int block = 16;
   int pipeline = 0;
+  // arrays and engines
+  int rows = 16;
+  int cols = 16;
+  int group_size = 128;
+  int depth = 64;
 };
 
 PeConfig pe_config(const PeArgs& a, const CLI::App& cmd) {
@@ -43,6 +49,61 @@ PeConfig pe_config(const PeArgs& a, const CLI::App& cmd) {
   return c;
 }
 
+EngineConfig engine_config(const PeArgs& a, const CLI::App& cmd) {
+  EngineConfig e;
+  PeArgs pa = a;
+  pa.block = a.rows;  // a column of the array sums R products
+  e.pe = pe_config(pa, cmd);
+  e.rows = a.rows;
+  e.cols = a.cols;
+  e.group_size = a.group_size;
+  e.depth = a.depth;
+  e.validate();
+  return e;
+}
+
+void gen_engine(const PeArgs& a, const CLI::App& cmd) {
+  const EngineConfig e = engine_config(a, cmd);
+  hdl::Design d;
+  d.block = "engine";
+  d.modules = engine_modules(e);
+  d.latency = {{"last_a_to_y", e.latency()}};
+  for (const std::string& path : hdl::write_design(d, a.out)) fmt::print("{}\n", path);
+}
+
+void gen_array(const PeArgs& a, const CLI::App& cmd) {
+  const EngineConfig e = engine_config(a, cmd);
+  hdl::Design d;
+  d.block = "array";
+  d.modules = {array_module(e)};
+  for (hdl::Module& m : pe_modules(e.pe)) d.modules.push_back(std::move(m));
+  d.latency = {{"a_to_psum", e.rows + e.pe.pipeline}, {"column_skew", 1}};
+  for (const std::string& path : hdl::write_design(d, a.out)) fmt::print("{}\n", path);
+}
+
+void add_pe_options(CLI::App* pe, PeArgs* pa, bool block) {
+  pe->add_option("-o,--out", pa->out, "output directory")->required();
+  pe->add_option("--pe", pa->pe, "PE kind: mixpe, fma, int8")->capture_default_str();
+  pe->add_option("--weight-bits", pa->weight_bits, "mixpe weight bits: 2, 3, 4, 8")->capture_default_str();
+  pe->add_flag("--weight-signed", pa->weight_signed, "signed weight codes (symmetric quantization)");
+  pe->add_option("--act", pa->act, "activation format: fp16, bf16, int8")->capture_default_str();
+  pe->add_option("--accum", pa->accum, "accumulation: prealign, exact, fp32")->capture_default_str();
+  pe->add_option("--align-bits", pa->align_bits, "prealign: aligned activation width A (8..32)")->capture_default_str();
+  if (block)
+    pe->add_option("--block", pa->block, "products summed per column: the array's rows (power of two)")
+        ->capture_default_str();
+  pe->add_option("--pipeline", pa->pipeline, "registers between product and accumulation: 0, 1")->capture_default_str();
+}
+
+void add_array_options(CLI::App* cmd, PeArgs* pa) {
+  add_pe_options(cmd, pa, false);
+  cmd->add_option("--rows", pa->rows, "R: array rows (K per tile), a power of two dividing G")->capture_default_str();
+  cmd->add_option("--cols", pa->cols, "C: array columns (N per tile), 2..64")->capture_default_str();
+  cmd->add_option("--group-size", pa->group_size, "G: weights per group along K: 32, 64, 128, 256")
+      ->capture_default_str();
+  cmd->add_option("--depth", pa->depth, "D: the largest M (rows in flight), a power of two")->capture_default_str();
+}
+
 void gen_pe(const PeArgs& a, const CLI::App& cmd) {
   const PeConfig c = pe_config(a, cmd);
   hdl::Design d;
@@ -59,17 +120,18 @@ void register_gen_command(CLI::App& app) {
   gen->require_subcommand(1);
   auto pa = std::make_shared<PeArgs>();
   CLI::App* pe = gen->add_subcommand("pe", "a processing element");
-  pe->add_option("-o,--out", pa->out, "output directory")->required();
-  pe->add_option("--pe", pa->pe, "PE kind: mixpe, fma, int8")->capture_default_str();
-  pe->add_option("--weight-bits", pa->weight_bits, "mixpe weight bits: 2, 3, 4, 8")->capture_default_str();
-  pe->add_flag("--weight-signed", pa->weight_signed, "signed weight codes (symmetric quantization)");
-  pe->add_option("--act", pa->act, "activation format: fp16, bf16, int8")->capture_default_str();
-  pe->add_option("--accum", pa->accum, "accumulation: prealign, exact, fp32")->capture_default_str();
-  pe->add_option("--align-bits", pa->align_bits, "prealign: aligned activation width A (8..32)")->capture_default_str();
-  pe->add_option("--block", pa->block, "products summed per column: the array's rows (power of two)")
-      ->capture_default_str();
-  pe->add_option("--pipeline", pa->pipeline, "registers between product and accumulation: 0, 1")->capture_default_str();
+  add_pe_options(pe, pa.get(), true);
   pe->callback([pa, pe] { gen_pe(*pa, *pe); });
+
+  auto aa = std::make_shared<PeArgs>();
+  CLI::App* array = gen->add_subcommand("array", "an R x C weight-stationary array of PEs");
+  add_array_options(array, aa.get());
+  array->callback([aa, array] { gen_array(*aa, *array); });
+
+  auto ea = std::make_shared<PeArgs>();
+  CLI::App* engine = gen->add_subcommand("engine", "the mpGEMM engine: array, edges, group dequant, controller");
+  add_array_options(engine, ea.get());
+  engine->callback([ea, engine] { gen_engine(*ea, *engine); });
 
   CLI::App* list = app.add_subcommand("list", "list the configurations the test and lint sweeps cover");
   list->add_subcommand("pe", "every PE configuration, as `mixpe gen pe` options with its module name")

@@ -49,7 +49,9 @@ std::string Design::params_header() const {
                  : fmt::format("inline constexpr const char* {} = \"{}\";\n", name, v);
   }
   for (const auto& [k, v] : latency.items()) h += fmt::format("inline constexpr int kLatency_{} = {};\n", k, v.get<int>());
-  return h + fmt::format("}}  // namespace {}_params\n", top().name);
+  h += fmt::format("}}  // namespace {}_params\n\n// The top's ports, for harnesses whose ports depend on the parameters.\n", top().name);
+  for (const Port& p : top().ports) h += fmt::format("#define MIXPE_HAS_PORT_{} 1\n", p.name);
+  return h;
 }
 
 std::vector<std::string> write_design(const Design& d, const std::string& dir) {

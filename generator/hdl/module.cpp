@@ -8,7 +8,14 @@ namespace mixpe::hdl {
 
 void Module::input(std::string n, int w, std::string c, bool s) { ports.push_back({std::move(n), false, w, s, std::move(c)}); }
 void Module::output(std::string n, int w, std::string c, bool s) { ports.push_back({std::move(n), true, w, s, std::move(c)}); }
-void Module::wire(std::string n, int w, std::string c, bool s) { wires.push_back({std::move(n), w, s, std::move(c)}); }
+void Module::wire(std::string n, int w, std::string c, bool s) { wires.push_back({std::move(n), w, s, std::move(c), ""}); }
+void Module::unused_wire(std::string n, int w, std::string reason) {
+  wires.push_back({std::move(n), w, false, "", std::move(reason)});
+}
+void Module::memory(std::string n, int w, int depth, std::string we, std::string addr, std::string data,
+                    std::string c) {
+  memories.push_back({std::move(n), w, depth, std::move(we), std::move(addr), std::move(data), std::move(c)});
+}
 void Module::assign(std::string lhs, std::string rhs) { assigns.push_back({std::move(lhs), std::move(rhs)}); }
 void Module::reg(std::string n, int w, std::string en, std::string rv, std::string c, bool s) {
   regs.push_back({std::move(n), w, s, std::move(en), std::move(rv), std::move(c)});
@@ -71,10 +78,19 @@ std::string emit_verilog(const Module& m) {
   }
   o += ");\n";
 
-  if (!m.wires.empty() || !m.regs.empty()) o += "\n";
+  if (!m.wires.empty() || !m.regs.empty() || !m.memories.empty()) o += "\n";
   for (const Wire& w : m.wires) {
     if (!w.comment.empty()) comment_lines(o, w.comment, "  ");
-    o += fmt::format("  {};\n", decl("wire", w.is_signed, w.width, w.name));
+    if (!w.unused_reason.empty()) {
+      o += fmt::format("  // Not read: {}\n  /* verilator lint_off UNUSEDSIGNAL */\n", w.unused_reason);
+      o += fmt::format("  {};\n  /* verilator lint_on UNUSEDSIGNAL */\n", decl("wire", w.is_signed, w.width, w.name));
+    } else {
+      o += fmt::format("  {};\n", decl("wire", w.is_signed, w.width, w.name));
+    }
+  }
+  for (const Memory& mem : m.memories) {
+    if (!mem.comment.empty()) comment_lines(o, mem.comment, "  ");
+    o += fmt::format("  reg {}{} [0:{}];\n", range(mem.width), mem.name, mem.depth - 1);
   }
   for (const Reg& r : m.regs) {
     if (!r.comment.empty()) comment_lines(o, r.comment, "  ");
@@ -89,6 +105,9 @@ std::string emit_verilog(const Module& m) {
                        i + 1 < inst.connections.size() ? "," : "");
     o += "  );\n";
   }
+  for (const Memory& mem : m.memories)
+    o += fmt::format("\n  always @(posedge clk_i) begin\n    if ({}) {}[{}] <= {};\n  end\n", mem.write_enable, mem.name,
+                     mem.write_addr, mem.write_data);
   for (const Reg& r : m.regs) {
     const std::string update = r.enable.empty() ? fmt::format("{}_q <= {}_d;", r.name, r.name)
                                                 : fmt::format("if ({}) {}_q <= {}_d;", r.enable, r.name, r.name);

@@ -21,6 +21,17 @@ struct Wire {
   int width;
   bool is_signed;
   std::string comment;
+  std::string unused_reason;  // non-empty: a documented Verilator UNUSEDSIGNAL waiver
+};
+
+// A register file: `name[0:depth-1]`, one synchronous write port, read by plain indexing in
+// assigns. depth is a power of two, so an index of log2(depth) bits never leaves the range.
+struct Memory {
+  std::string name;
+  int width;
+  int depth;
+  std::string write_enable, write_addr, write_data;
+  std::string comment;
 };
 
 // A flip-flop bank: `name_q` <= `name_d` on the rising clock when `enable` (if any).
@@ -52,12 +63,16 @@ struct Module {
   std::vector<Port> ports;
   std::vector<Wire> wires;
   std::vector<Reg> regs;
+  std::vector<Memory> memories;
   std::vector<Assign> assigns;
   std::vector<Instance> instances;
 
   void input(std::string n, int w, std::string comment, bool is_signed = false);
   void output(std::string n, int w, std::string comment, bool is_signed = false);
   void wire(std::string n, int w, std::string comment = "", bool is_signed = false);
+  void unused_wire(std::string n, int w, std::string reason);
+  void memory(std::string n, int w, int depth, std::string we, std::string addr, std::string data,
+              std::string comment = "");
   void assign(std::string lhs, std::string rhs);
   void reg(std::string n, int w, std::string enable, std::string reset_value, std::string comment = "",
            bool is_signed = false);

@@ -205,14 +205,15 @@ hdl::Module pe_module(const PeConfig& c) {
       break;
   }
   m.description +=
-      "\nWeights are double-buffered: w_i shifts into the shadow register (w_shift_i) and on to the PE below\n"
-      "(w_o); the activation flagged first_i uses the shadow weight and makes it the active one.";
+      "\nWeights are double-buffered: the column's weight bus w_i is written into the shadow register when the\n"
+      "load token w_load_i passes (it moves down one row per cycle, w_load_o); the activation flagged first_i\n"
+      "meets the shadow weight and makes it the active one.";
   m.params = c.params();
   m.input("clk_i", 1, "clock");
   m.input("rst_ni", 1, "asynchronous reset, active low");
-  m.input("w_i", ww, "weight from the PE above (shadow chain)");
-  m.input("w_shift_i", 1, "shift the shadow weight chain");
-  m.output("w_o", ww, "shadow weight, to the PE below");
+  m.input("w_i", ww, "the column's weight bus");
+  m.input("w_load_i", 1, "load token: write w_i into the shadow weight");
+  m.output("w_load_o", 1, "load token, to the PE below (1 cycle)");
   m.input("a_i", aw, "activation from the west");
   m.input("first_i", 1, "a_i is the first activation of a new weight tile");
   m.output("a_o", aw, "activation, to the east (1 cycle)");
@@ -222,13 +223,16 @@ hdl::Module pe_module(const PeConfig& c) {
 
   m.wire("w_shadow_d", ww);
   m.assign("w_shadow_d", "w_i");
-  m.reg("w_shadow", ww, "w_shift_i", "", "the next tile's weight");
+  m.reg("w_shadow", ww, "w_load_i", "", "the next tile's weight");
   m.wire("w_active_d", ww);
   m.assign("w_active_d", "w_shadow_q");
   m.reg("w_active", ww, "first_i", "", "the current tile's weight");
   m.wire("w_use", ww, "the weight this activation meets");
   m.assign("w_use", "first_i ? w_shadow_q : w_active_q");
-  m.assign("w_o", "w_shadow_q");
+  m.wire("w_load_fwd_d", 1);
+  m.assign("w_load_fwd_d", "w_load_i");
+  m.reg("w_load_fwd", 1, "", "1'b0");
+  m.assign("w_load_o", "w_load_fwd_q");
   m.wire("a_fwd_d", aw);
   m.assign("a_fwd_d", "a_i");
   m.reg("a_fwd", aw, "", "");

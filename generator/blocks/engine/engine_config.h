@@ -1,0 +1,44 @@
+// One validated configuration of the mpGEMM engine: an R x C weight-stationary array of PEs,
+// the activation edge (alignment and the activation sum S, once per row), one group-dequant
+// unit per column, and the controller. Every width is derived here.
+#pragma once
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "blocks/pe/pe_config.h"
+
+namespace mixpe {
+
+struct EngineConfig {
+  PeConfig pe;          // its accum.block is `rows`
+  int rows = 16;        // R: K elements per tile (the array's rows), a power of two dividing G
+  int cols = 16;        // C: N columns per tile
+  int group_size = 128; // G
+  int depth = 64;       // D: the largest M (rows in flight); a power of two
+
+  void validate() const;  // throws Error naming the bad parameter
+
+  int tiles_per_group() const { return group_size / rows; }
+  int m_width() const;      // bits of a row index (log2 D)
+  int raw_act_width() const;  // activation as it arrives: 16 (FP16/BF16) or 8 (INT8)
+  int sum_width() const;    // the activation sum S of one tile row
+  int exp_width() const;    // the block exponent carried to the edge (prealign), else 0
+  int frac_bits() const;    // F of the group accumulator
+  int diff_width() const;   // D = P - z * S
+  int acc_width() const;    // the group accumulator
+  bool has_zero() const { return !pe.weight_signed; }  // asymmetric weights carry a zero point
+  // The biased FP32 exponent of the group accumulator's LSB, as a constant (exact and int8) or
+  // an offset to add to the block exponent (prealign).
+  int acc_lsb_offset() const;
+  // The control and data that travel beside the array to the group units, in bits.
+  int sideband_width() const;
+  // Cycles from accepting an N tile's last activation row to that output row being valid.
+  int latency() const { return 1 + rows + pe.pipeline + (cols - 1) + 5; }
+
+  std::string name() const;   // the top module
+  std::string suffix() const; // what every submodule name shares
+  std::vector<std::pair<std::string, std::string>> params() const;
+};
+
+}  // namespace mixpe

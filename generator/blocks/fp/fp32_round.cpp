@@ -1,0 +1,94 @@
+#include "blocks/fp/fp32_round.h"
+
+#include <algorithm>
+#include <bit>
+
+#include <fmt/format.h>
+
+#include "blocks/fp/fp32_add.h"
+
+namespace mixpe {
+
+using hdl::lit;
+
+void emit_fp32_round(hdl::Module& m, const std::string& p, const std::string& sign, const std::string& mag, int w,
+                     const std::string& lsb_biased, const std::string& out) {
+  const int lzw = std::bit_width(unsigned(w));
+  const int nw = std::max(w, 24);  // the normalized magnitude, at least a significand wide
+  m.wire(p + "lz", lzw);
+  m.assign(p + "lz", leading_zeros(mag, w, lzw));
+  m.wire(p + "norm", nw, "leading one at the top");
+  m.assign(p + "norm", nw == w ? fmt::format("{} << {}", mag, p + "lz")
+                               : fmt::format("{{{}, {}}} << {}", mag, lit(nw - w, 0), p + "lz"));
+  m.wire(p + "exp", 13, "biased exponent of the leading one (two's complement)");
+  m.assign(p + "exp", fmt::format("{} + {} - {}", lsb_biased, lit(13, unsigned(w - 1)), hdl::zext(p + "lz", lzw, 13)));
+  m.wire(p + "sub", 1, "below the normal range: shift right into a subnormal");
+  m.assign(p + "sub", fmt::format("{0}exp[12] | ({0}exp == 13'd0)", p));
+  m.wire(p + "neg_exp", 13);
+  m.assign(p + "neg_exp", fmt::format("13'd1 - {}exp", p));
+  m.wire(p + "dshift", 5, "1 - exp, capped: 26 already moves every bit below the guard");
+  m.assign(p + "dshift", fmt::format("!{0}sub ? 5'd0 : ({0}neg_exp > 13'd26) ? 5'd26 : {0}neg_exp[4:0]", p));
+  const int xw = nw + 26;
+  m.wire(p + "x", xw, "24 kept bits, guard, then sticky bits");
+  m.assign(p + "x", fmt::format("{{{0}norm, 26'd0}} >> {0}dshift", p));
+  m.wire(p + "sticky", 1);
+  m.assign(p + "sticky", fmt::format("{} != {}", hdl::slice(p + "x", nw, 0), lit(nw + 1, 0)));
+  m.wire(p + "round_up", 1);
+  m.assign(p + "round_up", fmt::format("{0}x[{1}] & ({0}sticky | {0}x[{2}])", p, nw + 1, nw + 2));
+  m.wire(p + "rounded", 25);
+  m.assign(p + "rounded", fmt::format("{{1'b0, {}}} + {{24'd0, {}round_up}}", hdl::slice(p + "x", xw - 1, nw + 2), p));
+  m.wire(p + "exp_eff", 13, "the exponent the kept bits are at: 1 for subnormals");
+  m.assign(p + "exp_eff", fmt::format("{0}sub ? 13'd1 : {0}exp", p));
+  m.wire(p + "exp_final", 13);
+  m.assign(p + "exp_final", fmt::format("{0}rounded[24] ? {0}exp_eff + 13'd1 : {0}exp_eff", p));
+  m.wire(p + "frac", 23);
+  m.assign(p + "frac", fmt::format("{0}rounded[24] ? 23'd0 : {0}rounded[22:0]", p));
+  m.wire(p + "field", 8);
+  m.assign(p + "field", fmt::format("({0}rounded[24] | {0}rounded[23]) ? {0}exp_final[7:0] : 8'd0", p));
+  m.assign(out, fmt::format("({1} == {2}) ? {{{0}, 31'd0}}"
+                            " : (!{3}exp_final[12] & ({3}exp_final >= 13'd255)) ? {{{0}, 8'hff, 23'd0}}"
+                            " : {{{0}, {3}field, {3}frac}}",
+                            sign, mag, lit(w, 0), p));
+}
+
+void emit_fp32_mul(hdl::Module& m, const std::string& p, const std::string& a, const std::string& b, FloatFormat bf,
+                   const std::string& out) {
+  const int bfb = bf.sig_bits - 1, beb = bf.exp_bits, btop = bf.total_bits() - 1;
+  m.wire(p + "a_field", 8);
+  m.assign(p + "a_field", hdl::slice(a, 30, 23));
+  m.wire(p + "b_field", beb);
+  m.assign(p + "b_field", hdl::slice(b, btop - 1, bfb));
+  m.wire(p + "a_sig", 24);
+  m.assign(p + "a_sig", fmt::format("{{({0}a_field != 8'd0), {1}}}", p, hdl::slice(a, 22, 0)));
+  m.wire(p + "b_sig", bf.sig_bits);
+  m.assign(p + "b_sig", fmt::format("{{({0}b_field != {1}), {2}}}", p, lit(beb, 0), hdl::slice(b, bfb - 1, 0)));
+  m.wire(p + "a_inf", 1);
+  m.wire(p + "a_nan", 1);
+  m.wire(p + "b_inf", 1);
+  m.wire(p + "b_nan", 1);
+  m.assign(p + "a_nan", fmt::format("({0}a_field == 8'hff) & ({1} != 23'd0)", p, hdl::slice(a, 22, 0)));
+  m.assign(p + "a_inf", fmt::format("({0}a_field == 8'hff) & ({1} == 23'd0)", p, hdl::slice(a, 22, 0)));
+  const std::string bmax = lit(beb, (1u << beb) - 1);
+  m.assign(p + "b_nan", fmt::format("({0}b_field == {1}) & ({2} != {3})", p, bmax, hdl::slice(b, bfb - 1, 0), lit(bfb, 0)));
+  m.assign(p + "b_inf", fmt::format("({0}b_field == {1}) & ({2} == {3})", p, bmax, hdl::slice(b, bfb - 1, 0), lit(bfb, 0)));
+  m.wire(p + "sign", 1);
+  m.assign(p + "sign", fmt::format("{} ^ {}", hdl::bit(a, 31), hdl::bit(b, btop)));
+  const int pw = 24 + bf.sig_bits;
+  m.wire(p + "prod", pw, "exact significand product");
+  m.assign(p + "prod", fmt::format("{0} * {1}", hdl::zext(p + "a_sig", 24, pw), hdl::zext(p + "b_sig", bf.sig_bits, pw)));
+  // LSB weight: (ea - 127 - 23) + (eb - bias_b - (sig_b - 1)); biased by 127
+  const int offset = 23 + bf.bias() + bfb;
+  m.wire(p + "lsb", 13);
+  m.assign(p + "lsb", fmt::format("{{5'd0, (({0}a_field == 8'd0) ? 8'd1 : {0}a_field)}}"
+                                  " + {1} - {2}",
+                                  p, hdl::zext(fmt::format("(({0}b_field == {1}) ? {2} : {0}b_field)", p, lit(beb, 0), lit(beb, 1)), beb, 13),
+                                  lit(13, unsigned(offset))));
+  m.wire(p + "finite", 32);
+  emit_fp32_round(m, p + "r_", p + "sign", p + "prod", pw, p + "lsb", p + "finite");
+  // NaN in, or infinity times zero
+  m.assign(out, fmt::format("({0}a_nan | {0}b_nan | ({0}a_inf & ({1} == {2})) | ({0}b_inf & ({3} == 31'd0)))"
+                            " ? 32'h7fc00000 : ({0}a_inf | {0}b_inf) ? {{{0}sign, 8'hff, 23'd0}} : {0}finite",
+                            p, hdl::slice(b, btop - 1, 0), lit(btop, 0), hdl::slice(a, 30, 0)));
+}
+
+}  // namespace mixpe

@@ -1,0 +1,21 @@
+// Rounding to FP32 (RNE, subnormals, overflow to infinity) and the FP32 multiply of the
+// group-dequant pipeline, as wires added to a module. Golden: round_to and f32_mul.
+#pragma once
+#include <string>
+
+#include "hdl/module.h"
+#include "numerics/float_format.h"
+
+namespace mixpe {
+
+// out (32 bits) = RNE_fp32((-1)^sign * mag * 2^(lsb_biased - 127)); mag is `mag_width` bits
+// unsigned; lsb_biased a 13-bit two's complement expression.
+void emit_fp32_round(hdl::Module& m, const std::string& prefix, const std::string& sign, const std::string& mag,
+                     int mag_width, const std::string& lsb_biased, const std::string& out);
+
+// out = RNE_fp32(a * b) with a an FP32 encoding and b an encoding of format `bf`; IEEE
+// specials, canonical NaN.
+void emit_fp32_mul(hdl::Module& m, const std::string& prefix, const std::string& a, const std::string& b,
+                   FloatFormat bf, const std::string& out);
+
+}  // namespace mixpe
