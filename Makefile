@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= 2
 
-.PHONY: all setup build test lint sim-pe clean
+.PHONY: all setup build test lint sim-pe sim bench regen clean
 
 all: build
 
@@ -20,13 +20,38 @@ test: build
 
 TB_LIBS = $(abspath $(BUILD)/tb/libmixpe_tb.a $(BUILD)/generator/libmixpe_core.a $(BUILD)/tb/libmixpe_verilated.a)
 
-# Every PE configuration through verilator -Wall, yosys and iverilog.
+# Every PE configuration and every engine preset through verilator -Wall, yosys and iverilog.
 lint: build
 	bash scripts/lint.sh $(BUILD)/mixpe $(BUILD)/lint/pe pe
+	bash scripts/lint.sh $(BUILD)/mixpe $(BUILD)/lint/engine engine
+
+# The checked-in RTL of the engine presets (rtl/<preset>/); the tests fail if it is stale.
+regen: build
+	bash scripts/regen.sh $(BUILD)/mixpe rtl
 
 # Every PE configuration simulated against the golden PE model (testbenches cached in build/tb/pe).
 sim-pe: build
 	bash scripts/sim_pe.sh $(BUILD)/mixpe "$(TB_LIBS)" $(BUILD)/tb/pe
+
+# The engine to simulate: make variables map to `mixpe gen engine` options (unset: its defaults,
+# W4A16, 16 x 16, G = 128, prealign A = 16, depth 64). For example:
+#   make sim WBITS=8 ACT=bf16 ROWS=8 COLS=4 G=64
+ENGINE_OPTS = $(if $(PE),--pe $(PE)) $(if $(WBITS),--weight-bits $(WBITS)) $(if $(filter 1,$(SIGNED)),--weight-signed) \
+  $(if $(ACT),--act $(ACT)) $(if $(ACCUM),--accum $(ACCUM),$(if $(filter int8,$(ACT) $(PE)),--accum exact)) \
+  $(if $(A),--align-bits $(A)) $(if $(ROWS),--rows $(ROWS)) $(if $(COLS),--cols $(COLS)) \
+  $(if $(G),--group-size $(G)) $(if $(DEPTH),--depth $(DEPTH)) $(if $(PIPE),--pipeline $(PIPE))
+SEED ?= 1
+GEMMS ?= 40
+MODEL ?= tests/data/stories260K.bin
+
+# Random GEMMs, corner cases and every linear layer of the model, bit-exact against the golden model.
+sim: build
+	bash scripts/sim_engine.sh $(BUILD)/mixpe "$(TB_LIBS)" $(BUILD)/sim "$(ENGINE_OPTS)" \
+	  --seed $(SEED) --random $(GEMMS) --model $(MODEL) $(if $(FST),--fst $(BUILD)/sim/engine.fst)
+
+# Cycles, utilization and simulation speed of a 64 x 1024 x 1024 GEMM with streams never idle.
+bench: build
+	bash scripts/sim_engine.sh $(BUILD)/mixpe "$(TB_LIBS)" $(BUILD)/sim "$(ENGINE_OPTS)" --bench
 
 clean:
 	rm -rf $(BUILD)

@@ -3,7 +3,8 @@
 # with its C++ harness, linked against prebuilt libraries (golden model, harness helpers,
 # Verilator runtime). Usage:
 #   verilate_tb.sh MIXPE HARNESS.cpp OUTDIR "LIBS" BLOCK [gen options...]
-# Produces OUTDIR/tb (the simulator) and OUTDIR/rtl (the generated design).
+# Produces OUTDIR/tb (the simulator) and OUTDIR/rtl (the generated design). With FST=1 in the
+# environment the model is built with FST tracing (slower to build and to run; --fst FILE).
 set -euo pipefail
 abs() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
 mixpe=$(abs "$1") harness=$(abs "$2") libs=$4 block=$5
@@ -16,12 +17,14 @@ rm -rf "$out/rtl" "$out/obj" "$out/tb"
 json=$(ls "$out"/rtl/*.json)
 top=$(basename "$json" .json)
 log="$out/build.log"
+trace=0 trace_flag=""
+if [ "${FST:-0}" = 1 ]; then trace=1 trace_flag=--trace-fst; fi
 {
-  verilator --cc -Wall --default-language 1364-2005 --trace-fst -O3 \
+  verilator --cc -Wall --default-language 1364-2005 $trace_flag -O3 \
     --prefix Vdut --top-module "$top" -Mdir "$out/obj" "$out"/rtl/*.v
   # one translation unit for the model, as Verilator's own non-parallel build does
   for f in "$out"/obj/Vdut*.cpp; do echo "#include \"$f\""; done > "$out/obj/model_all.cpp"
-  g++ -std=c++20 -O2 -w -DVM_COVERAGE=0 -DVM_SC=0 -DVM_TRACE=1 -DVM_TRACE_FST=1 -DVM_TRACE_VCD=0 \
+  g++ -std=c++20 -O2 -w -DVM_COVERAGE=0 -DVM_SC=0 -DVM_TRACE=$trace -DVM_TRACE_FST=$trace -DVM_TRACE_VCD=0 \
     -I"$vinc" -I"$vinc/vltstd" -I"$out/obj" -I"$out/rtl" -I"$root/generator" -I"$root/tb" \
     -DMIXPE_PARAMS="\"${top}_params.h\"" -DMIXPE_PARAMS_NS="${top}_params" \
     "$harness" "$out/obj/model_all.cpp" $libs -lfmt -lz -pthread -latomic -o "$out/tb.tmp"

@@ -2,6 +2,7 @@
 #include <fmt/core.h>
 
 #include "blocks/engine/engine_emit.h"
+#include "blocks/engine/presets.h"
 #include "blocks/pe/pe_emit.h"
 #include "blocks/pe/pe_sweep.h"
 #include "cli/commands.h"
@@ -26,6 +27,7 @@ struct PeArgs {
   int cols = 16;
   int group_size = 128;
   int depth = 64;
+  std::string preset;  // start from a named configuration; options given override it
 };
 
 PeConfig pe_config(const PeArgs& a, const CLI::App& cmd) {
@@ -50,14 +52,30 @@ PeConfig pe_config(const PeArgs& a, const CLI::App& cmd) {
 }
 
 EngineConfig engine_config(const PeArgs& a, const CLI::App& cmd) {
-  EngineConfig e;
-  PeArgs pa = a;
-  pa.block = a.rows;  // a column of the array sums R products
-  e.pe = pe_config(pa, cmd);
-  e.rows = a.rows;
-  e.cols = a.cols;
-  e.group_size = a.group_size;
-  e.depth = a.depth;
+  if (a.preset.empty()) {
+    EngineConfig e;
+    PeArgs pa = a;
+    pa.block = a.rows;  // a column of the array sums R products
+    e.pe = pe_config(pa, cmd);
+    e.rows = a.rows, e.cols = a.cols, e.group_size = a.group_size, e.depth = a.depth;
+    e.validate();
+    return e;
+  }
+  // a preset, with the options given on the command line overriding its fields
+  EngineConfig e = engine_preset(a.preset).config;
+  auto given = [&](const char* opt) { return cmd.count(opt) > 0; };
+  if (given("--pe")) e.pe.kind = parse_pe_kind(a.pe);
+  if (given("--weight-bits")) e.pe.weight_bits = a.weight_bits;
+  if (given("--weight-signed")) e.pe.weight_signed = a.weight_signed;
+  if (given("--act")) e.pe.act = parse_act(a.act);
+  if (given("--accum")) e.pe.accum.mode = parse_accum(a.accum);
+  if (given("--align-bits")) e.pe.accum.align_bits = a.align_bits;
+  if (given("--pipeline")) e.pe.pipeline = a.pipeline;
+  if (given("--rows")) e.rows = a.rows;
+  if (given("--cols")) e.cols = a.cols;
+  if (given("--group-size")) e.group_size = a.group_size;
+  if (given("--depth")) e.depth = a.depth;
+  e.pe.accum.block = e.rows;
   e.validate();
   return e;
 }
@@ -102,6 +120,7 @@ void add_array_options(CLI::App* cmd, PeArgs* pa) {
   cmd->add_option("--group-size", pa->group_size, "G: weights per group along K: 32, 64, 128, 256")
       ->capture_default_str();
   cmd->add_option("--depth", pa->depth, "D: the largest M (rows in flight), a power of two")->capture_default_str();
+  cmd->add_option("--preset", pa->preset, "start from a named configuration (mixpe list presets); options override");
 }
 
 void gen_pe(const PeArgs& a, const CLI::App& cmd) {
@@ -138,6 +157,12 @@ void register_gen_command(CLI::App& app) {
       ->callback([] {
         for (const PeConfig& c : pe_sweep()) fmt::print("{} {}\n", c.module_name(), gen_options(c));
       });
+  list->add_subcommand("presets", "the named engine configurations")->callback([] {
+    for (const EnginePreset& p : engine_presets()) fmt::print("{} {} : {}\n", p.name, p.config.name(), p.description);
+  });
+  list->add_subcommand("engine", "the engines the lint and regeneration checks cover: every preset")->callback([] {
+    for (const EnginePreset& p : engine_presets()) fmt::print("{} --preset {}\n", p.config.name(), p.name);
+  });
   list->require_subcommand(1);
 }
 

@@ -1,6 +1,7 @@
 #include "hdl/module.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -32,6 +33,9 @@ std::string slice(const std::string& e, int hi, int lo) {
 }
 std::string sext(const std::string& e, int from, int to) {
   if (to == from) return e;
+  // e[from-1] must index a plain name: Verilog-2005 has no index of an index or of an expression
+  if (e.find_first_of("[]() {}") != std::string::npos)
+    throw std::logic_error("sext needs a plain signal name, not '" + e + "': assign it to a wire first");
   return fmt::format("{{{{{}{{{}}}}}, {}}}", to - from, bit(e, from - 1), e);
 }
 std::string zext(const std::string& e, int from, int to) {

@@ -140,7 +140,12 @@ hdl::Module act_edge_module(const EngineConfig& c) {
       }
     }
   } else {
-    for (int r = 0; r < R; ++r) vals.push_back(fmt::format("a_i[{}:{}]", (r + 1) * rw - 1, r * rw));
+    for (int r = 0; r < R; ++r) {
+      const std::string v = fmt::format("v{}", r);
+      m.wire(v, rw);
+      m.assign(v, fmt::format("a_i[{}:{}]", (r + 1) * rw - 1, r * rw));
+      vals.push_back(v);
+    }
   }
   // S: the sum of the row's values as the PEs see them (sign-extended to S's width)
   const int vw = mode == AccumMode::kPrealign ? aw : (is_float(c.pe.act) ? sw - std::countr_zero(unsigned(R)) : 8);

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds (once per configuration, cached) and runs the engine testbench. Usage:
+#   sim_engine.sh MIXPE "LIBS" OUTROOT "GEN OPTIONS" [testbench options...]
+# The testbench is rebuilt only when the generator, the libraries, the harness or the options
+# change. FST=1 builds it with waveform tracing.
+set -euo pipefail
+mixpe=$1 libs=$2 out=$3 opts=$4
+shift 4
+root=$(cd "$(dirname "$0")/.." && pwd)
+probe=$(mktemp -d)
+# shellcheck disable=SC2086
+name=$("$mixpe" gen engine -o "$probe" $opts | grep '\.json$' | xargs basename | sed 's/\.json$//')
+rm -rf "$probe"
+dir="$out/$name${FST:+_fst}"
+mkdir -p "$dir"
+key=$(cat "$mixpe" $libs "$root"/tb/engine_tb.cpp "$root"/tb/tb_common.h "$root"/tb/wide_bits.h \
+          "$root/scripts/verilate_tb.sh" | md5sum)
+key="$key $opts FST=${FST:-0}"
+if [ ! -x "$dir/tb" ] || [ "$(cat "$dir/key" 2> /dev/null)" != "$key" ]; then
+  echo "building the testbench of $name (once per configuration)"
+  # shellcheck disable=SC2086
+  bash "$root/scripts/verilate_tb.sh" "$mixpe" "$root/tb/engine_tb.cpp" "$dir" "$libs" engine $opts
+  echo "$key" > "$dir/key"
+fi
+exec "$dir/tb" "$@"
