@@ -67,7 +67,8 @@ struct Perf {
 
 struct RunResult {
   uint64_t cycles;
-  double sim_seconds;  // the simulation loop alone (not the golden model)
+  double sim_seconds;     // the simulation loop alone (not the golden model)
+  uint64_t last_latency;  // from the last activation row accepted to the last output row valid
 };
 
 class Bench {
@@ -148,12 +149,13 @@ class Bench {
     const auto t0 = std::chrono::steady_clock::now();
     auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
     int out_rows = 0;
+    uint64_t last_a = 0, last_y_valid = 0;
     const uint64_t limit = cycle_ + 200000 + uint64_t(nt) * kt * (uint64_t(std::max(M, R)) + 64) * 20;
     bool accepted = false;
     while (out_rows < M * nt) {
       if (cycle_ > limit) {
         tally_.check(1, 0, [&] { return fmt::format("{}: engine stopped ({} of {} output rows)", g.name, out_rows, M * nt); });
-        return {cycle_ - start, seconds()};
+        return {cycle_ - start, seconds(), 0};
       }
       // drive this cycle's inputs
       const bool wv = !wq.empty() && !hold(rng), sv = !szq_scale.empty() && !hold(rng), av = !aq.empty() && !hold(rng);
@@ -179,6 +181,7 @@ class Bench {
       const bool w_fire = wv && top_->w_ready_o, s_fire = sv && top_->sz_ready_o, a_fire = av && top_->a_ready_o;
       const bool y_fire = top_->y_valid_o && top_->y_ready_i;
       const bool c_fire = top_->cmd_valid_i && top_->cmd_ready_o;
+      if (top_->y_valid_o && out_rows == M * nt - 1 && last_y_valid == 0) last_y_valid = cycle_;
       if (y_fire) {
         const int n0 = out_rows / M, m = out_rows % M;
         for (int c = 0; c < C; ++c) {
@@ -192,7 +195,7 @@ class Bench {
       step();
       if (w_fire) wq.pop_front();
       if (s_fire) szq_scale.pop_front(), szq_zero.pop_front();
-      if (a_fire) aq.pop_front(), aq_scale.pop_front();
+      if (a_fire) aq.pop_front(), aq_scale.pop_front(), last_a = cycle_ - 1;
       if (c_fire) accepted = true, top_->cmd_valid_i = 0;
     }
     (void)accepted;
@@ -202,7 +205,7 @@ class Bench {
     step();
     settle();
     tally_.check(top_->busy_o, 0, [&] { return fmt::format("{}: busy after the last output", g.name); });
-    return {cycle_ - start, seconds()};
+    return {cycle_ - start, seconds(), last_y_valid - last_a};
   }
 
   AccumConfig accum() const {
@@ -346,8 +349,13 @@ int main(int argc, char** argv) {
     const int M = std::min(64, D);
     Gemm g = make_gemm(cfg, "bench", normal(M, 1024, 1.0f, rng), normal(1024, 1024, 0.05f, rng));
     Perf p;
-    account(p, g, bench.run(g, 0.0, 0.0, rng));
+    const RunResult r = bench.run(g, 0.0, 0.0, rng);
+    account(p, g, r);
     report(fmt::format("bench M={} K=1024 N=1024", M).c_str(), p);
+    // the manifest's latency, measured where nothing stalls
+    fmt::print("latency from the last activation row to its output row: {} cycles (manifest: {})\n", r.last_latency,
+               P::kLatency_last_a_to_y);
+    tally.check(r.last_latency, uint64_t(P::kLatency_last_a_to_y), [] { return "latency last_a_to_y"; });
   }
   if (!bench_only) {
     Perf rnd;
