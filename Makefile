@@ -44,10 +44,17 @@ SEED ?= 1
 GEMMS ?= 40
 MODEL ?= tests/data/stories260K.bin
 
-# Random GEMMs, corner cases and every linear layer of the model, bit-exact against the golden model.
-sim: build
+TRACES = $(BUILD)/traces
+
+# Real activations of every linear layer (16 tokens of FP32 greedy decoding).
+$(TRACES)/tokens.txt: $(MODEL) | build
+	$(BUILD)/mixpe trace --model $(MODEL) --tokens 16 -o $(TRACES)
+
+# Random GEMMs, corner cases, every linear layer of the model with synthetic and with real (traced)
+# activations: bit-exact against the golden model.
+sim: build $(TRACES)/tokens.txt
 	bash scripts/sim_engine.sh $(BUILD)/mixpe "$(TB_LIBS)" $(BUILD)/sim "$(ENGINE_OPTS)" \
-	  --seed $(SEED) --random $(GEMMS) --model $(MODEL) $(if $(FST),--fst $(BUILD)/sim/engine.fst)
+	  --seed $(SEED) --random $(GEMMS) --model $(MODEL) --traces $(TRACES) $(if $(FST),--fst $(BUILD)/sim/engine.fst)
 
 # Cycles, utilization and simulation speed of a 64 x 1024 x 1024 GEMM with streams never idle.
 bench: build

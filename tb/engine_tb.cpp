@@ -19,6 +19,8 @@
 #include MIXPE_PARAMS
 #include "blocks/engine/engine_config.h"
 #include "golden/mpgemm.h"
+#include "llm/gemm_wire.h"
+#include "llm/trace_file.h"
 #include "model/llama_model.h"
 #include "numerics/error.h"
 #include "tb_common.h"
@@ -102,7 +104,7 @@ class Bench {
 
   // Streams one GEMM through the engine; idle and stall are probabilities per cycle of an
   // input holding back and of the output refusing. Returns the cycles from command to done.
-  RunResult run(const Gemm& g, double idle, double stall, std::mt19937_64& rng) {
+  RunResult run(const Gemm& g, double idle, double stall, std::mt19937_64& rng, Matrix<uint32_t>* got = nullptr) {
     const int R = cfg_.rows, C = cfg_.cols, G = cfg_.group_size;
     const int M = g.x.M(), kt = g.w.k_padded / R, nt = (g.w.N + C - 1) / C, tpg = G / R;
     const int ww = cfg_.pe.weight_width(), b = cfg_.pe.weight_bits, rw = cfg_.raw_act_width();
@@ -139,6 +141,7 @@ class Bench {
         }
       }
     const Matrix<uint32_t> want = golden_mpgemm(g.x, g.w, accum());
+    if (got) *got = Matrix<uint32_t>(M, g.w.N, 0);
     std::bernoulli_distribution hold(idle), refuse(stall);
 
     top_->cmd_valid_i = 1;
@@ -187,8 +190,9 @@ class Bench {
         for (int c = 0; c < C; ++c) {
           const int n = n0 * C + c;
           if (n >= g.w.N) continue;
-          const uint64_t got = get_bits(top_->y_data_o, c * 32, 32);
-          tally_.check(got, want.at(m, n), [&] { return fmt::format("{}: Y[{}][{}]", g.name, m, n); });
+          const uint64_t y = get_bits(top_->y_data_o, c * 32, 32);
+          if (got) got->at(m, n) = uint32_t(y);
+          tally_.check(y, want.at(m, n), [&] { return fmt::format("{}: Y[{}][{}]", g.name, m, n); });
         }
         ++out_rows;
       }
@@ -313,18 +317,38 @@ std::vector<Gemm> corner_gemms(const EngineConfig& e, std::mt19937_64& rng) {
 int main(int argc, char** argv) {
   tb::Options opt;
   opt.random_cases = 40;
-  std::string model;
-  bool bench_only = false;
+  std::string model, traces;
+  bool bench_only = false, serve = false;
   opt.parse(argc, argv, "engine testbench: generated engine against the golden mpGEMM", [&](CLI::App& app) {
     app.add_option("--model", model, "llama2.c checkpoint: run every linear layer through the engine");
+    app.add_option("--traces", traces, "LLM traces (mixpe trace): run every layer's real activations through the engine");
     app.add_flag("--bench", bench_only, "only the performance workload (M = 64, K = N = 1024), no idle cycles");
+    app.add_flag("--serve", serve, "serve GEMMs: requests on stdin, results on stdout (llm/gemm_wire.h); log on stderr");
   });
   Verilated::randReset(2);
   const EngineConfig cfg = config_from_params();
-  fmt::print("{}: seed {}\n", P::kTop, opt.seed);
+  std::FILE* log = serve ? stderr : stdout;
+  fmt::print(log, "{}: seed {}\n", P::kTop, opt.seed);
   std::mt19937_64 rng(opt.seed);
-  tb::Tally tally(opt);
+  tb::Tally tally(opt, log);
   Bench bench(cfg, tally, opt);
+  if (serve) {
+    // each request: a GEMM through the engine (still checked against the golden model)
+    Activations x;
+    QuantWeights w;
+    long served = 0;
+    while (read_gemm_request(0, x, w)) {
+      if (w.cfg.group_size != cfg.group_size || x.fmt != cfg.pe.act || w.cfg.bits != cfg.pe.weight_bits)
+        fail("a served GEMM must match the engine: group size {}, {} activations, {}-bit weights", cfg.group_size,
+             act_name(cfg.pe.act), cfg.pe.weight_bits);
+      if (x.M() > cfg.depth) fail("a served GEMM has M = {} rows; the engine holds {}", x.M(), cfg.depth);
+      Matrix<uint32_t> y;
+      bench.run(Gemm{fmt::format("served #{}", served++), x, w}, 0.0, 0.0, rng, &y);
+      write_gemm_result(1, y);
+    }
+    fmt::print(log, "served {} GEMMs in {} cycles\n", served, bench.cycles());
+    return tally.finish();
+  }
   const int R = cfg.rows, C = cfg.cols, G = cfg.group_size, D = cfg.depth;
 
   auto report = [&](const char* what, const Perf& p) {
@@ -379,6 +403,18 @@ int main(int argc, char** argv) {
       }
       report(fmt::format("{} linear layers of {}", lm.linear_layers().size(), model).c_str(), mp);
     }
+  }
+  if (!traces.empty() && !bench_only) {
+    Perf tp;
+    const std::vector<TraceFile> files = read_traces(traces);
+    for (const TraceFile& t : files)
+      for (int m0 = 0; m0 < t.x.rows; m0 += D) {  // at most depth rows per GEMM
+        const int M = std::min(D, t.x.rows - m0);
+        Matrix<float> x(M, t.x.cols);
+        std::copy(&t.x.at(m0, 0), &t.x.at(m0, 0) + size_t(M) * size_t(t.x.cols), x.data.begin());
+        account(tp, make_gemm(cfg, "trace " + t.name, x, t.w), bench.run(make_gemm(cfg, "trace " + t.name, x, t.w), 0.1, 0.1, rng));
+      }
+    report(fmt::format("{} LLM traces from {}", files.size(), traces).c_str(), tp);
   }
   fmt::print("simulated {} cycles\n", bench.cycles());
   return tally.finish();

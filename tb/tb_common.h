@@ -28,7 +28,7 @@ struct Options {
 
 class Tally {
  public:
-  explicit Tally(const Options& o) : opt_(o) {}
+  explicit Tally(const Options& o, std::FILE* out = stdout) : opt_(o), out_(out) {}
   // Compares one output; prints the first mismatches with their context.
   template <typename Describe>
   void check(uint64_t got, uint64_t want, Describe&& describe) {
@@ -39,18 +39,19 @@ class Tally {
       return;
     }
     if (++failed_ <= uint64_t(opt_.max_reports))
-      fmt::print("MISMATCH got 0x{:x} expected 0x{:x}: {}\n", got, want, describe());
+      fmt::print(out_, "MISMATCH got 0x{:x} expected 0x{:x}: {}\n", got, want, describe());
   }
   uint64_t failed() const { return failed_; }
   // The closing line; returns the process exit status.
   int finish() const {
-    fmt::print("{} passed, {} failed\n", passed_, failed_);
-    std::fflush(stdout);
+    fmt::print(out_, "{} passed, {} failed\n", passed_, failed_);
+    std::fflush(out_);
     return failed_ ? 1 : 0;
   }
 
  private:
   const Options& opt_;
+  std::FILE* out_;
   uint64_t checks_ = 0, passed_ = 0, failed_ = 0;
 };
 

@@ -34,6 +34,16 @@ expect_error gen pe -o "$out/pe" --align-bits 7
 expect_error gen pe
 if [ -e "$out/pe" ]; then echo "FAIL: a rejected gen wrote $out/pe"; failed=$((failed + 1)); fi
 rm -rf "$out"
+model=$(dirname "$0")/data/stories260K.bin
+head -c 1000 "$model" > "$out.trunc.bin"
+expect_error llm --model "$out.trunc.bin" --steps 2
+rm -f "$out.trunc.bin"
+expect_error llm --model "$model" --prompt-tokens 1,x,3
+expect_error llm --model "$model" --prompt-tokens 9999
+expect_error llm --model "$model" --steps 600
+expect_error llm --model "$model" --gemm fp64
+expect_error llm --model "$model" --gemm rtl --rtl-sim /nonexistent/tb --steps 1
+expect_error trace --model "$model" --tokens 0 -o "$out/traces"
 expect_error error --no-such-flag
 expect_error
 echo "$passed passed, $failed failed"

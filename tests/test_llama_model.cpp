@@ -1,5 +1,7 @@
 // The llama2.c checkpoint loader on the real stories260K file and on broken copies of it.
 #include <cstdio>
+#include <cstring>
+#include <random>
 #include <filesystem>
 #include <fstream>
 #include <vector>
@@ -71,4 +73,40 @@ TEST(LlamaModel, RejectsTruncatedOversizedAndNonsenseFiles) {
   bad[0] = char(0xFF), bad[1] = char(0xFF), bad[2] = char(0xFF), bad[3] = char(0xFF);  // dim = -1
   EXPECT_NE(load_error(bad).find("dim = -1"), std::string::npos);
   EXPECT_THROW(load_llama_model("/nonexistent/model.bin"), Error);
+}
+
+// Fuzz-style: thousands of mutated copies (truncated, extended, header fields changed, random
+// bytes) either load with a consistent shape or fail with an Error; never a crash or a misread.
+TEST(LlamaModel, MutatedFilesLoadConsistentlyOrFailCleanly) {
+  const std::vector<char> good = read_all(kModel);
+  std::mt19937_64 rng(2024);
+  int rejected = 0, loaded = 0;
+  for (int i = 0; i < 300; ++i) {
+    std::vector<char> bad = good;
+    switch (i % 5) {
+      case 0: bad.resize(size_t(rng() % good.size())); break;                       // truncated
+      case 1: bad.resize(good.size() + 1 + rng() % 4096, char(rng())); break;        // extended
+      case 2: {                                                                       // a header field
+        const int32_t v = int32_t(rng() % 2 ? rng() : rng() % 1024) * (rng() % 2 ? 1 : -1);
+        std::memcpy(&bad[(rng() % 7) * 4], &v, 4);
+        break;
+      }
+      case 3: bad[rng() % 28] = char(rng()); break;                                  // a header byte
+      case 4: for (int k = 0; k < 64; ++k) bad[28 + rng() % (bad.size() - 28)] = char(rng()); break;  // data
+    }
+    const std::string path = write_temp(bad, "mixpe_fuzz_model.bin");
+    try {
+      const LlamaModel m = load_llama_model(path);
+      // a file that loads must have exactly the size its header implies
+      ASSERT_EQ(bad.size(), 28 + m.data.size() * 4);
+      ASSERT_EQ(m.linear_layers().size(), size_t(m.cfg.n_layers) * 7 + 1);
+      ++loaded;
+    } catch (const Error& e) {
+      ASSERT_EQ(std::string(e.what()).find('\n'), std::string::npos);  // one line
+      ++rejected;
+    }
+    std::remove(path.c_str());
+  }
+  EXPECT_GT(rejected, 200);
+  EXPECT_GT(loaded, 50);  // data-only mutations still load
 }

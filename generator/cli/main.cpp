@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "mixpe " MIXPE_VERSION);
   mixpe::register_gen_command(app);
   mixpe::register_error_command(app);
+  mixpe::register_llm_commands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

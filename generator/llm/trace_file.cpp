@@ -1,0 +1,72 @@
+#include "llm/trace_file.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "numerics/error.h"
+
+namespace mixpe {
+
+namespace fs = std::filesystem;
+
+void write_traces(const std::string& dir, const std::vector<TraceFile>& traces, const std::vector<int>& tokens) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) fail("cannot create trace directory '{}': {}", dir, ec.message());
+  for (const TraceFile& t : traces) {
+    const fs::path tmp = fs::path(dir) / ("." + t.name + ".trace.tmp");
+    std::ofstream f(tmp, std::ios::binary);
+    const int32_t hdr[4] = {1, t.x.rows, t.x.cols, t.w.cols};
+    f.write("MXTR", 4);
+    f.write(reinterpret_cast<const char*>(hdr), sizeof hdr);
+    f.write(reinterpret_cast<const char*>(t.x.data.data()), std::streamsize(t.x.data.size() * 4));
+    f.write(reinterpret_cast<const char*>(t.w.data.data()), std::streamsize(t.w.data.size() * 4));
+    if (!f.flush()) fail("cannot write '{}'", tmp.string());
+    f.close();
+    fs::rename(tmp, fs::path(dir) / (t.name + ".trace"));
+  }
+  std::ofstream tok(fs::path(dir) / "tokens.txt");
+  for (size_t i = 0; i < tokens.size(); ++i) tok << (i ? " " : "") << tokens[i];
+  tok << "\n";
+}
+
+std::vector<TraceFile> read_traces(const std::string& dir) {
+  if (!fs::is_directory(dir)) fail("trace directory '{}' does not exist: make it with `mixpe trace -o {}`", dir, dir);
+  std::vector<fs::path> paths;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().extension() == ".trace") paths.push_back(e.path());
+  std::sort(paths.begin(), paths.end());
+  if (paths.empty()) fail("trace directory '{}' holds no .trace files", dir);
+  std::vector<TraceFile> out;
+  for (const fs::path& p : paths) {
+    std::ifstream f(p, std::ios::binary | std::ios::ate);
+    const uint64_t size = uint64_t(f.tellg());
+    f.seekg(0);
+    char magic[4];
+    int32_t hdr[4];
+    if (size < 20 || !f.read(magic, 4) || std::memcmp(magic, "MXTR", 4) != 0 ||
+        !f.read(reinterpret_cast<char*>(hdr), sizeof hdr))
+      fail("trace '{}' is not a mixpe trace (no MXTR header)", p.string());
+    if (hdr[0] != 1) fail("trace '{}' has version {}; this mixpe reads version 1", p.string(), hdr[0]);
+    const int M = hdr[1], K = hdr[2], N = hdr[3];
+    if (M < 1 || K < 1 || N < 1 || M > (1 << 20) || K > (1 << 20) || N > (1 << 20))
+      fail("trace '{}': shape {} x {} x {} is not legal", p.string(), M, K, N);
+    const uint64_t want = 20 + 4 * (uint64_t(M) * uint64_t(K) + uint64_t(K) * uint64_t(N));
+    if (size != want)
+      fail("trace '{}' is {} bytes but its header implies {}: the file is {}", p.string(), size, want,
+           size < want ? "truncated" : "oversized");
+    TraceFile t{p.stem().string(), Matrix<float>(M, K), Matrix<float>(K, N)};
+    f.read(reinterpret_cast<char*>(t.x.data.data()), std::streamsize(t.x.data.size() * 4));
+    f.read(reinterpret_cast<char*>(t.w.data.data()), std::streamsize(t.w.data.size() * 4));
+    for (float v : t.w.data)
+      if (!std::isfinite(v)) fail("trace '{}' has a non-finite weight", p.string());
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+}  // namespace mixpe

@@ -1,0 +1,62 @@
+// The FP32 transformer against the golden backend, and LLM trace files.
+#include <filesystem>
+#include <cmath>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "llm/backends.h"
+#include "llm/trace_file.h"
+#include "llm/transformer.h"
+#include "numerics/error.h"
+
+using namespace mixpe;
+
+namespace {
+const std::string kModel = std::string(MIXPE_TEST_DATA) + "/stories260K.bin";
+}
+
+// With 8-bit weights the quantized model stays close to FP32: logits within a few percent.
+TEST(Transformer, W8GoldenLogitsTrackFp32) {
+  const LlamaModel m = load_llama_model(kModel);
+  const auto layers = m.linear_layers();
+  Fp32Backend fp(layers);
+  QuantSetup q;
+  q.weights.bits = 8;
+  q.weights.group_size = 32;
+  GoldenBackend gb(layers, q);
+  Transformer a(m, fp), b(m, gb);
+  int token = 1;
+  for (int pos = 0; pos < 8; ++pos) {
+    const std::vector<float> la = a.forward(token, pos), lb = b.forward(token, pos);
+    double num = 0, den = 0;
+    for (size_t i = 0; i < la.size(); ++i) num += (la[i] - lb[i]) * (la[i] - lb[i]), den += la[i] * la[i];
+    EXPECT_LT(std::sqrt(num / den), 0.1) << pos;
+    token = argmax(la);
+  }
+  EXPECT_THROW(a.forward(600, 9), Error);
+}
+
+TEST(TraceFile, RoundTripsAndRejectsMalformedFiles) {
+  const std::string dir = (std::filesystem::temp_directory_path() / "mixpe_test_traces").string();
+  std::filesystem::remove_all(dir);
+  TraceFile t{"L0.wq", Matrix<float>(3, 4, 1.5f), Matrix<float>(4, 2, -0.25f)};
+  write_traces(dir, {t}, {1, 2, 3});
+  const auto back = read_traces(dir);
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back[0].name, "L0.wq");
+  EXPECT_EQ(back[0].x.data, t.x.data);
+  EXPECT_EQ(back[0].w.data, t.w.data);
+  // truncate the file: a one-line error naming it
+  std::filesystem::resize_file(dir + "/L0.wq.trace", 30);
+  try {
+    read_traces(dir);
+    FAIL() << "truncated trace accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("truncated"), std::string::npos) << e.what();
+  }
+  std::ofstream(dir + "/L0.wq.trace") << "garbage";
+  EXPECT_THROW(read_traces(dir), Error);
+  EXPECT_THROW(read_traces(dir + "/missing"), Error);
+  std::filesystem::remove_all(dir);
+}
