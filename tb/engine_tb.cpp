@@ -40,9 +40,11 @@ EngineConfig config_from_params() {
   PeConfig& c = e.pe;
   c.kind = parse_pe_kind(P::kPe);
   c.act = parse_act(P::kAct);
-  const std::string w = P::kWeight;
-  c.weight_signed = w[0] == 's';
-  c.weight_bits = std::stoi(w.substr(1));
+  const std::string w = P::kWeight;  // u4, s8, ...; the fma PE's is fp16 (its weights are quantized u4 here)
+  if (c.kind != PeKind::kFma) {
+    c.weight_signed = w[0] == 's';
+    c.weight_bits = std::stoi(w.substr(1));
+  }
   c.accum.mode = c.kind == PeKind::kInt8 ? AccumMode::kExact : parse_accum(P::kAccum);
   c.accum.align_bits = P::kAlignBits;
   c.accum.block = P::kBlock;
@@ -117,11 +119,14 @@ class Bench {
           std::vector<uint64_t> row(size_t(C), 0);
           for (int c = 0; c < C; ++c) {
             const int n = n0 * C + c;
-            if (n < g.w.N) row[size_t(c)] = uint64_t(g.w.code(t * R + r, n)) & ((uint64_t(1) << ww) - 1);
+            if (n >= g.w.N) continue;
+            // the fma engine takes each weight dequantized to FP16 (the golden model's rounding)
+            row[size_t(c)] = cfg_.fma() ? from_double(kFp16, g.w.dequant(t * R + r, n))
+                                        : uint64_t(g.w.code(t * R + r, n)) & ((uint64_t(1) << ww) - 1);
           }
           wq.push_back(row);
         }
-        if (t % tpg == 0) {
+        if (t % tpg == 0 && cfg_.has_scales()) {
           std::vector<uint64_t> sc(size_t(C), 0x3C00), z(size_t(C), 0);
           for (int c = 0; c < C; ++c) {
             const int n = n0 * C + c;
@@ -140,7 +145,7 @@ class Bench {
           aq_scale.push_back(g.x.row_scale.empty() ? 0u : g.x.row_scale[size_t(m)]);
         }
       }
-    const Matrix<uint32_t> want = golden_mpgemm(g.x, g.w, accum());
+    const Matrix<uint32_t> want = cfg_.fma() ? golden_dequant_first(g.x, g.w, R) : golden_mpgemm(g.x, g.w, accum());
     if (got) *got = Matrix<uint32_t>(M, g.w.N, 0);
     std::bernoulli_distribution hold(idle), refuse(stall);
 
@@ -164,6 +169,7 @@ class Bench {
       const bool wv = !wq.empty() && !hold(rng), sv = !szq_scale.empty() && !hold(rng), av = !aq.empty() && !hold(rng);
       top_->w_valid_i = wv;
       if (wv) for (int c = 0; c < C; ++c) set_bits(top_->w_data_i, c * ww, ww, wq.front()[size_t(c)]);
+#ifdef MIXPE_HAS_PORT_sz_valid_i
       top_->sz_valid_i = sv;
       if (sv) {
         for (int c = 0; c < C; ++c) set_bits(top_->sz_scale_i, c * 16, 16, szq_scale.front()[size_t(c)]);
@@ -171,6 +177,9 @@ class Bench {
         for (int c = 0; c < C; ++c) set_bits(top_->sz_zero_i, c * b, b, szq_zero.front()[size_t(c)]);
 #endif
       }
+#else
+      (void)sv, (void)b;
+#endif
       top_->a_valid_i = av;
       if (av) {
         for (int r = 0; r < R; ++r) set_bits(top_->a_data_i, r * rw, rw, aq.front()[size_t(r)]);
@@ -181,7 +190,12 @@ class Bench {
       top_->y_ready_i = !refuse(rng);
       settle();
       // sample handshakes before the edge
-      const bool w_fire = wv && top_->w_ready_o, s_fire = sv && top_->sz_ready_o, a_fire = av && top_->a_ready_o;
+      const bool w_fire = wv && top_->w_ready_o, a_fire = av && top_->a_ready_o;
+#ifdef MIXPE_HAS_PORT_sz_valid_i
+      const bool s_fire = sv && top_->sz_ready_o;
+#else
+      const bool s_fire = false;
+#endif
       const bool y_fire = top_->y_valid_o && top_->y_ready_i;
       const bool c_fire = top_->cmd_valid_i && top_->cmd_ready_o;
       if (top_->y_valid_o && out_rows == M * nt - 1 && last_y_valid == 0) last_y_valid = cycle_;
@@ -204,7 +218,10 @@ class Bench {
     }
     (void)accepted;
     // the engine must be idle again
-    top_->w_valid_i = top_->sz_valid_i = top_->a_valid_i = 0;
+    top_->w_valid_i = top_->a_valid_i = 0;
+#ifdef MIXPE_HAS_PORT_sz_valid_i
+    top_->sz_valid_i = 0;
+#endif
     settle();
     step();
     settle();
@@ -249,7 +266,8 @@ class Bench {
 
 WeightQuantConfig weight_config(const EngineConfig& e) {
   WeightQuantConfig w;
-  w.scheme = e.has_zero() ? WeightScheme::kAsym : WeightScheme::kSym;
+  // the fma baseline dequantizes asymmetric codes (W4A16 dequantize-then-multiply)
+  w.scheme = (e.has_zero() || e.fma()) ? WeightScheme::kAsym : WeightScheme::kSym;
   w.bits = e.pe.weight_bits;
   w.group_size = e.group_size;
   return w;

@@ -45,6 +45,7 @@ PeConfig pe_config(const PeArgs& a, const CLI::App& cmd) {
     if (cmd.count("--act") == 0) c.act = ActFormat::kInt8;
     if (cmd.count("--weight-bits") == 0) c.weight_bits = 8;
     if (cmd.count("--weight-signed") == 0) c.weight_signed = true;
+    if (cmd.count("--accum") == 0) c.accum.mode = AccumMode::kExact;
   }
   if (c.kind == PeKind::kFma && cmd.count("--accum") == 0) c.accum.mode = AccumMode::kFp32;
   c.validate();

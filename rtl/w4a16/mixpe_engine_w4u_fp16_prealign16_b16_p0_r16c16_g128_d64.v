@@ -55,9 +55,9 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   wire [3:0] burst_row_d;
   wire [31:0] bursts_d;
   wire [63:0] wbus_raw;
-  // column c's bus, delayed by c cycles
+  // array column c's bus, delayed by c cycles
   wire [63:0] wbus;
-  // column c's load token, delayed by c cycles
+  // array column c's load token, delayed by c cycles
   wire [15:0] wload;
   wire [15:0] wload_raw;
   wire a_acc;
@@ -84,13 +84,13 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   wire [31:0] gidx_d;
   // the group's scales are loaded
   wire sz_ok;
-  // Y of the previous N tile has left before this tile's first dequant overwrites it
+  // Y of the previous N tile has left before this tile's first write overwrites it
   wire out_ok;
   wire start_ok;
-  wire sz_acc;
-  wire [31:0] sz_loaded_d;
   // the last column has taken a group's last row
   wire group_done;
+  wire sz_acc;
+  wire [31:0] sz_loaded_d;
   wire [31:0] groups_done_d;
   wire [255:0] scale0_d;
   wire [63:0] zero0_d;
@@ -108,41 +108,43 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   wire [15:0] arr_first;
   wire [383:0] psum;
   wire [37:0] sb_in;
-  // the side band at column 0's group unit
-  wire [37:0] sb0;
+  // the side band at the bottom of array column 0
+  wire [37:0] sb_delayed;
+  // the side band at array column 0
+  wire [37:0] sbp0;
+  wire [37:0] sbp1;
+  wire [37:0] sbr1_d;
+  wire [37:0] sbp2;
+  wire [37:0] sbr2_d;
+  wire [37:0] sbp3;
+  wire [37:0] sbr3_d;
+  wire [37:0] sbp4;
+  wire [37:0] sbr4_d;
+  wire [37:0] sbp5;
+  wire [37:0] sbr5_d;
+  wire [37:0] sbp6;
+  wire [37:0] sbr6_d;
+  wire [37:0] sbp7;
+  wire [37:0] sbr7_d;
+  wire [37:0] sbp8;
+  wire [37:0] sbr8_d;
+  wire [37:0] sbp9;
+  wire [37:0] sbr9_d;
+  wire [37:0] sbp10;
+  wire [37:0] sbr10_d;
+  wire [37:0] sbp11;
+  wire [37:0] sbr11_d;
+  wire [37:0] sbp12;
+  wire [37:0] sbr12_d;
+  wire [37:0] sbp13;
+  wire [37:0] sbr13_d;
+  wire [37:0] sbp14;
+  wire [37:0] sbr14_d;
+  wire [37:0] sbp15;
+  wire [37:0] sbr15_d;
   wire [15:0] final;
   wire [511:0] rd_y;
   wire [5:0] out_m;
-  wire [37:0] sb1;
-  wire [37:0] sbr1_d;
-  wire [37:0] sb2;
-  wire [37:0] sbr2_d;
-  wire [37:0] sb3;
-  wire [37:0] sbr3_d;
-  wire [37:0] sb4;
-  wire [37:0] sbr4_d;
-  wire [37:0] sb5;
-  wire [37:0] sbr5_d;
-  wire [37:0] sb6;
-  wire [37:0] sbr6_d;
-  wire [37:0] sb7;
-  wire [37:0] sbr7_d;
-  wire [37:0] sb8;
-  wire [37:0] sbr8_d;
-  wire [37:0] sb9;
-  wire [37:0] sbr9_d;
-  wire [37:0] sb10;
-  wire [37:0] sbr10_d;
-  wire [37:0] sb11;
-  wire [37:0] sbr11_d;
-  wire [37:0] sb12;
-  wire [37:0] sbr12_d;
-  wire [37:0] sb13;
-  wire [37:0] sbr13_d;
-  wire [37:0] sb14;
-  wire [37:0] sbr14_d;
-  wire [37:0] sb15;
-  wire [37:0] sbr15_d;
   // Not read: columns finish in order: the last column's flag says the row is done
   /* verilator lint_off UNUSEDSIGNAL */
   wire [14:0] final_unused;
@@ -308,37 +310,38 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   assign arr_a[255:240] = arr_skewed[270:255];
   assign arr_first[15] = arr_skewed[271];
   assign sb_in = {ctl1_q, edge_poison, edge_sum, edge_exp};
-  assign sbr1_d = sb0;
-  assign sb1 = sbr1_q;
-  assign sbr2_d = sb1;
-  assign sb2 = sbr2_q;
-  assign sbr3_d = sb2;
-  assign sb3 = sbr3_q;
-  assign sbr4_d = sb3;
-  assign sb4 = sbr4_q;
-  assign sbr5_d = sb4;
-  assign sb5 = sbr5_q;
-  assign sbr6_d = sb5;
-  assign sb6 = sbr6_q;
-  assign sbr7_d = sb6;
-  assign sb7 = sbr7_q;
-  assign sbr8_d = sb7;
-  assign sb8 = sbr8_q;
-  assign sbr9_d = sb8;
-  assign sb9 = sbr9_q;
-  assign sbr10_d = sb9;
-  assign sb10 = sbr10_q;
-  assign sbr11_d = sb10;
-  assign sb11 = sbr11_q;
-  assign sbr12_d = sb11;
-  assign sb12 = sbr12_q;
-  assign sbr13_d = sb12;
-  assign sb13 = sbr13_q;
-  assign sbr14_d = sb13;
-  assign sb14 = sbr14_q;
-  assign sbr15_d = sb14;
-  assign sb15 = sbr15_q;
-  assign group_done = sb15[37] & sb15[29] & ({1'd0, sb15[36:31]} == (m_total_q - 7'd1));
+  assign sbp0 = sb_delayed;
+  assign sbr1_d = sbp0;
+  assign sbp1 = sbr1_q;
+  assign sbr2_d = sbp1;
+  assign sbp2 = sbr2_q;
+  assign sbr3_d = sbp2;
+  assign sbp3 = sbr3_q;
+  assign sbr4_d = sbp3;
+  assign sbp4 = sbr4_q;
+  assign sbr5_d = sbp4;
+  assign sbp5 = sbr5_q;
+  assign sbr6_d = sbp5;
+  assign sbp6 = sbr6_q;
+  assign sbr7_d = sbp6;
+  assign sbp7 = sbr7_q;
+  assign sbr8_d = sbp7;
+  assign sbp8 = sbr8_q;
+  assign sbr9_d = sbp8;
+  assign sbp9 = sbr9_q;
+  assign sbr10_d = sbp9;
+  assign sbp10 = sbr10_q;
+  assign sbr11_d = sbp10;
+  assign sbp11 = sbr11_q;
+  assign sbr12_d = sbp11;
+  assign sbp12 = sbr12_q;
+  assign sbr13_d = sbp12;
+  assign sbp13 = sbr13_q;
+  assign sbr14_d = sbp13;
+  assign sbp14 = sbr14_q;
+  assign sbr15_d = sbp14;
+  assign sbp15 = sbr15_q;
+  assign group_done = sbp15[37] & sbp15[29] & ({1'd0, sbp15[36:31]} == (m_total_q - 7'd1));
   assign final_unused = final[14:0];
   assign y_acc = y_valid_o & y_ready_i;
   assign y_last = y_acc & (out_q == (m_total_q - 7'd1));
@@ -393,24 +396,24 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
     .d_i(sb_in),
-    .q_o(sb0)
+    .q_o(sb_delayed)
   );
 
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group0 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sb0[37]),
-    .m_i(sb0[36:31]),
-    .first_tile_i(sb0[30]),
-    .last_tile_i(sb0[29]),
-    .first_group_i(sb0[28]),
-    .last_group_i(sb0[27]),
-    .poison_i(sb0[25]),
+    .valid_i(sbp0[37]),
+    .m_i(sbp0[36:31]),
+    .first_tile_i(sbp0[30]),
+    .last_tile_i(sbp0[29]),
+    .first_group_i(sbp0[28]),
+    .last_group_i(sbp0[27]),
+    .poison_i(sbp0[25]),
     .p_i(psum[23:0]),
-    .sum_i(sb0[24:5]),
-    .exp_i(sb0[4:0]),
-    .zero_i(sb0[26] ? zero1_q[3:0] : zero0_q[3:0]),
-    .scale_i(sb0[26] ? scale1_q[15:0] : scale0_q[15:0]),
+    .sum_i(sbp0[24:5]),
+    .exp_i(sbp0[4:0]),
+    .zero_i(sbp0[26] ? zero1_q[3:0] : zero0_q[3:0]),
+    .scale_i(sbp0[26] ? scale1_q[15:0] : scale0_q[15:0]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[31:0]),
     .final_o(final[0])
@@ -419,18 +422,18 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group1 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sb1[37]),
-    .m_i(sb1[36:31]),
-    .first_tile_i(sb1[30]),
-    .last_tile_i(sb1[29]),
-    .first_group_i(sb1[28]),
-    .last_group_i(sb1[27]),
-    .poison_i(sb1[25]),
+    .valid_i(sbp1[37]),
+    .m_i(sbp1[36:31]),
+    .first_tile_i(sbp1[30]),
+    .last_tile_i(sbp1[29]),
+    .first_group_i(sbp1[28]),
+    .last_group_i(sbp1[27]),
+    .poison_i(sbp1[25]),
     .p_i(psum[47:24]),
-    .sum_i(sb1[24:5]),
-    .exp_i(sb1[4:0]),
-    .zero_i(sb1[26] ? zero1_q[7:4] : zero0_q[7:4]),
-    .scale_i(sb1[26] ? scale1_q[31:16] : scale0_q[31:16]),
+    .sum_i(sbp1[24:5]),
+    .exp_i(sbp1[4:0]),
+    .zero_i(sbp1[26] ? zero1_q[7:4] : zero0_q[7:4]),
+    .scale_i(sbp1[26] ? scale1_q[31:16] : scale0_q[31:16]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[63:32]),
     .final_o(final[1])
@@ -439,18 +442,18 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group2 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sb2[37]),
-    .m_i(sb2[36:31]),
-    .first_tile_i(sb2[30]),
-    .last_tile_i(sb2[29]),
-    .first_group_i(sb2[28]),
-    .last_group_i(sb2[27]),
-    .poison_i(sb2[25]),
+    .valid_i(sbp2[37]),
+    .m_i(sbp2[36:31]),
+    .first_tile_i(sbp2[30]),
+    .last_tile_i(sbp2[29]),
+    .first_group_i(sbp2[28]),
+    .last_group_i(sbp2[27]),
+    .poison_i(sbp2[25]),
     .p_i(psum[71:48]),
-    .sum_i(sb2[24:5]),
-    .exp_i(sb2[4:0]),
-    .zero_i(sb2[26] ? zero1_q[11:8] : zero0_q[11:8]),
-    .scale_i(sb2[26] ? scale1_q[47:32] : scale0_q[47:32]),
+    .sum_i(sbp2[24:5]),
+    .exp_i(sbp2[4:0]),
+    .zero_i(sbp2[26] ? zero1_q[11:8] : zero0_q[11:8]),
+    .scale_i(sbp2[26] ? scale1_q[47:32] : scale0_q[47:32]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[95:64]),
     .final_o(final[2])
@@ -459,18 +462,18 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group3 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sb3[37]),
-    .m_i(sb3[36:31]),
-    .first_tile_i(sb3[30]),
-    .last_tile_i(sb3[29]),
-    .first_group_i(sb3[28]),
-    .last_group_i(sb3[27]),
-    .poison_i(sb3[25]),
+    .valid_i(sbp3[37]),
+    .m_i(sbp3[36:31]),
+    .first_tile_i(sbp3[30]),
+    .last_tile_i(sbp3[29]),
+    .first_group_i(sbp3[28]),
+    .last_group_i(sbp3[27]),
+    .poison_i(sbp3[25]),
     .p_i(psum[95:72]),
-    .sum_i(sb3[24:5]),
-    .exp_i(sb3[4:0]),
-    .zero_i(sb3[26] ? zero1_q[15:12] : zero0_q[15:12]),
-    .scale_i(sb3[26] ? scale1_q[63:48] : scale0_q[63:48]),
+    .sum_i(sbp3[24:5]),
+    .exp_i(sbp3[4:0]),
+    .zero_i(sbp3[26] ? zero1_q[15:12] : zero0_q[15:12]),
+    .scale_i(sbp3[26] ? scale1_q[63:48] : scale0_q[63:48]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[127:96]),
     .final_o(final[3])
@@ -479,18 +482,18 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group4 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sb4[37]),
-    .m_i(sb4[36:31]),
-    .first_tile_i(sb4[30]),
-    .last_tile_i(sb4[29]),
-    .first_group_i(sb4[28]),
-    .last_group_i(sb4[27]),
-    .poison_i(sb4[25]),
+    .valid_i(sbp4[37]),
+    .m_i(sbp4[36:31]),
+    .first_tile_i(sbp4[30]),
+    .last_tile_i(sbp4[29]),
+    .first_group_i(sbp4[28]),
+    .last_group_i(sbp4[27]),
+    .poison_i(sbp4[25]),
     .p_i(psum[119:96]),
-    .sum_i(sb4[24:5]),
-    .exp_i(sb4[4:0]),
-    .zero_i(sb4[26] ? zero1_q[19:16] : zero0_q[19:16]),
-    .scale_i(sb4[26] ? scale1_q[79:64] : scale0_q[79:64]),
+    .sum_i(sbp4[24:5]),
+    .exp_i(sbp4[4:0]),
+    .zero_i(sbp4[26] ? zero1_q[19:16] : zero0_q[19:16]),
+    .scale_i(sbp4[26] ? scale1_q[79:64] : scale0_q[79:64]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[159:128]),
     .final_o(final[4])
@@ -499,18 +502,18 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group5 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sb5[37]),
-    .m_i(sb5[36:31]),
-    .first_tile_i(sb5[30]),
-    .last_tile_i(sb5[29]),
-    .first_group_i(sb5[28]),
-    .last_group_i(sb5[27]),
-    .poison_i(sb5[25]),
+    .valid_i(sbp5[37]),
+    .m_i(sbp5[36:31]),
+    .first_tile_i(sbp5[30]),
+    .last_tile_i(sbp5[29]),
+    .first_group_i(sbp5[28]),
+    .last_group_i(sbp5[27]),
+    .poison_i(sbp5[25]),
     .p_i(psum[143:120]),
-    .sum_i(sb5[24:5]),
-    .exp_i(sb5[4:0]),
-    .zero_i(sb5[26] ? zero1_q[23:20] : zero0_q[23:20]),
-    .scale_i(sb5[26] ? scale1_q[95:80] : scale0_q[95:80]),
+    .sum_i(sbp5[24:5]),
+    .exp_i(sbp5[4:0]),
+    .zero_i(sbp5[26] ? zero1_q[23:20] : zero0_q[23:20]),
+    .scale_i(sbp5[26] ? scale1_q[95:80] : scale0_q[95:80]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[191:160]),
     .final_o(final[5])
@@ -519,18 +522,18 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group6 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sb6[37]),
-    .m_i(sb6[36:31]),
-    .first_tile_i(sb6[30]),
-    .last_tile_i(sb6[29]),
-    .first_group_i(sb6[28]),
-    .last_group_i(sb6[27]),
-    .poison_i(sb6[25]),
+    .valid_i(sbp6[37]),
+    .m_i(sbp6[36:31]),
+    .first_tile_i(sbp6[30]),
+    .last_tile_i(sbp6[29]),
+    .first_group_i(sbp6[28]),
+    .last_group_i(sbp6[27]),
+    .poison_i(sbp6[25]),
     .p_i(psum[167:144]),
-    .sum_i(sb6[24:5]),
-    .exp_i(sb6[4:0]),
-    .zero_i(sb6[26] ? zero1_q[27:24] : zero0_q[27:24]),
-    .scale_i(sb6[26] ? scale1_q[111:96] : scale0_q[111:96]),
+    .sum_i(sbp6[24:5]),
+    .exp_i(sbp6[4:0]),
+    .zero_i(sbp6[26] ? zero1_q[27:24] : zero0_q[27:24]),
+    .scale_i(sbp6[26] ? scale1_q[111:96] : scale0_q[111:96]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[223:192]),
     .final_o(final[6])
@@ -539,18 +542,18 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group7 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sb7[37]),
-    .m_i(sb7[36:31]),
-    .first_tile_i(sb7[30]),
-    .last_tile_i(sb7[29]),
-    .first_group_i(sb7[28]),
-    .last_group_i(sb7[27]),
-    .poison_i(sb7[25]),
+    .valid_i(sbp7[37]),
+    .m_i(sbp7[36:31]),
+    .first_tile_i(sbp7[30]),
+    .last_tile_i(sbp7[29]),
+    .first_group_i(sbp7[28]),
+    .last_group_i(sbp7[27]),
+    .poison_i(sbp7[25]),
     .p_i(psum[191:168]),
-    .sum_i(sb7[24:5]),
-    .exp_i(sb7[4:0]),
-    .zero_i(sb7[26] ? zero1_q[31:28] : zero0_q[31:28]),
-    .scale_i(sb7[26] ? scale1_q[127:112] : scale0_q[127:112]),
+    .sum_i(sbp7[24:5]),
+    .exp_i(sbp7[4:0]),
+    .zero_i(sbp7[26] ? zero1_q[31:28] : zero0_q[31:28]),
+    .scale_i(sbp7[26] ? scale1_q[127:112] : scale0_q[127:112]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[255:224]),
     .final_o(final[7])
@@ -559,18 +562,18 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group8 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sb8[37]),
-    .m_i(sb8[36:31]),
-    .first_tile_i(sb8[30]),
-    .last_tile_i(sb8[29]),
-    .first_group_i(sb8[28]),
-    .last_group_i(sb8[27]),
-    .poison_i(sb8[25]),
+    .valid_i(sbp8[37]),
+    .m_i(sbp8[36:31]),
+    .first_tile_i(sbp8[30]),
+    .last_tile_i(sbp8[29]),
+    .first_group_i(sbp8[28]),
+    .last_group_i(sbp8[27]),
+    .poison_i(sbp8[25]),
     .p_i(psum[215:192]),
-    .sum_i(sb8[24:5]),
-    .exp_i(sb8[4:0]),
-    .zero_i(sb8[26] ? zero1_q[35:32] : zero0_q[35:32]),
-    .scale_i(sb8[26] ? scale1_q[143:128] : scale0_q[143:128]),
+    .sum_i(sbp8[24:5]),
+    .exp_i(sbp8[4:0]),
+    .zero_i(sbp8[26] ? zero1_q[35:32] : zero0_q[35:32]),
+    .scale_i(sbp8[26] ? scale1_q[143:128] : scale0_q[143:128]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[287:256]),
     .final_o(final[8])
@@ -579,18 +582,18 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group9 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sb9[37]),
-    .m_i(sb9[36:31]),
-    .first_tile_i(sb9[30]),
-    .last_tile_i(sb9[29]),
-    .first_group_i(sb9[28]),
-    .last_group_i(sb9[27]),
-    .poison_i(sb9[25]),
+    .valid_i(sbp9[37]),
+    .m_i(sbp9[36:31]),
+    .first_tile_i(sbp9[30]),
+    .last_tile_i(sbp9[29]),
+    .first_group_i(sbp9[28]),
+    .last_group_i(sbp9[27]),
+    .poison_i(sbp9[25]),
     .p_i(psum[239:216]),
-    .sum_i(sb9[24:5]),
-    .exp_i(sb9[4:0]),
-    .zero_i(sb9[26] ? zero1_q[39:36] : zero0_q[39:36]),
-    .scale_i(sb9[26] ? scale1_q[159:144] : scale0_q[159:144]),
+    .sum_i(sbp9[24:5]),
+    .exp_i(sbp9[4:0]),
+    .zero_i(sbp9[26] ? zero1_q[39:36] : zero0_q[39:36]),
+    .scale_i(sbp9[26] ? scale1_q[159:144] : scale0_q[159:144]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[319:288]),
     .final_o(final[9])
@@ -599,18 +602,18 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group10 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sb10[37]),
-    .m_i(sb10[36:31]),
-    .first_tile_i(sb10[30]),
-    .last_tile_i(sb10[29]),
-    .first_group_i(sb10[28]),
-    .last_group_i(sb10[27]),
-    .poison_i(sb10[25]),
+    .valid_i(sbp10[37]),
+    .m_i(sbp10[36:31]),
+    .first_tile_i(sbp10[30]),
+    .last_tile_i(sbp10[29]),
+    .first_group_i(sbp10[28]),
+    .last_group_i(sbp10[27]),
+    .poison_i(sbp10[25]),
     .p_i(psum[263:240]),
-    .sum_i(sb10[24:5]),
-    .exp_i(sb10[4:0]),
-    .zero_i(sb10[26] ? zero1_q[43:40] : zero0_q[43:40]),
-    .scale_i(sb10[26] ? scale1_q[175:160] : scale0_q[175:160]),
+    .sum_i(sbp10[24:5]),
+    .exp_i(sbp10[4:0]),
+    .zero_i(sbp10[26] ? zero1_q[43:40] : zero0_q[43:40]),
+    .scale_i(sbp10[26] ? scale1_q[175:160] : scale0_q[175:160]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[351:320]),
     .final_o(final[10])
@@ -619,18 +622,18 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group11 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sb11[37]),
-    .m_i(sb11[36:31]),
-    .first_tile_i(sb11[30]),
-    .last_tile_i(sb11[29]),
-    .first_group_i(sb11[28]),
-    .last_group_i(sb11[27]),
-    .poison_i(sb11[25]),
+    .valid_i(sbp11[37]),
+    .m_i(sbp11[36:31]),
+    .first_tile_i(sbp11[30]),
+    .last_tile_i(sbp11[29]),
+    .first_group_i(sbp11[28]),
+    .last_group_i(sbp11[27]),
+    .poison_i(sbp11[25]),
     .p_i(psum[287:264]),
-    .sum_i(sb11[24:5]),
-    .exp_i(sb11[4:0]),
-    .zero_i(sb11[26] ? zero1_q[47:44] : zero0_q[47:44]),
-    .scale_i(sb11[26] ? scale1_q[191:176] : scale0_q[191:176]),
+    .sum_i(sbp11[24:5]),
+    .exp_i(sbp11[4:0]),
+    .zero_i(sbp11[26] ? zero1_q[47:44] : zero0_q[47:44]),
+    .scale_i(sbp11[26] ? scale1_q[191:176] : scale0_q[191:176]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[383:352]),
     .final_o(final[11])
@@ -639,18 +642,18 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group12 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sb12[37]),
-    .m_i(sb12[36:31]),
-    .first_tile_i(sb12[30]),
-    .last_tile_i(sb12[29]),
-    .first_group_i(sb12[28]),
-    .last_group_i(sb12[27]),
-    .poison_i(sb12[25]),
+    .valid_i(sbp12[37]),
+    .m_i(sbp12[36:31]),
+    .first_tile_i(sbp12[30]),
+    .last_tile_i(sbp12[29]),
+    .first_group_i(sbp12[28]),
+    .last_group_i(sbp12[27]),
+    .poison_i(sbp12[25]),
     .p_i(psum[311:288]),
-    .sum_i(sb12[24:5]),
-    .exp_i(sb12[4:0]),
-    .zero_i(sb12[26] ? zero1_q[51:48] : zero0_q[51:48]),
-    .scale_i(sb12[26] ? scale1_q[207:192] : scale0_q[207:192]),
+    .sum_i(sbp12[24:5]),
+    .exp_i(sbp12[4:0]),
+    .zero_i(sbp12[26] ? zero1_q[51:48] : zero0_q[51:48]),
+    .scale_i(sbp12[26] ? scale1_q[207:192] : scale0_q[207:192]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[415:384]),
     .final_o(final[12])
@@ -659,18 +662,18 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group13 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sb13[37]),
-    .m_i(sb13[36:31]),
-    .first_tile_i(sb13[30]),
-    .last_tile_i(sb13[29]),
-    .first_group_i(sb13[28]),
-    .last_group_i(sb13[27]),
-    .poison_i(sb13[25]),
+    .valid_i(sbp13[37]),
+    .m_i(sbp13[36:31]),
+    .first_tile_i(sbp13[30]),
+    .last_tile_i(sbp13[29]),
+    .first_group_i(sbp13[28]),
+    .last_group_i(sbp13[27]),
+    .poison_i(sbp13[25]),
     .p_i(psum[335:312]),
-    .sum_i(sb13[24:5]),
-    .exp_i(sb13[4:0]),
-    .zero_i(sb13[26] ? zero1_q[55:52] : zero0_q[55:52]),
-    .scale_i(sb13[26] ? scale1_q[223:208] : scale0_q[223:208]),
+    .sum_i(sbp13[24:5]),
+    .exp_i(sbp13[4:0]),
+    .zero_i(sbp13[26] ? zero1_q[55:52] : zero0_q[55:52]),
+    .scale_i(sbp13[26] ? scale1_q[223:208] : scale0_q[223:208]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[447:416]),
     .final_o(final[13])
@@ -679,18 +682,18 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group14 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sb14[37]),
-    .m_i(sb14[36:31]),
-    .first_tile_i(sb14[30]),
-    .last_tile_i(sb14[29]),
-    .first_group_i(sb14[28]),
-    .last_group_i(sb14[27]),
-    .poison_i(sb14[25]),
+    .valid_i(sbp14[37]),
+    .m_i(sbp14[36:31]),
+    .first_tile_i(sbp14[30]),
+    .last_tile_i(sbp14[29]),
+    .first_group_i(sbp14[28]),
+    .last_group_i(sbp14[27]),
+    .poison_i(sbp14[25]),
     .p_i(psum[359:336]),
-    .sum_i(sb14[24:5]),
-    .exp_i(sb14[4:0]),
-    .zero_i(sb14[26] ? zero1_q[59:56] : zero0_q[59:56]),
-    .scale_i(sb14[26] ? scale1_q[239:224] : scale0_q[239:224]),
+    .sum_i(sbp14[24:5]),
+    .exp_i(sbp14[4:0]),
+    .zero_i(sbp14[26] ? zero1_q[59:56] : zero0_q[59:56]),
+    .scale_i(sbp14[26] ? scale1_q[239:224] : scale0_q[239:224]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[479:448]),
     .final_o(final[14])
@@ -699,18 +702,18 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group15 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sb15[37]),
-    .m_i(sb15[36:31]),
-    .first_tile_i(sb15[30]),
-    .last_tile_i(sb15[29]),
-    .first_group_i(sb15[28]),
-    .last_group_i(sb15[27]),
-    .poison_i(sb15[25]),
+    .valid_i(sbp15[37]),
+    .m_i(sbp15[36:31]),
+    .first_tile_i(sbp15[30]),
+    .last_tile_i(sbp15[29]),
+    .first_group_i(sbp15[28]),
+    .last_group_i(sbp15[27]),
+    .poison_i(sbp15[25]),
     .p_i(psum[383:360]),
-    .sum_i(sb15[24:5]),
-    .exp_i(sb15[4:0]),
-    .zero_i(sb15[26] ? zero1_q[63:60] : zero0_q[63:60]),
-    .scale_i(sb15[26] ? scale1_q[255:240] : scale0_q[255:240]),
+    .sum_i(sbp15[24:5]),
+    .exp_i(sbp15[4:0]),
+    .zero_i(sbp15[26] ? zero1_q[63:60] : zero0_q[63:60]),
+    .scale_i(sbp15[26] ? scale1_q[255:240] : scale0_q[255:240]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[511:480]),
     .final_o(final[15])

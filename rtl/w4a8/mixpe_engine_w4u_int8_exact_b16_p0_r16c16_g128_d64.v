@@ -56,9 +56,9 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   wire [3:0] burst_row_d;
   wire [31:0] bursts_d;
   wire [63:0] wbus_raw;
-  // column c's bus, delayed by c cycles
+  // array column c's bus, delayed by c cycles
   wire [63:0] wbus;
-  // column c's load token, delayed by c cycles
+  // array column c's load token, delayed by c cycles
   wire [15:0] wload;
   wire [15:0] wload_raw;
   wire a_acc;
@@ -85,13 +85,13 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   wire [31:0] gidx_d;
   // the group's scales are loaded
   wire sz_ok;
-  // Y of the previous N tile has left before this tile's first dequant overwrites it
+  // Y of the previous N tile has left before this tile's first write overwrites it
   wire out_ok;
   wire start_ok;
-  wire sz_acc;
-  wire [31:0] sz_loaded_d;
   // the last column has taken a group's last row
   wire group_done;
+  wire sz_acc;
+  wire [31:0] sz_loaded_d;
   wire [31:0] groups_done_d;
   wire [255:0] scale0_d;
   wire [63:0] zero0_d;
@@ -108,41 +108,43 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   wire [15:0] arr_first;
   wire [255:0] psum;
   wire [56:0] sb_in;
-  // the side band at column 0's group unit
-  wire [56:0] sb0;
+  // the side band at the bottom of array column 0
+  wire [56:0] sb_delayed;
+  // the side band at array column 0
+  wire [56:0] sbp0;
+  wire [56:0] sbp1;
+  wire [56:0] sbr1_d;
+  wire [56:0] sbp2;
+  wire [56:0] sbr2_d;
+  wire [56:0] sbp3;
+  wire [56:0] sbr3_d;
+  wire [56:0] sbp4;
+  wire [56:0] sbr4_d;
+  wire [56:0] sbp5;
+  wire [56:0] sbr5_d;
+  wire [56:0] sbp6;
+  wire [56:0] sbr6_d;
+  wire [56:0] sbp7;
+  wire [56:0] sbr7_d;
+  wire [56:0] sbp8;
+  wire [56:0] sbr8_d;
+  wire [56:0] sbp9;
+  wire [56:0] sbr9_d;
+  wire [56:0] sbp10;
+  wire [56:0] sbr10_d;
+  wire [56:0] sbp11;
+  wire [56:0] sbr11_d;
+  wire [56:0] sbp12;
+  wire [56:0] sbr12_d;
+  wire [56:0] sbp13;
+  wire [56:0] sbr13_d;
+  wire [56:0] sbp14;
+  wire [56:0] sbr14_d;
+  wire [56:0] sbp15;
+  wire [56:0] sbr15_d;
   wire [15:0] final;
   wire [511:0] rd_y;
   wire [5:0] out_m;
-  wire [56:0] sb1;
-  wire [56:0] sbr1_d;
-  wire [56:0] sb2;
-  wire [56:0] sbr2_d;
-  wire [56:0] sb3;
-  wire [56:0] sbr3_d;
-  wire [56:0] sb4;
-  wire [56:0] sbr4_d;
-  wire [56:0] sb5;
-  wire [56:0] sbr5_d;
-  wire [56:0] sb6;
-  wire [56:0] sbr6_d;
-  wire [56:0] sb7;
-  wire [56:0] sbr7_d;
-  wire [56:0] sb8;
-  wire [56:0] sbr8_d;
-  wire [56:0] sb9;
-  wire [56:0] sbr9_d;
-  wire [56:0] sb10;
-  wire [56:0] sbr10_d;
-  wire [56:0] sb11;
-  wire [56:0] sbr11_d;
-  wire [56:0] sb12;
-  wire [56:0] sbr12_d;
-  wire [56:0] sb13;
-  wire [56:0] sbr13_d;
-  wire [56:0] sb14;
-  wire [56:0] sbr14_d;
-  wire [56:0] sb15;
-  wire [56:0] sbr15_d;
   // Not read: columns finish in order: the last column's flag says the row is done
   /* verilator lint_off UNUSEDSIGNAL */
   wire [14:0] final_unused;
@@ -308,37 +310,38 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   assign arr_a[127:120] = arr_skewed[142:135];
   assign arr_first[15] = arr_skewed[143];
   assign sb_in = {ctl1_q, edge_poison, edge_sum};
-  assign sbr1_d = sb0;
-  assign sb1 = sbr1_q;
-  assign sbr2_d = sb1;
-  assign sb2 = sbr2_q;
-  assign sbr3_d = sb2;
-  assign sb3 = sbr3_q;
-  assign sbr4_d = sb3;
-  assign sb4 = sbr4_q;
-  assign sbr5_d = sb4;
-  assign sb5 = sbr5_q;
-  assign sbr6_d = sb5;
-  assign sb6 = sbr6_q;
-  assign sbr7_d = sb6;
-  assign sb7 = sbr7_q;
-  assign sbr8_d = sb7;
-  assign sb8 = sbr8_q;
-  assign sbr9_d = sb8;
-  assign sb9 = sbr9_q;
-  assign sbr10_d = sb9;
-  assign sb10 = sbr10_q;
-  assign sbr11_d = sb10;
-  assign sb11 = sbr11_q;
-  assign sbr12_d = sb11;
-  assign sb12 = sbr12_q;
-  assign sbr13_d = sb12;
-  assign sb13 = sbr13_q;
-  assign sbr14_d = sb13;
-  assign sb14 = sbr14_q;
-  assign sbr15_d = sb14;
-  assign sb15 = sbr15_q;
-  assign group_done = sb15[56] & sb15[48] & ({1'd0, sb15[55:50]} == (m_total_q - 7'd1));
+  assign sbp0 = sb_delayed;
+  assign sbr1_d = sbp0;
+  assign sbp1 = sbr1_q;
+  assign sbr2_d = sbp1;
+  assign sbp2 = sbr2_q;
+  assign sbr3_d = sbp2;
+  assign sbp3 = sbr3_q;
+  assign sbr4_d = sbp3;
+  assign sbp4 = sbr4_q;
+  assign sbr5_d = sbp4;
+  assign sbp5 = sbr5_q;
+  assign sbr6_d = sbp5;
+  assign sbp6 = sbr6_q;
+  assign sbr7_d = sbp6;
+  assign sbp7 = sbr7_q;
+  assign sbr8_d = sbp7;
+  assign sbp8 = sbr8_q;
+  assign sbr9_d = sbp8;
+  assign sbp9 = sbr9_q;
+  assign sbr10_d = sbp9;
+  assign sbp10 = sbr10_q;
+  assign sbr11_d = sbp10;
+  assign sbp11 = sbr11_q;
+  assign sbr12_d = sbp11;
+  assign sbp12 = sbr12_q;
+  assign sbr13_d = sbp12;
+  assign sbp13 = sbr13_q;
+  assign sbr14_d = sbp13;
+  assign sbp14 = sbr14_q;
+  assign sbr15_d = sbp14;
+  assign sbp15 = sbr15_q;
+  assign group_done = sbp15[56] & sbp15[48] & ({1'd0, sbp15[55:50]} == (m_total_q - 7'd1));
   assign final_unused = final[14:0];
   assign y_acc = y_valid_o & y_ready_i;
   assign y_last = y_acc & (out_q == (m_total_q - 7'd1));
@@ -392,24 +395,24 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
     .d_i(sb_in),
-    .q_o(sb0)
+    .q_o(sb_delayed)
   );
 
   mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 u_group0 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sb0[56]),
-    .m_i(sb0[55:50]),
-    .first_tile_i(sb0[49]),
-    .last_tile_i(sb0[48]),
-    .first_group_i(sb0[47]),
-    .last_group_i(sb0[46]),
-    .poison_i(sb0[12]),
+    .valid_i(sbp0[56]),
+    .m_i(sbp0[55:50]),
+    .first_tile_i(sbp0[49]),
+    .last_tile_i(sbp0[48]),
+    .first_group_i(sbp0[47]),
+    .last_group_i(sbp0[46]),
+    .poison_i(sbp0[12]),
     .p_i(psum[15:0]),
-    .sum_i(sb0[11:0]),
-    .zero_i(sb0[45] ? zero1_q[3:0] : zero0_q[3:0]),
-    .scale_i(sb0[45] ? scale1_q[15:0] : scale0_q[15:0]),
-    .row_scale_i(sb0[44:13]),
+    .sum_i(sbp0[11:0]),
+    .zero_i(sbp0[45] ? zero1_q[3:0] : zero0_q[3:0]),
+    .scale_i(sbp0[45] ? scale1_q[15:0] : scale0_q[15:0]),
+    .row_scale_i(sbp0[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[31:0]),
     .final_o(final[0])
@@ -418,18 +421,18 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 u_group1 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sb1[56]),
-    .m_i(sb1[55:50]),
-    .first_tile_i(sb1[49]),
-    .last_tile_i(sb1[48]),
-    .first_group_i(sb1[47]),
-    .last_group_i(sb1[46]),
-    .poison_i(sb1[12]),
+    .valid_i(sbp1[56]),
+    .m_i(sbp1[55:50]),
+    .first_tile_i(sbp1[49]),
+    .last_tile_i(sbp1[48]),
+    .first_group_i(sbp1[47]),
+    .last_group_i(sbp1[46]),
+    .poison_i(sbp1[12]),
     .p_i(psum[31:16]),
-    .sum_i(sb1[11:0]),
-    .zero_i(sb1[45] ? zero1_q[7:4] : zero0_q[7:4]),
-    .scale_i(sb1[45] ? scale1_q[31:16] : scale0_q[31:16]),
-    .row_scale_i(sb1[44:13]),
+    .sum_i(sbp1[11:0]),
+    .zero_i(sbp1[45] ? zero1_q[7:4] : zero0_q[7:4]),
+    .scale_i(sbp1[45] ? scale1_q[31:16] : scale0_q[31:16]),
+    .row_scale_i(sbp1[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[63:32]),
     .final_o(final[1])
@@ -438,18 +441,18 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 u_group2 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sb2[56]),
-    .m_i(sb2[55:50]),
-    .first_tile_i(sb2[49]),
-    .last_tile_i(sb2[48]),
-    .first_group_i(sb2[47]),
-    .last_group_i(sb2[46]),
-    .poison_i(sb2[12]),
+    .valid_i(sbp2[56]),
+    .m_i(sbp2[55:50]),
+    .first_tile_i(sbp2[49]),
+    .last_tile_i(sbp2[48]),
+    .first_group_i(sbp2[47]),
+    .last_group_i(sbp2[46]),
+    .poison_i(sbp2[12]),
     .p_i(psum[47:32]),
-    .sum_i(sb2[11:0]),
-    .zero_i(sb2[45] ? zero1_q[11:8] : zero0_q[11:8]),
-    .scale_i(sb2[45] ? scale1_q[47:32] : scale0_q[47:32]),
-    .row_scale_i(sb2[44:13]),
+    .sum_i(sbp2[11:0]),
+    .zero_i(sbp2[45] ? zero1_q[11:8] : zero0_q[11:8]),
+    .scale_i(sbp2[45] ? scale1_q[47:32] : scale0_q[47:32]),
+    .row_scale_i(sbp2[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[95:64]),
     .final_o(final[2])
@@ -458,18 +461,18 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 u_group3 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sb3[56]),
-    .m_i(sb3[55:50]),
-    .first_tile_i(sb3[49]),
-    .last_tile_i(sb3[48]),
-    .first_group_i(sb3[47]),
-    .last_group_i(sb3[46]),
-    .poison_i(sb3[12]),
+    .valid_i(sbp3[56]),
+    .m_i(sbp3[55:50]),
+    .first_tile_i(sbp3[49]),
+    .last_tile_i(sbp3[48]),
+    .first_group_i(sbp3[47]),
+    .last_group_i(sbp3[46]),
+    .poison_i(sbp3[12]),
     .p_i(psum[63:48]),
-    .sum_i(sb3[11:0]),
-    .zero_i(sb3[45] ? zero1_q[15:12] : zero0_q[15:12]),
-    .scale_i(sb3[45] ? scale1_q[63:48] : scale0_q[63:48]),
-    .row_scale_i(sb3[44:13]),
+    .sum_i(sbp3[11:0]),
+    .zero_i(sbp3[45] ? zero1_q[15:12] : zero0_q[15:12]),
+    .scale_i(sbp3[45] ? scale1_q[63:48] : scale0_q[63:48]),
+    .row_scale_i(sbp3[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[127:96]),
     .final_o(final[3])
@@ -478,18 +481,18 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 u_group4 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sb4[56]),
-    .m_i(sb4[55:50]),
-    .first_tile_i(sb4[49]),
-    .last_tile_i(sb4[48]),
-    .first_group_i(sb4[47]),
-    .last_group_i(sb4[46]),
-    .poison_i(sb4[12]),
+    .valid_i(sbp4[56]),
+    .m_i(sbp4[55:50]),
+    .first_tile_i(sbp4[49]),
+    .last_tile_i(sbp4[48]),
+    .first_group_i(sbp4[47]),
+    .last_group_i(sbp4[46]),
+    .poison_i(sbp4[12]),
     .p_i(psum[79:64]),
-    .sum_i(sb4[11:0]),
-    .zero_i(sb4[45] ? zero1_q[19:16] : zero0_q[19:16]),
-    .scale_i(sb4[45] ? scale1_q[79:64] : scale0_q[79:64]),
-    .row_scale_i(sb4[44:13]),
+    .sum_i(sbp4[11:0]),
+    .zero_i(sbp4[45] ? zero1_q[19:16] : zero0_q[19:16]),
+    .scale_i(sbp4[45] ? scale1_q[79:64] : scale0_q[79:64]),
+    .row_scale_i(sbp4[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[159:128]),
     .final_o(final[4])
@@ -498,18 +501,18 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 u_group5 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sb5[56]),
-    .m_i(sb5[55:50]),
-    .first_tile_i(sb5[49]),
-    .last_tile_i(sb5[48]),
-    .first_group_i(sb5[47]),
-    .last_group_i(sb5[46]),
-    .poison_i(sb5[12]),
+    .valid_i(sbp5[56]),
+    .m_i(sbp5[55:50]),
+    .first_tile_i(sbp5[49]),
+    .last_tile_i(sbp5[48]),
+    .first_group_i(sbp5[47]),
+    .last_group_i(sbp5[46]),
+    .poison_i(sbp5[12]),
     .p_i(psum[95:80]),
-    .sum_i(sb5[11:0]),
-    .zero_i(sb5[45] ? zero1_q[23:20] : zero0_q[23:20]),
-    .scale_i(sb5[45] ? scale1_q[95:80] : scale0_q[95:80]),
-    .row_scale_i(sb5[44:13]),
+    .sum_i(sbp5[11:0]),
+    .zero_i(sbp5[45] ? zero1_q[23:20] : zero0_q[23:20]),
+    .scale_i(sbp5[45] ? scale1_q[95:80] : scale0_q[95:80]),
+    .row_scale_i(sbp5[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[191:160]),
     .final_o(final[5])
@@ -518,18 +521,18 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 u_group6 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sb6[56]),
-    .m_i(sb6[55:50]),
-    .first_tile_i(sb6[49]),
-    .last_tile_i(sb6[48]),
-    .first_group_i(sb6[47]),
-    .last_group_i(sb6[46]),
-    .poison_i(sb6[12]),
+    .valid_i(sbp6[56]),
+    .m_i(sbp6[55:50]),
+    .first_tile_i(sbp6[49]),
+    .last_tile_i(sbp6[48]),
+    .first_group_i(sbp6[47]),
+    .last_group_i(sbp6[46]),
+    .poison_i(sbp6[12]),
     .p_i(psum[111:96]),
-    .sum_i(sb6[11:0]),
-    .zero_i(sb6[45] ? zero1_q[27:24] : zero0_q[27:24]),
-    .scale_i(sb6[45] ? scale1_q[111:96] : scale0_q[111:96]),
-    .row_scale_i(sb6[44:13]),
+    .sum_i(sbp6[11:0]),
+    .zero_i(sbp6[45] ? zero1_q[27:24] : zero0_q[27:24]),
+    .scale_i(sbp6[45] ? scale1_q[111:96] : scale0_q[111:96]),
+    .row_scale_i(sbp6[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[223:192]),
     .final_o(final[6])
@@ -538,18 +541,18 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 u_group7 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sb7[56]),
-    .m_i(sb7[55:50]),
-    .first_tile_i(sb7[49]),
-    .last_tile_i(sb7[48]),
-    .first_group_i(sb7[47]),
-    .last_group_i(sb7[46]),
-    .poison_i(sb7[12]),
+    .valid_i(sbp7[56]),
+    .m_i(sbp7[55:50]),
+    .first_tile_i(sbp7[49]),
+    .last_tile_i(sbp7[48]),
+    .first_group_i(sbp7[47]),
+    .last_group_i(sbp7[46]),
+    .poison_i(sbp7[12]),
     .p_i(psum[127:112]),
-    .sum_i(sb7[11:0]),
-    .zero_i(sb7[45] ? zero1_q[31:28] : zero0_q[31:28]),
-    .scale_i(sb7[45] ? scale1_q[127:112] : scale0_q[127:112]),
-    .row_scale_i(sb7[44:13]),
+    .sum_i(sbp7[11:0]),
+    .zero_i(sbp7[45] ? zero1_q[31:28] : zero0_q[31:28]),
+    .scale_i(sbp7[45] ? scale1_q[127:112] : scale0_q[127:112]),
+    .row_scale_i(sbp7[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[255:224]),
     .final_o(final[7])
@@ -558,18 +561,18 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 u_group8 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sb8[56]),
-    .m_i(sb8[55:50]),
-    .first_tile_i(sb8[49]),
-    .last_tile_i(sb8[48]),
-    .first_group_i(sb8[47]),
-    .last_group_i(sb8[46]),
-    .poison_i(sb8[12]),
+    .valid_i(sbp8[56]),
+    .m_i(sbp8[55:50]),
+    .first_tile_i(sbp8[49]),
+    .last_tile_i(sbp8[48]),
+    .first_group_i(sbp8[47]),
+    .last_group_i(sbp8[46]),
+    .poison_i(sbp8[12]),
     .p_i(psum[143:128]),
-    .sum_i(sb8[11:0]),
-    .zero_i(sb8[45] ? zero1_q[35:32] : zero0_q[35:32]),
-    .scale_i(sb8[45] ? scale1_q[143:128] : scale0_q[143:128]),
-    .row_scale_i(sb8[44:13]),
+    .sum_i(sbp8[11:0]),
+    .zero_i(sbp8[45] ? zero1_q[35:32] : zero0_q[35:32]),
+    .scale_i(sbp8[45] ? scale1_q[143:128] : scale0_q[143:128]),
+    .row_scale_i(sbp8[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[287:256]),
     .final_o(final[8])
@@ -578,18 +581,18 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 u_group9 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sb9[56]),
-    .m_i(sb9[55:50]),
-    .first_tile_i(sb9[49]),
-    .last_tile_i(sb9[48]),
-    .first_group_i(sb9[47]),
-    .last_group_i(sb9[46]),
-    .poison_i(sb9[12]),
+    .valid_i(sbp9[56]),
+    .m_i(sbp9[55:50]),
+    .first_tile_i(sbp9[49]),
+    .last_tile_i(sbp9[48]),
+    .first_group_i(sbp9[47]),
+    .last_group_i(sbp9[46]),
+    .poison_i(sbp9[12]),
     .p_i(psum[159:144]),
-    .sum_i(sb9[11:0]),
-    .zero_i(sb9[45] ? zero1_q[39:36] : zero0_q[39:36]),
-    .scale_i(sb9[45] ? scale1_q[159:144] : scale0_q[159:144]),
-    .row_scale_i(sb9[44:13]),
+    .sum_i(sbp9[11:0]),
+    .zero_i(sbp9[45] ? zero1_q[39:36] : zero0_q[39:36]),
+    .scale_i(sbp9[45] ? scale1_q[159:144] : scale0_q[159:144]),
+    .row_scale_i(sbp9[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[319:288]),
     .final_o(final[9])
@@ -598,18 +601,18 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 u_group10 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sb10[56]),
-    .m_i(sb10[55:50]),
-    .first_tile_i(sb10[49]),
-    .last_tile_i(sb10[48]),
-    .first_group_i(sb10[47]),
-    .last_group_i(sb10[46]),
-    .poison_i(sb10[12]),
+    .valid_i(sbp10[56]),
+    .m_i(sbp10[55:50]),
+    .first_tile_i(sbp10[49]),
+    .last_tile_i(sbp10[48]),
+    .first_group_i(sbp10[47]),
+    .last_group_i(sbp10[46]),
+    .poison_i(sbp10[12]),
     .p_i(psum[175:160]),
-    .sum_i(sb10[11:0]),
-    .zero_i(sb10[45] ? zero1_q[43:40] : zero0_q[43:40]),
-    .scale_i(sb10[45] ? scale1_q[175:160] : scale0_q[175:160]),
-    .row_scale_i(sb10[44:13]),
+    .sum_i(sbp10[11:0]),
+    .zero_i(sbp10[45] ? zero1_q[43:40] : zero0_q[43:40]),
+    .scale_i(sbp10[45] ? scale1_q[175:160] : scale0_q[175:160]),
+    .row_scale_i(sbp10[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[351:320]),
     .final_o(final[10])
@@ -618,18 +621,18 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 u_group11 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sb11[56]),
-    .m_i(sb11[55:50]),
-    .first_tile_i(sb11[49]),
-    .last_tile_i(sb11[48]),
-    .first_group_i(sb11[47]),
-    .last_group_i(sb11[46]),
-    .poison_i(sb11[12]),
+    .valid_i(sbp11[56]),
+    .m_i(sbp11[55:50]),
+    .first_tile_i(sbp11[49]),
+    .last_tile_i(sbp11[48]),
+    .first_group_i(sbp11[47]),
+    .last_group_i(sbp11[46]),
+    .poison_i(sbp11[12]),
     .p_i(psum[191:176]),
-    .sum_i(sb11[11:0]),
-    .zero_i(sb11[45] ? zero1_q[47:44] : zero0_q[47:44]),
-    .scale_i(sb11[45] ? scale1_q[191:176] : scale0_q[191:176]),
-    .row_scale_i(sb11[44:13]),
+    .sum_i(sbp11[11:0]),
+    .zero_i(sbp11[45] ? zero1_q[47:44] : zero0_q[47:44]),
+    .scale_i(sbp11[45] ? scale1_q[191:176] : scale0_q[191:176]),
+    .row_scale_i(sbp11[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[383:352]),
     .final_o(final[11])
@@ -638,18 +641,18 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 u_group12 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sb12[56]),
-    .m_i(sb12[55:50]),
-    .first_tile_i(sb12[49]),
-    .last_tile_i(sb12[48]),
-    .first_group_i(sb12[47]),
-    .last_group_i(sb12[46]),
-    .poison_i(sb12[12]),
+    .valid_i(sbp12[56]),
+    .m_i(sbp12[55:50]),
+    .first_tile_i(sbp12[49]),
+    .last_tile_i(sbp12[48]),
+    .first_group_i(sbp12[47]),
+    .last_group_i(sbp12[46]),
+    .poison_i(sbp12[12]),
     .p_i(psum[207:192]),
-    .sum_i(sb12[11:0]),
-    .zero_i(sb12[45] ? zero1_q[51:48] : zero0_q[51:48]),
-    .scale_i(sb12[45] ? scale1_q[207:192] : scale0_q[207:192]),
-    .row_scale_i(sb12[44:13]),
+    .sum_i(sbp12[11:0]),
+    .zero_i(sbp12[45] ? zero1_q[51:48] : zero0_q[51:48]),
+    .scale_i(sbp12[45] ? scale1_q[207:192] : scale0_q[207:192]),
+    .row_scale_i(sbp12[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[415:384]),
     .final_o(final[12])
@@ -658,18 +661,18 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 u_group13 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sb13[56]),
-    .m_i(sb13[55:50]),
-    .first_tile_i(sb13[49]),
-    .last_tile_i(sb13[48]),
-    .first_group_i(sb13[47]),
-    .last_group_i(sb13[46]),
-    .poison_i(sb13[12]),
+    .valid_i(sbp13[56]),
+    .m_i(sbp13[55:50]),
+    .first_tile_i(sbp13[49]),
+    .last_tile_i(sbp13[48]),
+    .first_group_i(sbp13[47]),
+    .last_group_i(sbp13[46]),
+    .poison_i(sbp13[12]),
     .p_i(psum[223:208]),
-    .sum_i(sb13[11:0]),
-    .zero_i(sb13[45] ? zero1_q[55:52] : zero0_q[55:52]),
-    .scale_i(sb13[45] ? scale1_q[223:208] : scale0_q[223:208]),
-    .row_scale_i(sb13[44:13]),
+    .sum_i(sbp13[11:0]),
+    .zero_i(sbp13[45] ? zero1_q[55:52] : zero0_q[55:52]),
+    .scale_i(sbp13[45] ? scale1_q[223:208] : scale0_q[223:208]),
+    .row_scale_i(sbp13[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[447:416]),
     .final_o(final[13])
@@ -678,18 +681,18 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 u_group14 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sb14[56]),
-    .m_i(sb14[55:50]),
-    .first_tile_i(sb14[49]),
-    .last_tile_i(sb14[48]),
-    .first_group_i(sb14[47]),
-    .last_group_i(sb14[46]),
-    .poison_i(sb14[12]),
+    .valid_i(sbp14[56]),
+    .m_i(sbp14[55:50]),
+    .first_tile_i(sbp14[49]),
+    .last_tile_i(sbp14[48]),
+    .first_group_i(sbp14[47]),
+    .last_group_i(sbp14[46]),
+    .poison_i(sbp14[12]),
     .p_i(psum[239:224]),
-    .sum_i(sb14[11:0]),
-    .zero_i(sb14[45] ? zero1_q[59:56] : zero0_q[59:56]),
-    .scale_i(sb14[45] ? scale1_q[239:224] : scale0_q[239:224]),
-    .row_scale_i(sb14[44:13]),
+    .sum_i(sbp14[11:0]),
+    .zero_i(sbp14[45] ? zero1_q[59:56] : zero0_q[59:56]),
+    .scale_i(sbp14[45] ? scale1_q[239:224] : scale0_q[239:224]),
+    .row_scale_i(sbp14[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[479:448]),
     .final_o(final[14])
@@ -698,18 +701,18 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 u_group15 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sb15[56]),
-    .m_i(sb15[55:50]),
-    .first_tile_i(sb15[49]),
-    .last_tile_i(sb15[48]),
-    .first_group_i(sb15[47]),
-    .last_group_i(sb15[46]),
-    .poison_i(sb15[12]),
+    .valid_i(sbp15[56]),
+    .m_i(sbp15[55:50]),
+    .first_tile_i(sbp15[49]),
+    .last_tile_i(sbp15[48]),
+    .first_group_i(sbp15[47]),
+    .last_group_i(sbp15[46]),
+    .poison_i(sbp15[12]),
     .p_i(psum[255:240]),
-    .sum_i(sb15[11:0]),
-    .zero_i(sb15[45] ? zero1_q[63:60] : zero0_q[63:60]),
-    .scale_i(sb15[45] ? scale1_q[255:240] : scale0_q[255:240]),
-    .row_scale_i(sb15[44:13]),
+    .sum_i(sbp15[11:0]),
+    .zero_i(sbp15[45] ? zero1_q[63:60] : zero0_q[63:60]),
+    .scale_i(sbp15[45] ? scale1_q[255:240] : scale0_q[255:240]),
+    .row_scale_i(sbp15[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[511:480]),
     .final_o(final[15])

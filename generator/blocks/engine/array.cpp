@@ -9,13 +9,15 @@ namespace mixpe {
 using hdl::slice;
 
 hdl::Module array_module(const EngineConfig& c) {
-  const int R = c.rows, C = c.cols, aw = c.pe.act_width(), ww = c.pe.weight_width(), pw = c.pe.psum_width();
+  const int R = c.rows, C = c.array_cols(), aw = c.pe.act_width(), ww = c.pe.weight_width(), pw = c.pe.psum_width();
   hdl::Module m;
   m.name = fmt::format("mixpe_array_{}", c.suffix());
   m.description = fmt::format(
       "{} x {} weight-stationary array of {}: activations enter row r from the west (already skewed by r),\n"
       "partial sums leave the bottom of each column (column c one cycle after column c-1).",
       R, C, c.pe.module_name());
+  if (c.sum_column())
+    m.description += "\nColumn 0 sums the activations (its weight bus carries 1): S for the zero-point term.";
   m.params = c.params();
   m.input("clk_i", 1, "clock");
   m.input("rst_ni", 1, "asynchronous reset, active low");

@@ -48,7 +48,7 @@ hdl::Module act_edge_module(const EngineConfig& c) {
   m.input("valid_i", 1, "a row is accepted this cycle");
   m.input("a_i", R * rw, "R activations, k = 0 at bits [rw-1:0]");
   m.output("a_o", R * aw, "the values the array's rows take");
-  m.output("sum_o", sw, "activation sum S of this tile row");
+  if (sw) m.output("sum_o", sw, "activation sum S of this tile row");
   if (ew) m.output("exp_o", ew, "the block exponent (largest effective exponent)");
   m.output("poison_o", 1, "a NaN or Inf activation in this tile row");
 
@@ -61,14 +61,18 @@ hdl::Module act_edge_module(const EngineConfig& c) {
       const std::string x = fmt::format("x{}", r), base = fmt::format("a_i[{}:{}]", (r + 1) * rw - 1, r * rw);
       m.wire(x + "_field", eb);
       m.assign(x + "_field", fmt::format("a_i[{}:{}]", r * rw + 14, r * rw + fb));
-      m.wire(x + "_exp", eb);
-      m.assign(x + "_exp", fmt::format("({0}_field == {1}) ? {2} : {0}_field", x, lit(eb, 0), lit(eb, 1)));
+      if (!c.float_accum()) {
+        m.wire(x + "_exp", eb);
+        m.assign(x + "_exp", fmt::format("({0}_field == {1}) ? {2} : {0}_field", x, lit(eb, 0), lit(eb, 1)));
+      }
       m.wire(x + "_finite", 1);
       m.assign(x + "_finite", fmt::format("{}_field != {}", x, lit(eb, (1u << eb) - 1)));
       poison += fmt::format(" | ~{}_finite", x);
       (void)base;
     }
-    if (mode == AccumMode::kPrealign) {
+    if (c.float_accum()) {
+      // FP32-accumulating PEs take the encodings as they are; S (if any) is a column of the array
+    } else if (mode == AccumMode::kPrealign) {
       // the largest finite exponent: a tree of maxima
       std::vector<std::string> level;
       for (int r = 0; r < R; ++r) {
@@ -139,7 +143,7 @@ hdl::Module act_edge_module(const EngineConfig& c) {
         vals.push_back(v);
       }
     }
-  } else {
+  } else if (!c.float_accum()) {
     for (int r = 0; r < R; ++r) {
       const std::string v = fmt::format("v{}", r);
       m.wire(v, rw);
@@ -149,11 +153,13 @@ hdl::Module act_edge_module(const EngineConfig& c) {
   }
   // S: the sum of the row's values as the PEs see them (sign-extended to S's width)
   const int vw = mode == AccumMode::kPrealign ? aw : (is_float(c.pe.act) ? sw - std::countr_zero(unsigned(R)) : 8);
-  for (int r = 0; r < R; ++r) sum += (r ? " + " : "") + hdl::sext(vals[size_t(r)], vw, sw);
-  m.wire("sum_d", sw);
-  m.assign("sum_d", fmt::format("valid_i ? ({}) : {}", sum, lit(sw, 0)));
-  m.reg("sum", sw, "", "");
-  m.assign("sum_o", "sum_q");
+  if (sw) {
+    for (int r = 0; r < R; ++r) sum += (r ? " + " : "") + hdl::sext(vals[size_t(r)], vw, sw);
+    m.wire("sum_d", sw);
+    m.assign("sum_d", fmt::format("valid_i ? ({}) : {}", sum, lit(sw, 0)));
+    m.reg("sum", sw, "", "");
+    m.assign("sum_o", "sum_q");
+  }
   // what the PEs take: aligned values (prealign) or the raw encoding (exact, int8)
   std::string arr;
   for (int r = R - 1; r >= 0; --r) {

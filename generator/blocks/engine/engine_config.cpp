@@ -23,14 +23,13 @@ void EngineConfig::validate() const {
     fail("depth {} is not legal: use a power of two from 2 to 1024", depth);
   if (pe.accum.block != rows) fail("internal: the PE's block {} must equal rows {}", pe.accum.block, rows);
   pe.validate();
-  if (pe.kind == PeKind::kFma || pe.accum.mode == AccumMode::kFp32)
-    fail("engines of FP32-accumulating PEs (--pe fma, --accum fp32) are not generated yet: use --accum prealign or exact");
 }
 
 int EngineConfig::m_width() const { return log2i(depth); }
 int EngineConfig::raw_act_width() const { return is_float(pe.act) ? 16 : 8; }
 
 int EngineConfig::sum_width() const {
+  if (float_accum()) return 0;  // S is an FP32 column sum (or not needed: fma)
   // one activation as the PEs see it, plus log2(R) bits for the sum of a tile row
   int a = 8;
   if (pe.accum.mode == AccumMode::kPrealign) a = pe.accum.align_bits;
@@ -62,8 +61,8 @@ int EngineConfig::acc_lsb_offset() const {
 }
 
 int EngineConfig::sideband_width() const {
-  // valid, row index, four tile/group flags, the scale slot, [INT8 row scale], poison, S, [exponent]
-  return 1 + m_width() + 5 + (is_float(pe.act) ? 0 : 32) + 1 + sum_width() + exp_width();
+  // valid, row index, four tile/group flags, [the scale slot], [INT8 row scale], poison, [S], [exponent]
+  return 1 + m_width() + 4 + (has_scales() ? 1 : 0) + (is_float(pe.act) ? 0 : 32) + 1 + sum_width() + exp_width();
 }
 
 std::string EngineConfig::suffix() const {

@@ -27,14 +27,22 @@ struct EngineConfig {
   int frac_bits() const;    // F of the group accumulator
   int diff_width() const;   // D = P - z * S
   int acc_width() const;    // the group accumulator
-  bool has_zero() const { return !pe.weight_signed; }  // asymmetric weights carry a zero point
+  bool fma() const { return pe.kind == PeKind::kFma; }  // dequantize first: FP16 weights arrive
+  bool float_accum() const { return pe.psum_is_float(); }  // FP32 column sums
+  // S comes from an extra array column (position 0) of weight 1: its FP32 sum in k order is
+  // exactly the golden model's S (mixpe with FP32 accumulation).
+  bool sum_column() const { return float_accum() && !fma(); }
+  int array_cols() const { return cols + (sum_column() ? 1 : 0); }
+  bool has_scales() const { return !fma(); }  // the fma engine's weights arrive dequantized
+  bool has_zero() const { return has_scales() && !pe.weight_signed; }  // asymmetric weights carry a zero point
+  int dequant_stages() const { return fma() ? 2 : float_accum() ? 6 : 5; }
   // The biased FP32 exponent of the group accumulator's LSB, as a constant (exact and int8) or
   // an offset to add to the block exponent (prealign).
   int acc_lsb_offset() const;
   // The control and data that travel beside the array to the group units, in bits.
   int sideband_width() const;
   // Cycles from accepting an N tile's last activation row to that output row being valid.
-  int latency() const { return 1 + rows + pe.pipeline + (cols - 1) + 5; }
+  int latency() const { return 1 + rows + pe.pipeline + (array_cols() - 1) + dequant_stages(); }
 
   std::string name() const;   // the top module
   std::string suffix() const; // what every submodule name shares

@@ -52,10 +52,13 @@ hdl::Module engine_top_module(const EngineConfig& c) {
   m.input("cmd_ntiles_i", 16, "N / C (N padded to a multiple of C)");
   m.input("w_valid_i", 1, "a weight row");
   m.output("w_ready_o", 1, "");
-  m.input("w_data_i", C * ww, "W[k][n0 + c] at bits [c*w +: w]; per tile, rows k0 .. k0 + R - 1");
-  m.input("sz_valid_i", 1, "a group's scales (and zero points)");
-  m.output("sz_ready_o", 1, "");
-  m.input("sz_scale_i", C * 16, "FP16 scale of column c at bits [c*16 +: 16]");
+  m.input("w_data_i", C * ww, c.fma() ? "FP16 dequantized W[k][n0 + c] at bits [c*16 +: 16]; per tile, rows k0 .. k0 + R - 1"
+                                       : "W[k][n0 + c] at bits [c*w +: w]; per tile, rows k0 .. k0 + R - 1");
+  if (c.has_scales()) {
+    m.input("sz_valid_i", 1, "a group's scales (and zero points)");
+    m.output("sz_ready_o", 1, "");
+    m.input("sz_scale_i", C * 16, "FP16 scale of column c at bits [c*16 +: 16]");
+  }
   if (c.has_zero()) m.input("sz_zero_i", C * b, "zero point of column c at bits [c*b +: b]");
   m.input("a_valid_i", 1, "an activation row of one tile");
   m.output("a_ready_o", 1, "");
@@ -85,8 +88,8 @@ hdl::Module engine_top_module(const EngineConfig& c) {
   m.reg("tiles_total", 32, "cmd_acc", "");
   m.wire("tiles_total_d", 32);
   m.assign("tiles_total_d", "{16'd0, cmd_ktiles_i} * {16'd0, cmd_ntiles_i}");
-  m.wire("groups_total", 32);
-  m.assign("groups_total", lr == log2i(c.group_size) ? "tiles_total_q"
+  if (c.has_scales()) m.wire("groups_total", 32);
+  if (c.has_scales()) m.assign("groups_total", lr == log2i(c.group_size) ? "tiles_total_q"
                                                      : fmt::format("tiles_total_q >> {}", log2i(tpg)));
   auto counter = [&](const std::string& name, int w, const std::string& inc, const std::string& comment = "") {
     state(m, name, w, fmt::format("cmd_acc ? {0} : {1} ? {2}_q + {3} : {2}_q", lit(w, 0), inc, name, lit(w, 1)), true,
@@ -117,15 +120,17 @@ hdl::Module engine_top_module(const EngineConfig& c) {
   state(m, "burst_row", lr, fmt::format("burst_start ? {} : burst_q ? burst_row_q + {} : burst_row_q", lit(lr, 1), lit(lr, 1)),
         true);
   counter("bursts", 32, "burst_start", "tiles whose burst has begun");
-  m.wire("wbus_raw", C * ww);
-  m.assign("wbus_raw", "w_stage[w_rd_q]");
-  m.wire("wbus", C * ww, "column c's bus, delayed by c cycles");
-  m.wire("wload", C, "column c's load token, delayed by c cycles");
-  m.instances.push_back({fmt::format("mixpe_skew_w{}_n{}_e0", ww, C), "u_wskew",
+  const int AC = c.array_cols(), off = c.sum_column() ? 1 : 0;  // array column of data column c: c + off
+  m.wire("wbus_raw", AC * ww);
+  // the sum column's weight is the code 1
+  m.assign("wbus_raw", c.sum_column() ? fmt::format("{{w_stage[w_rd_q], {}}}", lit(ww, 1)) : "w_stage[w_rd_q]");
+  m.wire("wbus", AC * ww, "array column c's bus, delayed by c cycles");
+  m.wire("wload", AC, "array column c's load token, delayed by c cycles");
+  m.instances.push_back({fmt::format("mixpe_skew_w{}_n{}_e0", ww, AC), "u_wskew",
                          {{"clk_i", "clk_i"}, {"d_i", "wbus_raw"}, {"q_o", "wbus"}}});
-  m.wire("wload_raw", C);
-  m.assign("wload_raw", fmt::format("{{{}{{burst_start}}}}", C));
-  m.instances.push_back({fmt::format("mixpe_skew_w1_n{}_e0_rst", C), "u_tskew",
+  m.wire("wload_raw", AC);
+  m.assign("wload_raw", fmt::format("{{{}{{burst_start}}}}", AC));
+  m.instances.push_back({fmt::format("mixpe_skew_w1_n{}_e0_rst", AC), "u_tskew",
                          {{"clk_i", "clk_i"}, {"rst_ni", "rst_ni"}, {"d_i", "wload_raw"}, {"q_o", "wload"}}});
 
   // --- activations: tile by tile, M rows each
@@ -165,18 +170,21 @@ hdl::Module engine_top_module(const EngineConfig& c) {
   m.assign("last_group", fmt::format("kt_q >= (kt_total_q - {})", lit(16, unsigned(tpg))));
   counter("gidx", 32, "tile_end & last_tog", "group of the current tile, counted over the whole command");
   m.wire("sz_ok", 1, "the group's scales are loaded");
-  m.assign("sz_ok", "~first_tog | (sz_loaded_q > gidx_q)");
-  m.wire("out_ok", 1, "Y of the previous N tile has left before this tile's first dequant overwrites it");
-  m.assign("out_ok", fmt::format("~((kt_q == {}) & (nt_q != 16'd0)) | (out_done_q >= nt_q)", lit(16, unsigned(tpg - 1))));
+  m.assign("sz_ok", c.has_scales() ? "~first_tog | (sz_loaded_q > gidx_q)" : "1'b1");
+  // the first tile that writes Y: the first group's last (dequant after), or the first (fma)
+  m.wire("out_ok", 1, "Y of the previous N tile has left before this tile's first write overwrites it");
+  m.assign("out_ok", fmt::format("~((kt_q == {}) & (nt_q != 16'd0)) | (out_done_q >= nt_q)",
+                                 lit(16, c.fma() ? 0u : unsigned(tpg - 1))));
   m.wire("start_ok", 1);
   m.assign("start_ok", "busy_q & ~in_tile_q & (bursts_q > started_q) & sz_ok & out_ok & (started_q < tiles_total_q)");
   m.assign("a_ready_o", "busy_q & (in_tile_q | start_ok)");
 
   // --- scales and zero points: two slots, group g in slot g % 2
+  if (c.has_scales()) {
+  m.wire("group_done", 1, "the last column has taken a group's last row");
   m.wire("sz_acc", 1);
   m.assign("sz_acc", "sz_valid_i & sz_ready_o");
   counter("sz_loaded", 32, "sz_acc", "groups whose scales are loaded");
-  m.wire("group_done", 1, "the last column has taken a group's last row");
   counter("groups_done", 32, "group_done");
   m.assign("sz_ready_o", "busy_q & (sz_loaded_q < groups_total) & (sz_loaded_q < groups_done_q + 32'd2)");
   for (int s = 0; s < 2; ++s) {
@@ -190,21 +198,24 @@ hdl::Module engine_top_module(const EngineConfig& c) {
       m.reg(fmt::format("zero{}", s), C * b, we, "");
     }
   }
+  }
 
   // --- the west edge and the array
   m.wire("edge_a", R * aw);
-  m.wire("edge_sum", sw);
+  if (sw) m.wire("edge_sum", sw);
   if (ew) m.wire("edge_exp", ew);
   m.wire("edge_poison", 1);
   hdl::Instance edge{fmt::format("mixpe_act_edge_{}", c.suffix()), "u_edge",
-                     {{"clk_i", "clk_i"}, {"valid_i", "a_acc"}, {"a_i", "a_data_i"}, {"a_o", "edge_a"}, {"sum_o", "edge_sum"}}};
+                     {{"clk_i", "clk_i"}, {"valid_i", "a_acc"}, {"a_i", "a_data_i"}, {"a_o", "edge_a"}}};
+  if (sw) edge.connections.emplace_back("sum_o", "edge_sum");
   if (ew) edge.connections.emplace_back("exp_o", "edge_exp");
   edge.connections.emplace_back("poison_o", "edge_poison");
   m.instances.push_back(edge);
   // the control that travels with a row: {valid, m, first tile, last tile, first group, last group, slot}
-  const int ctlw = 1 + mw + 5 + (int8 ? 32 : 0);
-  std::string ctl = fmt::format("{{a_acc, {}, first_tog, last_tog, first_group, last_group, gidx_q[0]{}}}",
-                                slice("beat_m", mw - 1, 0), int8 ? ", a_scale_i" : "");
+  const int ctlw = 1 + mw + 4 + (c.has_scales() ? 1 : 0) + (int8 ? 32 : 0);
+  std::string ctl = fmt::format("{{a_acc, {}, first_tog, last_tog, first_group, last_group{}{}}}",
+                                slice("beat_m", mw - 1, 0), c.has_scales() ? ", gidx_q[0]" : "",
+                                int8 ? ", a_scale_i" : "");
   state(m, "ctl1", ctlw, ctl, true, "registered with the edge outputs");
   state(m, "first1", 1, "beat_first", true);
   // row r of the array: {first, a} delayed by r
@@ -224,57 +235,66 @@ hdl::Module engine_top_module(const EngineConfig& c) {
     m.assign(fmt::format("arr_first[{}]", r), fmt::format("arr_skewed[{}]", base + aw));
   }
   const int pw = c.pe.psum_width();
-  m.wire("psum", C * pw);
+  m.wire("psum", AC * pw);
   m.instances.push_back({fmt::format("mixpe_array_{}", c.suffix()), "u_array",
                          {{"clk_i", "clk_i"}, {"rst_ni", "rst_ni"}, {"a_i", "arr_a"}, {"first_i", "arr_first"},
                           {"w_i", "wbus"}, {"w_load_i", "wload"}, {"psum_o", "psum"}}});
 
   // --- the side band to the south edge: delayed R + pipeline cycles, then one more per column
-  const int sbw = c.sideband_width();
-  m.wire("sb_in", sbw);
-  m.assign("sb_in", fmt::format("{{ctl1_q, edge_poison, edge_sum{}}}", ew ? ", edge_exp" : ""));
-  m.wire("sb0", sbw, "the side band at column 0's group unit");
-  m.instances.push_back({fmt::format("mixpe_skew_w{}_n1_e{}_rst", sbw, R + p), "u_sbdelay",
-                         {{"clk_i", "clk_i"}, {"rst_ni", "rst_ni"}, {"d_i", "sb_in"}, {"q_o", "sb0"}}});
+  const int sbd = c.sideband_width();  // through the delay line
+  m.wire("sb_in", sbd);
+  m.assign("sb_in", fmt::format("{{ctl1_q, edge_poison{}{}}}", sw ? ", edge_sum" : "", ew ? ", edge_exp" : ""));
+  m.wire("sb_delayed", sbd, "the side band at the bottom of array column 0");
+  m.instances.push_back({fmt::format("mixpe_skew_w{}_n1_e{}_rst", sbd, R + p), "u_sbdelay",
+                         {{"clk_i", "clk_i"}, {"rst_ni", "rst_ni"}, {"d_i", "sb_in"}, {"q_o", "sb_delayed"}}});
+  // with a sum column, its S joins the side band there and travels east with it
+  const int sbw = sbd + (c.sum_column() ? 32 : 0);
+  m.wire("sbp0", sbw, "the side band at array column 0");
+  m.assign("sbp0", c.sum_column() ? fmt::format("{{sb_delayed, {}}}", slice("psum", pw - 1, 0)) : "sb_delayed");
+  for (int a = 1; a < AC; ++a) {
+    m.wire(fmt::format("sbp{}", a), sbw);
+    state(m, fmt::format("sbr{}", a), sbw, fmt::format("sbp{}", a - 1), true);
+    m.assign(fmt::format("sbp{}", a), fmt::format("sbr{}_q", a));
+  }
   m.wire("final", C);
   m.wire("rd_y", C * 32);
   m.wire("out_m", mw);
   for (int cc = 0; cc < C; ++cc) {
-    const std::string sb = fmt::format("sb{}", cc);
-    if (cc > 0) {
-      m.wire(sb, sbw);
-      state(m, fmt::format("sbr{}", cc), sbw, fmt::format("sb{}", cc - 1), true);
-      m.assign(sb, fmt::format("sbr{}_q", cc));
-    }
-    // fields of the side band, top down: valid, m, first tile, last tile, first group, last group, slot, [rs], poison, sum, [exp]
+    const std::string sb = fmt::format("sbp{}", cc + off);
+    // fields of the side band, top down: valid, m, first tile, last tile, first group, last group, slot, [rs], poison,
+    // [sum], [exp], [S of the sum column]
     int hi = sbw - 1;
     auto field = [&](int w) {
       const std::string f = slice(sb, hi, hi - w + 1);
       hi -= w;
       return f;
     };
-    const std::string valid = field(1), mm = field(mw), ft = field(1), lt = field(1), fg = field(1), lg = field(1),
-                      slot = field(1);
+    const std::string valid = field(1), mm = field(mw), ft = field(1), lt = field(1), fg = field(1), lg = field(1);
+    const std::string slot = c.has_scales() ? field(1) : "";
     const std::string rs = int8 ? field(32) : "";
-    const std::string poison = field(1), sum = field(sw);
+    const std::string poison = field(1), sum = sw ? field(sw) : "";
     const std::string ex = ew ? field(ew) : "";
+    const std::string scol = c.sum_column() ? field(32) : "";
     hdl::Instance gu{fmt::format("mixpe_group_unit_{}", c.suffix()), fmt::format("u_group{}", cc), {}};
     auto& k = gu.connections;
     k = {{"clk_i", "clk_i"}, {"rst_ni", "rst_ni"}, {"valid_i", valid}, {"m_i", mm}, {"first_tile_i", ft}, {"last_tile_i", lt},
          {"first_group_i", fg}, {"last_group_i", lg}, {"poison_i", poison},
-         {"p_i", slice("psum", (cc + 1) * pw - 1, cc * pw)}, {"sum_i", sum}};
+         {"p_i", slice("psum", (cc + off + 1) * pw - 1, (cc + off) * pw)}};
+    if (sw) k.emplace_back("sum_i", sum);
+    if (c.sum_column()) k.emplace_back("sum_i", scol);
     if (ew) k.emplace_back("exp_i", ex);
     if (c.has_zero())
       k.emplace_back("zero_i", fmt::format("{0} ? {1} : {2}", slot, slice("zero1_q", (cc + 1) * b - 1, cc * b),
                                            slice("zero0_q", (cc + 1) * b - 1, cc * b)));
-    k.emplace_back("scale_i", fmt::format("{0} ? {1} : {2}", slot, slice("scale1_q", (cc + 1) * 16 - 1, cc * 16),
-                                          slice("scale0_q", (cc + 1) * 16 - 1, cc * 16)));
+    if (c.has_scales())
+      k.emplace_back("scale_i", fmt::format("{0} ? {1} : {2}", slot, slice("scale1_q", (cc + 1) * 16 - 1, cc * 16),
+                                            slice("scale0_q", (cc + 1) * 16 - 1, cc * 16)));
     if (int8) k.emplace_back("row_scale_i", rs);
     k.emplace_back("rd_m_i", "out_m");
     k.emplace_back("rd_y_o", slice("rd_y", (cc + 1) * 32 - 1, cc * 32));
     k.emplace_back("final_o", fmt::format("final[{}]", cc));
     m.instances.push_back(std::move(gu));
-    if (cc == C - 1) {
+    if (cc == C - 1 && c.has_scales()) {
       m.assign("group_done", fmt::format("{} & {} & ({} == {})", valid, lt, zext(mm, mw, mw + 1),
                                          "(m_total_q - " + lit(mw + 1, 1) + ")"));
     }
@@ -305,8 +325,8 @@ std::vector<hdl::Module> engine_modules(const EngineConfig& c) {
   std::vector<hdl::Module> mods = {engine_top_module(c), act_edge_module(c), array_module(c), group_unit_module(c)};
   mods.push_back(skew_module(c.pe.act_width() + 1, c.rows, 0, false));
   mods.push_back(skew_module(c.sideband_width(), 1, c.rows + c.pe.pipeline, true));
-  mods.push_back(skew_module(c.pe.weight_width(), c.cols, 0, false));
-  mods.push_back(skew_module(1, c.cols, 0, true));
+  mods.push_back(skew_module(c.pe.weight_width(), c.array_cols(), 0, false));
+  mods.push_back(skew_module(1, c.array_cols(), 0, true));
   for (hdl::Module& pm : pe_modules(c.pe)) mods.push_back(std::move(pm));
   mods.push_back(fp32_add_module());
   // one file per module: drop duplicates (the FP32 adder of an FP32 PE, equal skews)

@@ -14,7 +14,172 @@ using hdl::sext;
 using hdl::slice;
 using hdl::zext;
 
+namespace {
+
+// A pipeline register: to_d = from; declares to_q.
+void stage(hdl::Module& m, const std::string& from, const std::string& to, int w) {
+  m.wire(to + "_d", w);
+  m.assign(to + "_d", from);
+  m.reg(to, w, "", "");
+}
+
+void valid_stage(hdl::Module& m, const std::string& from, const std::string& to, const std::string& comment) {
+  m.wire(to + "_d", 1);
+  m.assign(to + "_d", from);
+  m.reg(to, 1, "", "1'b0", comment);
+}
+
+void common_ports(hdl::Module& m, const EngineConfig& c) {
+  m.params = c.params();
+  m.input("clk_i", 1, "clock");
+  m.input("rst_ni", 1, "asynchronous reset, active low");
+  m.input("valid_i", 1, "a tile row arrives");
+  m.input("m_i", c.m_width(), "its row index");
+  m.input("first_tile_i", 1, "first tile of its group");
+  m.input("last_tile_i", 1, "last tile of its group: dequantize");
+  m.input("first_group_i", 1, "first group of the N tile: Y starts at +0");
+  m.input("last_group_i", 1, "last group of the N tile: Y is final");
+  m.input("poison_i", 1, "a NaN/Inf activation in this tile row");
+  m.input("p_i", c.pe.psum_width(), "the column's sum of R products");
+}
+
+void read_port(hdl::Module& m, const EngineConfig& c) {
+  m.input("rd_m_i", c.m_width(), "output read address");
+  m.output("rd_y_o", 32, "Y[rd_m_i]");
+  m.output("final_o", 1, "a final Y row was written this cycle");
+}
+
+// The fma baseline: Y = RNE(Y + P) per tile, Y from +0 at the N tile's first tile.
+hdl::Module group_unit_fma(const EngineConfig& c) {
+  const int mw = c.m_width();
+  hdl::Module m;
+  m.name = fmt::format("mixpe_group_unit_{}", c.suffix());
+  m.description =
+      "Output accumulator of one column of the dequant-first (fma) baseline: Y = RNE_fp32(Y + P) for every tile\n"
+      "(Y starts at +0 with the N tile's first tile); a poisoned row's final value is NaN. Two stages.";
+  common_ports(m, c);
+  read_port(m, c);
+  m.unused_wire("flags_unused", 2, "the fma baseline has no groups: only the N tile's first and last tiles matter");
+  m.assign("flags_unused", "{first_tile_i, last_tile_i}");
+  m.wire("first", 1, "the N tile's first tile");
+  m.assign("first", "first_tile_i & first_group_i");
+  m.wire("word", 33);
+  m.assign("word", "y_mem[m_i]");
+  m.wire("y_old", 32);
+  m.assign("y_old", "first ? 32'd0 : word[31:0]");
+  m.wire("y_new", 32);
+  m.instances.push_back({kFp32AddModule, "u_add", {{"a_i", "y_old"}, {"b_i", "p_i"}, {"y_o", "y_new"}}});
+  m.wire("poison_new", 1);
+  m.assign("poison_new", "(first ? 1'b0 : word[32]) | poison_i");
+  valid_stage(m, "valid_i", "s2_valid", "stage 2: write");
+  stage(m, "m_i", "s2_m", mw);
+  stage(m, "{poison_new, y_new}", "s2_word", 33);
+  stage(m, "last_tile_i & last_group_i", "s2_last", 1);
+  m.memory("y_mem", 33, c.depth, "s2_valid_q", "s2_m_q", "s2_word_q", "{poison, Y} per row in flight");
+  m.assign("final_o", "s2_valid_q & s2_last_q");
+  m.wire("rd_word", 33);
+  m.assign("rd_word", "y_mem[rd_m_i]");
+  m.assign("rd_y_o", "rd_word[32] ? 32'h7fc00000 : rd_word[31:0]");
+  return m;
+}
+
+// MixPE PEs with FP32 accumulation: P and S summed per group in FP32, then
+// D = RNE(P - RNE(z * S)), Y = RNE(Y + RNE(D * s)) (docs/numerics.md, the fp32 datapath).
+hdl::Module group_unit_fp32(const EngineConfig& c) {
+  const int mw = c.m_width(), b = c.pe.weight_bits;
+  const bool int8 = !is_float(c.pe.act);
+  hdl::Module m;
+  m.name = fmt::format("mixpe_group_unit_{}", c.suffix());
+  m.description =
+      "Group-dequant unit of one column, FP32 accumulation. Stage 1: the group sums P and S (FP32, block after\n"
+      "block, from +0). At a group's last tile: stage 2 z * S, stage 3 D = P - z S, stage 4 D * s, stage 5\n"
+      "Y + t, stage 6 writes Y (INT8: times the row scale; a poisoned row: NaN). Each step rounds to FP32.";
+  common_ports(m, c);
+  m.input("sum_i", 32, "S of the tile row: the FP32 sum column");
+  if (c.has_zero()) m.input("zero_i", b, "this column's zero point");
+  m.input("scale_i", 16, "this column's FP16 scale");
+  if (int8) m.input("row_scale_i", 32, "the row's FP32 activation scale (INT8)");
+  read_port(m, c);
+  m.wire("word", 65);
+  m.assign("word", "acc_mem[m_i]");
+  m.wire("p_old", 32);
+  m.assign("p_old", "first_tile_i ? 32'd0 : word[63:32]");
+  m.wire("s_old", 32);
+  m.assign("s_old", "first_tile_i ? 32'd0 : word[31:0]");
+  m.wire("p_new", 32);
+  m.wire("s_new", 32);
+  m.instances.push_back({kFp32AddModule, "u_add_p", {{"a_i", "p_old"}, {"b_i", "p_i"}, {"y_o", "p_new"}}});
+  m.instances.push_back({kFp32AddModule, "u_add_s", {{"a_i", "s_old"}, {"b_i", "sum_i"}, {"y_o", "s_new"}}});
+  m.wire("poison_new", 1);
+  m.assign("poison_new", "((first_tile_i & first_group_i) ? 1'b0 : word[64]) | poison_i");
+  m.memory("acc_mem", 65, c.depth, "valid_i", "m_i", "{poison_new, p_new, s_new}", "{poison, P, S} per row in flight");
+  // the control that travels down the pipeline: {m, first group, last group, poison}
+  const int ctlw = mw + 3;
+  valid_stage(m, "valid_i & last_tile_i", "s2_valid", "stage 2: z * S");
+  stage(m, "{m_i, first_group_i, last_group_i, poison_new}", "s2_ctl", ctlw);
+  stage(m, "p_new", "s2_p", 32);
+  stage(m, "s_new", "s2_s", 32);
+  stage(m, "scale_i", "s2_scale", 16);
+  if (c.has_zero()) stage(m, "zero_i", "s2_zero", b);
+  if (int8) stage(m, "row_scale_i", "s2_rs", 32);
+  m.wire("s2_z32", 32, "the zero point as FP32 (exact)");
+  if (c.has_zero()) emit_fp32_pack(m, "zp_", "1'b0", "s2_zero_q", b, "11'd127", "s2_z32");
+  else m.assign("s2_z32", "32'd0");
+  m.wire("s2_zs", 32);
+  emit_fp32_mul(m, "mz_", "s2_s_q", "s2_z32", kFp32, "s2_zs");
+
+  valid_stage(m, "s2_valid_q", "s3_valid", "stage 3: D = P - z S");
+  stage(m, "s2_ctl_q", "s3_ctl", ctlw);
+  stage(m, "s2_p_q", "s3_p", 32);
+  stage(m, "{~s2_zs[31], s2_zs[30:0]}", "s3_nzs", 32);
+  stage(m, "s2_scale_q", "s3_scale", 16);
+  if (int8) stage(m, "s2_rs_q", "s3_rs", 32);
+  m.wire("s3_d", 32);
+  m.instances.push_back({kFp32AddModule, "u_add_d", {{"a_i", "s3_p_q"}, {"b_i", "s3_nzs_q"}, {"y_o", "s3_d"}}});
+
+  valid_stage(m, "s3_valid_q", "s4_valid", "stage 4: D * s");
+  stage(m, "s3_ctl_q", "s4_ctl", ctlw);
+  stage(m, "s3_d", "s4_d", 32);
+  stage(m, "s3_scale_q", "s4_scale", 16);
+  if (int8) stage(m, "s3_rs_q", "s4_rs", 32);
+  m.wire("s4_t", 32);
+  emit_fp32_mul(m, "ms_", "s4_d_q", "s4_scale_q", kFp16, "s4_t");
+
+  valid_stage(m, "s4_valid_q", "s5_valid", "stage 5: Y + t");
+  stage(m, "s4_ctl_q", "s5_ctl", ctlw);
+  stage(m, "s4_t", "s5_t", 32);
+  if (int8) stage(m, "s4_rs_q", "s5_rs", 32);
+  m.wire("s5_m", mw);
+  m.assign("s5_m", fmt::format("s5_ctl_q[{}:3]", ctlw - 1));
+  m.wire("s5_y_old", 32);
+  m.assign("s5_y_old", "s5_ctl_q[2] ? 32'd0 : y_mem[s5_m]");
+  m.wire("s5_y", 32);
+  m.instances.push_back({kFp32AddModule, "u_add_y", {{"a_i", "s5_y_old"}, {"b_i", "s5_t_q"}, {"y_o", "s5_y"}}});
+
+  valid_stage(m, "s5_valid_q", "s6_valid", "stage 6: write Y");
+  stage(m, "s5_m", "s6_m", mw);
+  stage(m, "s5_ctl_q[1:0]", "s6_ctl", 2);
+  stage(m, "s5_y", "s6_y", 32);
+  std::string y = "s6_y_q";
+  if (int8) {
+    stage(m, "s5_rs_q", "s6_rs", 32);
+    m.wire("s6_scaled", 32);
+    emit_fp32_mul(m, "mr_", "s6_y_q", "s6_rs_q", kFp32, "s6_scaled");
+    y = "(s6_ctl_q[1] ? s6_scaled : s6_y_q)";
+  }
+  m.wire("s6_y_final", 32, "a poisoned row's final value is NaN");
+  m.assign("s6_y_final", fmt::format("(s6_ctl_q[1] & s6_ctl_q[0]) ? 32'h7fc00000 : {}", y));
+  m.memory("y_mem", 32, c.depth, "s6_valid_q", "s6_m_q", "s6_y_final", "Y per row in flight (FP32)");
+  m.assign("final_o", "s6_valid_q & s6_ctl_q[1]");
+  m.assign("rd_y_o", "y_mem[rd_m_i]");
+  return m;
+}
+
+}  // namespace
+
 hdl::Module group_unit_module(const EngineConfig& c) {
+  if (c.fma()) return group_unit_fma(c);
+  if (c.float_accum()) return group_unit_fp32(c);
   const int mw = c.m_width(), pw = c.pe.psum_width(), sw = c.sum_width(), ew = c.exp_width();
   const int dw = c.diff_width(), accw = c.acc_width(), F = c.frac_bits(), b = c.pe.weight_bits, D = c.depth;
   const bool int8 = !is_float(c.pe.act);

@@ -42,6 +42,7 @@ void PeConfig::validate() const {
       if (act != ActFormat::kInt8) fail("the int8 baseline PE is INT8 x INT8: --act must be int8, not {}", act_name(act));
       if (weight_bits != 8 || !weight_signed)
         fail("the int8 baseline PE takes signed 8-bit weights: use --weight-bits 8 --weight-signed");
+      if (accum.mode != AccumMode::kExact) fail("the int8 baseline PE sums exactly in 32 bits: --accum must be exact");
       break;
   }
 }

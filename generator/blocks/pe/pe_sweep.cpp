@@ -36,6 +36,7 @@ std::vector<PeConfig> pe_sweep() {
   add(fma);
   PeConfig int8;
   int8.kind = PeKind::kInt8, int8.act = ActFormat::kInt8, int8.weight_bits = 8, int8.weight_signed = true;
+  int8.accum.mode = AccumMode::kExact;
   add(int8);
   // Variations around the default W4A16 PE.
   for (int a : {8, 12, 24, 32}) {
