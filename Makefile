@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= 2
 
-.PHONY: all setup build test lint sim-pe sim bench regen clean
+.PHONY: all setup build test lint sim-pe sim bench regen area clean
 
 all: build
 
@@ -59,6 +59,12 @@ sim: build $(TRACES)/tokens.txt
 # Cycles, utilization and simulation speed of a 64 x 1024 x 1024 GEMM with streams never idle.
 bench: build
 	bash scripts/sim_engine.sh $(BUILD)/mixpe "$(TB_LIBS)" $(BUILD)/sim "$(ENGINE_OPTS)" --bench
+
+# Synthesis estimates (Yosys -> SKY130 HD, OpenSTA): build/reports/area.csv and area.json.
+# Debian's python3 (its matplotlib and numpy): not whatever python3 comes first on PATH.
+PYTHON ?= /usr/bin/python3
+area: build
+	$(PYTHON) scripts/area/area.py $(BUILD)/mixpe $(BUILD) -j $(JOBS)
 
 clean:
 	rm -rf $(BUILD)
