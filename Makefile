@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= 2
 
-.PHONY: all setup build test lint sim-pe sim bench regen area clean
+.PHONY: all setup build test lint sim-pe sim bench regen area dse clean
 
 all: build
 
@@ -65,6 +65,10 @@ bench: build
 PYTHON ?= /usr/bin/python3
 area: build
 	$(PYTHON) scripts/area/area.py $(BUILD)/mixpe $(BUILD) -j $(JOBS)
+
+# The design-space exploration: fidelity on the real traces against PE area; dse.csv and dse.png.
+dse: build $(TRACES)/tokens.txt
+	$(PYTHON) scripts/area/dse.py $(BUILD)/mixpe $(BUILD) -j $(JOBS)
 
 clean:
 	rm -rf $(BUILD)

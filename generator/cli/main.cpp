@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   mixpe::register_gen_command(app);
   mixpe::register_error_command(app);
   mixpe::register_llm_commands(app);
+  mixpe::register_fidelity_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -110,6 +110,17 @@ def synthesize(mixpe, work, lib, design):
     return r
 
 
+def unzipped_liberty(work):
+    """The liberty file, unzipped once into the build folder (Yosys 0.23 cannot read .gz)."""
+    os.makedirs(work, exist_ok=True)
+    lib = os.path.join(work, "sky130hd_tt.lib")
+    if not os.path.exists(lib):
+        with gzip.open(LIB_GZ, "rb") as src, open(lib + ".tmp", "wb") as dst:
+            shutil.copyfileobj(src, dst)
+        os.replace(lib + ".tmp", lib)
+    return lib
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("mixpe")
@@ -121,12 +132,7 @@ def main():
         if not shutil.which(tool):
             sys.exit(f"area: '{tool}' is not installed: run `make setup`")
     work = os.path.join(a.build, "area")
-    os.makedirs(work, exist_ok=True)
-    lib = os.path.join(work, "sky130hd_tt.lib")
-    if not os.path.exists(lib):
-        with gzip.open(LIB_GZ, "rb") as src, open(lib + ".tmp", "wb") as dst:
-            shutil.copyfileobj(src, dst)
-        os.replace(lib + ".tmp", lib)
+    lib = unzipped_liberty(work)
     designs = [d for d in DESIGNS if not a.only or d[0] in a.only]
     results = {}
     with concurrent.futures.ThreadPoolExecutor(a.j) as pool:
