@@ -41,7 +41,9 @@ EngineConfig config_from_params() {
   c.kind = parse_pe_kind(P::kPe);
   c.act = parse_act(P::kAct);
   const std::string w = P::kWeight;  // u4, s8, ...; the fma PE's is fp16 (its weights are quantized u4 here)
-  if (c.kind != PeKind::kFma) {
+  if (c.kind == PeKind::kLut) {
+    c.weight_bits = std::stoi(w.substr(3));  // "lut4"
+  } else if (c.kind != PeKind::kFma) {
     c.weight_signed = w[0] == 's';
     c.weight_bits = std::stoi(w.substr(1));
   }
@@ -149,6 +151,9 @@ class Bench {
     if (got) *got = Matrix<uint32_t>(M, g.w.N, 0);
     std::bernoulli_distribution hold(idle), refuse(stall);
 
+#ifdef MIXPE_HAS_PORT_table_i
+    for (int i = 0; i < cfg_.pe.table_entries(); ++i) set_bits(top_->table_i, 16 * i, 16, uint16_t(g.w.cfg.lut.fixed(i)));
+#endif
     top_->cmd_valid_i = 1;
     top_->cmd_m_i = uint32_t(M);
     top_->cmd_ktiles_i = uint32_t(kt);
@@ -266,8 +271,10 @@ class Bench {
 
 WeightQuantConfig weight_config(const EngineConfig& e) {
   WeightQuantConfig w;
-  // the fma baseline dequantizes asymmetric codes (W4A16 dequantize-then-multiply)
+  // the fma baseline dequantizes asymmetric codes (W4A16 dequantize-then-multiply); the lut
+  // engine runs NormalFloat tables (any table goes through the same port)
   w.scheme = (e.has_zero() || e.fma()) ? WeightScheme::kAsym : WeightScheme::kSym;
+  if (e.pe.kind == PeKind::kLut) w.scheme = WeightScheme::kLut, w.lut = nf_format(e.pe.weight_bits);
   w.bits = e.pe.weight_bits;
   w.group_size = e.group_size;
   return w;

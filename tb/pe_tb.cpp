@@ -20,6 +20,8 @@
 #include "golden/datapath.h"
 #include "numerics/error.h"
 #include "tb_common.h"
+#include "wide_bits.h"
+#include "numerics/lut_format.h"
 
 namespace P = MIXPE_PARAMS_NS;
 using namespace mixpe;
@@ -34,6 +36,8 @@ PeConfig config_from_params() {
     const std::string w = P::kWeight;
     c.weight_signed = w[0] == 's';
     c.weight_bits = std::stoi(w.substr(1));
+  } else if (c.kind == PeKind::kLut) {
+    c.weight_bits = std::stoi(std::string(P::kWeight).substr(3));  // "lut4"
   } else if (c.kind == PeKind::kInt8) {
     c.weight_bits = 8, c.weight_signed = true;
   }
@@ -61,7 +65,11 @@ struct Bench {
   uint64_t time = 0;
   // What the PE must hold: the weight registers and the in-flight products (pipeline).
   uint64_t shadow = 0, active = 0;
-  struct Flight { uint64_t a, w; };
+  struct Flight {
+    uint64_t a, w;
+    std::vector<uint16_t> table;  // the lut PE's table when the product was formed
+  };
+  std::vector<uint16_t> table;  // what table_i carries
   std::deque<Flight> flight;
   uint64_t prev_a = 0, prev_first = 0;
   bool have_prev = false;
@@ -90,16 +98,19 @@ struct Bench {
     top->psum_i = psum_in;
     top->w_load_i = load;
     top->w_i = w_in;
+#ifdef MIXPE_HAS_PORT_table_i
+    for (size_t i = 0; i < table.size(); ++i) tb::set_bits(top->table_i, int(16 * i), 16, table[i]);
+#endif
     const uint64_t w_use = first ? shadow : active;
     if (first) active = shadow;
     if (load) shadow = w_in;
-    flight.push_back({a, w_use});
+    flight.push_back({a, w_use, table});
     half(0);
     half(1);
     if (int(flight.size()) > cfg.pipeline) {
       const Flight f = flight.front();
       flight.pop_front();
-      const uint64_t want = pe_step(cfg, f.a, f.w, psum_in) & mask(cfg.psum_width());
+      const uint64_t want = pe_step(cfg, f.a, f.w, psum_in, f.table) & mask(cfg.psum_width());
       tally.check(uint64_t(top->psum_o), want, [&] {
         return fmt::format("a=0x{:x} w=0x{:x} psum_i=0x{:x}", f.a, f.w, psum_in);
       });
@@ -175,6 +186,10 @@ int main(int argc, char** argv) {
 #endif
   }
   b.reset();
+  if (cfg.kind == PeKind::kLut) {  // the NormalFloat table of this width; random tables later
+    const LutFormat nf = nf_format(cfg.weight_bits);
+    for (int i = 0; i < cfg.table_entries(); ++i) b.table.push_back(uint16_t(nf.fixed(i)));
+  }
 
   const int aw = cfg.act_width(), ww = cfg.weight_width();
   // Streams activations against one weight: the weight goes into the shadow register in the
@@ -224,6 +239,7 @@ int main(int argc, char** argv) {
   // driven with random values whenever no load token passes.
   long acc_cycles = 0;
   for (int run = 0; run < 64; ++run) {
+    for (uint16_t& e : b.table) e = uint16_t(rng());
     b.cycle(0, false, 0, true, rng() & mask(ww));
     uint64_t psum = 0;
     for (int i = 0; i < 2048; ++i) {

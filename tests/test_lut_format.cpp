@@ -25,15 +25,17 @@ TEST(LutFormat, FixedPointIntegersRepresentEveryEntryExactly) {
     const int fb = t.frac_bits();
     for (int i = 0; i < (1 << bits); ++i) EXPECT_EQ(std::ldexp(double(t.fixed(i)), -fb), t.value(i)) << bits << " " << i;
   }
-  // a table of powers of two needs only as many fraction bits as its smallest entry
+  // every table uses the hardware's 1.14 fixed point
   const LutFormat p = table_format({-1.0, -0.25, 0.0, 0.5});
-  EXPECT_EQ(p.frac_bits(), 2);
-  EXPECT_EQ(p.fixed(1), -1);
+  EXPECT_EQ(p.frac_bits(), 14);
+  EXPECT_EQ(p.fixed(1), -4096);
   EXPECT_EQ(p.zero_index(), 2);
 }
 
 TEST(LutFormat, BadTablesAreRejected) {
-  EXPECT_THROW(table_format({1.0, 2.0, 3.0}), Error);
-  EXPECT_THROW(table_format({1.0, 2.0, 3.0, 1e6}), Error);  // overflows FP16
-  EXPECT_THROW(table_format({1.0, 2.0, 3.0, 4.0}).zero_index(), Error);
+  EXPECT_THROW(table_format({1.0, 0.5, 0.25}), Error);
+  EXPECT_THROW(table_format({1.0, 0.5, 0.25, 1e6}), Error);  // overflows FP16
+  EXPECT_THROW(table_format({1.0, 0.5, 1.5, 0.25}).zero_index(), Error);
+  EXPECT_THROW(table_format({0.0, 0.5, 1.0, 2.5}), Error);     // |entry| >= 2
+  EXPECT_THROW(table_format({0.0, 0.5, 1.0, 0.001}), Error);   // bits below 2^-14
 }

@@ -22,6 +22,7 @@ struct PeArgs {
   int align_bits = 16;
   int block = 16;
   int pipeline = 0;
+  std::string weight_format;  // nf4 | nf3 | nf2 | table: a lut PE of that many bits
   // arrays and engines
   int rows = 16;
   int cols = 16;
@@ -40,6 +41,17 @@ PeConfig pe_config(const PeArgs& a, const CLI::App& cmd) {
   c.accum.align_bits = a.align_bits;
   c.accum.block = a.block;
   c.pipeline = a.pipeline;
+  if (!a.weight_format.empty()) {
+    // the table's contents arrive on a port; the format fixes the kind and the index width
+    if (a.weight_format == "nf4" || a.weight_format == "nf3" || a.weight_format == "nf2") {
+      c.kind = PeKind::kLut;
+      c.weight_bits = a.weight_format[2] - '0';
+    } else if (a.weight_format == "table") {
+      c.kind = PeKind::kLut;
+    } else {
+      fail("weight format '{}' is not supported: legal values are nf4, nf3, nf2, table", a.weight_format);
+    }
+  }
   // The baselines fix their formats; unset options take those values.
   if (c.kind == PeKind::kInt8) {
     if (cmd.count("--act") == 0) c.act = ActFormat::kInt8;
@@ -66,6 +78,7 @@ EngineConfig engine_config(const PeArgs& a, const CLI::App& cmd) {
   EngineConfig e = engine_preset(a.preset).config;
   auto given = [&](const char* opt) { return cmd.count(opt) > 0; };
   if (given("--pe")) e.pe.kind = parse_pe_kind(a.pe);
+  if (given("--weight-format")) fail("--weight-format does not combine with --preset: give the options instead");
   if (given("--weight-bits")) e.pe.weight_bits = a.weight_bits;
   if (given("--weight-signed")) e.pe.weight_signed = a.weight_signed;
   if (given("--act")) e.pe.act = parse_act(a.act);
@@ -105,6 +118,7 @@ void add_pe_options(CLI::App* pe, PeArgs* pa, bool block) {
   pe->add_option("--pe", pa->pe, "PE kind: mixpe, fma, int8")->capture_default_str();
   pe->add_option("--weight-bits", pa->weight_bits, "mixpe weight bits: 2, 3, 4, 8")->capture_default_str();
   pe->add_flag("--weight-signed", pa->weight_signed, "signed weight codes (symmetric quantization)");
+  pe->add_option("--weight-format", pa->weight_format, "LUT weights: nf4, nf3, nf2 or table (a lut PE)");
   pe->add_option("--act", pa->act, "activation format: fp16, bf16, int8")->capture_default_str();
   pe->add_option("--accum", pa->accum, "accumulation: prealign, exact, fp32")->capture_default_str();
   pe->add_option("--align-bits", pa->align_bits, "prealign: aligned activation width A (8..32)")->capture_default_str();

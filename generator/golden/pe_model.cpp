@@ -46,9 +46,13 @@ uint32_t fma_product(uint16_t x16, uint16_t w16) {
   return f32_bits(float(to_double(kFp16, x16)) * float(to_double(kFp16, w16)));  // 22 bits: exact
 }
 
-uint64_t pe_step(const PeConfig& cfg, uint64_t a_bits, uint64_t w_bits, uint64_t psum_bits) {
+uint64_t pe_step(const PeConfig& cfg, uint64_t a_bits, uint64_t w_bits, uint64_t psum_bits,
+                 const std::vector<uint16_t>& table) {
   const int pw = cfg.psum_width();
   switch (cfg.kind) {
+    case PeKind::kLut:
+      return wrap(sign_extend(psum_bits, pw) + sign_extend(a_bits, cfg.act_width()) * sign_extend(table.at(w_bits), 16),
+                  pw);
     case PeKind::kFma:
       return f32_add(uint32_t(psum_bits), fma_product(uint16_t(a_bits), uint16_t(w_bits)));
     case PeKind::kInt8:

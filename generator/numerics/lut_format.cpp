@@ -22,17 +22,16 @@ const std::vector<double> kNf2 = {-1.0, 0.0, 0.3379151367, 1.0};
 
 }  // namespace
 
-int LutFormat::frac_bits() const {
-  int fb = 0;
-  for (uint16_t e : entries) {
-    const Unpacked u = decode(kFp16, e);
-    if (u.sig == 0) continue;
-    // value = sig * 2^(exp - 25); drop trailing zeros of sig to find the bits really needed.
-    const int tz = std::countr_zero(u.sig);
-    fb = std::max(fb, 25 - u.exp - tz);
-  }
-  return fb;
+namespace {
+
+// Fraction bits an FP16 value needs to be an exact fixed-point integer.
+int needed_frac_bits(uint16_t h) {
+  const Unpacked u = decode(kFp16, h);
+  if (u.sig == 0) return 0;
+  return 25 - u.exp - std::countr_zero(u.sig);  // value = sig * 2^(exp - 25)
 }
+
+}  // namespace
 
 int64_t LutFormat::fixed(int index) const {
   const Unpacked u = decode(kFp16, entries.at(index));
@@ -65,6 +64,9 @@ LutFormat table_format(const std::vector<double>& values) {
     const uint32_t h = from_double(kFp16, values[i]);
     if (!decode(kFp16, h).finite())
       fail("lookup table entry {} = {} is not a finite FP16 value", i, values[i]);
+    if (std::fabs(to_double(kFp16, h)) >= 2.0 || needed_frac_bits(uint16_t(h)) > LutFormat::kFracBits)
+      fail("lookup table entry {} = {} is not exact in 1.14 fixed point: use entries in (-2, 2) on a 2^-14 grid", i,
+           values[i]);
     t.entries.push_back(uint16_t(h));
   }
   return t;

@@ -42,6 +42,13 @@ def points():
                         f"--pe mixpe --weight-bits {bits} --act fp16 --accum exact --block 16"))
             fid = f"--datapath mixpe --weight-bits {bits} --act int8 --group-size {g} --accum exact --block 16"
             out.append((f"W{bits}A8 G{g}", "mixpe W*A8", fid, f"--pe mixpe --weight-bits {bits} --act int8 --accum exact --block 16"))
+    for bits in (2, 3, 4):  # lookup-table (NormalFloat) weights
+        for act in ("fp16", "bf16"):
+            for g in (32, 64, 128):
+                fid = (f"--datapath mixpe --scheme nf --weight-bits {bits} --act {act} --group-size {g} "
+                       "--accum prealign --align-bits 16 --block 16")
+                out.append((f"NF{bits}A16 {act} G{g}", "lut (NF)", fid,
+                            f"--pe lut --weight-bits {bits} --act fp16 --align-bits 16 --block 16"))
     for r in (8, 32):  # the array's rows: the alignment block and the column sum width
         fid = f"--datapath mixpe --weight-bits 4 --act fp16 --group-size 128 --accum prealign --align-bits 16 --block {r}"
         out.append((f"W4A16 fp16 G128 A16 R{r}", "mixpe prealign", fid,
@@ -118,7 +125,7 @@ def main():
     if os.path.exists(fcsv):
         for r in csv.DictReader(open(fcsv)):
             if r["datapath"] != "software":
-                ppl[(int(r["weight_bits"]), r["act"], int(r["group_size"]))] = float(r["perplexity"])
+                ppl[(int(r["weight_bits"]), r["act"], int(r["group_size"]), r.get("scheme", "asym"))] = float(r["perplexity"])
     rows = []
     for label, family, fopts, popts in pts:
         syn = pe_area[popts]
@@ -126,8 +133,10 @@ def main():
         bits = int(o.get("--weight-bits", 8)) if family != "baseline int8" else 8
         act = o.get("--act", "int8" if family == "baseline int8" else "fp16")
         g = int(o["--group-size"])
+        scheme = "nf" if family.startswith("lut") else "asym"
         rows.append({"label": label, "family": family, "gemm_rel_err": fid[fopts],
-                     "perplexity": ppl.get((bits, act, g), "") if family.startswith("mixpe prealign") else "",
+                     "perplexity": ppl.get((bits, act, g, scheme), "")
+                     if family.startswith("mixpe prealign") or family.startswith("lut") else "",
                      "area_per_mac_um2": syn["area_um2"], "energy_pj_per_mac": syn["energy_pj_per_mac"],
                      "fmax_mhz": syn["fmax_mhz"], "pe": syn["top"], "fidelity_options": fopts})
     front = pareto(rows)
@@ -152,7 +161,7 @@ def plot(rows, front, path):
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(11, 7))
     styles = {"mixpe prealign": ("o", "tab:blue"), "mixpe exact": ("s", "tab:green"), "mixpe fp32": ("D", "tab:purple"),
-              "mixpe W*A8": ("^", "tab:orange"), "baseline fma": ("X", "tab:red"), "baseline int8": ("P", "black")}
+              "mixpe W*A8": ("^", "tab:orange"), "lut (NF)": ("v", "tab:cyan"), "baseline fma": ("X", "tab:red"), "baseline int8": ("P", "black")}
     for fam, (mk, col) in styles.items():
         pts = [r for r in rows if r["family"] == fam]
         if pts:

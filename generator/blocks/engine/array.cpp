@@ -25,6 +25,7 @@ hdl::Module array_module(const EngineConfig& c) {
   m.input("first_i", R, "row r's first-of-tile flag");
   m.input("w_i", C * ww, "column c's weight bus");
   m.input("w_load_i", C, "column c's load token, entering row 0");
+  if (c.pe.table_entries()) m.input("table_i", 16 * c.pe.table_entries(), "the weight table, broadcast to every PE");
   m.output("psum_o", C * pw, "column c's sum of R products");
 
   auto pe_sig = [](const char* what, int r, int cc) { return fmt::format("{}_r{}c{}", what, r, cc); };
@@ -58,6 +59,7 @@ hdl::Module array_module(const EngineConfig& c) {
       k.emplace_back("first_i", cc == 0 ? fmt::format("first_i[{}]", r) : pe_sig("first", r, cc - 1));
       k.emplace_back("a_o", pe_sig("a", r, cc));
       k.emplace_back("first_o", pe_sig("first", r, cc));
+      if (c.pe.table_entries()) k.emplace_back("table_i", "table_i");
       k.emplace_back("psum_i", r == 0 ? "zero_psum" : pe_sig("psum", r - 1, cc));
       k.emplace_back("psum_o", pe_sig("psum", r, cc));
       m.instances.push_back(std::move(inst));

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "numerics/error.h"
+#include "numerics/lut_format.h"
 #include "quant/weight_quant.h"
 
 namespace mixpe {
@@ -56,8 +57,9 @@ int EngineConfig::acc_lsb_offset() const {
   if (!is_float(pe.act)) return 127;
   const FloatFormat f = float_format(pe.act);
   if (pe.accum.mode == AccumMode::kExact) return 127 + 1 - f.bias() - (f.sig_bits - 1);
-  // prealign: LSB = 2^(e - bias - A + 2 - F); biased: + 127
-  return 127 - f.bias() - pe.accum.align_bits + 2 - frac_bits();
+  // prealign: LSB = 2^(e - bias - A + 2 - F); biased: + 127; LUT entries are 1.14 fixed point
+  const int table = pe.kind == PeKind::kLut ? LutFormat::kFracBits : 0;
+  return 127 - f.bias() - pe.accum.align_bits + 2 - frac_bits() - table;
 }
 
 int EngineConfig::sideband_width() const {

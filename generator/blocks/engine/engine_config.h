@@ -34,7 +34,8 @@ struct EngineConfig {
   bool sum_column() const { return float_accum() && !fma(); }
   int array_cols() const { return cols + (sum_column() ? 1 : 0); }
   bool has_scales() const { return !fma(); }  // the fma engine's weights arrive dequantized
-  bool has_zero() const { return has_scales() && !pe.weight_signed; }  // asymmetric weights carry a zero point
+  // asymmetric integer weights carry a zero point (LUT and symmetric weights do not)
+  bool has_zero() const { return has_scales() && pe.kind != PeKind::kLut && !pe.weight_signed; }
   int dequant_stages() const { return fma() ? 2 : float_accum() ? 6 : 5; }
   // The biased FP32 exponent of the group accumulator's LSB, as a constant (exact and int8) or
   // an offset to add to the block exponent (prealign).

@@ -68,6 +68,8 @@ hdl::Module engine_top_module(const EngineConfig& c) {
   m.input("y_ready_i", 1, "");
   m.output("y_data_o", C * 32, "Y[m][n0 + c] (FP32) at bits [c*32 +: 32]");
   m.output("busy_o", 1, "a command is in progress");
+  const int tw = 16 * c.pe.table_entries();
+  if (tw) m.input("table_i", tw, "LUT weights: the table (entry i, 1.14 fixed point, at bits [16*i +: 16]); taken with the command");
 
   // --- command
   m.wire("cmd_acc", 1);
@@ -85,6 +87,11 @@ hdl::Module engine_top_module(const EngineConfig& c) {
   m.reg("nt_total", 16, "cmd_acc", "");
   m.wire("nt_total_d", 16);
   m.assign("nt_total_d", "cmd_ntiles_i");
+  if (tw) {
+    m.wire("table_d", tw);
+    m.assign("table_d", "table_i");
+    m.reg("table", tw, "cmd_acc", "", "the command's weight table, broadcast to every PE");
+  }
   m.reg("tiles_total", 32, "cmd_acc", "");
   m.wire("tiles_total_d", 32);
   m.assign("tiles_total_d", "{16'd0, cmd_ktiles_i} * {16'd0, cmd_ntiles_i}");
@@ -236,9 +243,12 @@ hdl::Module engine_top_module(const EngineConfig& c) {
   }
   const int pw = c.pe.psum_width();
   m.wire("psum", AC * pw);
-  m.instances.push_back({fmt::format("mixpe_array_{}", c.suffix()), "u_array",
-                         {{"clk_i", "clk_i"}, {"rst_ni", "rst_ni"}, {"a_i", "arr_a"}, {"first_i", "arr_first"},
-                          {"w_i", "wbus"}, {"w_load_i", "wload"}, {"psum_o", "psum"}}});
+  hdl::Instance arr{fmt::format("mixpe_array_{}", c.suffix()), "u_array",
+                    {{"clk_i", "clk_i"}, {"rst_ni", "rst_ni"}, {"a_i", "arr_a"}, {"first_i", "arr_first"},
+                     {"w_i", "wbus"}, {"w_load_i", "wload"}}};
+  if (tw) arr.connections.emplace_back("table_i", "table_q");
+  arr.connections.emplace_back("psum_o", "psum");
+  m.instances.push_back(std::move(arr));
 
   // --- the side band to the south edge: delayed R + pipeline cycles, then one more per column
   const int sbd = c.sideband_width();  // through the delay line

@@ -14,6 +14,7 @@ std::string_view pe_kind_name(PeKind k) {
     case PeKind::kMixpe: return "mixpe";
     case PeKind::kFma: return "fma";
     case PeKind::kInt8: return "int8";
+    case PeKind::kLut: return "lut";
   }
   return "?";
 }
@@ -22,7 +23,8 @@ PeKind parse_pe_kind(std::string_view name) {
   if (name == "mixpe") return PeKind::kMixpe;
   if (name == "fma") return PeKind::kFma;
   if (name == "int8") return PeKind::kInt8;
-  fail("PE kind '{}' is not supported: legal values are mixpe, fma, int8", name);
+  if (name == "lut") return PeKind::kLut;
+  fail("PE kind '{}' is not supported: legal values are mixpe, lut, fma, int8", name);
 }
 
 void PeConfig::validate() const {
@@ -32,6 +34,12 @@ void PeConfig::validate() const {
   switch (kind) {
     case PeKind::kMixpe:
       check_weight_bits(weight_bits);
+      accum.validate(act, 256);
+      break;
+    case PeKind::kLut:
+      if (weight_bits < 2 || weight_bits > 4) fail("LUT weights have 2, 3 or 4 bits (NF2, NF3, NF4); got {}", weight_bits);
+      if (accum.mode != AccumMode::kPrealign || !is_float(act))
+        fail("the lut PE takes prealigned fp16 or bf16 activations: use --accum prealign (exact and fp32 are not built)");
       accum.validate(act, 256);
       break;
     case PeKind::kFma:
@@ -55,6 +63,7 @@ int PeConfig::act_width() const {
 int PeConfig::weight_width() const {
   switch (kind) {
     case PeKind::kMixpe: return weight_bits;
+    case PeKind::kLut: return weight_bits;
     case PeKind::kFma: return 16;
     case PeKind::kInt8: return 8;
   }
@@ -69,6 +78,7 @@ int PeConfig::psum_width() const {
   if (psum_is_float() || kind == PeKind::kInt8) return 32;
   // |product| < 2^(operand magnitude bits + weight_bits); a block of B adds log2(B) bits.
   const int log2b = std::countr_zero(unsigned(accum.block));
+  if (kind == PeKind::kLut) return accum.align_bits + 16 + log2b;  // A-bit activation times a 16-bit entry
   if (accum.mode == AccumMode::kPrealign) return accum.align_bits + weight_bits + log2b;
   if (act == ActFormat::kInt8) return 8 + weight_bits + log2b;
   // exact FP16: an 11-bit significand times the weight, shifted by up to 29, plus the sign
@@ -79,6 +89,9 @@ std::string PeConfig::module_name() const {
   switch (kind) {
     case PeKind::kFma: return fmt::format("mixpe_pe_fma_fp16_fp32_p{}", pipeline);
     case PeKind::kInt8: return fmt::format("mixpe_pe_int8_p{}", pipeline);
+    case PeKind::kLut:
+      return fmt::format("mixpe_pe_lut{}_{}_prealign{}_b{}_p{}", weight_bits, act_name(act), accum.align_bits,
+                         accum.block, pipeline);
     case PeKind::kMixpe: break;
   }
   std::string acc = std::string(accum_name(accum.mode));
@@ -90,6 +103,7 @@ std::string PeConfig::module_name() const {
 std::string PeConfig::weight_name() const {
   switch (kind) {
     case PeKind::kMixpe: return fmt::format("{}{}", weight_signed ? "s" : "u", weight_bits);
+    case PeKind::kLut: return fmt::format("lut{}", weight_bits);
     case PeKind::kFma: return "fp16";
     case PeKind::kInt8: return "s8";
   }

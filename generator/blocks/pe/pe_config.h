@@ -16,6 +16,8 @@ enum class PeKind {
   kMixpe,  // low-bit weight x activation by shift-add, exact product (the MixPE PE)
   kFma,    // baseline: dequantized FP16 weight x FP16 activation, FP32 accumulate
   kInt8,   // baseline: INT8 x INT8 multiply, INT32 accumulate (TPU-like)
+  kLut,    // lookup-table weights (FLUTE, NormalFloat): the index selects a 1.14 fixed-point entry of a
+           // table broadcast on a port; times the prealigned activation (a multiplier)
 };
 
 std::string_view pe_kind_name(PeKind k);
@@ -34,7 +36,8 @@ struct PeConfig {
 
   // Widths of the ports (derived; one definition).
   int act_width() const;     // a_i: aligned integer (prealign), FP16/BF16 encoding, or INT8
-  int weight_width() const;  // w_i: the code (mixpe), an FP16 encoding (fma), INT8 (int8)
+  int weight_width() const;  // w_i: the code (mixpe), the index (lut), an FP16 encoding (fma), INT8 (int8)
+  int table_entries() const { return kind == PeKind::kLut ? 1 << weight_bits : 0; }  // table_i: 16 bits each
   int psum_width() const;    // psum_i/psum_o: wide enough for a block of B products
   bool psum_is_float() const;  // FP32 encoding rather than two's complement
   // Cycles from a_i to the psum_o that includes its product; psum_i to psum_o is always 1.

@@ -125,6 +125,23 @@ void datapath(hdl::Module& m, const PeConfig& c) {
     return;
   }
 
+  if (c.kind == PeKind::kLut) {
+    // decode: the index selects its 1.14 fixed-point entry of the broadcast table
+    const int n = c.table_entries();
+    std::string mux;
+    for (int i = 0; i < n - 1; ++i)
+      mux += fmt::format("(w_use == {}) ? {} : ", lit(b, unsigned(i)), slice("table_i", 16 * i + 15, 16 * i));
+    mux += slice("table_i", 16 * n - 1, 16 * (n - 1));
+    m.wire("entry", 16, "T[w]: the table entry of this weight");
+    m.assign("entry", mux);
+    const int A = c.accum.align_bits, w = A + 16;
+    m.wire("prod_full", w, "aligned activation times the entry, signed");
+    m.assign("prod_full", "$signed(a_i) * $signed(entry)");
+    const std::string p = product("prod_full", w);
+    m.wire("psum_d", pw);
+    m.assign("psum_d", fmt::format("psum_i + {}", sext(p, w, pw)));
+    return;
+  }
   // mixpe
   if (c.accum.mode == AccumMode::kPrealign) {
     // a_i is already aligned (A-bit two's complement): a signed shift-add of A + b bits.
@@ -197,6 +214,12 @@ hdl::Module pe_module(const PeConfig& c) {
           "the {} activation formed by shift-add (one shifted copy of the significand per weight bit, exact).",
           c.weight_name(), c.accum.mode == AccumMode::kPrealign ? "prealigned" : std::string(act_name(c.act)));
       break;
+    case PeKind::kLut:
+      m.description = fmt::format(
+          "LUT PE (FLUTE / NormalFloat weights), weight-stationary: psum_o = psum_i + a * T[w], the {}-bit index w\n"
+          "selecting a 1.14 fixed-point entry of the table on table_i, times the prealigned activation.",
+          c.weight_bits);
+      break;
     case PeKind::kFma:
       m.description = "Baseline PE: dequantized FP16 weight x FP16 activation (exact product), FP32 accumulate.";
       break;
@@ -218,6 +241,8 @@ hdl::Module pe_module(const PeConfig& c) {
   m.input("first_i", 1, "a_i is the first activation of a new weight tile");
   m.output("a_o", aw, "activation, to the east (1 cycle)");
   m.output("first_o", 1, "first_i, to the east (1 cycle)");
+  if (c.table_entries())
+    m.input("table_i", 16 * c.table_entries(), "the weight table: entry i (1.14 fixed point) at bits [16*i +: 16]");
   m.input("psum_i", pw, "partial sum from the PE above");
   m.output("psum_o", pw, fmt::format("psum_i + a * w ({} cycle after psum_i)", 1));
 

@@ -38,6 +38,16 @@ std::vector<PeConfig> pe_sweep() {
   int8.kind = PeKind::kInt8, int8.act = ActFormat::kInt8, int8.weight_bits = 8, int8.weight_signed = true;
   int8.accum.mode = AccumMode::kExact;
   add(int8);
+  // LUT weights (NF2, NF3, NF4 or any table on the port), FP16 and BF16 activations
+  for (int bits : {2, 3, 4})
+    for (ActFormat act : {ActFormat::kFp16, ActFormat::kBf16}) {
+      PeConfig c;
+      c.kind = PeKind::kLut, c.weight_bits = bits, c.act = act;
+      add(c);
+    }
+  PeConfig lut_p1;
+  lut_p1.kind = PeKind::kLut, lut_p1.pipeline = 1;
+  add(lut_p1);
   // Variations around the default W4A16 PE.
   for (int a : {8, 12, 24, 32}) {
     PeConfig c;
@@ -64,6 +74,8 @@ std::vector<PeConfig> pe_sweep() {
 
 std::string gen_options(const PeConfig& c) {
   std::string s = fmt::format("--pe {} --act {} --pipeline {}", pe_kind_name(c.kind), act_name(c.act), c.pipeline);
+  if (c.kind == PeKind::kLut)
+    s += fmt::format(" --weight-bits {} --align-bits {} --block {}", c.weight_bits, c.accum.align_bits, c.accum.block);
   if (c.kind == PeKind::kMixpe) {
     s += fmt::format(" --weight-bits {}{} --accum {}", c.weight_bits, c.weight_signed ? " --weight-signed" : "",
                      accum_name(c.accum.mode));
