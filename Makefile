@@ -36,7 +36,7 @@ sim-pe: build
 # The engine to simulate: make variables map to `mixpe gen engine` options (unset: its defaults,
 # W4A16, 16 x 16, G = 128, prealign A = 16, depth 64). For example:
 #   make sim WBITS=8 ACT=bf16 ROWS=8 COLS=4 G=64
-ENGINE_OPTS = $(if $(PE),--pe $(PE)) $(if $(WFORMAT),--weight-format $(WFORMAT)) $(if $(WBITS),--weight-bits $(WBITS)) $(if $(filter 1,$(SIGNED)),--weight-signed) \
+ENGINE_OPTS = $(if $(PE),--pe $(PE)) $(if $(WFORMAT),--weight-format $(WFORMAT)) $(if $(TERMS),--lut-terms $(TERMS)) $(if $(WBITS),--weight-bits $(WBITS)) $(if $(filter 1,$(SIGNED)),--weight-signed) \
   $(if $(ACT),--act $(ACT)) $(if $(ACCUM),--accum $(ACCUM),$(if $(filter int8,$(ACT) $(PE)),--accum exact)) \
   $(if $(A),--align-bits $(A)) $(if $(ROWS),--rows $(ROWS)) $(if $(COLS),--cols $(COLS)) \
   $(if $(G),--group-size $(G)) $(if $(DEPTH),--depth $(DEPTH)) $(if $(PIPE),--pipeline $(PIPE))

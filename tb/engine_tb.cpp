@@ -42,7 +42,8 @@ EngineConfig config_from_params() {
   c.act = parse_act(P::kAct);
   const std::string w = P::kWeight;  // u4, s8, ...; the fma PE's is fp16 (its weights are quantized u4 here)
   if (c.kind == PeKind::kLut) {
-    c.weight_bits = std::stoi(w.substr(3));  // "lut4"
+    c.weight_bits = w[3] - '0';  // "lut4", "lut4t2"
+    c.lut_terms = P::kLutTerms;
   } else if (c.kind != PeKind::kFma) {
     c.weight_signed = w[0] == 's';
     c.weight_bits = std::stoi(w.substr(1));
@@ -152,7 +153,10 @@ class Bench {
     std::bernoulli_distribution hold(idle), refuse(stall);
 
 #ifdef MIXPE_HAS_PORT_table_i
-    for (int i = 0; i < cfg_.pe.table_entries(); ++i) set_bits(top_->table_i, 16 * i, 16, uint16_t(g.w.cfg.lut.fixed(i)));
+    const int ew = cfg_.pe.table_entry_width(), terms = cfg_.pe.lut_terms;
+    for (int i = 0; i < cfg_.pe.table_entries(); ++i)
+      set_bits(top_->table_i, ew * i, ew,
+               terms ? term_code(g.w.cfg.lut.fixed(i), terms) : uint64_t(uint16_t(g.w.cfg.lut.fixed(i))));
 #endif
     top_->cmd_valid_i = 1;
     top_->cmd_m_i = uint32_t(M);
@@ -274,7 +278,10 @@ WeightQuantConfig weight_config(const EngineConfig& e) {
   // the fma baseline dequantizes asymmetric codes (W4A16 dequantize-then-multiply); the lut
   // engine runs NormalFloat tables (any table goes through the same port)
   w.scheme = (e.has_zero() || e.fma()) ? WeightScheme::kAsym : WeightScheme::kSym;
-  if (e.pe.kind == PeKind::kLut) w.scheme = WeightScheme::kLut, w.lut = nf_format(e.pe.weight_bits);
+  if (e.pe.kind == PeKind::kLut) {
+    w.scheme = WeightScheme::kLut;
+    w.lut = e.pe.lut_terms ? restrict_terms(nf_format(e.pe.weight_bits), e.pe.lut_terms) : nf_format(e.pe.weight_bits);
+  }
   w.bits = e.pe.weight_bits;
   w.group_size = e.group_size;
   return w;

@@ -37,7 +37,8 @@ PeConfig config_from_params() {
     c.weight_signed = w[0] == 's';
     c.weight_bits = std::stoi(w.substr(1));
   } else if (c.kind == PeKind::kLut) {
-    c.weight_bits = std::stoi(std::string(P::kWeight).substr(3));  // "lut4"
+    c.weight_bits = std::string(P::kWeight)[3] - '0';  // "lut4", "lut4t2"
+    c.lut_terms = P::kLutTerms;
   } else if (c.kind == PeKind::kInt8) {
     c.weight_bits = 8, c.weight_signed = true;
   }
@@ -67,9 +68,9 @@ struct Bench {
   uint64_t shadow = 0, active = 0;
   struct Flight {
     uint64_t a, w;
-    std::vector<uint16_t> table;  // the lut PE's table when the product was formed
+    std::vector<uint32_t> table;  // the lut PE's table when the product was formed
   };
-  std::vector<uint16_t> table;  // what table_i carries
+  std::vector<uint32_t> table;  // what table_i carries: 16-bit entries or term codes
   std::deque<Flight> flight;
   uint64_t prev_a = 0, prev_first = 0;
   bool have_prev = false;
@@ -99,7 +100,8 @@ struct Bench {
     top->w_load_i = load;
     top->w_i = w_in;
 #ifdef MIXPE_HAS_PORT_table_i
-    for (size_t i = 0; i < table.size(); ++i) tb::set_bits(top->table_i, int(16 * i), 16, table[i]);
+    const int ew = cfg.table_entry_width();
+    for (size_t i = 0; i < table.size(); ++i) tb::set_bits(top->table_i, int(ew * i), ew, table[i]);
 #endif
     const uint64_t w_use = first ? shadow : active;
     if (first) active = shadow;
@@ -186,9 +188,11 @@ int main(int argc, char** argv) {
 #endif
   }
   b.reset();
-  if (cfg.kind == PeKind::kLut) {  // the NormalFloat table of this width; random tables later
-    const LutFormat nf = nf_format(cfg.weight_bits);
-    for (int i = 0; i < cfg.table_entries(); ++i) b.table.push_back(uint16_t(nf.fixed(i)));
+  if (cfg.kind == PeKind::kLut) {  // the NormalFloat table of this width (restricted to its terms); random later
+    const LutFormat nf = cfg.lut_terms ? restrict_terms(nf_format(cfg.weight_bits), cfg.lut_terms)
+                                       : nf_format(cfg.weight_bits);
+    for (int i = 0; i < cfg.table_entries(); ++i)
+      b.table.push_back(cfg.lut_terms ? term_code(nf.fixed(i), cfg.lut_terms) : uint32_t(uint16_t(nf.fixed(i))));
   }
 
   const int aw = cfg.act_width(), ww = cfg.weight_width();
@@ -239,7 +243,7 @@ int main(int argc, char** argv) {
   // driven with random values whenever no load token passes.
   long acc_cycles = 0;
   for (int run = 0; run < 64; ++run) {
-    for (uint16_t& e : b.table) e = uint16_t(rng());
+    for (uint32_t& e : b.table) e = uint32_t(rng()) & uint32_t(mask(cfg.table_entry_width()));
     b.cycle(0, false, 0, true, rng() & mask(ww));
     uint64_t psum = 0;
     for (int i = 0; i < 2048; ++i) {

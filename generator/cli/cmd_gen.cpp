@@ -23,6 +23,7 @@ struct PeArgs {
   int block = 16;
   int pipeline = 0;
   std::string weight_format;  // nf4 | nf3 | nf2 | table: a lut PE of that many bits
+  int lut_terms = 0;          // lut: entries of that many signed powers of two (0: a multiplier)
   // arrays and engines
   int rows = 16;
   int cols = 16;
@@ -41,6 +42,7 @@ PeConfig pe_config(const PeArgs& a, const CLI::App& cmd) {
   c.accum.align_bits = a.align_bits;
   c.accum.block = a.block;
   c.pipeline = a.pipeline;
+  c.lut_terms = a.lut_terms;
   if (!a.weight_format.empty()) {
     // the table's contents arrive on a port; the format fixes the kind and the index width
     if (a.weight_format == "nf4" || a.weight_format == "nf3" || a.weight_format == "nf2") {
@@ -119,6 +121,8 @@ void add_pe_options(CLI::App* pe, PeArgs* pa, bool block) {
   pe->add_option("--weight-bits", pa->weight_bits, "mixpe weight bits: 2, 3, 4, 8")->capture_default_str();
   pe->add_flag("--weight-signed", pa->weight_signed, "signed weight codes (symmetric quantization)");
   pe->add_option("--weight-format", pa->weight_format, "LUT weights: nf4, nf3, nf2 or table (a lut PE)");
+  pe->add_option("--lut-terms", pa->lut_terms, "LUT entries of 1-3 signed powers of two: a shift-add PE (0: multiplier)")
+      ->capture_default_str();
   pe->add_option("--act", pa->act, "activation format: fp16, bf16, int8")->capture_default_str();
   pe->add_option("--accum", pa->accum, "accumulation: prealign, exact, fp32")->capture_default_str();
   pe->add_option("--align-bits", pa->align_bits, "prealign: aligned activation width A (8..32)")->capture_default_str();

@@ -62,7 +62,7 @@ QuantSetup quant_setup(const QuantOptions& q) {
 EngineConfig engine_for(const QuantOptions& q) {
   EngineConfig e;
   const WeightQuantConfig w = q.weight_config();
-  if (w.scheme == WeightScheme::kLut) e.pe.kind = PeKind::kLut;
+  if (w.scheme == WeightScheme::kLut) e.pe.kind = PeKind::kLut, e.pe.lut_terms = w.lut.terms;
   e.pe.weight_bits = w.bits;
   e.pe.weight_signed = w.scheme == WeightScheme::kSym;
   e.pe.act = q.act_format();
@@ -226,6 +226,7 @@ void run_eval(const EvalArgs& a) {
     int bits, group;
     bool software;
     std::string scheme = "asym";
+    int terms = 0;
   };
   std::vector<Row> rows;
   for (int g : {32, 64})
@@ -235,9 +236,13 @@ void run_eval(const EvalArgs& a) {
   // lookup-table weights (NormalFloat, group absmax scale) against INT4 at the same group size
   for (int g : {32, 64})
     for (int bits : {4, 3, 2}) rows.push_back({fmt::format("NF{}A16 fp16 G{}", bits, g), "fp16", bits, g, false, "nf"});
+  // NF4 tables restricted to 1, 2, 3 signed powers of two per entry (shift-add LUT PEs)
+  for (int g : {32, 64})
+    for (int t : {1, 2, 3})
+      rows.push_back({fmt::format("NF4A16 fp16 G{} {}-term", g, t), "fp16", 4, g, false, "nf", t});
 
   std::string csv =
-      "config,act,weight_bits,group_size,scheme,datapath,gemm_rel_err,logit_rel_err,top1_agreement,perplexity,"
+      "config,act,weight_bits,group_size,scheme,lut_terms,datapath,gemm_rel_err,logit_rel_err,top1_agreement,perplexity,"
       "greedy_agreement,first_divergence\n";
   fmt::print("fidelity against the FP32 model on its own {}-token greedy continuation (FP32 perplexity {:.4f})\n",
              a.steps, std::exp(nll / a.steps));
@@ -249,12 +254,13 @@ void run_eval(const EvalArgs& a) {
     q.group_size = r.group;
     q.act = r.act;
     q.scheme = r.scheme;
+    q.lut_terms = r.terms;
     auto backend = std::make_unique<GoldenBackend>(layers, quant_setup(q), r.software);
     const Fidelity f = evaluate(model, layers, *backend, seq, ref);
     fmt::print("{:<32} {:>12.3e} {:>12.3e} {:>8.3f} {:>11.4f} {:>8.3f} {:>6}\n", r.name, f.gemm_rel, f.logit_rel,
                f.top1, f.ppl, f.greedy_agree, f.first_divergence);
-    csv += fmt::format("{},{},{},{},{},{},{:.6e},{:.6e},{:.4f},{:.6f},{:.4f},{}\n", r.name, r.act, r.bits, r.group,
-                       r.scheme, r.software ? "software" : "golden-prealign16", f.gemm_rel, f.logit_rel, f.top1, f.ppl,
+    csv += fmt::format("{},{},{},{},{},{},{},{:.6e},{:.6e},{:.4f},{:.6f},{:.4f},{}\n", r.name, r.act, r.bits, r.group,
+                       r.scheme, r.terms, r.software ? "software" : "golden-prealign16", f.gemm_rel, f.logit_rel, f.top1, f.ppl,
                        f.greedy_agree, f.first_divergence);
   }
   std::filesystem::create_directories(std::filesystem::path(a.csv).parent_path());

@@ -12,6 +12,8 @@ void QuantOptions::add_to(CLI::App& app) {
   app.add_option("--accum", accum, "accumulation: prealign, exact, fp32")->capture_default_str();
   app.add_option("--align-bits", align_bits, "prealign: aligned activation width A (8..32)")->capture_default_str();
   app.add_option("--block", block, "K elements per accumulation block (the array's rows)")->capture_default_str();
+  app.add_option("--lut-terms", lut_terms, "nf: entries of 1-3 signed powers of two (0: the table as it is)")
+      ->capture_default_str();
   app.add_option("--edge-frac-bits", edge_frac_bits, "group accumulator fraction bits F (-1: format default)")
       ->capture_default_str();
 }
@@ -22,8 +24,11 @@ WeightQuantConfig QuantOptions::weight_config() const {
   c.group_size = group_size;
   if (scheme == "asym") c.scheme = WeightScheme::kAsym;
   else if (scheme == "sym") c.scheme = WeightScheme::kSym;
-  else if (scheme == "nf") c.scheme = WeightScheme::kLut, c.lut = nf_format(weight_bits);
+  else if (scheme == "nf")
+    c.scheme = WeightScheme::kLut,
+    c.lut = lut_terms ? restrict_terms(nf_format(weight_bits), lut_terms) : nf_format(weight_bits);
   else fail("weight scheme '{}' is not supported: legal values are asym, sym, nf", scheme);
+  if (lut_terms && c.scheme != WeightScheme::kLut) fail("--lut-terms applies to --scheme nf only");
   c.validate();
   return c;
 }

@@ -18,6 +18,7 @@ struct QuantOptions {
   int align_bits = 16;
   int block = 16;
   int edge_frac_bits = -1;
+  int lut_terms = 0;  // nf: restrict the table to entries of that many signed powers of two
 
   void add_to(CLI::App& app);
   WeightQuantConfig weight_config() const;  // validated

@@ -1,6 +1,7 @@
 #include "golden/pe_model.h"
 
 #include "golden/datapath.h"
+#include "numerics/lut_format.h"
 
 namespace mixpe {
 
@@ -47,12 +48,14 @@ uint32_t fma_product(uint16_t x16, uint16_t w16) {
 }
 
 uint64_t pe_step(const PeConfig& cfg, uint64_t a_bits, uint64_t w_bits, uint64_t psum_bits,
-                 const std::vector<uint16_t>& table) {
+                 const std::vector<uint32_t>& table) {
   const int pw = cfg.psum_width();
   switch (cfg.kind) {
-    case PeKind::kLut:
-      return wrap(sign_extend(psum_bits, pw) + sign_extend(a_bits, cfg.act_width()) * sign_extend(table.at(w_bits), 16),
-                  pw);
+    case PeKind::kLut: {
+      const uint32_t e = table.at(w_bits);
+      const int64_t entry = cfg.lut_terms ? term_value(e, cfg.lut_terms) : sign_extend(e, 16);
+      return wrap(sign_extend(psum_bits, pw) + sign_extend(a_bits, cfg.act_width()) * entry, pw);
+    }
     case PeKind::kFma:
       return f32_add(uint32_t(psum_bits), fma_product(uint16_t(a_bits), uint16_t(w_bits)));
     case PeKind::kInt8:

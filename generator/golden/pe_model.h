@@ -21,9 +21,10 @@ uint32_t fma_product(uint16_t x16, uint16_t w16);
 
 // One PE step on raw port values (bit patterns as the Verilog ports carry them): the psum_o
 // that a_i, w_i (the weight in use) and psum_i produce.
-// `table` holds the lut PE's table_i entries (16-bit encodings), unused by the other kinds.
+// `table` holds the lut PE's table_i entries (16-bit fixed point, or term codes), unused by the
+// other kinds.
 uint64_t pe_step(const PeConfig& cfg, uint64_t a_bits, uint64_t w_bits, uint64_t psum_bits,
-                 const std::vector<uint16_t>& table = {});
+                 const std::vector<uint32_t>& table = {});
 
 // Two's complement helpers for raw port values.
 int64_t sign_extend(uint64_t bits, int width);

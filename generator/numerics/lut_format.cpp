@@ -1,6 +1,7 @@
 #include "numerics/lut_format.h"
 
 #include <algorithm>
+#include <utility>
 #include <bit>
 #include <cmath>
 
@@ -70,6 +71,81 @@ LutFormat table_format(const std::vector<double>& values) {
     t.entries.push_back(uint16_t(h));
   }
   return t;
+}
+
+namespace {
+
+// Non-adjacent form: the signed binary digits of v with the fewest nonzeros.
+std::vector<std::pair<int, bool>> naf(int64_t v) {
+  std::vector<std::pair<int, bool>> digits;  // (position, negative)
+  const bool neg = v < 0;
+  uint64_t x = uint64_t(neg ? -v : v);
+  for (int pos = 0; x != 0; ++pos, x >>= 1) {
+    if (x & 1) {
+      const bool minus = (x & 3) == 3;  // ...11 -> -1 and carry
+      digits.emplace_back(pos, minus != neg);
+      x = minus ? x + 1 : x - 1;
+    }
+  }
+  return digits;
+}
+
+}  // namespace
+
+uint32_t term_code(int64_t fixed, int terms) {
+  const auto d = naf(fixed);
+  if (int(d.size()) > terms || (!d.empty() && d.back().first > 15))
+    fail("table value {} needs {} signed powers of two; this table allows {}", std::ldexp(double(fixed), -14),
+         d.size(), terms);
+  uint32_t code = 0;
+  for (size_t j = 0; j < d.size(); ++j)
+    code |= (0x20u | (d[j].second ? 0x10u : 0u) | uint32_t(d[j].first)) << (6 * j);
+  return code;
+}
+
+int64_t term_value(uint32_t code, int terms) {
+  int64_t v = 0;
+  for (int j = 0; j < terms; ++j) {
+    const uint32_t t = (code >> (6 * j)) & 0x3Fu;
+    if (!(t & 0x20u)) continue;
+    const int64_t p = int64_t(1) << (t & 0xFu);
+    v += (t & 0x10u) ? -p : p;
+  }
+  return v;
+}
+
+LutFormat restrict_terms(const LutFormat& t, int terms) {
+  if (terms < 1 || terms > 3) fail("table terms {} is not legal: use 1, 2 or 3 (0: unrestricted)", terms);
+  // every value of at most `terms` signed powers of two in 1.14 that FP16 holds exactly
+  std::vector<int64_t> cand = {0};
+  for (int k = 0; k < terms; ++k) {
+    const std::vector<int64_t> prev = cand;
+    for (int64_t c : prev)
+      for (int pos = 0; pos <= 14; ++pos)
+        for (int64_t sgn : {1, -1}) cand.push_back(c + sgn * (int64_t(1) << pos));
+  }
+  std::sort(cand.begin(), cand.end());
+  cand.erase(std::unique(cand.begin(), cand.end()), cand.end());
+  std::vector<double> ok;
+  for (int64_t c : cand) {
+    const double v = std::ldexp(double(c), -14);
+    if (std::fabs(v) < 2.0 && to_double(kFp16, from_double(kFp16, v)) == v && int(naf(c).size()) <= terms)
+      ok.push_back(v);
+  }
+  std::vector<double> vals;
+  for (size_t i = 0; i < t.entries.size(); ++i) {
+    const double want = t.value(int(i));
+    double best = ok.front();
+    for (double v : ok)
+      if (std::fabs(v - want) < std::fabs(best - want) ||
+          (std::fabs(v - want) == std::fabs(best - want) && std::fabs(v) < std::fabs(best)))
+        best = v;
+    vals.push_back(best);
+  }
+  LutFormat r = table_format(vals);
+  r.name = t.name + "t" + std::to_string(terms);
+  r.terms = terms;
+  return r;
 }
 
 LutFormat nf_format(int bits) {

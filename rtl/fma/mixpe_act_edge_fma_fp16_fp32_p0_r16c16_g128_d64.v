@@ -2,7 +2,7 @@
 // West edge of the array, once per activation row: the values the PEs take (prealign: aligned to the
 // row's largest exponent, A bits, magnitude truncated), the activation sum S of the tile row (for the
 // zero-point term), the block exponent and the non-finite flag. Registered; a bubble enters as zeros.
-// Parameters: pe=fma weight=fp16 act=fp16 accum=fp32 align_bits=16 block=16 pipeline=0 act_width=16 weight_width=16 psum_width=32 latency=1 rows=16 cols=16 group_size=128 depth=64 edge_frac_bits=0 sum_width=0 acc_width=37
+// Parameters: pe=fma weight=fp16 act=fp16 accum=fp32 align_bits=16 block=16 pipeline=0 lut_terms=0 act_width=16 weight_width=16 psum_width=32 latency=1 rows=16 cols=16 group_size=128 depth=64 edge_frac_bits=0 sum_width=0 acc_width=37
 
 `resetall
 `timescale 1ns / 1ps

@@ -2,7 +2,7 @@
 // mpGEMM engine: Y (M x N, FP32) = X (M x K) * W (K x N, 4-bit codes, groups of 128 along K), on a 16 x 16
 // weight-stationary array of mixpe_pe_fma_fp16_fp32_p0. Streams (valid/ready): a command, weight rows, per-group scales, activation
 // rows and output rows; the order of each stream is in the README ("The engine").
-// Parameters: pe=fma weight=fp16 act=fp16 accum=fp32 align_bits=16 block=16 pipeline=0 act_width=16 weight_width=16 psum_width=32 latency=1 rows=16 cols=16 group_size=128 depth=64 edge_frac_bits=0 sum_width=0 acc_width=37
+// Parameters: pe=fma weight=fp16 act=fp16 accum=fp32 align_bits=16 block=16 pipeline=0 lut_terms=0 act_width=16 weight_width=16 psum_width=32 latency=1 rows=16 cols=16 group_size=128 depth=64 edge_frac_bits=0 sum_width=0 acc_width=37
 
 `resetall
 `timescale 1ns / 1ps

@@ -10,6 +10,7 @@ inline constexpr const char* kAccum = "fp32";
 inline constexpr int kAlignBits = 16;
 inline constexpr int kBlock = 16;
 inline constexpr int kPipeline = 0;
+inline constexpr int kLutTerms = 0;
 inline constexpr int kActWidth = 16;
 inline constexpr int kWeightWidth = 16;
 inline constexpr int kPsumWidth = 32;

@@ -3,7 +3,7 @@
 // Weights are double-buffered: the column's weight bus w_i is written into the shadow register when the
 // load token w_load_i passes (it moves down one row per cycle, w_load_o); the activation flagged first_i
 // meets the shadow weight and makes it the active one.
-// Parameters: pe=fma weight=fp16 act=fp16 accum=fp32 align_bits=16 block=16 pipeline=0 act_width=16 weight_width=16 psum_width=32 latency=1
+// Parameters: pe=fma weight=fp16 act=fp16 accum=fp32 align_bits=16 block=16 pipeline=0 lut_terms=0 act_width=16 weight_width=16 psum_width=32 latency=1
 
 `resetall
 `timescale 1ns / 1ps

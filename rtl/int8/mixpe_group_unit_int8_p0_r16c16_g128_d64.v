@@ -4,7 +4,7 @@
 // re-alignment). At a group's last tile: stage 2 rounds the accumulator to FP32, stage 3 multiplies by
 // the FP16 scale, stage 4 adds into Y (FP32), stage 5 writes Y (INT8: times the row scale; a poisoned
 // row: NaN). Memories: the group accumulators and Y, one entry per row in flight.
-// Parameters: pe=int8 weight=s8 act=int8 accum=int32 align_bits=16 block=16 pipeline=0 act_width=8 weight_width=8 psum_width=32 latency=1 rows=16 cols=16 group_size=128 depth=64 edge_frac_bits=0 sum_width=12 acc_width=37
+// Parameters: pe=int8 weight=s8 act=int8 accum=int32 align_bits=16 block=16 pipeline=0 lut_terms=0 act_width=8 weight_width=8 psum_width=32 latency=1 rows=16 cols=16 group_size=128 depth=64 edge_frac_bits=0 sum_width=12 acc_width=37
 
 `resetall
 `timescale 1ns / 1ps

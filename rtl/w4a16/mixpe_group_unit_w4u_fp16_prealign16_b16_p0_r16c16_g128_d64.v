@@ -4,7 +4,7 @@
 // re-alignment). At a group's last tile: stage 2 rounds the accumulator to FP32, stage 3 multiplies by
 // the FP16 scale, stage 4 adds into Y (FP32), stage 5 writes Y (INT8: times the row scale; a poisoned
 // row: NaN). Memories: the group accumulators and Y, one entry per row in flight.
-// Parameters: pe=mixpe weight=u4 act=fp16 accum=prealign align_bits=16 block=16 pipeline=0 act_width=16 weight_width=4 psum_width=24 latency=1 rows=16 cols=16 group_size=128 depth=64 edge_frac_bits=29 sum_width=20 acc_width=59
+// Parameters: pe=mixpe weight=u4 act=fp16 accum=prealign align_bits=16 block=16 pipeline=0 lut_terms=0 act_width=16 weight_width=4 psum_width=24 latency=1 rows=16 cols=16 group_size=128 depth=64 edge_frac_bits=29 sum_width=20 acc_width=59
 
 `resetall
 `timescale 1ns / 1ps

@@ -10,6 +10,7 @@ inline constexpr const char* kAccum = "exact";
 inline constexpr int kAlignBits = 16;
 inline constexpr int kBlock = 16;
 inline constexpr int kPipeline = 0;
+inline constexpr int kLutTerms = 0;
 inline constexpr int kActWidth = 8;
 inline constexpr int kWeightWidth = 4;
 inline constexpr int kPsumWidth = 16;

@@ -49,6 +49,12 @@ def points():
                        "--accum prealign --align-bits 16 --block 16")
                 out.append((f"NF{bits}A16 {act} G{g}", "lut (NF)", fid,
                             f"--pe lut --weight-bits {bits} --act fp16 --align-bits 16 --block 16"))
+    for terms in (1, 2, 3):  # NF4 tables restricted to signed powers of two: shift-add LUT PEs
+        for g in (32, 64):
+            fid = (f"--datapath mixpe --scheme nf --weight-bits 4 --lut-terms {terms} --act fp16 --group-size {g} "
+                   "--accum prealign --align-bits 16 --block 16")
+            out.append((f"NF4 {terms}-term G{g}", "lut (NF)", fid,
+                        f"--pe lut --weight-bits 4 --lut-terms {terms} --act fp16 --align-bits 16 --block 16"))
     for r in (8, 32):  # the array's rows: the alignment block and the column sum width
         fid = f"--datapath mixpe --weight-bits 4 --act fp16 --group-size 128 --accum prealign --align-bits 16 --block {r}"
         out.append((f"W4A16 fp16 G128 A16 R{r}", "mixpe prealign", fid,
@@ -125,7 +131,9 @@ def main():
     if os.path.exists(fcsv):
         for r in csv.DictReader(open(fcsv)):
             if r["datapath"] != "software":
-                ppl[(int(r["weight_bits"]), r["act"], int(r["group_size"]), r.get("scheme", "asym"))] = float(r["perplexity"])
+                key = (int(r["weight_bits"]), r["act"], int(r["group_size"]), r.get("scheme", "asym"),
+                       int(r.get("lut_terms", 0) or 0))
+                ppl[key] = float(r["perplexity"])
     rows = []
     for label, family, fopts, popts in pts:
         syn = pe_area[popts]
@@ -134,8 +142,9 @@ def main():
         act = o.get("--act", "int8" if family == "baseline int8" else "fp16")
         g = int(o["--group-size"])
         scheme = "nf" if family.startswith("lut") else "asym"
+        terms = int(o.get("--lut-terms", 0))
         rows.append({"label": label, "family": family, "gemm_rel_err": fid[fopts],
-                     "perplexity": ppl.get((bits, act, g, scheme), "")
+                     "perplexity": ppl.get((bits, act, g, scheme, terms), "")
                      if family.startswith("mixpe prealign") or family.startswith("lut") else "",
                      "area_per_mac_um2": syn["area_um2"], "energy_pj_per_mac": syn["energy_pj_per_mac"],
                      "fmax_mhz": syn["fmax_mhz"], "pe": syn["top"], "fidelity_options": fopts})

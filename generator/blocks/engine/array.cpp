@@ -25,7 +25,8 @@ hdl::Module array_module(const EngineConfig& c) {
   m.input("first_i", R, "row r's first-of-tile flag");
   m.input("w_i", C * ww, "column c's weight bus");
   m.input("w_load_i", C, "column c's load token, entering row 0");
-  if (c.pe.table_entries()) m.input("table_i", 16 * c.pe.table_entries(), "the weight table, broadcast to every PE");
+  if (c.pe.table_entries())
+    m.input("table_i", c.pe.table_entry_width() * c.pe.table_entries(), "the weight table, broadcast to every PE");
   m.output("psum_o", C * pw, "column c's sum of R products");
 
   auto pe_sig = [](const char* what, int r, int cc) { return fmt::format("{}_r{}c{}", what, r, cc); };

@@ -68,8 +68,8 @@ hdl::Module engine_top_module(const EngineConfig& c) {
   m.input("y_ready_i", 1, "");
   m.output("y_data_o", C * 32, "Y[m][n0 + c] (FP32) at bits [c*32 +: 32]");
   m.output("busy_o", 1, "a command is in progress");
-  const int tw = 16 * c.pe.table_entries();
-  if (tw) m.input("table_i", tw, "LUT weights: the table (entry i, 1.14 fixed point, at bits [16*i +: 16]); taken with the command");
+  const int tw = c.pe.table_entry_width() * c.pe.table_entries();
+  if (tw) m.input("table_i", tw, "LUT weights: the table (entry i at bits [w*i +: w], as the PE takes it); taken with the command");
 
   // --- command
   m.wire("cmd_acc", 1);

@@ -31,6 +31,7 @@ void PeConfig::validate() const {
   if (pipeline != 0 && pipeline != 1) fail("pipeline {} is not supported: legal values are 0, 1", pipeline);
   if (accum.block < 1 || accum.block > 256 || !std::has_single_bit(unsigned(accum.block)))
     fail("block {} is not legal: use a power of two from 1 to 256 (the array's rows)", accum.block);
+  if (lut_terms != 0 && kind != PeKind::kLut) fail("--lut-terms applies to LUT weights (--weight-format) only");
   switch (kind) {
     case PeKind::kMixpe:
       check_weight_bits(weight_bits);
@@ -41,6 +42,7 @@ void PeConfig::validate() const {
       if (accum.mode != AccumMode::kPrealign || !is_float(act))
         fail("the lut PE takes prealigned fp16 or bf16 activations: use --accum prealign (exact and fp32 are not built)");
       accum.validate(act, 256);
+      if (lut_terms < 0 || lut_terms > 3) fail("--lut-terms {} is not legal: use 0 (a multiplier) or 1 to 3", lut_terms);
       break;
     case PeKind::kFma:
       if (act != ActFormat::kFp16) fail("the fma baseline PE is FP16 x FP16: --act must be fp16, not {}", act_name(act));
@@ -78,7 +80,8 @@ int PeConfig::psum_width() const {
   if (psum_is_float() || kind == PeKind::kInt8) return 32;
   // |product| < 2^(operand magnitude bits + weight_bits); a block of B adds log2(B) bits.
   const int log2b = std::countr_zero(unsigned(accum.block));
-  if (kind == PeKind::kLut) return accum.align_bits + 16 + log2b;  // A-bit activation times a 16-bit entry
+  // A-bit activation times a 16-bit entry, or up to 3 terms of at most 2^15
+  if (kind == PeKind::kLut) return accum.align_bits + (lut_terms ? 18 : 16) + log2b;
   if (accum.mode == AccumMode::kPrealign) return accum.align_bits + weight_bits + log2b;
   if (act == ActFormat::kInt8) return 8 + weight_bits + log2b;
   // exact FP16: an 11-bit significand times the weight, shifted by up to 29, plus the sign
@@ -90,8 +93,9 @@ std::string PeConfig::module_name() const {
     case PeKind::kFma: return fmt::format("mixpe_pe_fma_fp16_fp32_p{}", pipeline);
     case PeKind::kInt8: return fmt::format("mixpe_pe_int8_p{}", pipeline);
     case PeKind::kLut:
-      return fmt::format("mixpe_pe_lut{}_{}_prealign{}_b{}_p{}", weight_bits, act_name(act), accum.align_bits,
-                         accum.block, pipeline);
+      return fmt::format("mixpe_pe_lut{}{}_{}_prealign{}_b{}_p{}", weight_bits,
+                         lut_terms ? fmt::format("t{}", lut_terms) : "", act_name(act), accum.align_bits, accum.block,
+                         pipeline);
     case PeKind::kMixpe: break;
   }
   std::string acc = std::string(accum_name(accum.mode));
@@ -103,7 +107,7 @@ std::string PeConfig::module_name() const {
 std::string PeConfig::weight_name() const {
   switch (kind) {
     case PeKind::kMixpe: return fmt::format("{}{}", weight_signed ? "s" : "u", weight_bits);
-    case PeKind::kLut: return fmt::format("lut{}", weight_bits);
+    case PeKind::kLut: return fmt::format("lut{}{}", weight_bits, lut_terms ? fmt::format("t{}", lut_terms) : "");
     case PeKind::kFma: return "fp16";
     case PeKind::kInt8: return "s8";
   }
@@ -120,6 +124,7 @@ std::vector<std::pair<std::string, std::string>> PeConfig::params() const {
   p.emplace_back("align_bits", std::to_string(accum.align_bits));  // used by prealign only
   p.emplace_back("block", std::to_string(accum.block));
   p.emplace_back("pipeline", std::to_string(pipeline));
+  p.emplace_back("lut_terms", std::to_string(lut_terms));
   p.emplace_back("act_width", std::to_string(act_width()));
   p.emplace_back("weight_width", std::to_string(weight_width()));
   p.emplace_back("psum_width", std::to_string(psum_width()));

@@ -30,6 +30,8 @@ struct PeConfig {
   ActFormat act = ActFormat::kFp16;
   AccumConfig accum;            // mixpe: prealign (A), exact or fp32; block B = the array's rows
   int pipeline = 0;             // registers between the product and the accumulation: 0 or 1
+  int lut_terms = 0;            // lut: 0 = 16-bit entries and a multiplier; 1..3 = entries of that many
+                                // signed powers of two (6-bit codes each) and a shift-add
 
   // Throws Error naming the bad parameter and its legal values.
   void validate() const;
@@ -37,7 +39,8 @@ struct PeConfig {
   // Widths of the ports (derived; one definition).
   int act_width() const;     // a_i: aligned integer (prealign), FP16/BF16 encoding, or INT8
   int weight_width() const;  // w_i: the code (mixpe), the index (lut), an FP16 encoding (fma), INT8 (int8)
-  int table_entries() const { return kind == PeKind::kLut ? 1 << weight_bits : 0; }  // table_i: 16 bits each
+  int table_entries() const { return kind == PeKind::kLut ? 1 << weight_bits : 0; }
+  int table_entry_width() const { return lut_terms ? 6 * lut_terms : 16; }  // bits of one table_i entry
   int psum_width() const;    // psum_i/psum_o: wide enough for a block of B products
   bool psum_is_float() const;  // FP32 encoding rather than two's complement
   // Cycles from a_i to the psum_o that includes its product; psum_i to psum_o is always 1.

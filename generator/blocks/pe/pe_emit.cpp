@@ -126,17 +126,34 @@ void datapath(hdl::Module& m, const PeConfig& c) {
   }
 
   if (c.kind == PeKind::kLut) {
-    // decode: the index selects its 1.14 fixed-point entry of the broadcast table
-    const int n = c.table_entries();
+    // decode: the index selects its entry of the broadcast table
+    const int n = c.table_entries(), ew = c.table_entry_width();
     std::string mux;
     for (int i = 0; i < n - 1; ++i)
-      mux += fmt::format("(w_use == {}) ? {} : ", lit(b, unsigned(i)), slice("table_i", 16 * i + 15, 16 * i));
-    mux += slice("table_i", 16 * n - 1, 16 * (n - 1));
-    m.wire("entry", 16, "T[w]: the table entry of this weight");
+      mux += fmt::format("(w_use == {}) ? {} : ", lit(b, unsigned(i)), slice("table_i", ew * i + ew - 1, ew * i));
+    mux += slice("table_i", ew * n - 1, ew * (n - 1));
+    m.wire("entry", ew, c.lut_terms ? "T[w] as term codes {enable, negative, shift}" : "T[w]: 1.14 fixed point");
     m.assign("entry", mux);
-    const int A = c.accum.align_bits, w = A + 16;
-    m.wire("prod_full", w, "aligned activation times the entry, signed");
-    m.assign("prod_full", "$signed(a_i) * $signed(entry)");
+    const int A = c.accum.align_bits, w = A + (c.lut_terms ? 18 : 16);
+    m.wire("prod_full", w, c.lut_terms ? "aligned activation times the entry: a shift-add of its terms"
+                                       : "aligned activation times the entry, signed");
+    if (c.lut_terms) {
+      m.wire("a_ext", w);
+      m.assign("a_ext", sext("a_i", A, w));
+      std::string sum;
+      for (int j = 0; j < c.lut_terms; ++j) {
+        const std::string t = fmt::format("term{}", j);
+        m.wire(t + "_shifted", w);
+        m.assign(t + "_shifted", fmt::format("a_ext << entry[{}:{}]", 6 * j + 3, 6 * j));
+        m.wire(t, w);
+        m.assign(t, fmt::format("!entry[{0}] ? {1} : entry[{2}] ? ({1} - {3}_shifted) : {3}_shifted", 6 * j + 5,
+                                lit(w, 0), 6 * j + 4, t));
+        sum += (j ? " + " : "") + t;
+      }
+      m.assign("prod_full", sum);
+    } else {
+      m.assign("prod_full", "$signed(a_i) * $signed(entry)");
+    }
     const std::string p = product("prod_full", w);
     m.wire("psum_d", pw);
     m.assign("psum_d", fmt::format("psum_i + {}", sext(p, w, pw)));
@@ -242,7 +259,9 @@ hdl::Module pe_module(const PeConfig& c) {
   m.output("a_o", aw, "activation, to the east (1 cycle)");
   m.output("first_o", 1, "first_i, to the east (1 cycle)");
   if (c.table_entries())
-    m.input("table_i", 16 * c.table_entries(), "the weight table: entry i (1.14 fixed point) at bits [16*i +: 16]");
+    m.input("table_i", c.table_entry_width() * c.table_entries(),
+            c.lut_terms ? "the weight table: entry i as term codes at bits [6*terms*i +: 6*terms]"
+                        : "the weight table: entry i (1.14 fixed point) at bits [16*i +: 16]");
   m.input("psum_i", pw, "partial sum from the PE above");
   m.output("psum_o", pw, fmt::format("psum_i + a * w ({} cycle after psum_i)", 1));
 

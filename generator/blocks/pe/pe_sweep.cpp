@@ -45,6 +45,11 @@ std::vector<PeConfig> pe_sweep() {
       c.kind = PeKind::kLut, c.weight_bits = bits, c.act = act;
       add(c);
     }
+  for (int terms : {1, 2, 3}) {  // shift-add products: tables of few signed powers of two
+    PeConfig c;
+    c.kind = PeKind::kLut, c.lut_terms = terms;
+    add(c);
+  }
   PeConfig lut_p1;
   lut_p1.kind = PeKind::kLut, lut_p1.pipeline = 1;
   add(lut_p1);
@@ -75,7 +80,8 @@ std::vector<PeConfig> pe_sweep() {
 std::string gen_options(const PeConfig& c) {
   std::string s = fmt::format("--pe {} --act {} --pipeline {}", pe_kind_name(c.kind), act_name(c.act), c.pipeline);
   if (c.kind == PeKind::kLut)
-    s += fmt::format(" --weight-bits {} --align-bits {} --block {}", c.weight_bits, c.accum.align_bits, c.accum.block);
+    s += fmt::format(" --weight-bits {} --align-bits {} --block {} --lut-terms {}", c.weight_bits, c.accum.align_bits,
+                     c.accum.block, c.lut_terms);
   if (c.kind == PeKind::kMixpe) {
     s += fmt::format(" --weight-bits {}{} --accum {}", c.weight_bits, c.weight_signed ? " --weight-signed" : "",
                      accum_name(c.accum.mode));
