@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_helpers.h"
+
 #include "golden/datapath.h"
 #include "golden/mpgemm.h"
 #include "golden/reference.h"
@@ -28,14 +30,6 @@ Problem random_problem(int M, int K, int N, uint64_t seed, float xscale = 1.0f) 
   return p;
 }
 
-WeightQuantConfig wcfg(WeightScheme s, int bits, int g) {
-  WeightQuantConfig c;
-  c.scheme = s;
-  c.bits = bits;
-  c.group_size = g;
-  if (s == WeightScheme::kLut) c.lut = nf_format(bits);
-  return c;
-}
 
 AccumConfig accum(AccumMode mode, int A = 16, int block = 16) {
   AccumConfig a;
@@ -100,7 +94,7 @@ TEST(Golden, ExactModeMatchesTheContractComputedIndependently) {
     for (ActFormat af : {ActFormat::kFp16, ActFormat::kInt8}) {
       const Problem p = random_problem(3, 150, 7, 11);
       const Activations x = quantize_activations(p.x, af);
-      const QuantWeights w = quantize_weights(p.w, wcfg(s, 4, 32));
+      const QuantWeights w = quantize_weights(p.w, test::weight_config(s, 4, 32));
       const Matrix<uint32_t> y = golden_mpgemm(x, w, accum(AccumMode::kExact, 16, 8));
       for (int m = 0; m < 3; ++m)
         for (int n = 0; n < 7; ++n)
@@ -113,7 +107,7 @@ TEST(Golden, PrealignEqualsExactWhenNothingIsShiftedOut) {
   Problem p = random_problem(4, 256, 9, 5);
   for (float& v : p.x.data) v = std::copysign(1.0f + std::fabs(v) / 8.0f, v);  // all in [1, 2)
   const Activations x = quantize_activations(p.x, ActFormat::kFp16);
-  const QuantWeights w = quantize_weights(p.w, wcfg(WeightScheme::kAsym, 4, 128));
+  const QuantWeights w = quantize_weights(p.w, test::weight_config(WeightScheme::kAsym, 4, 128));
   EXPECT_EQ(golden_mpgemm(x, w, accum(AccumMode::kPrealign, 12, 16)).data,
             golden_mpgemm(x, w, accum(AccumMode::kExact)).data);
   // ...and differs once A is too narrow for the significand
@@ -125,7 +119,7 @@ TEST(Golden, PrealignEqualsExactWhenNothingIsShiftedOut) {
 TEST(Golden, WidePrealignWithDefaultEdgeBitsIsExactForFp16) {
   const Problem p = random_problem(3, 256, 5, 8);
   const Activations x = quantize_activations(p.x, ActFormat::kFp16);
-  const QuantWeights w = quantize_weights(p.w, wcfg(WeightScheme::kAsym, 4, 64));
+  const QuantWeights w = quantize_weights(p.w, test::weight_config(WeightScheme::kAsym, 4, 64));
   // A = 32 keeps 20 guard bits: exact whenever the block spans at most 20 binades
   const Matrix<uint32_t> pre = golden_mpgemm(x, w, accum(AccumMode::kPrealign, 32, 16));
   const Matrix<uint32_t> ex = golden_mpgemm(x, w, accum(AccumMode::kExact));
@@ -137,7 +131,7 @@ TEST(Golden, KPaddingEqualsExplicitZeros) {
   Problem padded{Matrix<float>(2, 128), Matrix<float>(128, 6)};
   for (int m = 0; m < 2; ++m)
     for (int k = 0; k < 100; ++k) padded.x.at(m, k) = p.x.at(m, k);
-  const QuantWeights w = quantize_weights(p.w, wcfg(WeightScheme::kAsym, 4, 128));
+  const QuantWeights w = quantize_weights(p.w, test::weight_config(WeightScheme::kAsym, 4, 128));
   QuantWeights wp = w;
   wp.K = 128;  // the same codes, padding rows now counted as real rows
   for (AccumMode mode : {AccumMode::kPrealign, AccumMode::kExact, AccumMode::kFp32})
@@ -148,7 +142,7 @@ TEST(Golden, KPaddingEqualsExplicitZeros) {
 TEST(Golden, NonFiniteActivationsPoisonTheirRowOnly) {
   Problem p = random_problem(3, 64, 4, 3);
   p.x.at(1, 17) = INFINITY;
-  const QuantWeights w = quantize_weights(p.w, wcfg(WeightScheme::kAsym, 4, 32));
+  const QuantWeights w = quantize_weights(p.w, test::weight_config(WeightScheme::kAsym, 4, 32));
   const Activations x = quantize_activations(p.x, ActFormat::kFp16);
   for (AccumMode mode : {AccumMode::kPrealign, AccumMode::kExact, AccumMode::kFp32}) {
     const Matrix<uint32_t> y = golden_mpgemm(x, w, accum(mode));
@@ -165,7 +159,7 @@ TEST(Golden, NonFiniteActivationsPoisonTheirRowOnly) {
 TEST(Golden, Fp32ModeAccumulatesBlocksInOrder) {
   const Problem p = random_problem(2, 32, 3, 4);
   const Activations x = quantize_activations(p.x, ActFormat::kFp16);
-  const QuantWeights w = quantize_weights(p.w, wcfg(WeightScheme::kAsym, 4, 32));
+  const QuantWeights w = quantize_weights(p.w, test::weight_config(WeightScheme::kAsym, 4, 32));
   const Matrix<uint32_t> y = golden_mpgemm(x, w, accum(AccumMode::kFp32, 16, 8));
   for (int m = 0; m < 2; ++m)
     for (int n = 0; n < 3; ++n) {
@@ -189,7 +183,7 @@ TEST(Golden, Fp32ModeAccumulatesBlocksInOrder) {
 TEST(Golden, SoftwareReferenceIsDequantFirstWithOneBlock) {
   const Problem p = random_problem(2, 256, 3, 9);
   const Activations x = quantize_activations(p.x, ActFormat::kFp16);
-  const QuantWeights w = quantize_weights(p.w, wcfg(WeightScheme::kAsym, 4, 128));
+  const QuantWeights w = quantize_weights(p.w, test::weight_config(WeightScheme::kAsym, 4, 128));
   const Matrix<uint32_t> sw = software_reference(x, w);
   for (int m = 0; m < 2; ++m)
     for (int n = 0; n < 3; ++n) {
@@ -204,7 +198,7 @@ TEST(Golden, SoftwareReferenceIsDequantFirstWithOneBlock) {
 TEST(Golden, ErrorAgainstFloat64) {
   const Problem p = random_problem(16, 1024, 64, 2024);
   const Activations x = quantize_activations(p.x, ActFormat::kFp16);
-  const QuantWeights w = quantize_weights(p.w, wcfg(WeightScheme::kAsym, 4, 128));
+  const QuantWeights w = quantize_weights(p.w, test::weight_config(WeightScheme::kAsym, 4, 128));
   const Matrix<double> ref = reference_f64(x, w);
   const ErrorMetrics exact = error_metrics(fp32_to_double(golden_mpgemm(x, w, accum(AccumMode::kExact))), ref);
   const ErrorMetrics pre16 = error_metrics(fp32_to_double(golden_mpgemm(x, w, accum(AccumMode::kPrealign))), ref);
@@ -222,7 +216,7 @@ TEST(Golden, ErrorAgainstFloat64) {
 
 TEST(Golden, InvalidConfigurationsGiveOneLineErrors) {
   const Problem p = random_problem(1, 64, 2, 1);
-  const QuantWeights w = quantize_weights(p.w, wcfg(WeightScheme::kAsym, 4, 32));
+  const QuantWeights w = quantize_weights(p.w, test::weight_config(WeightScheme::kAsym, 4, 32));
   EXPECT_THROW(golden_mpgemm(quantize_activations(p.x, ActFormat::kBf16), w, accum(AccumMode::kExact)), Error);
   EXPECT_THROW(golden_mpgemm(quantize_activations(p.x, ActFormat::kInt8), w, accum(AccumMode::kPrealign)), Error);
   EXPECT_THROW(golden_mpgemm(quantize_activations(p.x, ActFormat::kFp16), w, accum(AccumMode::kPrealign, 16, 64)), Error);

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_helpers.h"
+
 #include "numerics/error.h"
 #include "numerics/float_format.h"
 #include "quant/weight_quant.h"
@@ -20,14 +22,6 @@ Matrix<float> random_weights(int K, int N, uint64_t seed) {
   return w;
 }
 
-WeightQuantConfig config(WeightScheme s, int bits, int g) {
-  WeightQuantConfig c;
-  c.scheme = s;
-  c.bits = bits;
-  c.group_size = g;
-  if (s == WeightScheme::kLut) c.lut = nf_format(bits);
-  return c;
-}
 
 }  // namespace
 
@@ -39,7 +33,7 @@ TEST(WeightQuant, RoundTripErrorIsWithinHalfAStep) {
     for (int bits : {2, 3, 4, 8})
       for (int g : {32, 64, 128, 256}) {
         if (s == WeightScheme::kLut && bits == 8) continue;
-        const QuantWeights q = quantize_weights(w, config(s, bits, g));
+        const QuantWeights q = quantize_weights(w, test::weight_config(s, bits, g));
         double max_gap = 0;
         if (s == WeightScheme::kLut)
           for (int i = 1; i < (1 << bits); ++i) max_gap = std::max(max_gap, q.cfg.lut.value(i) - q.cfg.lut.value(i - 1));
@@ -63,7 +57,7 @@ TEST(WeightQuant, RoundTripErrorIsWithinHalfAStep) {
 TEST(WeightQuant, PaddingIsExplicitAndZero) {
   const Matrix<float> w = random_weights(100, 5, 2);
   for (WeightScheme s : {WeightScheme::kAsym, WeightScheme::kSym, WeightScheme::kLut}) {
-    const QuantWeights q = quantize_weights(w, config(s, 4, 64));
+    const QuantWeights q = quantize_weights(w, test::weight_config(s, 4, 64));
     EXPECT_EQ(q.K, 100);
     EXPECT_EQ(q.k_padded, 128);
     EXPECT_EQ(q.groups(), 2);
@@ -75,7 +69,7 @@ TEST(WeightQuant, PaddingIsExplicitAndZero) {
 TEST(WeightQuant, AsymmetricUsesTheFullRangeAndAnUnsignedZeroPoint) {
   Matrix<float> w(32, 1);
   for (int k = 0; k < 32; ++k) w.at(k, 0) = float(k) / 31.0f - 0.25f;  // min -0.25, max 0.75
-  const QuantWeights q = quantize_weights(w, config(WeightScheme::kAsym, 4, 32));
+  const QuantWeights q = quantize_weights(w, test::weight_config(WeightScheme::kAsym, 4, 32));
   EXPECT_EQ(q.code(0, 0), 0);
   EXPECT_EQ(q.code(31, 0), 15);
   EXPECT_GE(q.zero_at(0, 0), 0);
@@ -84,27 +78,27 @@ TEST(WeightQuant, AsymmetricUsesTheFullRangeAndAnUnsignedZeroPoint) {
 }
 
 TEST(WeightQuant, AllZeroGroupGetsAUsableScale) {
-  const QuantWeights q = quantize_weights(Matrix<float>(32, 2, 0.0f), config(WeightScheme::kSym, 4, 32));
+  const QuantWeights q = quantize_weights(Matrix<float>(32, 2, 0.0f), test::weight_config(WeightScheme::kSym, 4, 32));
   EXPECT_EQ(to_double(kFp16, q.scale_at(0, 0)), 1.0);
   EXPECT_EQ(q.dequant(5, 1), 0.0);
 }
 
 TEST(WeightQuant, InvalidInputsGiveOneLineErrors) {
   const Matrix<float> w = random_weights(64, 4, 3);
-  EXPECT_THROW(quantize_weights(w, config(WeightScheme::kAsym, 5, 128)), Error);
-  EXPECT_THROW(quantize_weights(w, config(WeightScheme::kAsym, 4, 100)), Error);
-  EXPECT_THROW(quantize_weights(Matrix<float>(0, 4), config(WeightScheme::kAsym, 4, 32)), Error);
+  EXPECT_THROW(quantize_weights(w, test::weight_config(WeightScheme::kAsym, 5, 128)), Error);
+  EXPECT_THROW(quantize_weights(w, test::weight_config(WeightScheme::kAsym, 4, 100)), Error);
+  EXPECT_THROW(quantize_weights(Matrix<float>(0, 4), test::weight_config(WeightScheme::kAsym, 4, 32)), Error);
   Matrix<float> bad = w;
   bad.at(10, 2) = NAN;
   try {
-    quantize_weights(bad, config(WeightScheme::kAsym, 4, 32));
+    quantize_weights(bad, test::weight_config(WeightScheme::kAsym, 4, 32));
     FAIL() << "NaN weight accepted";
   } catch (const Error& e) {
     EXPECT_STREQ(e.what(), "weight W[10][2] = nan is not finite: the quantizer needs finite weights");
   }
   bad.at(10, 2) = INFINITY;
-  EXPECT_THROW(quantize_weights(bad, config(WeightScheme::kSym, 4, 32)), Error);
-  WeightQuantConfig lut8 = config(WeightScheme::kLut, 4, 32);
+  EXPECT_THROW(quantize_weights(bad, test::weight_config(WeightScheme::kSym, 4, 32)), Error);
+  WeightQuantConfig lut8 = test::weight_config(WeightScheme::kLut, 4, 32);
   lut8.bits = 8;
   EXPECT_THROW(lut8.validate(), Error);
 }
