@@ -115,6 +115,15 @@ void gen_array(const PeArgs& a, const CLI::App& cmd) {
   for (const std::string& path : hdl::write_design(d, a.out)) fmt::print("{}\n", path);
 }
 
+void gen_edge(const PeArgs& a, const CLI::App& cmd) {
+  const EngineConfig e = engine_config(a, cmd);
+  hdl::Design d;
+  d.block = "edge";
+  d.modules = {act_edge_module(e)};
+  d.latency = {{"a_to_out", 1}};
+  for (const std::string& path : hdl::write_design(d, a.out)) fmt::print("{}\n", path);
+}
+
 void add_pe_options(CLI::App* pe, PeArgs* pa, bool block) {
   pe->add_option("-o,--out", pa->out, "output directory")->required();
   pe->add_option("--pe", pa->pe, "PE kind: mixpe, fma, int8")->capture_default_str();
@@ -165,6 +174,11 @@ void register_gen_command(CLI::App& app) {
   CLI::App* array = gen->add_subcommand("array", "an R x C weight-stationary array of PEs");
   add_array_options(array, aa.get());
   array->callback([aa, array] { gen_array(*aa, *array); });
+
+  auto ga = std::make_shared<PeArgs>();
+  CLI::App* edge = gen->add_subcommand("edge", "the activation edge of an engine (alignment, S, flags), alone");
+  add_array_options(edge, ga.get());
+  edge->callback([ga, edge] { gen_edge(*ga, *edge); });
 
   auto ea = std::make_shared<PeArgs>();
   CLI::App* engine = gen->add_subcommand("engine", "the mpGEMM engine: array, edges, group dequant, controller");
