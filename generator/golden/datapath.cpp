@@ -29,6 +29,8 @@ int prealign_lsb_exp(FloatFormat f, int e_max, int align_bits) {
   return e_max - f.bias() - (align_bits - 2);
 }
 
+int exact_lsb_exp(FloatFormat f) { return 1 - f.bias() - (f.sig_bits - 1); }
+
 AlignedRow align_row(const Activations& x, int m, int k_padded, const AccumConfig& acc) {
   AlignedRow r;
   r.a.assign(size_t(k_padded), 0);
@@ -47,7 +49,7 @@ AlignedRow align_row(const Activations& x, int m, int k_padded, const AccumConfi
     const int count = std::clamp(K - k0, 0, acc.block);
     if (acc.mode == AccumMode::kExact) {
       // Fixed point with the LSB of the smallest subnormal: sig << (e - 1).
-      r.lsb_exp[b] = 1 - f.bias() - (f.sig_bits - 1);
+      r.lsb_exp[b] = exact_lsb_exp(f);
       for (int k = k0; k < k0 + count; ++k) r.a[size_t(k)] = exact_activation(x.fmt, row[k]);
     } else {
       const int e_max = block_max_exp(f, row + k0, count);

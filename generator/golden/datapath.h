@@ -26,6 +26,8 @@ int block_max_exp(FloatFormat f, const int32_t* codes, int count);
 int64_t align_activation(FloatFormat f, uint32_t bits, int e_max, int align_bits);
 // The weight of a prealigned activation's LSB for a block whose largest exponent is e_max.
 int prealign_lsb_exp(FloatFormat f, int e_max, int align_bits);
+// The weight of an exact activation's LSB: the smallest subnormal, 2^(1 - bias - (p - 1)).
+int exact_lsb_exp(FloatFormat f);
 
 AlignedRow align_row(const Activations& x, int m, int k_padded, const AccumConfig& acc);
 

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "golden/datapath.h"
 #include "numerics/error.h"
 #include "numerics/lut_format.h"
 #include "quant/weight_quant.h"
@@ -54,12 +55,13 @@ int EngineConfig::diff_width() const {
 int EngineConfig::acc_width() const { return diff_width() + frac_bits() + log2i(tiles_per_group()) + 1; }
 
 int EngineConfig::acc_lsb_offset() const {
+  // The golden datapath's exponents (golden/datapath.h), biased for FP32: the group
+  // accumulator keeps F bits below the block LSB, and LUT entries are 1.14 fixed point.
   if (!is_float(pe.act)) return 127;
   const FloatFormat f = float_format(pe.act);
-  if (pe.accum.mode == AccumMode::kExact) return 127 + 1 - f.bias() - (f.sig_bits - 1);
-  // prealign: LSB = 2^(e - bias - A + 2 - F); biased: + 127; LUT entries are 1.14 fixed point
+  if (pe.accum.mode == AccumMode::kExact) return 127 + exact_lsb_exp(f);
   const int table = pe.kind == PeKind::kLut ? LutFormat::kFracBits : 0;
-  return 127 - f.bias() - pe.accum.align_bits + 2 - frac_bits() - table;
+  return 127 + prealign_lsb_exp(f, 0, pe.accum.align_bits) - frac_bits() - table;  // + the block exponent
 }
 
 int EngineConfig::sideband_width() const {

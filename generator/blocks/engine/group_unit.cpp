@@ -293,27 +293,18 @@ hdl::Module group_unit_module(const EngineConfig& c) {
   m.wire("s2_d32", 32);
   emit_fp32_round(m, "rd_", "s2_neg", "s2_mag", accw, "s2_lsb", "s2_d32");
 
-  auto stage = [&](const std::string& from, const std::string& to, int w) {
-    m.wire(to + "_d", w);
-    m.assign(to + "_d", from);
-    m.reg(to, w, "", "");
-  };
-  m.wire("s3_valid_d", 1);
-  m.assign("s3_valid_d", "s2_valid_q");
-  m.reg("s3_valid", 1, "", "1'b0", "stage 3: times the scale");
-  stage("s2_ctl_q", "s3_ctl", ctlw);
-  stage("s2_d32", "s3_d32", 32);
-  stage("s2_scale_q", "s3_scale", 16);
-  if (int8) stage("s2_rs_q", "s3_rs", 32);
+  valid_stage(m, "s2_valid_q", "s3_valid", "stage 3: times the scale");
+  stage(m, "s2_ctl_q", "s3_ctl", ctlw);
+  stage(m, "s2_d32", "s3_d32", 32);
+  stage(m, "s2_scale_q", "s3_scale", 16);
+  if (int8) stage(m, "s2_rs_q", "s3_rs", 32);
   m.wire("s3_t", 32);
   emit_fp32_mul(m, "ms_", "s3_d32_q", "s3_scale_q", kFp16, "s3_t");
 
-  m.wire("s4_valid_d", 1);
-  m.assign("s4_valid_d", "s3_valid_q");
-  m.reg("s4_valid", 1, "", "1'b0", "stage 4: add into Y");
-  stage("s3_ctl_q", "s4_ctl", ctlw);
-  stage("s3_t", "s4_t", 32);
-  if (int8) stage("s3_rs_q", "s4_rs", 32);
+  valid_stage(m, "s3_valid_q", "s4_valid", "stage 4: add into Y");
+  stage(m, "s3_ctl_q", "s4_ctl", ctlw);
+  stage(m, "s3_t", "s4_t", 32);
+  if (int8) stage(m, "s3_rs_q", "s4_rs", 32);
   m.wire("s4_m", mw);
   m.assign("s4_m", fmt::format("s4_ctl_q[{}:3]", ctlw - 1));
   m.wire("s4_y_old", 32);
@@ -321,15 +312,13 @@ hdl::Module group_unit_module(const EngineConfig& c) {
   m.wire("s4_y", 32);
   m.instances.push_back({kFp32AddModule, "u_add", {{"a_i", "s4_y_old"}, {"b_i", "s4_t_q"}, {"y_o", "s4_y"}}});
 
-  m.wire("s5_valid_d", 1);
-  m.assign("s5_valid_d", "s4_valid_q");
-  m.reg("s5_valid", 1, "", "1'b0", "stage 5: write Y");
-  stage("s4_m", "s5_m", mw);
-  stage("s4_ctl_q[1:0]", "s5_ctl", 2);  // {last group, poison}
-  stage("s4_y", "s5_y", 32);
+  valid_stage(m, "s4_valid_q", "s5_valid", "stage 5: write Y");
+  stage(m, "s4_m", "s5_m", mw);
+  stage(m, "s4_ctl_q[1:0]", "s5_ctl", 2);  // {last group, poison}
+  stage(m, "s4_y", "s5_y", 32);
   std::string y = "s5_y_q";
   if (int8) {
-    stage("s4_rs_q", "s5_rs", 32);
+    stage(m, "s4_rs_q", "s5_rs", 32);
     m.wire("s5_scaled", 32);
     emit_fp32_mul(m, "mr_", "s5_y_q", "s5_rs_q", kFp32, "s5_scaled");
     y = "(s5_ctl_q[1] ? s5_scaled : s5_y_q)";
