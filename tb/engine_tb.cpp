@@ -124,7 +124,7 @@ class Bench {
             const int n = n0 * C + c;
             if (n >= g.w.N) continue;
             // the fma engine takes each weight dequantized to FP16 (the golden model's rounding)
-            row[size_t(c)] = cfg_.fma() ? from_double(kFp16, g.w.dequant(t * R + r, n))
+            row[size_t(c)] = cfg_.fma() ? g.w.dequant_fp16(t * R + r, n)
                                         : uint64_t(g.w.code(t * R + r, n)) & ((uint64_t(1) << ww) - 1);
           }
           wq.push_back(row);

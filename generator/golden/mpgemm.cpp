@@ -106,7 +106,7 @@ Matrix<uint32_t> golden_dequant_first(const Activations& x, const QuantWeights& 
   if (x.fmt != ActFormat::kFp16) fail("the dequant-first (fma) datapath is FP16 x FP16: activations must be fp16");
   Matrix<uint16_t> w16(w.k_padded, w.N);
   for (int k = 0; k < w.k_padded; ++k)
-    for (int n = 0; n < w.N; ++n) w16.at(k, n) = uint16_t(from_double(kFp16, w.dequant(k, n)));
+    for (int n = 0; n < w.N; ++n) w16.at(k, n) = w.dequant_fp16(k, n);
   Matrix<uint32_t> y(x.M(), w.N, 0);
   for (int m = 0; m < x.M(); ++m) {
     const bool poisoned = row_poisoned(x, m);

@@ -55,6 +55,10 @@ double QuantWeights::dequant(int k, int n) const {
   return 0;
 }
 
+uint16_t QuantWeights::dequant_fp16(int k, int n) const {
+  return uint16_t(from_double(kFp16, dequant(k, n)));  // exact product, one rounding
+}
+
 namespace {
 
 // An FP16 scale for a group: RNE to FP16; a zero or underflowing scale becomes 1.0 (every

@@ -51,6 +51,8 @@ struct QuantWeights {
   int weight_frac_bits() const;
   // The exact dequantized weight, s * (q - z), s * q or s * T[q], as a double.
   double dequant(int k, int n) const;
+  // The dequantized weight rounded once to FP16 (RNE): what the dequant-first (fma) datapath holds.
+  uint16_t dequant_fp16(int k, int n) const;
 };
 
 // Quantizes W (K x N). Rejects NaN/Inf weights with the position named.
