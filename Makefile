@@ -1,4 +1,5 @@
-# Thin wrapper over CMake/CTest. `make setup` once, then `make test`.
+# Thin wrapper over CMake/CTest. `make test` and `make sim` work as first commands on a bare
+# Debian machine: configuring the build runs the (idempotent) setup first.
 BUILD ?= build
 JOBS ?= 2
 
@@ -10,6 +11,7 @@ setup:
 	bash scripts/setup.sh
 
 $(BUILD)/CMakeCache.txt:
+	bash scripts/setup.sh
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
 
 build: $(BUILD)/CMakeCache.txt
@@ -24,6 +26,7 @@ TB_LIBS = $(abspath $(BUILD)/tb/libmixpe_tb.a $(BUILD)/generator/libmixpe_core.a
 lint: build
 	bash scripts/lint.sh $(BUILD)/mixpe $(BUILD)/lint/pe pe
 	bash scripts/lint.sh $(BUILD)/mixpe $(BUILD)/lint/engine engine
+	bash scripts/lint.sh $(BUILD)/mixpe $(BUILD)/lint/array array
 
 # The checked-in RTL of the engine presets (rtl/<preset>/); the tests fail if it is stale.
 regen: build
@@ -33,13 +36,15 @@ regen: build
 sim-pe: build
 	bash scripts/sim_pe.sh $(BUILD)/mixpe "$(TB_LIBS)" $(BUILD)/tb/pe
 
-# The engine to simulate: make variables map to `mixpe gen engine` options (unset: its defaults,
-# W4A16, 16 x 16, G = 128, prealign A = 16, depth 64). For example:
+# The engine to simulate: each make variable is one option of the schema (`mixpe list options`
+# prints the same table; a test checks that they agree). Unset: the defaults, W4A16, 16 x 16,
+# G = 128, prealign A = 16, depth 64; defaults that depend on other options (ACT=int8: exact
+# sums) come from the configuration. For example:
 #   make sim WBITS=8 ACT=bf16 ROWS=8 COLS=4 G=64
-ENGINE_OPTS = $(if $(PE),--pe $(PE)) $(if $(WFORMAT),--weight-format $(WFORMAT)) $(if $(TERMS),--lut-terms $(TERMS)) $(if $(WBITS),--weight-bits $(WBITS)) $(if $(filter 1,$(SIGNED)),--weight-signed) \
-  $(if $(ACT),--act $(ACT)) $(if $(ACCUM),--accum $(ACCUM),$(if $(filter int8,$(ACT) $(PE)),--accum exact)) \
-  $(if $(A),--align-bits $(A)) $(if $(ROWS),--rows $(ROWS)) $(if $(COLS),--cols $(COLS)) \
-  $(if $(G),--group-size $(G)) $(if $(DEPTH),--depth $(DEPTH)) $(if $(PIPE),--pipeline $(PIPE))
+OPTION_VARS = PRESET:--preset PE:--pe WFORMAT:--weight-format WBITS:--weight-bits SIGNED:--weight-signed \
+  TERMS:--lut-terms ACT:--act ACCUM:--accum A:--align-bits PIPE:--pipeline ROWS:--rows COLS:--cols G:--group-size \
+  DEPTH:--depth FRAC:--edge-frac-bits
+ENGINE_OPTS = $(foreach v,$(OPTION_VARS),$(if $($(firstword $(subst :, ,$(v)))),$(lastword $(subst :, ,$(v)))=$($(firstword $(subst :, ,$(v))))))
 SEED ?= 1
 GEMMS ?= 40
 MODEL ?= tests/data/stories260K.bin

@@ -7,14 +7,12 @@ set -euo pipefail
 mixpe=$1 libs=$2 out=$3 opts=$4
 shift 4
 root=$(cd "$(dirname "$0")/.." && pwd)
-probe=$(mktemp -d)
 # shellcheck disable=SC2086
-name=$("$mixpe" gen engine -o "$probe" $opts | grep '\.json$' | xargs basename | sed 's/\.json$//')
-rm -rf "$probe"
+name=$("$mixpe" gen engine --print-top $opts)
 dir="$out/$name${FST:+_fst}"
 mkdir -p "$dir"
-key=$(cat "$mixpe" $libs "$root"/tb/engine_tb.cpp "$root"/tb/tb_common.h "$root"/tb/wide_bits.h \
-          "$root/scripts/verilate_tb.sh" | md5sum)
+key=$(cat "$mixpe" $libs "$root"/tb/engine_tb.cpp "$root"/tb/engine_driver.h "$root"/tb/engine_workloads.h \
+          "$root"/tb/tb_common.h "$root"/tb/wide_bits.h "$root/scripts/verilate_tb.sh" | md5sum)
 key="$key $opts FST=${FST:-0}"
 if [ ! -x "$dir/tb" ] || [ "$(cat "$dir/key" 2> /dev/null)" != "$key" ]; then
   echo "building the testbench of $name (once per configuration)"

@@ -14,8 +14,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 vinc=/usr/share/verilator/include
 rm -rf "$out/rtl" "$out/obj" "$out/tb"
 "$mixpe" gen "$block" -o "$out/rtl" "$@" > /dev/null
-json=$(ls "$out"/rtl/*.json)
-top=$(basename "$json" .json)
+top=$("$mixpe" gen "$block" --print-top "$@")
 log="$out/build.log"
 trace=0 trace_flag=""
 if [ "${FST:-0}" = 1 ]; then trace=1 trace_flag=--trace-fst; fi

@@ -11,7 +11,6 @@
 
 #include "Vdut.h"
 #include MIXPE_PARAMS
-#include "blocks/engine/engine_config.h"
 #include "golden/datapath.h"
 #include "golden/pe_model.h"
 #include "numerics/error.h"
@@ -26,13 +25,7 @@ using tb::set_bits;
 int main(int argc, char** argv) {
   tb::Options opt;
   opt.parse(argc, argv, "activation edge testbench: every encoding x every block exponent against the golden datapath");
-  EngineConfig c;
-  c.pe.act = parse_act(P::kAct);
-  c.pe.accum.mode = parse_accum(P::kAccum);
-  c.pe.accum.align_bits = P::kAlignBits;
-  c.rows = P::kRows, c.cols = P::kCols, c.group_size = P::kGroupSize, c.depth = P::kDepth;
-  c.pe.accum.block = c.rows;
-  c.validate();
+  const EngineConfig c = tb::design_config(P::kOptions, P::kBlock, P::kTop);
   if (!is_float(c.pe.act) || c.float_accum()) fail("the edge testbench covers fp16/bf16 with prealign or exact");
   const FloatFormat f = float_format(c.pe.act);
   const int R = c.rows, aw = c.pe.act_width(), sw = c.sum_width();

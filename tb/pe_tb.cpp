@@ -28,32 +28,6 @@ using namespace mixpe;
 
 namespace {
 
-PeConfig config_from_params() {
-  PeConfig c;
-  c.kind = parse_pe_kind(P::kPe);
-  c.act = parse_act(P::kAct);
-  if (c.kind == PeKind::kMixpe) {
-    const std::string w = P::kWeight;
-    c.weight_signed = w[0] == 's';
-    c.weight_bits = std::stoi(w.substr(1));
-  } else if (c.kind == PeKind::kLut) {
-    c.weight_bits = std::string(P::kWeight)[3] - '0';  // "lut4", "lut4t2"
-    c.lut_terms = P::kLutTerms;
-  } else if (c.kind == PeKind::kInt8) {
-    c.weight_bits = 8, c.weight_signed = true;
-  }
-  c.accum.mode = c.kind == PeKind::kInt8 ? AccumMode::kExact : parse_accum(P::kAccum);
-  c.accum.align_bits = P::kAlignBits;
-  c.accum.block = P::kBlock;
-  c.pipeline = P::kPipeline;
-  c.validate();
-  // The generator and this model must agree on every derived width.
-  if (c.module_name() != P::kTop || c.psum_width() != P::kPsumWidth || c.act_width() != P::kActWidth ||
-      c.weight_width() != P::kWeightWidth || c.latency() != P::kLatency)
-    fail("the params header does not match the C++ configuration it names: regenerate");
-  return c;
-}
-
 uint64_t mask(int w) { return w >= 64 ? ~uint64_t(0) : (uint64_t(1) << w) - 1; }
 
 struct Bench {
@@ -172,7 +146,11 @@ int main(int argc, char** argv) {
   tb::Options opt;
   opt.parse(argc, argv, "PE testbench: the generated PE against the golden PE model");
   Verilated::randReset(2);  // random initial state: reset bugs show up
-  const PeConfig cfg = config_from_params();
+  const PeConfig cfg = tb::design_config(P::kOptions, P::kBlock, P::kTop).pe;
+  // the generator and this model must agree on every derived width
+  if (cfg.psum_width() != P::kPsumWidth || cfg.act_width() != P::kActWidth || cfg.weight_width() != P::kWeightWidth ||
+      cfg.latency() != P::kLatency_a_to_psum)
+    fail("the params header's widths differ from the C++ configuration's: regenerate");
   fmt::print("{}: seed {}\n", P::kTop, opt.seed);
   std::mt19937_64 rng(opt.seed);
   tb::Tally tally(opt);

@@ -4,6 +4,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include "blocks/registry.h"
+#include "config/options.h"
+#include "numerics/error.h"
+
 namespace mixpe::tb {
 
 void Options::parse(int argc, char** argv, const char* description, const std::function<void(CLI::App&)>& extra) {
@@ -19,6 +23,17 @@ void Options::parse(int argc, char** argv, const char* description, const std::f
   } catch (const CLI::ParseError& e) {
     std::exit(app.exit(e) == 0 ? 0 : 2);
   }
+}
+
+EngineConfig design_config(const char* options, const char* block, const char* top) {
+  const Block& b = find_block(block);
+  const OptionList opts = parse_option_string(options);
+  EngineConfig c;
+  if (b.scope & kEngineScope) c = engine_from_options(opts);
+  else c.pe = pe_from_options(opts);
+  if (make_design(b, c).top->name != top)
+    fail("the params header of {} does not match the configuration its options describe: regenerate", top);
+  return c;
 }
 
 }  // namespace mixpe::tb

@@ -7,6 +7,8 @@
 
 #include <fmt/core.h>
 
+#include "config/engine_config.h"
+
 namespace CLI {
 class App;
 }
@@ -25,6 +27,10 @@ struct Options {
   void parse(int argc, char** argv, const char* description,
              const std::function<void(CLI::App&)>& extra = nullptr);
 };
+
+// The configuration a design was generated for, rebuilt from the canonical options its params
+// header carries (kOptions); fails unless the registry's block `block` of it is named `top`.
+EngineConfig design_config(const char* options, const char* block, const char* top);
 
 class Tally {
  public:

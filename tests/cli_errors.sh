@@ -20,8 +20,11 @@ expect_error error --accum kulisch
 expect_error error --act bf16 --accum exact
 expect_error error --act int8 --accum prealign
 expect_error error --align-bits 40
-expect_error error --block 3
-expect_error error --scheme nf --weight-bits 8
+expect_error error --rows 3
+expect_error error --weight-format nf4 --weight-bits 8
+expect_error error --weight-format nf5
+expect_error error --rows x
+expect_error error --weight-signed=maybe
 expect_error error --model /nonexistent.bin
 out=$(mktemp -d)
 expect_error gen pe -o "$out/pe" --weight-bits 5
@@ -29,7 +32,11 @@ expect_error gen pe -o "$out/pe" --pe fma --act bf16
 expect_error gen pe -o "$out/pe" --pe int8 --weight-bits 4
 expect_error gen pe -o "$out/pe" --accum exact --act bf16
 expect_error gen pe -o "$out/pe" --pipeline 3
-expect_error gen pe -o "$out/pe" --block 3
+expect_error gen pe -o "$out/pe" --rows 3
+expect_error gen pe -o "$out/pe" --group-size 64
+expect_error gen engine -o "$out/pe" --preset w4a16 --weight-format nf4 --pe mixpe
+expect_error gen engine -o "$out/pe" --preset nope
+expect_error gen engine --rows 4
 expect_error gen pe -o "$out/pe" --align-bits 7
 expect_error gen pe
 if [ -e "$out/pe" ]; then echo "FAIL: a rejected gen wrote $out/pe"; failed=$((failed + 1)); fi

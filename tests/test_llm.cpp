@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "config/options.h"
 #include "llm/backends.h"
 #include "llm/trace_file.h"
 #include "llm/transformer.h"
@@ -21,10 +22,7 @@ TEST(Transformer, W8GoldenLogitsTrackFp32) {
   const LlamaModel m = load_llama_model(kModel);
   const auto layers = m.linear_layers();
   Fp32Backend fp(layers);
-  QuantSetup q;
-  q.weights.bits = 8;
-  q.weights.group_size = 32;
-  GoldenBackend gb(layers, q);
+  GoldenBackend gb(layers, engine_from_options({{"--weight-bits", "8"}, {"--group-size", "32"}}));
   Transformer a(m, fp), b(m, gb);
   int token = 1;
   for (int pos = 0; pos < 8; ++pos) {

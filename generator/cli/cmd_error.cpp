@@ -10,7 +10,7 @@
 #include <fmt/core.h>
 
 #include "cli/commands.h"
-#include "cli/options.h"
+#include "cli/design_args.h"
 #include "golden/mpgemm.h"
 #include "golden/reference.h"
 #include "model/llama_model.h"
@@ -19,9 +19,9 @@ namespace mixpe {
 namespace {
 
 struct ErrorArgs {
-  QuantOptions q;
+  DesignArgs design;
   std::string model;
-  int rows = 16;
+  int rows = 16;  // activation rows M
   uint64_t seed = 1;
 };
 
@@ -50,11 +50,11 @@ struct Row {
   ErrSum golden, software;
 };
 
-void measure(Row& r, const Matrix<float>& x, const Matrix<float>& w, const ErrorArgs& a) {
-  const Activations xq = quantize_activations(x, a.q.act_format());
-  const QuantWeights wq = quantize_weights(w, a.q.weight_config());
+void measure(Row& r, const Matrix<float>& x, const Matrix<float>& w, const EngineConfig& e) {
+  const Activations xq = quantize_activations(x, e.pe.act);
+  const QuantWeights wq = quantize_weights(w, e.weight_quant());
   const Matrix<double> ref = reference_f64(xq, wq);
-  r.golden.add(fp32_to_double(golden_mpgemm(xq, wq, a.q.accum_config())), ref);
+  r.golden.add(fp32_to_double(golden_engine(e, xq, wq)), ref);
   r.software.add(fp32_to_double(software_reference(xq, wq)), ref);
 }
 
@@ -64,24 +64,22 @@ void print_row(const char* name, const Row& r) {
 }
 
 void run(const ErrorArgs& a) {
-  (void)a.q.weight_config();  // validate everything before printing anything
-  (void)a.q.accum_config();
+  const EngineConfig e = a.design.engine();  // validated before anything is printed
   std::optional<LlamaModel> model;
   if (!a.model.empty()) model = load_llama_model(a.model);
   std::mt19937_64 rng(a.seed);
   fmt::print("error against float64 (same quantized weights, exact dequant); seed {}\n", a.seed);
-  fmt::print("W{} {} G{} act {} accum {} (A={}, block={}, F={})\n", a.q.weight_bits, a.q.scheme, a.q.group_size,
-             a.q.act, a.q.accum, a.q.align_bits, a.q.block, a.q.accum_config().frac_bits(a.q.act_format()));
+  fmt::print("{} (F={})\n", option_string(e.to_options()), e.pe.accum.frac_bits(e.pe.act));
   fmt::print("{:<34} {:>14} {:>12} {:>14} {:>12}\n", "data", "golden relF", "golden max", "software relF",
              "software max");
   Row rnd;
-  measure(rnd, normal_matrix(a.rows, 1024, rng), normal_matrix(1024, 256, rng), a);
+  measure(rnd, normal_matrix(a.rows, 1024, rng), normal_matrix(1024, 256, rng), e);
   print_row("random N(0,1) 16x1024 * 1024x256", rnd);
   if (!model) return;
   std::map<std::string, Row> by_kind;  // "wq", ..., "classifier": all layers of that kind
   for (const LinearWeight& lw : model->linear_layers()) {
     const Matrix<float> x = normal_matrix(a.rows, lw.w.rows, rng);
-    measure(by_kind[lw.name.substr(lw.name.find('.') + 1)], x, lw.w, a);
+    measure(by_kind[lw.name.substr(lw.name.find('.') + 1)], x, lw.w, e);
   }
   Row all;
   for (const auto& [kind, r] : by_kind) {
@@ -99,9 +97,9 @@ void run(const ErrorArgs& a) {
 void register_error_command(CLI::App& app) {
   auto args = std::make_shared<ErrorArgs>();
   CLI::App* cmd = app.add_subcommand("error", "golden model and software W4A16 error against float64");
-  args->q.add_to(*cmd);
+  args->design.add_to(*cmd, kPeScope | kEngineScope);
   cmd->add_option("--model", args->model, "llama2.c checkpoint whose linear layers to use");
-  cmd->add_option("--rows", args->rows, "activation rows M")->capture_default_str();
+  cmd->add_option("--act-rows", args->rows, "activation rows M")->capture_default_str();
   cmd->add_option("--seed", args->seed, "random seed")->capture_default_str();
   cmd->callback([args] { run(*args); });
 }

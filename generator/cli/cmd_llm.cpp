@@ -11,19 +11,17 @@
 
 #include <fmt/core.h>
 
-#include "blocks/engine/engine_config.h"
 #include "cli/commands.h"
-#include "cli/options.h"
-#include "golden/reference.h"
+#include "cli/design_args.h"
+#include "config/design_points.h"
 #include "llm/backends.h"
+#include "llm/decode.h"
 #include "llm/trace_file.h"
 #include "llm/transformer.h"
 #include "numerics/error.h"
 
 namespace mixpe {
 namespace {
-
-constexpr int kBos = 1;
 
 struct LlmArgs {
   std::string model = "tests/data/stories260K.bin";
@@ -32,7 +30,7 @@ struct LlmArgs {
   std::string gemm = "fp32";
   std::string rtl_sim;
   std::string logits;  // write every step's logits (float32) here
-  QuantOptions q;
+  DesignArgs design;  // the quantization (golden, software) or the engine (rtl)
 };
 
 std::vector<int> parse_tokens(const std::string& s, int vocab) {
@@ -54,25 +52,6 @@ std::vector<int> parse_tokens(const std::string& s, int vocab) {
   return out;
 }
 
-QuantSetup quant_setup(const QuantOptions& q) {
-  return {q.weight_config(), q.act_format(), q.accum_config()};
-}
-
-// The engine that runs these quantization options: R = the accumulation block, 16 columns.
-EngineConfig engine_for(const QuantOptions& q) {
-  EngineConfig e;
-  const WeightQuantConfig w = q.weight_config();
-  if (w.scheme == WeightScheme::kLut) e.pe.kind = PeKind::kLut, e.pe.lut_terms = w.lut.terms;
-  e.pe.weight_bits = w.bits;
-  e.pe.weight_signed = w.scheme == WeightScheme::kSym;
-  e.pe.act = q.act_format();
-  e.pe.accum = q.accum_config();
-  e.rows = q.block;
-  e.group_size = q.group_size;
-  e.validate();
-  return e;
-}
-
 std::string default_simulator(const EngineConfig& e) {
   char buf[4096];
   const ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
@@ -82,33 +61,11 @@ std::string default_simulator(const EngineConfig& e) {
 
 std::unique_ptr<LinearBackend> make_backend(const LlmArgs& a, const std::vector<LinearWeight>& layers) {
   if (a.gemm == "fp32") return std::make_unique<Fp32Backend>(layers);
-  if (a.gemm == "golden") return std::make_unique<GoldenBackend>(layers, quant_setup(a.q));
-  if (a.gemm == "software") return std::make_unique<GoldenBackend>(layers, quant_setup(a.q), true);
-  if (a.gemm == "rtl") {
-    const EngineConfig e = engine_for(a.q);
-    return std::make_unique<RtlBackend>(layers, quant_setup(a.q), a.rtl_sim.empty() ? default_simulator(e) : a.rtl_sim);
-  }
+  const EngineConfig e = a.design.engine();
+  if (a.gemm == "golden") return std::make_unique<GoldenBackend>(layers, e);
+  if (a.gemm == "software") return std::make_unique<GoldenBackend>(layers, e, true);
+  if (a.gemm == "rtl") return std::make_unique<RtlBackend>(layers, e, a.rtl_sim.empty() ? default_simulator(e) : a.rtl_sim);
   fail("--gemm '{}' is not supported: legal values are fp32, golden, software, rtl", a.gemm);
-}
-
-// Greedy decoding from BOS (then the prompt): returns the generated tokens. `logits_out`, if
-// given, receives the logits of every generating step.
-std::vector<int> generate(Transformer& t, const std::vector<int>& prompt, int steps,
-                          std::vector<float>* logits_out = nullptr) {
-  std::vector<int> seq = {kBos};
-  seq.insert(seq.end(), prompt.begin(), prompt.end());
-  if (int(seq.size()) + steps > t.config().max_seq_len)
-    fail("BOS, {} prompt tokens and {} steps exceed the model's {} positions", seq.size() - 1, steps, t.config().max_seq_len);
-  std::vector<int> out;
-  const int given = int(seq.size()), total = given + steps;
-  for (int pos = 0; pos + 1 < total; ++pos) {
-    const std::vector<float>& logits = t.forward(seq[size_t(pos)], pos);
-    if (pos + 1 < given) continue;
-    if (logits_out) logits_out->insert(logits_out->end(), logits.begin(), logits.end());
-    seq.push_back(argmax(logits));
-    out.push_back(seq.back());
-  }
-  return out;
 }
 
 void run_llm(const LlmArgs& a) {
@@ -151,53 +108,6 @@ void run_trace(const std::string& model_path, int tokens, const std::string& dir
   fmt::print("{} traces of {} tokens in {}\n", files.size(), tokens, dir);
 }
 
-// --- fidelity
-struct Fidelity {
-  double gemm_rel, logit_rel, top1, ppl, greedy_agree;
-  int first_divergence;  // the first generated token that differs from the FP32 model's (steps: none)
-};
-
-double log_softmax_at(const std::vector<float>& logits, int token) {
-  const double mx = *std::max_element(logits.begin(), logits.end());
-  double sum = 0;
-  for (float v : logits) sum += std::exp(double(v) - mx);
-  return double(logits[size_t(token)]) - mx - std::log(sum);
-}
-
-Fidelity evaluate(const LlamaModel& model, const std::vector<LinearWeight>& layers, LinearBackend& backend,
-                  const std::vector<int>& seq, const std::vector<std::vector<float>>& ref_logits) {
-  Fp32Backend fp(layers);
-  Transformer t(model, backend);
-  double gnum = 0, gden = 0;
-  std::vector<float> yref;
-  t.set_observer([&](int index, const float* x, const float* y) {
-    const int N = layers[size_t(index)].w.cols;
-    yref.assign(size_t(N), 0.0f);
-    fp.matvec(index, x, yref.data());
-    for (int n = 0; n < N; ++n) gnum += std::pow(double(y[n]) - yref[size_t(n)], 2), gden += std::pow(double(yref[size_t(n)]), 2);
-  });
-  double lnum = 0, lden = 0, nll = 0;
-  int agree = 0;
-  const int steps = int(seq.size()) - 1;
-  for (int pos = 0; pos < steps; ++pos) {
-    const std::vector<float>& lg = t.forward(seq[size_t(pos)], pos);
-    const std::vector<float>& rf = ref_logits[size_t(pos)];
-    for (size_t i = 0; i < lg.size(); ++i) lnum += std::pow(double(lg[i]) - rf[i], 2), lden += std::pow(double(rf[i]), 2);
-    agree += argmax(lg) == argmax(rf);
-    nll -= log_softmax_at(lg, seq[size_t(pos) + 1]);
-  }
-  // free-running greedy decoding, compared position by position with the FP32 model's
-  Transformer g(model, backend);
-  const std::vector<int> mine = generate(g, {}, steps);
-  int same = 0, first = steps;
-  for (int i = 0; i < steps; ++i) {
-    same += mine[size_t(i)] == seq[size_t(i) + 1];
-    if (mine[size_t(i)] != seq[size_t(i) + 1] && first == steps) first = i;
-  }
-  return {std::sqrt(gnum / gden), std::sqrt(lnum / lden), double(agree) / steps, std::exp(nll / steps),
-          double(same) / steps, first};
-}
-
 struct EvalArgs {
   std::string model = "tests/data/stories260K.bin";
   int steps = 200;
@@ -212,7 +122,7 @@ void run_eval(const EvalArgs& a) {
   Fp32Backend fp(layers);
   Transformer t(model, fp);
   const std::vector<int> gen = generate(t, {}, a.steps);
-  std::vector<int> seq = {kBos};
+  std::vector<int> seq = {kBosToken};
   seq.insert(seq.end(), gen.begin(), gen.end());
   Transformer tr(model, fp);
   std::vector<std::vector<float>> ref;
@@ -221,26 +131,6 @@ void run_eval(const EvalArgs& a) {
     ref.push_back(tr.forward(seq[size_t(pos)], pos));
     nll -= log_softmax_at(ref.back(), seq[size_t(pos) + 1]);
   }
-  struct Row {
-    std::string name, act;
-    int bits, group;
-    bool software;
-    std::string scheme = "asym";
-    int terms = 0;
-  };
-  std::vector<Row> rows;
-  for (int g : {32, 64})
-    for (const char* act : {"fp16", "bf16"})
-      for (int bits : {8, 4, 3, 2}) rows.push_back({fmt::format("W{}A16 {} G{}", bits, act, g), act, bits, g, false});
-  for (int g : {32, 64}) rows.push_back({fmt::format("W4A16 fp16 G{} software kernel", g), "fp16", 4, g, true});
-  // lookup-table weights (NormalFloat, group absmax scale) against INT4 at the same group size
-  for (int g : {32, 64})
-    for (int bits : {4, 3, 2}) rows.push_back({fmt::format("NF{}A16 fp16 G{}", bits, g), "fp16", bits, g, false, "nf"});
-  // NF4 tables restricted to 1, 2, 3 signed powers of two per entry (shift-add LUT PEs)
-  for (int g : {32, 64})
-    for (int t : {1, 2, 3})
-      rows.push_back({fmt::format("NF4A16 fp16 G{} {}-term", g, t), "fp16", 4, g, false, "nf", t});
-
   std::string csv =
       "config,act,weight_bits,group_size,scheme,lut_terms,datapath,gemm_rel_err,logit_rel_err,top1_agreement,perplexity,"
       "greedy_agreement,first_divergence\n";
@@ -248,20 +138,17 @@ void run_eval(const EvalArgs& a) {
              a.steps, std::exp(nll / a.steps));
   fmt::print("{:<32} {:>12} {:>12} {:>8} {:>11} {:>8} {:>6}\n", "configuration", "GEMM relerr", "logit relerr",
              "top-1", "perplexity", "greedy", "first");
-  for (const Row& r : rows) {
-    QuantOptions q;
-    q.weight_bits = r.bits;
-    q.group_size = r.group;
-    q.act = r.act;
-    q.scheme = r.scheme;
-    q.lut_terms = r.terms;
-    auto backend = std::make_unique<GoldenBackend>(layers, quant_setup(q), r.software);
-    const Fidelity f = evaluate(model, layers, *backend, seq, ref);
-    fmt::print("{:<32} {:>12.3e} {:>12.3e} {:>8.3f} {:>11.4f} {:>8.3f} {:>6}\n", r.name, f.gemm_rel, f.logit_rel,
+  for (const DesignPoint& p : eval_points()) {
+    const EngineConfig e = engine_from_options(parse_option_string(p.options));
+    const WeightQuantConfig w = e.weight_quant();
+    const bool software = p.family == "software";
+    GoldenBackend backend(layers, e, software);
+    const Fidelity f = evaluate(model, layers, backend, seq, ref);
+    fmt::print("{:<32} {:>12.3e} {:>12.3e} {:>8.3f} {:>11.4f} {:>8.3f} {:>6}\n", p.name, f.gemm_rel, f.logit_rel,
                f.top1, f.ppl, f.greedy_agree, f.first_divergence);
-    csv += fmt::format("{},{},{},{},{},{},{},{:.6e},{:.6e},{:.4f},{:.6f},{:.4f},{}\n", r.name, r.act, r.bits, r.group,
-                       r.scheme, r.terms, r.software ? "software" : "golden-prealign16", f.gemm_rel, f.logit_rel, f.top1, f.ppl,
-                       f.greedy_agree, f.first_divergence);
+    csv += fmt::format("{},{},{},{},{},{},{},{:.6e},{:.6e},{:.4f},{:.6f},{:.4f},{}\n", p.name, act_name(e.pe.act), w.bits,
+                       w.group_size, w.scheme == WeightScheme::kLut ? "nf" : scheme_name(w.scheme), e.pe.lut_terms,
+                       p.family, f.gemm_rel, f.logit_rel, f.top1, f.ppl, f.greedy_agree, f.first_divergence);
   }
   std::filesystem::create_directories(std::filesystem::path(a.csv).parent_path());
   std::ofstream(a.csv) << csv;
@@ -280,7 +167,7 @@ void register_llm_commands(CLI::App& app) {
       ->capture_default_str();
   llm->add_option("--rtl-sim", la->rtl_sim, "--gemm rtl: the engine testbench (default: build/sim/<engine>/tb)");
   llm->add_option("--logits", la->logits, "write every step's logits (float32, vocab per step) to this file");
-  la->q.add_to(*llm);
+  la->design.add_to(*llm, kPeScope | kEngineScope);
   llm->callback([la] { run_llm(*la); });
 
   auto tr = std::make_shared<std::tuple<std::string, int, std::string>>("tests/data/stories260K.bin", 16, "");

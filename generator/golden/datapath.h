@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "golden/accum_config.h"
+#include "config/accum_config.h"
 #include "quant/act_quant.h"
 
 namespace mixpe {

@@ -132,4 +132,8 @@ Matrix<uint32_t> software_reference(const Activations& x, const QuantWeights& w)
   return golden_dequant_first(x, w, w.k_padded);
 }
 
+Matrix<uint32_t> golden_engine(const EngineConfig& e, const Activations& x, const QuantWeights& w) {
+  return e.fma() ? golden_dequant_first(x, w, e.rows) : golden_mpgemm(x, w, e.pe.accum);
+}
+
 }  // namespace mixpe

@@ -2,7 +2,8 @@
 #pragma once
 #include <cstdint>
 
-#include "golden/accum_config.h"
+#include "config/accum_config.h"
+#include "config/engine_config.h"
 #include "numerics/matrix.h"
 #include "quant/act_quant.h"
 #include "quant/weight_quant.h"
@@ -21,5 +22,9 @@ Matrix<uint32_t> golden_dequant_first(const Activations& x, const QuantWeights& 
 // The software W4A16 reference of GPU kernels: dequantize to FP16, one FP32 accumulation
 // along K in order.
 Matrix<uint32_t> software_reference(const Activations& x, const QuantWeights& w);
+
+// What the engine of this configuration computes: golden_mpgemm with the array's rows as the
+// accumulation block, or golden_dequant_first for the fma baseline.
+Matrix<uint32_t> golden_engine(const EngineConfig& e, const Activations& x, const QuantWeights& w);
 
 }  // namespace mixpe

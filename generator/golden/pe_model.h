@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "blocks/pe/pe_config.h"
+#include "config/pe_config.h"
 
 namespace mixpe {
 

@@ -12,11 +12,12 @@
 namespace mixpe::hdl {
 
 struct Design {
-  std::vector<Module> modules;  // the top first
-  nlohmann::ordered_json latency;  // named latencies in cycles
-  std::string block;               // "pe", "array", "engine"
+  ModulePtr top;
+  std::string block;    // the registry's name of the top's block: "pe", "array", "engine", ...
+  std::string options;  // the canonical options that rebuild its configuration
 
-  const Module& top() const { return modules.front(); }
+  // The top, then every module it instantiates (directly or not), each once, in first-use order.
+  std::vector<ModulePtr> modules() const;
   nlohmann::ordered_json manifest() const;
   std::string params_header() const;
 };

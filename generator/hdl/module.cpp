@@ -1,28 +1,69 @@
 #include "hdl/module.h"
 
 #include <algorithm>
+#include <bit>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
 namespace mixpe::hdl {
 
-void Module::input(std::string n, int w, std::string c, bool s) { ports.push_back({std::move(n), false, w, s, std::move(c)}); }
-void Module::output(std::string n, int w, std::string c, bool s) { ports.push_back({std::move(n), true, w, s, std::move(c)}); }
-void Module::wire(std::string n, int w, std::string c, bool s) { wires.push_back({std::move(n), w, s, std::move(c), ""}); }
-void Module::unused_wire(std::string n, int w, std::string reason) {
-  wires.push_back({std::move(n), w, false, "", std::move(reason)});
+void Module::input(std::string n, Width w, std::string c, bool s) {
+  ports.push_back({std::move(n), false, std::move(w), s, std::move(c)});
 }
-void Module::memory(std::string n, int w, int depth, std::string we, std::string addr, std::string data,
-                    std::string c) {
-  memories.push_back({std::move(n), w, depth, std::move(we), std::move(addr), std::move(data), std::move(c)});
+void Module::output(std::string n, Width w, std::string c, bool s) {
+  ports.push_back({std::move(n), true, std::move(w), s, std::move(c)});
 }
-void Module::assign(std::string lhs, std::string rhs) { assigns.push_back({std::move(lhs), std::move(rhs)}); }
-void Module::reg(std::string n, int w, std::string en, std::string rv, std::string c, bool s) {
-  regs.push_back({std::move(n), w, s, std::move(en), std::move(rv), std::move(c)});
+void Module::parameter(std::string n, int value, std::string c) {
+  parameters.push_back({std::move(n), value, std::move(c)});
 }
 bool Module::has_clock() const {
   return std::any_of(ports.begin(), ports.end(), [](const Port& p) { return p.name == "clk_i"; });
+}
+
+void Scope::wire(std::string n, Width w, std::string c, bool s) {
+  wires.push_back({std::move(n), std::move(w), s, std::move(c), ""});
+}
+void Scope::unused_wire(std::string n, Width w, std::string reason) {
+  wires.push_back({std::move(n), std::move(w), false, "", std::move(reason)});
+}
+void Scope::memory(std::string n, int w, int depth, std::string we, std::string addr, std::string data,
+                   std::string c) {
+  memories.push_back({std::move(n), w, depth, std::move(we), std::move(addr), std::move(data), std::move(c)});
+}
+void Scope::assign(std::string lhs, std::string rhs) { assigns.push_back({std::move(lhs), std::move(rhs)}); }
+void Scope::reg(std::string n, Width w, std::string en, std::string rv, std::string c, bool s) {
+  regs.push_back({std::move(n), std::move(w), s, std::move(en), std::move(rv), std::move(c)});
+}
+void Scope::state(const std::string& name, Width w, std::string next, bool reset, std::string comment) {
+  wire(name + "_d", w);
+  assign(name + "_d", std::move(next));
+  const std::string zero = w.expr.empty() ? lit(w.bits, 0) : fmt::format("{{({}){{1'b0}}}}", w.expr);
+  reg(name, w, "", reset ? zero : "", std::move(comment));
+}
+void Scope::stage(const std::string& from, const std::string& to, Width w, std::string comment,
+                  std::string enable) {
+  wire(to + "_d", w);
+  assign(to + "_d", from);
+  reg(to, w, std::move(enable), "", std::move(comment));
+}
+void Scope::instance(const std::shared_ptr<const Module>& sub, std::string name,
+                     std::vector<std::pair<std::string, std::string>> connections,
+                     std::vector<std::pair<std::string, std::string>> parameters) {
+  for (const auto& [port, expr] : connections)
+    if (std::none_of(sub->ports.begin(), sub->ports.end(), [&](const Port& p) { return p.name == port; }))
+      throw std::logic_error(fmt::format("{} ({}) has no port {}", name, sub->name, port));
+  for (const Port& p : sub->ports)
+    if (std::none_of(connections.begin(), connections.end(), [&](const auto& c) { return c.first == p.name; }))
+      throw std::logic_error(fmt::format("{} ({}): port {} is not connected", name, sub->name, p.name));
+  for (const auto& [param, value] : parameters)
+    if (std::none_of(sub->parameters.begin(), sub->parameters.end(), [&](const Parameter& p) { return p.name == param; }))
+      throw std::logic_error(fmt::format("{} ({}) has no parameter {}", name, sub->name, param));
+  instances.push_back({sub, std::move(name), std::move(parameters), std::move(connections)});
+}
+Scope& Scope::loop(std::string label, std::string genvar, std::string count) {
+  loops.push_back({std::move(label), std::move(genvar), std::move(count), {}});
+  return loops.back().body;
 }
 
 std::string lit(int width, unsigned long long value) { return fmt::format("{}'d{}", width, value); }
@@ -31,6 +72,15 @@ std::string bit(const std::string& e, int i) { return fmt::format("{}[{}]", e, i
 std::string slice(const std::string& e, int hi, int lo) {
   return hi == lo ? bit(e, hi) : fmt::format("{}[{}:{}]", e, hi, lo);
 }
+std::string part(const std::string& e, int index, int width) {
+  return slice(e, (index + 1) * width - 1, index * width);
+}
+std::string cat(const std::vector<std::string>& parts) {
+  std::string s = "{";
+  for (size_t i = 0; i < parts.size(); ++i) s += (i ? ", " : "") + parts[i];
+  return s + "}";
+}
+int log2(int v) { return std::countr_zero(unsigned(v)); }
 std::string sext(const std::string& e, int from, int to) {
   if (to == from) return e;
   // e[from-1] must index a plain name: Verilog-2005 has no index of an index or of an expression
@@ -45,18 +95,127 @@ std::string zext(const std::string& e, int from, int to) {
 
 namespace {
 
-std::string decl(const char* kind, bool is_signed, int width, const std::string& name) {
-  return fmt::format("{}{} {}{}", kind, is_signed ? " signed" : "", range(width), name);
+std::string range_of(const Width& w) {
+  if (w.expr.empty()) return range(w.bits);
+  return fmt::format("[{}-1:0] ", w.expr);
 }
 
-void comment_lines(std::string& out, const std::string& text, const char* indent) {
+std::string decl(const char* kind, bool is_signed, const Width& width, const std::string& name) {
+  return fmt::format("{}{} {}{}", kind, is_signed ? " signed" : "", range_of(width), name);
+}
+
+// Appends `line` (which starts with `indent`), broken at spaces into lines of at most
+// kMaxColumns: Verilog does not care where an expression is broken, a reader does.
+void code_line(std::string& out, const std::string& indent, const std::string& text) {
+  std::string line = indent + text;
+  const std::string cont = indent + "    ";
+  while (line.size() > kMaxColumns) {
+    size_t cut = line.rfind(' ', kMaxColumns);
+    if (cut == std::string::npos || cut <= cont.size()) cut = line.find(' ', kMaxColumns);
+    if (cut == std::string::npos) break;
+    out += line.substr(0, cut) + "\n";
+    line = cont + line.substr(cut + 1);
+  }
+  out += line + "\n";
+}
+
+// Comment text, word-wrapped at kMaxColumns; one `//` line per line of text.
+void comment_lines(std::string& out, const std::string& text, const std::string& indent) {
   size_t start = 0;
   while (start <= text.size()) {
     const size_t end = text.find('\n', start);
-    const std::string line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    out += fmt::format("{}//{}{}\n", indent, line.empty() ? "" : " ", line);
+    std::string line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    const std::string lead = indent + "//" + (line.empty() ? "" : " ");
+    while (lead.size() + line.size() > kMaxColumns) {
+      size_t cut = line.rfind(' ', kMaxColumns - lead.size());
+      if (cut == std::string::npos || cut == 0) break;
+      out += lead + line.substr(0, cut) + "\n";
+      line = line.substr(cut + 1);
+    }
+    out += lead + line + "\n";
     if (end == std::string::npos) break;
     start = end + 1;
+  }
+}
+
+void emit_declarations(std::string& o, const Scope& s, const std::string& in) {
+  for (const Wire& w : s.wires) {
+    if (!w.comment.empty()) comment_lines(o, w.comment, in);
+    if (!w.unused_reason.empty()) {
+      comment_lines(o, "Not read: " + w.unused_reason, in);
+      o += in + "/* verilator lint_off UNUSEDSIGNAL */\n";
+      code_line(o, in, decl("wire", w.is_signed, w.width, w.name) + ";");
+      o += in + "/* verilator lint_on UNUSEDSIGNAL */\n";
+    } else {
+      code_line(o, in, decl("wire", w.is_signed, w.width, w.name) + ";");
+    }
+  }
+  for (const Memory& mem : s.memories) {
+    if (!mem.comment.empty()) comment_lines(o, mem.comment, in);
+    code_line(o, in, fmt::format("reg {}{} [0:{}];", range(mem.width), mem.name, mem.depth - 1));
+  }
+  for (const Reg& r : s.regs) {
+    if (!r.comment.empty()) comment_lines(o, r.comment, in);
+    code_line(o, in, decl("reg", r.is_signed, r.width, r.name + "_q") + ";");
+  }
+}
+
+void emit_statements(std::string& o, const Scope& s, const std::string& in) {
+  if (!s.assigns.empty()) o += "\n";
+  for (const Assign& a : s.assigns) code_line(o, in, fmt::format("assign {} = {};", a.lhs, a.rhs));
+  for (const Instance& inst : s.instances) {
+    o += "\n";
+    if (inst.parameters.empty()) {
+      o += fmt::format("{}{} {} (\n", in, inst.module->name, inst.name);
+    } else {
+      o += fmt::format("{}{} #(\n", in, inst.module->name);
+      for (size_t i = 0; i < inst.parameters.size(); ++i)
+        code_line(o, in + "    ", fmt::format(".{}({}){}", inst.parameters[i].first, inst.parameters[i].second,
+                                              i + 1 < inst.parameters.size() ? "," : ""));
+      o += fmt::format("{}) {} (\n", in, inst.name);
+    }
+    for (size_t i = 0; i < inst.connections.size(); ++i)
+      code_line(o, in + "  ", fmt::format(".{}({}){}", inst.connections[i].first, inst.connections[i].second,
+                                          i + 1 < inst.connections.size() ? "," : ""));
+    o += in + ");\n";
+  }
+  for (const Memory& mem : s.memories) {
+    o += fmt::format("\n{0}always @(posedge clk_i) begin\n", in);
+    code_line(o, in + "  ", fmt::format("if ({}) {}[{}] <= {};", mem.write_enable, mem.name, mem.write_addr,
+                                        mem.write_data));
+    o += in + "end\n";
+  }
+  for (const Reg& r : s.regs) {
+    const std::string update = r.enable.empty() ? fmt::format("{}_q <= {}_d;", r.name, r.name)
+                                                : fmt::format("if ({}) {}_q <= {}_d;", r.enable, r.name, r.name);
+    if (r.reset_value.empty()) {
+      o += fmt::format("\n{0}always @(posedge clk_i) begin\n", in);
+      code_line(o, in + "  ", update);
+    } else {
+      o += fmt::format("\n{0}always @(posedge clk_i or negedge rst_ni) begin\n", in);
+      code_line(o, in + "  ", fmt::format("if (!rst_ni) {}_q <= {};", r.name, r.reset_value));
+      code_line(o, in + "  ", "else " + update);
+    }
+    o += in + "end\n";
+  }
+}
+
+void genvars(const Scope& s, std::vector<std::string>& out) {
+  for (const Loop& l : s.loops) {
+    if (std::find(out.begin(), out.end(), l.genvar) == out.end()) out.push_back(l.genvar);
+    genvars(l.body, out);
+  }
+}
+
+void emit_loops(std::string& o, const Scope& s, const std::string& in) {
+  for (const Loop& l : s.loops) {
+    o += fmt::format("\n{0}for ({1} = 0; {1} < {2}; {1} = {1} + 1) begin : {3}\n", in, l.genvar, l.count, l.label);
+    std::string body;
+    emit_declarations(body, l.body, in + "  ");
+    emit_statements(body, l.body, in + "  ");
+    emit_loops(body, l.body, in + "  ");
+    o += body.starts_with("\n") ? body.substr(1) : body;
+    o += fmt::format("{}end\n", in);
   }
 }
 
@@ -64,64 +223,57 @@ void comment_lines(std::string& out, const std::string& text, const char* indent
 
 std::string emit_verilog(const Module& m) {
   std::string o;
-  o += fmt::format("// {}: generated by mixpe {}. Do not edit; regenerate with mixpe.\n", m.name, kGeneratorVersion);
+  o += fmt::format("// {}: generated by mixpe {}.\n// Do not edit; regenerate with mixpe.\n", m.name, kGeneratorVersion);
   if (!m.description.empty()) comment_lines(o, m.description, "");
-  o += "// Parameters:";
-  for (const auto& [k, v] : m.params) o += fmt::format(" {}={}", k, v);
-  o += "\n\n`resetall\n`timescale 1ns / 1ps\n`default_nettype none\n\n";
+  std::string params = "Parameters:";
+  for (const auto& [k, v] : m.params) params += fmt::format(" {}={}", k, v);
+  comment_lines(o, params, "");
+  if (!m.latency.empty()) {
+    std::string lat = "Latency (cycles):";
+    for (const auto& [k, v] : m.latency) lat += fmt::format(" {}={}", k, v);
+    comment_lines(o, lat, "");
+  }
+  o += "\n`resetall\n`timescale 1ns / 1ps\n`default_nettype none\n\n";
 
-  o += fmt::format("module {} (\n", m.name);
+  if (m.parameters.empty()) {
+    o += fmt::format("module {} (\n", m.name);
+  } else {
+    o += fmt::format("module {} #(\n", m.name);
+    for (size_t i = 0; i < m.parameters.size(); ++i) {
+      const Parameter& p = m.parameters[i];
+      comment_lines(o, p.comment, "  ");
+      o += fmt::format("  parameter integer {} = {}{}\n", p.name, p.value, i + 1 < m.parameters.size() ? "," : "");
+    }
+    o += ") (\n";
+  }
   size_t width = 0;
   for (const Port& p : m.ports) width = std::max(width, decl("input  wire", p.is_signed, p.width, p.name).size());
   for (size_t i = 0; i < m.ports.size(); ++i) {
     const Port& p = m.ports[i];
     const std::string d = decl(p.output ? "output wire" : "input  wire", p.is_signed, p.width, p.name);
     const std::string sep = i + 1 < m.ports.size() ? "," : "";
-    if (p.comment.empty()) o += fmt::format("  {}{}\n", d, sep);
-    else o += fmt::format("  {:<{}} // {}\n", d + sep, width + 1, p.comment);
+    const std::string line = fmt::format("  {:<{}} // {}", d + sep, width + 1, p.comment);
+    if (p.comment.empty()) {
+      code_line(o, "  ", d + sep);
+    } else if (line.size() <= kMaxColumns) {
+      o += line + "\n";
+    } else {
+      comment_lines(o, p.comment, "  ");
+      code_line(o, "  ", d + sep);
+    }
   }
   o += ");\n";
 
   if (!m.wires.empty() || !m.regs.empty() || !m.memories.empty()) o += "\n";
-  for (const Wire& w : m.wires) {
-    if (!w.comment.empty()) comment_lines(o, w.comment, "  ");
-    if (!w.unused_reason.empty()) {
-      o += fmt::format("  // Not read: {}\n  /* verilator lint_off UNUSEDSIGNAL */\n", w.unused_reason);
-      o += fmt::format("  {};\n  /* verilator lint_on UNUSEDSIGNAL */\n", decl("wire", w.is_signed, w.width, w.name));
-    } else {
-      o += fmt::format("  {};\n", decl("wire", w.is_signed, w.width, w.name));
-    }
-  }
-  for (const Memory& mem : m.memories) {
-    if (!mem.comment.empty()) comment_lines(o, mem.comment, "  ");
-    o += fmt::format("  reg {}{} [0:{}];\n", range(mem.width), mem.name, mem.depth - 1);
-  }
-  for (const Reg& r : m.regs) {
-    if (!r.comment.empty()) comment_lines(o, r.comment, "  ");
-    o += fmt::format("  {};\n", decl("reg", r.is_signed, r.width, r.name + "_q"));
-  }
-  if (!m.assigns.empty()) o += "\n";
-  for (const Assign& a : m.assigns) o += fmt::format("  assign {} = {};\n", a.lhs, a.rhs);
-  for (const Instance& inst : m.instances) {
-    o += fmt::format("\n  {} {} (\n", inst.module, inst.name);
-    for (size_t i = 0; i < inst.connections.size(); ++i)
-      o += fmt::format("    .{}({}){}\n", inst.connections[i].first, inst.connections[i].second,
-                       i + 1 < inst.connections.size() ? "," : "");
-    o += "  );\n";
-  }
-  for (const Memory& mem : m.memories)
-    o += fmt::format("\n  always @(posedge clk_i) begin\n    if ({}) {}[{}] <= {};\n  end\n", mem.write_enable, mem.name,
-                     mem.write_addr, mem.write_data);
-  for (const Reg& r : m.regs) {
-    const std::string update = r.enable.empty() ? fmt::format("{}_q <= {}_d;", r.name, r.name)
-                                                : fmt::format("if ({}) {}_q <= {}_d;", r.enable, r.name, r.name);
-    if (r.reset_value.empty()) {
-      o += fmt::format("\n  always @(posedge clk_i) begin\n    {}\n  end\n", update);
-    } else {
-      o += fmt::format(
-          "\n  always @(posedge clk_i or negedge rst_ni) begin\n    if (!rst_ni) {}_q <= {};\n    else {}\n  end\n",
-          r.name, r.reset_value, update);
-    }
+  std::vector<std::string> gv;
+  genvars(m, gv);
+  for (const std::string& g : gv) o += fmt::format("  genvar {};\n", g);
+  emit_declarations(o, m, "  ");
+  emit_statements(o, m, "  ");
+  if (!m.loops.empty()) {
+    o += "\n  generate";
+    emit_loops(o, m, "    ");
+    o += "  endgenerate\n";
   }
   o += "\nendmodule\n\n`resetall\n";
   return o;

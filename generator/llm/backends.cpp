@@ -11,26 +11,28 @@
 
 namespace mixpe {
 
-GoldenBackend::GoldenBackend(const std::vector<LinearWeight>& layers, const QuantSetup& q, bool software)
-    : q_(q), software_(software) {
-  for (const LinearWeight& l : layers) quantized_.push_back(quantize_weights(l.w, q.weights));
+GoldenBackend::GoldenBackend(const std::vector<LinearWeight>& layers, const EngineConfig& design, bool software)
+    : design_(design), software_(software) {
+  const WeightQuantConfig wq = design.weight_quant();
+  for (const LinearWeight& l : layers) quantized_.push_back(quantize_weights(l.w, wq));
 }
 
 Activations GoldenBackend::quantize_input(const float* x, int K) const {
   Matrix<float> xm(1, K);
   std::copy(x, x + K, xm.data.begin());
-  return quantize_activations(xm, q_.act);
+  return quantize_activations(xm, design_.pe.act);
 }
 
 void GoldenBackend::matvec(int index, const float* x, float* y) {
   const QuantWeights& w = quantized_[size_t(index)];
   const Activations xa = quantize_input(x, w.K);
-  const Matrix<uint32_t> out = software_ ? software_reference(xa, w) : golden_mpgemm(xa, w, q_.accum);
+  const Matrix<uint32_t> out = software_ ? software_reference(xa, w) : golden_engine(design_, xa, w);
   for (int n = 0; n < w.N; ++n) y[n] = std::bit_cast<float>(out.at(0, n));
 }
 
-RtlBackend::RtlBackend(const std::vector<LinearWeight>& layers, const QuantSetup& q, const std::string& simulator)
-    : golden_(layers, q) {
+RtlBackend::RtlBackend(const std::vector<LinearWeight>& layers, const EngineConfig& design,
+                       const std::string& simulator)
+    : golden_(layers, design) {
   if (access(simulator.c_str(), X_OK) != 0)
     fail("the engine simulator '{}' does not exist: build it with `make sim` and the same options", simulator);
   int down[2], up[2];

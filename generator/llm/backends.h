@@ -5,30 +5,25 @@
 #include <string>
 #include <vector>
 
-#include "golden/accum_config.h"
+#include "config/engine_config.h"
 #include "llm/transformer.h"
 #include "quant/act_quant.h"
 #include "quant/weight_quant.h"
 
 namespace mixpe {
 
-struct QuantSetup {
-  WeightQuantConfig weights;
-  ActFormat act = ActFormat::kFp16;
-  AccumConfig accum;
-};
-
-// Quantizes every linear layer once; each matvec quantizes its input row and runs the golden
-// mpGEMM (or, with `software`, the dequantize-to-FP16 reference kernel).
+// Quantizes every linear layer once as the design says (EngineConfig::weight_quant); each
+// matvec quantizes its input row and runs what the design's engine computes (golden_engine),
+// or, with `software`, the dequantize-to-FP16 reference kernel.
 class GoldenBackend : public LinearBackend {
  public:
-  GoldenBackend(const std::vector<LinearWeight>& layers, const QuantSetup& q, bool software = false);
+  GoldenBackend(const std::vector<LinearWeight>& layers, const EngineConfig& design, bool software = false);
   void matvec(int index, const float* x, float* y) override;
   const QuantWeights& weights(int index) const { return quantized_[size_t(index)]; }
   Activations quantize_input(const float* x, int K) const;
 
  private:
-  QuantSetup q_;
+  EngineConfig design_;
   bool software_;
   std::vector<QuantWeights> quantized_;
 };
@@ -36,7 +31,7 @@ class GoldenBackend : public LinearBackend {
 // The same quantized GEMMs run by the engine's Verilator testbench in --serve mode.
 class RtlBackend : public LinearBackend {
  public:
-  RtlBackend(const std::vector<LinearWeight>& layers, const QuantSetup& q, const std::string& simulator);
+  RtlBackend(const std::vector<LinearWeight>& layers, const EngineConfig& design, const std::string& simulator);
   ~RtlBackend() override;
   void matvec(int index, const float* x, float* y) override;
 

@@ -36,7 +36,7 @@ LutFormat restrict_terms(const LutFormat& t, int terms);
 uint32_t term_code(int64_t fixed, int terms);
 int64_t term_value(uint32_t code, int terms);  // the fixed-point value of a code
 
-// NF4 / NF3 / NF2 with the values of ARCHITECTURE.md, rounded once to FP16.
+// NF4 / NF3 / NF2: the NormalFloat values (bitsandbytes NF4; FLUTE's NF3/NF2), rounded once to FP16.
 LutFormat nf_format(int bits);
 // Any 2^b-entry table of finite values (b = 2..4), each rounded to FP16 (RNE); every entry must
 // be exact in the hardware's 1.14 fixed point (|entry| < 2, no bits below 2^-14).

@@ -26,41 +26,12 @@ NAND2_UM2 = 3.7536  # sky130_fd_sc_hd__nand2_1: the gate equivalent
 PERIOD_NS = 10.0    # power is reported at 100 MHz
 ACTIVITY = 0.2
 
-# name, block, `mixpe gen` options, MACs per cycle, what it is
-DESIGNS = [
-    ("mixpe_w4a16", "pe", "--pe mixpe --weight-bits 4 --act fp16 --accum prealign --align-bits 16", 1,
-     "MixPE W4A16: FP16 prealigned to 16 bits (the default)"),
-    ("mixpe_w4a16_a12", "pe", "--pe mixpe --weight-bits 4 --act fp16 --accum prealign --align-bits 12", 1,
-     "MixPE W4A16, prealigned to 12 bits"),
-    ("mixpe_w4a16_exact", "pe", "--pe mixpe --weight-bits 4 --act fp16 --accum exact", 1,
-     "MixPE W4A16, exact fixed point in the PE (Kulisch-like)"),
-    ("mixpe_w4a16_fp32", "pe", "--pe mixpe --weight-bits 4 --act fp16 --accum fp32", 1,
-     "MixPE W4A16, FP32 accumulation in the PE"),
-    ("mixpe_w4a8", "pe", "--pe mixpe --weight-bits 4 --act int8 --accum exact", 1, "MixPE W4A8: INT8 x u4"),
-    ("mixpe_w8a16", "pe", "--pe mixpe --weight-bits 8 --act fp16 --accum prealign --align-bits 16", 1,
-     "MixPE W8A16"),
-    ("mixpe_w2a16", "pe", "--pe mixpe --weight-bits 2 --act fp16 --accum prealign --align-bits 16", 1,
-     "MixPE W2A16"),
-    ("lut_nf4", "pe", "--weight-format nf4 --act fp16 --align-bits 16", 1,
-     "LUT PE: 4-bit index into a 16-entry table (NF4), 16 x 16-bit multiply"),
-    ("lut_nf3", "pe", "--weight-format nf3 --act fp16 --align-bits 16", 1, "LUT PE: NF3"),
-    ("lut_nf4_t1", "pe", "--weight-format nf4 --lut-terms 1 --act fp16 --align-bits 16", 1,
-     "LUT PE, entries of one signed power of two: a shifter"),
-    ("lut_nf4_t2", "pe", "--weight-format nf4 --lut-terms 2 --act fp16 --align-bits 16", 1,
-     "LUT PE, entries of two signed powers of two: shift-add of 2 terms"),
-    ("lut_nf4_t3", "pe", "--weight-format nf4 --lut-terms 3 --act fp16 --align-bits 16", 1,
-     "LUT PE, entries of three signed powers of two: shift-add of 3 terms"),
-    ("mixpe_w4a16_p1", "pe", "--pe mixpe --weight-bits 4 --act fp16 --accum prealign --align-bits 16 --pipeline 1",
-     1, "MixPE W4A16 with a register between product and accumulation"),
-    ("fma", "pe", "--pe fma", 1, "baseline: FP16 x FP16 (dequantized weight), FP32 accumulate, single cycle"),
-    ("fma_p1", "pe", "--pe fma --pipeline 1", 1, "baseline fma with a register between product and FP32 add"),
-    ("int8", "pe", "--pe int8", 1, "baseline: INT8 x INT8, INT32 accumulate"),
-    ("int8_p1", "pe", "--pe int8 --pipeline 1", 1, "baseline int8 with a register between product and add"),
-    ("array_mixpe_w4a16_2x2", "array", "--rows 2 --cols 2 --group-size 32", 4, "2 x 2 array of the default PE"),
-    ("array_mixpe_w4a16_4x4", "array", "--rows 4 --cols 4 --group-size 32", 16, "4 x 4 array of the default PE"),
-    ("array_fma_2x2", "array", "--pe fma --rows 2 --cols 2 --group-size 32", 4, "2 x 2 array of the fma PE"),
-    ("array_fma_4x4", "array", "--pe fma --rows 4 --cols 4 --group-size 32", 16, "4 x 4 array of the fma PE"),
-]
+
+
+def design_points(mixpe, which="area"):
+    """The design points of `mixpe list area|dse --json`: the one list the generator keeps."""
+    out = subprocess.run([mixpe, "list", which, "--json"], check=True, capture_output=True, text=True).stdout
+    return [json.loads(line) for line in out.splitlines()]
 
 
 def run(cmd, **kw):
@@ -75,7 +46,8 @@ def fill(template, **values):
 
 
 def synthesize(mixpe, work, lib, design):
-    name, block, opts, macs, what = design
+    """design: name, block, options, macs_per_cycle, what (a point of `mixpe list area --json`)."""
+    name, block, opts, macs, what = (design[k] for k in ("name", "block", "options", "macs_per_cycle", "what"))
     d = os.path.join(work, name)
     rtl = os.path.join(d, "rtl")
     shutil.rmtree(rtl, ignore_errors=True)
@@ -142,15 +114,15 @@ def main():
             sys.exit(f"area: '{tool}' is not installed: run `make setup`")
     work = os.path.join(a.build, "area")
     lib = unzipped_liberty(work)
-    designs = [d for d in DESIGNS if not a.only or d[0] in a.only]
+    designs = [d for d in design_points(os.path.abspath(a.mixpe)) if not a.only or d["name"] in a.only]
     results = {}
     with concurrent.futures.ThreadPoolExecutor(a.j) as pool:
-        futures = {pool.submit(synthesize, os.path.abspath(a.mixpe), work, lib, d): d[0] for d in designs}
+        futures = {pool.submit(synthesize, os.path.abspath(a.mixpe), work, lib, d): d["name"] for d in designs}
         for i, f in enumerate(concurrent.futures.as_completed(futures), 1):
             r = f.result()
             results[r["name"]] = r
             print(f"[{i}/{len(designs)}] {r['name']}: {r['area_um2']} um2, {r['fmax_mhz']} MHz", file=sys.stderr)
-    rows = [results[d[0]] for d in designs]
+    rows = [results[d["name"]] for d in designs]
     reports = os.path.join(a.build, "reports")
     os.makedirs(reports, exist_ok=True)
     cols = ["name", "block", "top", "macs_per_cycle", "cells", "area_um2", "kge", "min_period_ns", "fmax_mhz",

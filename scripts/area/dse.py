@@ -2,7 +2,7 @@
 """Design-space exploration: numerical fidelity against hardware efficiency.
 
 Each point is a datapath (PE kind, weight bits, activation format, alignment width A, group size
-G, array rows R). Fidelity: `mixpe fidelity` (the golden model on the real LLM traces, relative
+G, array rows R) of `mixpe list dse --json`, the generator's one list of design points. Fidelity: `mixpe fidelity` (the golden model on the real LLM traces, relative
 error against float64 of the unquantized matrices), plus the perplexity of `mixpe eval` where it
 has the configuration. Efficiency: the PE's synthesized area (um2 per MAC per cycle; in an array a
 PE costs what it costs alone, see `make area`) and its energy per MAC (vectorless estimate).
@@ -21,50 +21,6 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import area  # noqa: E402
-
-
-def points():
-    """(label, family, fidelity options, PE options for the area flow)."""
-    out = []
-    for bits in (2, 3, 4, 8):
-        for act in ("fp16", "bf16"):
-            for g in (32, 64, 128):
-                for a in (10, 12, 16, 20):
-                    fid = f"--datapath mixpe --weight-bits {bits} --act {act} --group-size {g} --accum prealign --align-bits {a} --block 16"
-                    pe = f"--pe mixpe --weight-bits {bits} --act fp16 --accum prealign --align-bits {a} --block 16"
-                    out.append((f"W{bits}A16 {act} G{g} A{a}", "mixpe prealign", fid, pe))
-                fid = f"--datapath mixpe --weight-bits {bits} --act {act} --group-size {g} --accum fp32 --block 16"
-                out.append((f"W{bits}A16 {act} G{g} fp32-acc", "mixpe fp32", fid,
-                            f"--pe mixpe --weight-bits {bits} --act {act} --accum fp32"))
-        for g in (32, 128):
-            fid = f"--datapath mixpe --weight-bits {bits} --act fp16 --group-size {g} --accum exact --block 16"
-            out.append((f"W{bits}A16 G{g} exact", "mixpe exact", fid,
-                        f"--pe mixpe --weight-bits {bits} --act fp16 --accum exact --block 16"))
-            fid = f"--datapath mixpe --weight-bits {bits} --act int8 --group-size {g} --accum exact --block 16"
-            out.append((f"W{bits}A8 G{g}", "mixpe W*A8", fid, f"--pe mixpe --weight-bits {bits} --act int8 --accum exact --block 16"))
-    for bits in (2, 3, 4):  # lookup-table (NormalFloat) weights
-        for act in ("fp16", "bf16"):
-            for g in (32, 64, 128):
-                fid = (f"--datapath mixpe --scheme nf --weight-bits {bits} --act {act} --group-size {g} "
-                       "--accum prealign --align-bits 16 --block 16")
-                out.append((f"NF{bits}A16 {act} G{g}", "lut (NF)", fid,
-                            f"--pe lut --weight-bits {bits} --act fp16 --align-bits 16 --block 16"))
-    for terms in (1, 2, 3):  # NF4 tables restricted to signed powers of two: shift-add LUT PEs
-        for g in (32, 64):
-            fid = (f"--datapath mixpe --scheme nf --weight-bits 4 --lut-terms {terms} --act fp16 --group-size {g} "
-                   "--accum prealign --align-bits 16 --block 16")
-            out.append((f"NF4 {terms}-term G{g}", "lut (NF)", fid,
-                        f"--pe lut --weight-bits 4 --lut-terms {terms} --act fp16 --align-bits 16 --block 16"))
-    for r in (8, 32):  # the array's rows: the alignment block and the column sum width
-        fid = f"--datapath mixpe --weight-bits 4 --act fp16 --group-size 128 --accum prealign --align-bits 16 --block {r}"
-        out.append((f"W4A16 fp16 G128 A16 R{r}", "mixpe prealign", fid,
-                    f"--pe mixpe --weight-bits 4 --act fp16 --accum prealign --align-bits 16 --block {r}"))
-    for bits in (4, 8):
-        for g in (32, 128):
-            out.append((f"fma W{bits} G{g}", "baseline fma", f"--datapath fma --weight-bits {bits} --group-size {g} --block 16",
-                        "--pe fma --pipeline 1"))
-    out.append(("int8 W8A8 G128", "baseline int8", "--datapath int8 --group-size 128 --block 16", "--pe int8 --pipeline 1"))
-    return out
 
 
 def fidelity(mixpe, traces, opts, cache, key_base):
@@ -101,7 +57,7 @@ def main():
     work = os.path.join(a.build, "dse")
     os.makedirs(work, exist_ok=True)
     lib = area.unzipped_liberty(os.path.join(a.build, "area"))
-    pts = points()
+    pts = area.design_points(mixpe, "dse")
     # fidelity: cached by the mixpe binary, the traces and the options
     cache_path = os.path.join(work, "fidelity_cache.json")
     cache = json.load(open(cache_path)) if os.path.exists(cache_path) else {}
@@ -109,14 +65,15 @@ def main():
     for f in sorted(os.listdir(traces)):
         h.update(open(os.path.join(traces, f), "rb").read())
     key_base = h.hexdigest()
-    pe_opts = sorted({p[3] for p in pts})
+    pe_opts = sorted({p["pe_options"] for p in pts})
     fid, pe_area = {}, {}
     total = len(pts) + len(pe_opts)
     done = 0
     with concurrent.futures.ThreadPoolExecutor(a.j) as pool:
-        futs = {pool.submit(fidelity, mixpe, traces, p[2], cache, key_base): ("fid", p[2]) for p in pts}
+        futs = {pool.submit(fidelity, mixpe, traces, p["options"], cache, key_base): ("fid", p["options"]) for p in pts}
         futs.update({pool.submit(area.synthesize, mixpe, os.path.join(a.build, "area"), lib,
-                                 ("pe_" + hashlib.sha1(o.encode()).hexdigest()[:10], "pe", o, 1, o)): ("pe", o)
+                                 {"name": "pe_" + hashlib.sha1(o.encode()).hexdigest()[:10], "block": "pe",
+                                  "options": o, "macs_per_cycle": 1, "what": o}): ("pe", o)
                      for o in pe_opts})
         for f in concurrent.futures.as_completed(futs):
             kind, k = futs[f]
@@ -135,19 +92,14 @@ def main():
                        int(r.get("lut_terms", 0) or 0))
                 ppl[key] = float(r["perplexity"])
     rows = []
-    for label, family, fopts, popts in pts:
-        syn = pe_area[popts]
-        o = dict(zip(fopts.split()[::2], fopts.split()[1::2]))
-        bits = int(o.get("--weight-bits", 8)) if family != "baseline int8" else 8
-        act = o.get("--act", "int8" if family == "baseline int8" else "fp16")
-        g = int(o["--group-size"])
-        scheme = "nf" if family.startswith("lut") else "asym"
-        terms = int(o.get("--lut-terms", 0))
-        rows.append({"label": label, "family": family, "gemm_rel_err": fid[fopts],
-                     "perplexity": ppl.get((bits, act, g, scheme, terms), "")
-                     if family.startswith("mixpe prealign") or family.startswith("lut") else "",
+    for p in pts:
+        syn = pe_area[p["pe_options"]]
+        family = p["family"]
+        key = (p["weight_bits"], p["act"], p["group_size"], "nf" if p["scheme"] == "lut" else p["scheme"], p["lut_terms"])
+        rows.append({"label": p["name"], "family": family, "gemm_rel_err": fid[p["options"]],
+                     "perplexity": ppl.get(key, "") if family.startswith("mixpe prealign") or family.startswith("lut") else "",
                      "area_per_mac_um2": syn["area_um2"], "energy_pj_per_mac": syn["energy_pj_per_mac"],
-                     "fmax_mhz": syn["fmax_mhz"], "pe": syn["top"], "fidelity_options": fopts})
+                     "fmax_mhz": syn["fmax_mhz"], "pe": syn["top"], "fidelity_options": p["options"]})
     front = pareto(rows)
     for r in rows:
         r["pareto"] = int(r in front)

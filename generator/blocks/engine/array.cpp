@@ -1,72 +1,72 @@
-// The R x C weight-stationary array: activations move east, partial sums south, the load
-// token south; every PE of a column shares the column's weight bus.
+// The R x C weight-stationary array, a module with ROWS and COLS parameters: activations move
+// east, partial sums south, the load token south; every PE of a column shares its weight bus.
 #include <fmt/format.h>
 
 #include "blocks/engine/engine_emit.h"
+#include "blocks/pe/pe_emit.h"
 
 namespace mixpe {
 
-using hdl::slice;
+namespace {
 
-hdl::Module array_module(const EngineConfig& c) {
-  const int R = c.rows, C = c.array_cols(), aw = c.pe.act_width(), ww = c.pe.weight_width(), pw = c.pe.psum_width();
+hdl::Module make_array(const EngineConfig& c) {
+  const PeConfig& pe = c.pe;
+  const int R = c.rows, C = c.array_cols(), aw = pe.act_width(), ww = pe.weight_width(), pw = pe.psum_width();
+  const hdl::ModulePtr cell = pe_module(pe);
   hdl::Module m;
-  m.name = fmt::format("mixpe_array_{}", c.suffix());
+  m.name = "mixpe_array_" + pe.module_name().substr(9);
   m.description = fmt::format(
-      "{} x {} weight-stationary array of {}: activations enter row r from the west (already skewed by r),\n"
-      "partial sums leave the bottom of each column (column c one cycle after column c-1).",
-      R, C, c.pe.module_name());
-  if (c.sum_column())
-    m.description += "\nColumn 0 sums the activations (its weight bus carries 1): S for the zero-point term.";
-  m.params = c.params();
+      "ROWS x COLS weight-stationary array of {}:\n"
+      "activations enter row r from the west (already skewed by r), partial sums leave the bottom of\n"
+      "each column (column c one cycle after column c-1).",
+      cell->name);
+  m.params = pe.params();
+  m.latency = {{"a_to_psum", R + pe.pipeline}, {"column_skew", 1}};
+  m.parameter("ROWS", R, "K elements per tile; the PE's partial sums are sized for its own rows");
+  m.parameter("COLS", C, "N columns per tile");
   m.input("clk_i", 1, "clock");
   m.input("rst_ni", 1, "asynchronous reset, active low");
-  m.input("a_i", R * aw, "row r's activation at bits [r*aw +: aw]");
-  m.input("first_i", R, "row r's first-of-tile flag");
-  m.input("w_i", C * ww, "column c's weight bus");
-  m.input("w_load_i", C, "column c's load token, entering row 0");
-  if (c.pe.table_entries())
-    m.input("table_i", c.pe.table_entry_width() * c.pe.table_entries(), "the weight table, broadcast to every PE");
-  m.output("psum_o", C * pw, "column c's sum of R products");
+  m.input("a_i", {R * aw, fmt::format("ROWS*{}", aw)}, fmt::format("row r's activation at bits [r*{0} +: {0}]", aw));
+  m.input("first_i", {R, "ROWS"}, "row r's first-of-tile flag");
+  m.input("w_i", {C * ww, fmt::format("COLS*{}", ww)}, "column c's weight bus");
+  m.input("w_load_i", {C, "COLS"}, "column c's load token, entering row 0");
+  const int tw = pe.table_entry_width() * pe.table_entries();
+  if (tw) m.input("table_i", tw, "the weight table, broadcast to every PE");
+  m.output("psum_o", {C * pw, fmt::format("COLS*{}", pw)}, "column c's sum of ROWS products");
 
-  auto pe_sig = [](const char* what, int r, int cc) { return fmt::format("{}_r{}c{}", what, r, cc); };
-  for (int r = 0; r < R; ++r)
-    for (int cc = 0; cc < C; ++cc) {
-      const bool east = cc == C - 1, bottom = r == R - 1;
-      const std::string why_a = "the east edge's activations leave the array unused";
-      if (east) {
-        m.unused_wire(pe_sig("a", r, cc), aw, why_a);
-        m.unused_wire(pe_sig("first", r, cc), 1, why_a);
-      } else {
-        m.wire(pe_sig("a", r, cc), aw);
-        m.wire(pe_sig("first", r, cc), 1);
-      }
-      if (bottom) m.unused_wire(pe_sig("load", r, cc), 1, "the load token leaves the bottom row unused");
-      else m.wire(pe_sig("load", r, cc), 1);
-      m.wire(pe_sig("psum", r, cc), pw);
-    }
-  m.wire("zero_psum", pw, "the top of every column");
-  m.assign("zero_psum", hdl::lit(pw, 0));
-  for (int r = 0; r < R; ++r)
-    for (int cc = 0; cc < C; ++cc) {
-      hdl::Instance inst{c.pe.module_name(), fmt::format("u_pe_r{}c{}", r, cc), {}};
-      auto& k = inst.connections;
-      k.emplace_back("clk_i", "clk_i");
-      k.emplace_back("rst_ni", "rst_ni");
-      k.emplace_back("w_i", slice("w_i", (cc + 1) * ww - 1, cc * ww));
-      k.emplace_back("w_load_i", r == 0 ? fmt::format("w_load_i[{}]", cc) : pe_sig("load", r - 1, cc));
-      k.emplace_back("w_load_o", pe_sig("load", r, cc));
-      k.emplace_back("a_i", cc == 0 ? slice("a_i", (r + 1) * aw - 1, r * aw) : pe_sig("a", r, cc - 1));
-      k.emplace_back("first_i", cc == 0 ? fmt::format("first_i[{}]", r) : pe_sig("first", r, cc - 1));
-      k.emplace_back("a_o", pe_sig("a", r, cc));
-      k.emplace_back("first_o", pe_sig("first", r, cc));
-      if (c.pe.table_entries()) k.emplace_back("table_i", "table_i");
-      k.emplace_back("psum_i", r == 0 ? "zero_psum" : pe_sig("psum", r - 1, cc));
-      k.emplace_back("psum_o", pe_sig("psum", r, cc));
-      m.instances.push_back(std::move(inst));
-    }
-  for (int cc = 0; cc < C; ++cc) m.assign(slice("psum_o", (cc + 1) * pw - 1, cc * pw), pe_sig("psum", R - 1, cc));
+  // Buses between the PEs, flat: the value west of PE (r, c) is field r * (COLS + 1) + c.
+  m.unused_wire("a_bus", {R * (C + 1) * aw, fmt::format("ROWS*(COLS+1)*{}", aw)},
+                "the east edge's activations (column COLS) leave the array unused");
+  m.unused_wire("first_bus", {R * (C + 1), "ROWS*(COLS+1)"}, "the east edge's flags leave the array unused");
+  m.unused_wire("load_bus", {(R + 1) * C, "(ROWS+1)*COLS"}, "the token leaves the bottom row unused");
+  m.wire("psum_bus", {(R + 1) * C * pw, fmt::format("(ROWS+1)*COLS*{}", pw)},
+         "partial sums above row r at field r * COLS + c; the top row is zero");
+  m.assign(fmt::format("psum_bus[COLS*{}-1:0]", pw), fmt::format("{{(COLS*{}){{1'b0}}}}", pw));
+  m.assign("load_bus[COLS-1:0]", "w_load_i");
+  m.assign("psum_o", fmt::format("psum_bus[ROWS*COLS*{0} +: COLS*{0}]", pw));
+  hdl::Scope& row = m.loop("g_row", "r", "ROWS");
+  row.assign(fmt::format("a_bus[r*(COLS+1)*{0} +: {0}]", aw), fmt::format("a_i[r*{0} +: {0}]", aw));
+  row.assign("first_bus[r*(COLS+1)]", "first_i[r]");
+  hdl::Scope& col = row.loop("g_col", "c", "COLS");
+  std::vector<std::pair<std::string, std::string>> k = {
+      {"clk_i", "clk_i"},
+      {"rst_ni", "rst_ni"},
+      {"w_i", fmt::format("w_i[c*{0} +: {0}]", ww)},
+      {"w_load_i", "load_bus[r*COLS+c]"},
+      {"w_load_o", "load_bus[(r+1)*COLS+c]"},
+      {"a_i", fmt::format("a_bus[(r*(COLS+1)+c)*{0} +: {0}]", aw)},
+      {"first_i", "first_bus[r*(COLS+1)+c]"},
+      {"a_o", fmt::format("a_bus[(r*(COLS+1)+c+1)*{0} +: {0}]", aw)},
+      {"first_o", "first_bus[r*(COLS+1)+c+1]"},
+      {"psum_i", fmt::format("psum_bus[(r*COLS+c)*{0} +: {0}]", pw)},
+      {"psum_o", fmt::format("psum_bus[((r+1)*COLS+c)*{0} +: {0}]", pw)}};
+  if (tw) k.emplace_back("table_i", "table_i");
+  col.instance(cell, "u_pe", k);
   return m;
 }
+
+}  // namespace
+
+hdl::ModulePtr array_module(const EngineConfig& c) { return hdl::share(make_array(c)); }
 
 }  // namespace mixpe

@@ -1,26 +1,33 @@
-// Verilog of the engine's blocks; each function returns one module.
+// Verilog of the engine's blocks; each function returns one module object (instances refer to
+// it, so the design writer finds every module an engine needs).
 #pragma once
-#include <vector>
+#include <string>
 
-#include "blocks/engine/engine_config.h"
+#include "config/engine_config.h"
+#include "hdl/bundle.h"
 #include "hdl/module.h"
 
 namespace mixpe {
 
-// N lanes of W bits; lane i is delayed by i + extra cycles (the systolic skew). Control
-// (tokens, valid bits) needs `reset`: random power-up state must not look like work.
-hdl::Module skew_module(int width, int lanes, int extra, bool reset);
+// LANES lanes of WIDTH bits, lane i delayed by i + EXTRA cycles (the systolic skew): a module
+// with Verilog parameters. Control (tokens, valid bits) needs `reset`: random power-up state
+// must not look like work.
+hdl::ModulePtr skew_module(bool reset);
+hdl::Instance skew_instance(bool reset, const std::string& name, int width, int lanes, int extra,
+                            const std::string& d, const std::string& q);
 // The west edge: per activation row of R values, the aligned values the PEs take, the
 // activation sum S, the block exponent and the non-finite flag; one register stage.
-hdl::Module act_edge_module(const EngineConfig& c);
-// R x C PEs, weight-stationary.
-hdl::Module array_module(const EngineConfig& c);
+hdl::ModulePtr act_edge_module(const EngineConfig& c);
+// R x C PEs, weight-stationary, with ROWS and COLS parameters.
+hdl::ModulePtr array_module(const EngineConfig& c);
 // One column's group-dequant unit: zero point, group accumulation, dequant, output memory.
-hdl::Module group_unit_module(const EngineConfig& c);
-// The top: controller, streams, and the blocks above.
-hdl::Module engine_top_module(const EngineConfig& c);
+hdl::ModulePtr group_unit_module(const EngineConfig& c);
+// The top: controller, weight stager, streams, side band and outputs around the blocks above.
+hdl::ModulePtr engine_module(const EngineConfig& c);
 
-// Every module of the engine, the top first.
-std::vector<hdl::Module> engine_modules(const EngineConfig& c);
+// What travels with an activation row from the controller (registered with the edge's outputs),
+// and the side band that carries it and the edge's outputs past the array to the group units.
+hdl::Bundle row_control(const EngineConfig& c);
+hdl::Bundle side_band(const EngineConfig& c);
 
 }  // namespace mixpe

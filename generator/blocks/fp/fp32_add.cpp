@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "golden/datapath.h"
+
 namespace mixpe {
 
 using hdl::lit;
@@ -14,14 +16,19 @@ std::string leading_zeros(const std::string& e, int width, int out_width) {
   return s + lit(out_width, unsigned(width - 1));
 }
 
-hdl::Module fp32_add_module() {
+std::string fp32_nan() { return fmt::format("32'h{:08x}", kF32QuietNan); }
+
+namespace {
+
+hdl::Module make_fp32_add() {
   hdl::Module m;
-  m.name = kFp32AddModule;
+  m.name = "mixpe_fp32_add";
   m.description =
       "IEEE binary32 addition y = a + b, round-to-nearest-even, subnormals kept, NaN canonical (0x7FC00000).\n"
       "Combinational. Datapath: order by magnitude, align with guard/round/sticky, add or subtract,\n"
       "normalize (never below the subnormal exponent), round, pack.";
   m.params = {{"format", "fp32"}};
+  m.latency = {{"a_to_y", 0}};
   m.input("a_i", 32, "addend");
   m.input("b_i", 32, "addend");
   m.output("y_o", 32, "a_i + b_i");
@@ -100,10 +107,17 @@ hdl::Module fp32_add_module() {
   m.wire("y_nan", 1);
   m.assign("y_nan", "a_nan | b_nan | (a_inf & b_inf & (a_i[31] ^ b_i[31]))");
   m.assign("y_o",
-           "y_nan ? 32'h7fc00000"
+           "y_nan ? " + fp32_nan() +
            " : (a_inf | b_inf) ? {(a_inf ? a_i[31] : b_i[31]), 8'hff, 23'd0}"
            " : (sum == 28'd0) ? {a_i[31] & b_i[31], 31'd0}"
            " : finite_sum");
+  return m;
+}
+
+}  // namespace
+
+hdl::ModulePtr fp32_add_module() {
+  static const hdl::ModulePtr m = hdl::share(make_fp32_add());
   return m;
 }
 

@@ -6,8 +6,10 @@
 
 namespace mixpe {
 
-inline constexpr const char* kFp32AddModule = "mixpe_fp32_add";
-hdl::Module fp32_add_module();
+// The adder module (combinational), one shared object: instances refer to it.
+hdl::ModulePtr fp32_add_module();
+// The canonical quiet NaN (kF32QuietNan) as a Verilog literal.
+std::string fp32_nan();
 
 // Adds to `m` the wires that pack sign * mag * 2^(lsb_exp) into an FP32 encoding `out`, exactly
 // (the caller guarantees that every bit of mag is representable, or the value overflows to

@@ -87,8 +87,8 @@ void emit_fp32_mul(hdl::Module& m, const std::string& p, const std::string& a, c
   emit_fp32_round(m, p + "r_", p + "sign", p + "prod", pw, p + "lsb", p + "finite");
   // NaN in, or infinity times zero
   m.assign(out, fmt::format("({0}a_nan | {0}b_nan | ({0}a_inf & ({1} == {2})) | ({0}b_inf & ({3} == 31'd0)))"
-                            " ? 32'h7fc00000 : ({0}a_inf | {0}b_inf) ? {{{0}sign, 8'hff, 23'd0}} : {0}finite",
-                            p, hdl::slice(b, btop - 1, 0), lit(btop, 0), hdl::slice(a, 30, 0)));
+                            " ? {4} : ({0}a_inf | {0}b_inf) ? {{{0}sign, 8'hff, 23'd0}} : {0}finite",
+                            p, hdl::slice(b, btop - 1, 0), lit(btop, 0), hdl::slice(a, 30, 0), fp32_nan()));
 }
 
 }  // namespace mixpe

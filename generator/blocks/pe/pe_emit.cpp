@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "blocks/fp/fp32_add.h"
+#include "numerics/float_format.h"
 
 namespace mixpe {
 namespace {
@@ -44,211 +45,235 @@ void weight_magnitude(hdl::Module& m, const PeConfig& c) {
   }
 }
 
-// The activation's sign, significand and exponent field (float formats) or magnitude (INT8).
+// A float operand's sign, significand (hidden bit included) and effective exponent, and
+// whether it is finite; or an INT8 operand's sign and magnitude.
 struct Unpacked {
-  std::string sign, sig, finite;
+  std::string sign, sig, exp, finite;
   int sig_w;
 };
 
-Unpacked unpack_act(hdl::Module& m, const PeConfig& c) {
-  if (!is_float(c.act)) {
-    m.wire("a_sign", 1);
-    m.assign("a_sign", "a_i[7]");
-    m.wire("a_mag", 8, "|a_i|: 128 fits 8 bits unsigned");
-    m.assign("a_mag", "a_sign ? (8'd0 - a_i) : a_i");
-    return {"a_sign", "a_mag", "1'b1", 8};
-  }
-  const FloatFormat f = float_format(c.act);
-  const int fb = f.sig_bits - 1, eb = f.exp_bits;
-  m.wire("a_sign", 1);
-  m.assign("a_sign", "a_i[15]");
-  m.wire("a_exp_field", eb);
-  m.assign("a_exp_field", slice("a_i", 14, fb));
-  m.wire("a_exp", eb, "effective exponent: 1 for zeros and subnormals");
-  m.assign("a_exp", fmt::format("(a_exp_field == {0}) ? {1} : a_exp_field", lit(eb, 0), lit(eb, 1)));
-  m.wire("a_sig", f.sig_bits, "significand with the hidden bit");
-  m.assign("a_sig", fmt::format("{{(a_exp_field != {}), {}}}", lit(eb, 0), slice("a_i", fb - 1, 0)));
-  m.wire("a_finite", 1, "NaN and Inf contribute nothing (their rows are flagged at the array's edge)");
-  m.assign("a_finite", fmt::format("a_exp_field != {}", lit(eb, (1u << eb) - 1)));
-  return {"a_sign", "a_sig", "a_finite", f.sig_bits};
+Unpacked unpack_float(hdl::Module& m, const std::string& name, const std::string& code, FloatFormat f) {
+  const int fb = f.sig_bits - 1, eb = f.exp_bits, top = eb + fb;
+  m.wire(name + "_sign", 1);
+  m.assign(name + "_sign", hdl::bit(code, top));
+  m.wire(name + "_exp_field", eb);
+  m.assign(name + "_exp_field", slice(code, top - 1, fb));
+  m.wire(name + "_exp", eb, "effective exponent: 1 for zeros and subnormals");
+  m.assign(name + "_exp", fmt::format("({0}_exp_field == {1}) ? {2} : {0}_exp_field", name, lit(eb, 0), lit(eb, 1)));
+  m.wire(name + "_sig", f.sig_bits, "significand with the hidden bit");
+  m.assign(name + "_sig", fmt::format("{{({}_exp_field != {}), {}}}", name, lit(eb, 0), slice(code, fb - 1, 0)));
+  m.wire(name + "_finite", 1, "NaN and Inf contribute nothing (their rows are flagged at the array's edge)");
+  m.assign(name + "_finite", fmt::format("{}_exp_field != {}", name, lit(eb, (1u << eb) - 1)));
+  return {name + "_sign", name + "_sig", name + "_exp", name + "_finite", f.sig_bits};
 }
 
-// The product and the accumulation, per kind and accumulation mode; defines `psum_d`.
-void datapath(hdl::Module& m, const PeConfig& c) {
-  const int pw = c.psum_width(), b = c.weight_bits;
-  // With pipeline = 1 the product (`prod`) is registered before the accumulation.
-  auto product = [&](const std::string& value, int width) {
-    if (c.pipeline == 0) {
-      m.wire("prod", width);
-      m.assign("prod", value);
-      return std::string("prod");
-    }
-    m.wire("prod_d", width);
-    m.assign("prod_d", value);
-    m.reg("prod", width, "", "", "the pipeline register between product and accumulation");
-    return std::string("prod_q");
-  };
-  auto fp32_accumulate = [&](const std::string& prod) {
-    m.wire("psum_d", 32);
-    m.instances.push_back({kFp32AddModule, "u_add", {{"a_i", "psum_i"}, {"b_i", prod}, {"y_o", "psum_d"}}});
-  };
+Unpacked unpack_act(hdl::Module& m, const PeConfig& c) {
+  if (is_float(c.act)) return unpack_float(m, "a", "a_i", float_format(c.act));
+  m.wire("a_sign", 1);
+  m.assign("a_sign", "a_i[7]");
+  m.wire("a_mag", 8, "|a_i|: 128 fits 8 bits unsigned");
+  m.assign("a_mag", "a_sign ? (8'd0 - a_i) : a_i");
+  return {"a_sign", "a_mag", "", "1'b1", 8};
+}
 
-  if (c.kind == PeKind::kInt8) {
-    m.wire("prod_full", 16, "INT8 x INT8, signed");
-    m.assign("prod_full", "$signed(a_i) * $signed(w_use)");
-    const std::string p = product("prod_full", 16);
-    m.wire("psum_d", 32);
-    m.assign("psum_d", fmt::format("psum_i + {}", sext(p, 16, 32)));
-    return;
+// The product as the accumulation takes it: a wire, or (pipeline = 1) a register.
+std::string product(hdl::Module& m, const PeConfig& c, const std::string& value, int width) {
+  if (c.pipeline == 0) {
+    m.wire("prod", width);
+    m.assign("prod", value);
+    return "prod";
   }
-  if (c.kind == PeKind::kFma) {
-    const Unpacked a = unpack_act(m, c);
-    m.wire("w_exp_field", 5);
-    m.assign("w_exp_field", "w_use[14:10]");
-    m.wire("w_exp", 5);
-    m.assign("w_exp", "(w_exp_field == 5'd0) ? 5'd1 : w_exp_field");
-    m.wire("w_sig", 11);
-    m.assign("w_sig", "{(w_exp_field != 5'd0), w_use[9:0]}");
-    m.wire("w_finite", 1);
-    m.assign("w_finite", "w_exp_field != 5'd31");
-    m.wire("sig_prod", 22, "FP16 x FP16 significands: the baseline's multiplier");
-    m.assign("sig_prod", "a_sig * w_sig");
-    m.wire("prod_sign", 1);
-    m.assign("prod_sign", "a_sign ^ w_use[15]");
-    // LSB of the significand product: 2^(ea - 25 + ew - 25); biased FP32: ea + ew - 50 + 127
-    m.wire("prod_lsb_exp", 11);
-    m.assign("prod_lsb_exp", "{6'd0, a_exp} + {6'd0, w_exp} + 11'd77");
-    m.wire("prod_packed", 32);
-    emit_fp32_pack(m, "pk_", "prod_sign", "sig_prod", 22, "prod_lsb_exp", "prod_packed");
-    const std::string p = product(fmt::format("({} & w_finite) ? prod_packed : 32'd0", a.finite), 32);
-    fp32_accumulate(p);
-    return;
-  }
+  m.stage(value, "prod", width, "the pipeline register between product and accumulation");
+  return "prod_q";
+}
 
-  if (c.kind == PeKind::kLut) {
-    // decode: the index selects its entry of the broadcast table
-    const int n = c.table_entries(), ew = c.table_entry_width();
-    std::string mux;
-    for (int i = 0; i < n - 1; ++i)
-      mux += fmt::format("(w_use == {}) ? {} : ", lit(b, unsigned(i)), slice("table_i", ew * i + ew - 1, ew * i));
-    mux += slice("table_i", ew * n - 1, ew * (n - 1));
-    m.wire("entry", ew, c.lut_terms ? "T[w] as term codes {enable, negative, shift}" : "T[w]: 1.14 fixed point");
-    m.assign("entry", mux);
-    const int A = c.accum.align_bits, w = A + (c.lut_terms ? 18 : 16);
-    m.wire("prod_full", w, c.lut_terms ? "aligned activation times the entry: a shift-add of its terms"
-                                       : "aligned activation times the entry, signed");
-    if (c.lut_terms) {
-      m.wire("a_ext", w);
-      m.assign("a_ext", sext("a_i", A, w));
-      std::string sum;
-      for (int j = 0; j < c.lut_terms; ++j) {
-        const std::string t = fmt::format("term{}", j);
-        m.wire(t + "_shifted", w);
-        m.assign(t + "_shifted", fmt::format("a_ext << entry[{}:{}]", 6 * j + 3, 6 * j));
-        m.wire(t, w);
-        m.assign(t, fmt::format("!entry[{0}] ? {1} : entry[{2}] ? ({1} - {3}_shifted) : {3}_shifted", 6 * j + 5,
-                                lit(w, 0), 6 * j + 4, t));
-        sum += (j ? " + " : "") + t;
-      }
-      m.assign("prod_full", sum);
-    } else {
-      m.assign("prod_full", "$signed(a_i) * $signed(entry)");
-    }
-    const std::string p = product("prod_full", w);
-    m.wire("psum_d", pw);
-    m.assign("psum_d", fmt::format("psum_i + {}", sext(p, w, pw)));
-    return;
-  }
-  // mixpe
-  if (c.accum.mode == AccumMode::kPrealign) {
-    // a_i is already aligned (A-bit two's complement): a signed shift-add of A + b bits.
-    const int A = c.accum.align_bits, w = A + b;
+// psum_d = psum_i + the product, in two's complement or in FP32 (the adder module).
+void accumulate(hdl::Module& m, const PeConfig& c, const std::string& prod, int prod_w) {
+  const int pw = c.psum_width();
+  m.wire("psum_d", pw);
+  if (c.psum_is_float()) m.instance(fp32_add_module(), "u_add", {{"a_i", "psum_i"}, {"b_i", prod}, {"y_o", "psum_d"}});
+  else m.assign("psum_d", fmt::format("psum_i + {}", prod_w == pw ? prod : sext(prod, prod_w, pw)));
+}
+
+// The TPU-like baseline: an INT8 x INT8 multiplier.
+void int8_datapath(hdl::Module& m, const PeConfig& c) {
+  m.wire("prod_full", 16, "INT8 x INT8, signed");
+  m.assign("prod_full", "$signed(a_i) * $signed(w_use)");
+  accumulate(m, c, product(m, c, "prod_full", 16), 16);
+}
+
+// The FP16 baseline: the significands multiplied (exact), the product packed as FP32, added.
+void fma_datapath(hdl::Module& m, const PeConfig& c) {
+  const Unpacked a = unpack_act(m, c), w = unpack_float(m, "w", "w_use", kFp16);
+  const int pw = a.sig_w + w.sig_w;
+  m.wire("sig_prod", pw, "FP16 x FP16 significands: the baseline's multiplier");
+  m.assign("sig_prod", fmt::format("{} * {}", a.sig, w.sig));
+  m.wire("prod_sign", 1);
+  m.assign("prod_sign", fmt::format("{} ^ {}", a.sign, w.sign));
+  // the LSB of the significand product: 2^(ea - bias - fb + ew - bias - fb), biased for FP32
+  const int offset = 127 - 2 * kFp16.bias() - 2 * (kFp16.sig_bits - 1);
+  m.wire("prod_lsb_exp", 11);
+  m.assign("prod_lsb_exp", fmt::format("{} + {} + {}", zext(a.exp, kFp16.exp_bits, 11), zext(w.exp, kFp16.exp_bits, 11),
+                                       lit(11, unsigned(offset))));
+  m.wire("prod_packed", 32);
+  emit_fp32_pack(m, "pk_", "prod_sign", "sig_prod", pw, "prod_lsb_exp", "prod_packed");
+  const std::string p =
+      product(m, c, fmt::format("({} & {}) ? prod_packed : 32'd0", a.finite, w.finite), 32);
+  accumulate(m, c, p, 32);
+}
+
+// LUT weights: the index selects its entry of the broadcast table, times the aligned activation
+// (a multiplier, or a shift-add of the entry's signed power-of-two terms).
+void lut_datapath(hdl::Module& m, const PeConfig& c) {
+  const int n = c.table_entries(), ew = c.table_entry_width(), b = c.weight_bits;
+  std::string mux;
+  for (int i = 0; i < n - 1; ++i) mux += fmt::format("(w_use == {}) ? {} : ", lit(b, unsigned(i)), hdl::part("table_i", i, ew));
+  mux += hdl::part("table_i", n - 1, ew);
+  m.wire("entry", ew, c.lut_terms ? "T[w] as term codes {enable, negative, shift}" : "T[w]: 1.14 fixed point");
+  m.assign("entry", mux);
+  const int A = c.accum.align_bits, w = A + (c.lut_terms ? 18 : 16);
+  m.wire("prod_full", w, c.lut_terms ? "aligned activation times the entry: a shift-add of its terms"
+                                     : "aligned activation times the entry, signed");
+  if (c.lut_terms) {
     m.wire("a_ext", w);
     m.assign("a_ext", sext("a_i", A, w));
     std::string sum;
-    for (int i = 0; i < b; ++i) {
-      const std::string pp = fmt::format("pp{}", i);
-      m.wire(pp, w, i == 0 ? "partial products: a << i when weight bit i is set" : "");
-      const std::string shifted = i == 0 ? "a_ext" : fmt::format("{{{}, {}}}", slice("a_ext", w - 1 - i, 0), lit(i, 0));
-      m.assign(pp, fmt::format("w_use[{}] ? {} : {}", i, shifted, lit(w, 0)));
-      // a signed weight's top bit weighs -2^(b-1)
-      sum += (i == 0 ? "" : (c.weight_signed && i == b - 1) ? " - " : " + ") + pp;
+    for (int j = 0; j < c.lut_terms; ++j) {
+      const std::string t = fmt::format("term{}", j);
+      m.wire(t + "_shifted", w);
+      m.assign(t + "_shifted", fmt::format("a_ext << entry[{}:{}]", 6 * j + 3, 6 * j));
+      m.wire(t, w);
+      m.assign(t, fmt::format("!entry[{0}] ? {1} : entry[{2}] ? ({1} - {3}_shifted) : {3}_shifted", 6 * j + 5,
+                              lit(w, 0), 6 * j + 4, t));
+      sum += (j ? " + " : "") + t;
     }
-    const std::string p = product(sum, w);
-    m.wire("psum_d", pw);
-    m.assign("psum_d", fmt::format("psum_i + {}", sext(p, w, pw)));
-    return;
+    m.assign("prod_full", sum);
+  } else {
+    m.assign("prod_full", "$signed(a_i) * $signed(entry)");
   }
+  accumulate(m, c, product(m, c, "prod_full", w), w);
+}
+
+// MixPE, prealigned: a_i is an A-bit two's complement integer; a signed shift-add of A + b bits.
+void prealign_datapath(hdl::Module& m, const PeConfig& c) {
+  const int A = c.accum.align_bits, b = c.weight_bits, w = A + b;
+  m.wire("a_ext", w);
+  m.assign("a_ext", sext("a_i", A, w));
+  std::string sum;
+  for (int i = 0; i < b; ++i) {
+    const std::string pp = fmt::format("pp{}", i);
+    m.wire(pp, w, i == 0 ? "partial products: a << i when weight bit i is set" : "");
+    const std::string shifted = i == 0 ? "a_ext" : fmt::format("{{{}, {}}}", slice("a_ext", w - 1 - i, 0), lit(i, 0));
+    m.assign(pp, fmt::format("w_use[{}] ? {} : {}", i, shifted, lit(w, 0)));
+    // a signed weight's top bit weighs -2^(b-1)
+    sum += (i == 0 ? "" : (c.weight_signed && i == b - 1) ? " - " : " + ") + pp;
+  }
+  accumulate(m, c, product(m, c, sum, w), w);
+}
+
+// MixPE, exact: the shift-add product of the significand, shifted by its exponent into a
+// fixed point with LSB 2^-24 (FP16), or the INT8 product.
+void exact_datapath(hdl::Module& m, const PeConfig& c) {
+  const int pw = c.psum_width(), b = c.weight_bits;
   weight_magnitude(m, c);
   const Unpacked a = unpack_act(m, c);
   const std::string mag = shift_add(m, "sig_prod", a.sig, a.sig_w, "q_mag", b);
   const int mw = a.sig_w + b;
   m.wire("prod_sign", 1);
   m.assign("prod_sign", fmt::format("{} ^ q_neg", a.sign));
-  if (c.accum.mode == AccumMode::kExact) {
-    // Fixed point with LSB 2^-24 (FP16): the significand product shifted by exponent - 1.
-    const int fw = is_float(c.act) ? mw + 29 : mw;
-    std::string fixed = zext(mag, mw, fw);
-    if (is_float(c.act)) {
-      m.wire("fixed", fw, "|x q| in units of 2^-24: exact");
-      m.assign("fixed", fmt::format("{} << (a_exp - 5'd1)", zext(mag, mw, fw)));
-      fixed = "fixed";
-    }
-    m.wire("fixed_ext", pw);
-    m.assign("fixed_ext", zext(fixed, fw, pw));
-    const std::string value =
-        fmt::format("{} ? (prod_sign ? ({} - fixed_ext) : fixed_ext) : {}", a.finite, lit(pw, 0), lit(pw, 0));
-    const std::string p = product(value, pw);
-    m.wire("psum_d", pw);
-    m.assign("psum_d", fmt::format("psum_i + {}", p));
-    return;
+  const int fw = is_float(c.act) ? mw + 29 : mw;
+  std::string fixed = mag;
+  if (is_float(c.act)) {
+    m.wire("fixed", fw, "|x q| in units of 2^-24: exact");
+    m.assign("fixed", fmt::format("{} << ({} - {})", zext(mag, mw, fw), a.exp, lit(5, 1)));
+    fixed = "fixed";
   }
-  // fp32: pack the exact product as FP32, then add.
-  std::string lsb;
+  m.wire("fixed_ext", pw);
+  m.assign("fixed_ext", zext(fixed, fw, pw));
+  const std::string value =
+      fmt::format("{} ? (prod_sign ? ({} - fixed_ext) : fixed_ext) : {}", a.finite, lit(pw, 0), lit(pw, 0));
+  accumulate(m, c, product(m, c, value, pw), pw);
+}
+
+// MixPE with FP32 accumulation: the exact shift-add product packed as FP32, then added.
+void fp32_datapath(hdl::Module& m, const PeConfig& c) {
+  const int b = c.weight_bits;
+  weight_magnitude(m, c);
+  const Unpacked a = unpack_act(m, c);
+  const std::string mag = shift_add(m, "sig_prod", a.sig, a.sig_w, "q_mag", b);
+  const int mw = a.sig_w + b;
+  m.wire("prod_sign", 1);
+  m.assign("prod_sign", fmt::format("{} ^ q_neg", a.sign));
+  std::string lsb = lit(11, 127);
   if (is_float(c.act)) {
     const FloatFormat f = float_format(c.act);
     const int offset = 127 - f.bias() - (f.sig_bits - 1);  // fp16: 102, bf16: -7
-    lsb = fmt::format("{} {} {}", zext("a_exp", f.exp_bits, 11), offset >= 0 ? "+" : "-", lit(11, unsigned(std::abs(offset))));
-  } else {
-    lsb = lit(11, 127);
+    lsb = fmt::format("{} {} {}", zext(a.exp, f.exp_bits, 11), offset >= 0 ? "+" : "-", lit(11, unsigned(std::abs(offset))));
   }
   m.wire("prod_lsb_exp", 11);
   m.assign("prod_lsb_exp", lsb);
   m.wire("prod_packed", 32);
   emit_fp32_pack(m, "pk_", "prod_sign", mag, mw, "prod_lsb_exp", "prod_packed");
-  const std::string p = product(fmt::format("{} ? prod_packed : 32'd0", a.finite), 32);
-  fp32_accumulate(p);
+  accumulate(m, c, product(m, c, fmt::format("{} ? prod_packed : 32'd0", a.finite), 32), 32);
 }
 
-hdl::Module pe_module(const PeConfig& c) {
-  hdl::Module m;
-  m.name = c.module_name();
-  const int aw = c.act_width(), ww = c.weight_width(), pw = c.psum_width();
+void datapath(hdl::Module& m, const PeConfig& c) {
+  switch (c.kind) {
+    case PeKind::kInt8: return int8_datapath(m, c);
+    case PeKind::kFma: return fma_datapath(m, c);
+    case PeKind::kLut: return lut_datapath(m, c);
+    case PeKind::kMixpe: break;
+  }
+  switch (c.accum.mode) {
+    case AccumMode::kPrealign: return prealign_datapath(m, c);
+    case AccumMode::kExact: return exact_datapath(m, c);
+    case AccumMode::kFp32: return fp32_datapath(m, c);
+  }
+}
+
+std::string description(const PeConfig& c) {
   switch (c.kind) {
     case PeKind::kMixpe:
-      m.description = fmt::format(
+      return fmt::format(
           "MixPE processing element, weight-stationary: psum_o = psum_i + a * w, the product of the {} weight and\n"
           "the {} activation formed by shift-add (one shifted copy of the significand per weight bit, exact).",
           c.weight_name(), c.accum.mode == AccumMode::kPrealign ? "prealigned" : std::string(act_name(c.act)));
-      break;
     case PeKind::kLut:
-      m.description = fmt::format(
+      return fmt::format(
           "LUT PE (FLUTE / NormalFloat weights), weight-stationary: psum_o = psum_i + a * T[w], the {}-bit index w\n"
           "selecting a 1.14 fixed-point entry of the table on table_i, times the prealigned activation.",
           c.weight_bits);
-      break;
-    case PeKind::kFma:
-      m.description = "Baseline PE: dequantized FP16 weight x FP16 activation (exact product), FP32 accumulate.";
-      break;
-    case PeKind::kInt8:
-      m.description = "Baseline PE (TPU-like): INT8 x INT8 multiply, INT32 accumulate.";
-      break;
+    case PeKind::kFma: return "Baseline PE: dequantized FP16 weight x FP16 activation (exact product), FP32 accumulate.";
+    case PeKind::kInt8: return "Baseline PE (TPU-like): INT8 x INT8 multiply, INT32 accumulate.";
   }
-  m.description +=
+  return "";
+}
+
+// The weight double buffer and the registers that pass activations and tokens on.
+void pe_registers(hdl::Module& m, const PeConfig& c) {
+  const int aw = c.act_width(), ww = c.weight_width();
+  m.stage("w_i", "w_shadow", ww, "the next tile's weight", "w_load_i");
+  m.stage("w_shadow_q", "w_active", ww, "the current tile's weight", "first_i");
+  m.wire("w_use", ww, "the weight this activation meets");
+  m.assign("w_use", "first_i ? w_shadow_q : w_active_q");
+  m.state("w_load_fwd", 1, "w_load_i", true);
+  m.assign("w_load_o", "w_load_fwd_q");
+  m.stage("a_i", "a_fwd", aw);
+  m.assign("a_o", "a_fwd_q");
+  m.state("first_fwd", 1, "first_i", true);
+  m.assign("first_o", "first_fwd_q");
+}
+
+hdl::Module make_pe(const PeConfig& c) {
+  hdl::Module m;
+  m.name = c.module_name();
+  const int aw = c.act_width(), ww = c.weight_width(), pw = c.psum_width();
+  m.description = description(c) +
       "\nWeights are double-buffered: the column's weight bus w_i is written into the shadow register when the\n"
       "load token w_load_i passes (it moves down one row per cycle, w_load_o); the activation flagged first_i\n"
       "meets the shadow weight and makes it the active one.";
   m.params = c.params();
+  m.latency = {{"a_to_psum", c.latency()}, {"psum_to_psum", 1}, {"a_to_a", 1}};
   m.input("clk_i", 1, "clock");
   m.input("rst_ni", 1, "asynchronous reset, active low");
   m.input("w_i", ww, "the column's weight bus");
@@ -263,29 +288,8 @@ hdl::Module pe_module(const PeConfig& c) {
             c.lut_terms ? "the weight table: entry i as term codes at bits [6*terms*i +: 6*terms]"
                         : "the weight table: entry i (1.14 fixed point) at bits [16*i +: 16]");
   m.input("psum_i", pw, "partial sum from the PE above");
-  m.output("psum_o", pw, fmt::format("psum_i + a * w ({} cycle after psum_i)", 1));
-
-  m.wire("w_shadow_d", ww);
-  m.assign("w_shadow_d", "w_i");
-  m.reg("w_shadow", ww, "w_load_i", "", "the next tile's weight");
-  m.wire("w_active_d", ww);
-  m.assign("w_active_d", "w_shadow_q");
-  m.reg("w_active", ww, "first_i", "", "the current tile's weight");
-  m.wire("w_use", ww, "the weight this activation meets");
-  m.assign("w_use", "first_i ? w_shadow_q : w_active_q");
-  m.wire("w_load_fwd_d", 1);
-  m.assign("w_load_fwd_d", "w_load_i");
-  m.reg("w_load_fwd", 1, "", "1'b0");
-  m.assign("w_load_o", "w_load_fwd_q");
-  m.wire("a_fwd_d", aw);
-  m.assign("a_fwd_d", "a_i");
-  m.reg("a_fwd", aw, "", "");
-  m.assign("a_o", "a_fwd_q");
-  m.wire("first_fwd_d", 1);
-  m.assign("first_fwd_d", "first_i");
-  m.reg("first_fwd", 1, "", "1'b0");
-  m.assign("first_o", "first_fwd_q");
-
+  m.output("psum_o", pw, "psum_i + a * w (1 cycle after psum_i)");
+  pe_registers(m, c);
   datapath(m, c);
   m.reg("psum", pw, "", "");
   m.assign("psum_o", "psum_q");
@@ -294,11 +298,9 @@ hdl::Module pe_module(const PeConfig& c) {
 
 }  // namespace
 
-std::vector<hdl::Module> pe_modules(const PeConfig& cfg) {
+hdl::ModulePtr pe_module(const PeConfig& cfg) {
   cfg.validate();
-  std::vector<hdl::Module> mods = {pe_module(cfg)};
-  if (cfg.psum_is_float()) mods.push_back(fp32_add_module());
-  return mods;
+  return hdl::share(make_pe(cfg));
 }
 
 }  // namespace mixpe

@@ -1,13 +1,11 @@
-// Verilog for one PE configuration: the PE module and the modules it instantiates.
+// Verilog for one PE configuration: the PE module (it instantiates the FP32 adder when it
+// accumulates in FP32).
 #pragma once
-#include <vector>
-
-#include "blocks/pe/pe_config.h"
+#include "config/pe_config.h"
 #include "hdl/module.h"
 
 namespace mixpe {
 
-// The PE first, then its submodules (each one module, one file).
-std::vector<hdl::Module> pe_modules(const PeConfig& cfg);
+hdl::ModulePtr pe_module(const PeConfig& cfg);
 
 }  // namespace mixpe

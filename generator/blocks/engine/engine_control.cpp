@@ -1,0 +1,95 @@
+// The engine's controller: the command, the activation stream's tiles and groups, and the
+// scale slots. See engine_parts.h.
+#include <fmt/format.h>
+
+#include "blocks/engine/engine_parts.h"
+
+namespace mixpe {
+
+using hdl::lit;
+
+void add_command(hdl::Module& m, const EngineConfig& c) {
+  const int mw = c.m_width(), tpg = c.tiles_per_group();
+  m.wire("cmd_acc", 1);
+  m.assign("cmd_acc", "cmd_valid_i & cmd_ready_o");
+  m.wire("done", 1, "the last output row leaves");
+  m.state("busy", 1, "cmd_acc | (busy_q & ~done)", true);
+  m.assign("busy_o", "busy_q");
+  m.assign("cmd_ready_o", "~busy_q");
+  m.stage("cmd_m_i", "m_total", mw + 1, "", "cmd_acc");
+  m.stage("cmd_ktiles_i", "kt_total", 16, "", "cmd_acc");
+  m.stage("cmd_ntiles_i", "nt_total", 16, "", "cmd_acc");
+  if (const int tw = c.pe.table_entry_width() * c.pe.table_entries())
+    m.stage("table_i", "table", tw, "the command's weight table, broadcast to every PE", "cmd_acc");
+  m.stage("{16'd0, cmd_ktiles_i} * {16'd0, cmd_ntiles_i}", "tiles_total", 32, "", "cmd_acc");
+  if (c.has_scales()) {
+    m.wire("groups_total", 32);
+    m.assign("groups_total", tpg == 1 ? "tiles_total_q" : fmt::format("tiles_total_q >> {}", hdl::log2(tpg)));
+  }
+}
+
+void add_activation_control(hdl::Module& m, const EngineConfig& c) {
+  const int mw = c.m_width(), tpg = c.tiles_per_group();
+  const std::string one = lit(mw + 1, 1), zero = lit(mw + 1, 0);
+  m.wire("a_acc", 1);
+  m.assign("a_acc", "a_valid_i & a_ready_o");
+  m.wire("beat_first", 1, "the first row of a tile");
+  m.assign("beat_first", "a_acc & ~in_tile_q");
+  m.wire("beat_m", mw + 1);
+  m.assign("beat_m", fmt::format("in_tile_q ? m_cnt_q : {}", zero));
+  m.wire("beat_last", 1, "the last row of a tile");
+  m.assign("beat_last", fmt::format("beat_m == (m_total_q - {})", one));
+  m.wire("tile_end", 1);
+  m.assign("tile_end", "a_acc & beat_last");
+  m.state("in_tile", 1, "cmd_acc ? 1'b0 : tile_end ? 1'b0 : a_acc ? 1'b1 : in_tile_q", true);
+  m.state("m_cnt", mw + 1, fmt::format("(cmd_acc | tile_end) ? {} : a_acc ? beat_m + {} : m_cnt_q", zero, one), true);
+  m.wire("kt_wrap", 1);
+  m.assign("kt_wrap", "kt_q == (kt_total_q - 16'd1)");
+  m.state("kt", 16, "cmd_acc ? 16'd0 : tile_end ? (kt_wrap ? 16'd0 : kt_q + 16'd1) : kt_q", true, "K tile");
+  m.state("nt", 16, "cmd_acc ? 16'd0 : (tile_end & kt_wrap) ? nt_q + 16'd1 : nt_q", true, "N tile");
+  counter(m, "started", 32, "beat_first", "tiles whose first row has entered");
+  m.state("started_d1", 32, "cmd_acc ? 32'd0 : started_q", true);
+  m.state("started_d2", 32, "cmd_acc ? 32'd0 : started_d1_q", true, "tile i's burst waits until tile i-1 has started");
+  std::string first_tog = "1'b1", last_tog = "1'b1";
+  if (tpg > 1) {
+    const int lt = hdl::log2(tpg);
+    first_tog = fmt::format("(kt_q[{}:0] == {})", lt - 1, lit(lt, 0));
+    last_tog = fmt::format("(kt_q[{}:0] == {})", lt - 1, lit(lt, unsigned(tpg - 1)));
+  }
+  m.wire("first_tog", 1, "this tile is the first of its group");
+  m.assign("first_tog", first_tog);
+  m.wire("last_tog", 1, "this tile is the last of its group");
+  m.assign("last_tog", last_tog);
+  m.wire("first_group", 1);
+  m.assign("first_group", fmt::format("kt_q < {}", lit(16, unsigned(tpg))));
+  m.wire("last_group", 1);
+  m.assign("last_group", fmt::format("kt_q >= (kt_total_q - {})", lit(16, unsigned(tpg))));
+  counter(m, "gidx", 32, "tile_end & last_tog", "group of the current tile, counted over the whole command");
+  m.wire("sz_ok", 1, "the group's scales are loaded");
+  m.assign("sz_ok", c.has_scales() ? "~first_tog | (sz_loaded_q > gidx_q)" : "1'b1");
+  // the first tile that writes Y: the first group's last (dequant after), or the first (fma)
+  m.wire("out_ok", 1, "Y of the previous N tile has left before this tile's first write overwrites it");
+  m.assign("out_ok", fmt::format("~((kt_q == {}) & (nt_q != 16'd0)) | (out_done_q >= nt_q)",
+                                 lit(16, c.fma() ? 0u : unsigned(tpg - 1))));
+  m.wire("start_ok", 1);
+  m.assign("start_ok", "busy_q & ~in_tile_q & (bursts_q > started_q) & sz_ok & out_ok & (started_q < tiles_total_q)");
+  m.assign("a_ready_o", "busy_q & (in_tile_q | start_ok)");
+}
+
+void add_scales(hdl::Module& m, const EngineConfig& c) {
+  if (!c.has_scales()) return;
+  const int C = c.cols, b = c.pe.weight_bits;
+  m.wire("group_done", 1, "the last column has taken a group's last row");
+  m.wire("sz_acc", 1);
+  m.assign("sz_acc", "sz_valid_i & sz_ready_o");
+  counter(m, "sz_loaded", 32, "sz_acc", "groups whose scales are loaded");
+  counter(m, "groups_done", 32, "group_done");
+  m.assign("sz_ready_o", "busy_q & (sz_loaded_q < groups_total) & (sz_loaded_q < groups_done_q + 32'd2)");
+  for (int s = 0; s < 2; ++s) {
+    const std::string we = fmt::format("sz_acc & (sz_loaded_q[0] == 1'b{})", s);
+    m.stage("sz_scale_i", fmt::format("scale{}", s), C * 16, "", we);
+    if (c.has_zero()) m.stage("sz_zero_i", fmt::format("zero{}", s), C * b, "", we);
+  }
+}
+
+}  // namespace mixpe

@@ -1,0 +1,171 @@
+// The engine's data path around the array: the west edge and the row control registered beside
+// it, the skew into the array, the side band that travels past the array to the group units
+// (one per column, each a cycle after its west neighbour), and the output rows. See
+// engine_parts.h.
+#include <fmt/format.h>
+
+#include "blocks/engine/engine_parts.h"
+
+namespace mixpe {
+
+using hdl::lit;
+using hdl::slice;
+
+hdl::Bundle row_control(const EngineConfig& c) {
+  hdl::Bundle b;
+  b.field("valid", 1).field("m", c.m_width()).field("first_tile", 1).field("last_tile", 1);
+  b.field("first_group", 1).field("last_group", 1);
+  b.field("slot", c.has_scales() ? 1 : 0);                 // the group's scale slot
+  b.field("row_scale", is_float(c.pe.act) ? 0 : 32);       // INT8: the row's FP32 scale
+  return b;
+}
+
+hdl::Bundle side_band(const EngineConfig& c) {
+  hdl::Bundle b = row_control(c);
+  b.field("poison", 1).field("sum", c.sum_width()).field("exp", c.exp_width());
+  return b;
+}
+
+namespace {
+
+// The side band east of array column 0: with a sum column, its S follows the side band's fields.
+hdl::Bundle east_band(const EngineConfig& c) {
+  hdl::Bundle b = side_band(c);
+  b.field("sum_column", c.sum_column() ? 32 : 0);
+  return b;
+}
+
+}  // namespace
+
+void add_array_path(hdl::Module& m, const EngineConfig& c) {
+  const int R = c.rows, aw = c.pe.act_width(), sw = c.sum_width(), ew = c.exp_width(), mw = c.m_width();
+  m.wire("edge_a", R * aw);
+  if (sw) m.wire("edge_sum", sw);
+  if (ew) m.wire("edge_exp", ew);
+  m.wire("edge_poison", 1);
+  std::vector<std::pair<std::string, std::string>> ek = {
+      {"clk_i", "clk_i"}, {"valid_i", "a_acc"}, {"a_i", "a_data_i"}, {"a_o", "edge_a"}, {"poison_o", "edge_poison"}};
+  if (sw) ek.emplace_back("sum_o", "edge_sum");
+  if (ew) ek.emplace_back("exp_o", "edge_exp");
+  m.instance(act_edge_module(c), "u_edge", ek);
+  const hdl::Bundle ctl = row_control(c);
+  std::map<std::string, std::string> v = {{"valid", "a_acc"}, {"m", slice("beat_m", mw - 1, 0)},
+                                          {"first_tile", "first_tog"}, {"last_tile", "last_tog"},
+                                          {"first_group", "first_group"}, {"last_group", "last_group"}};
+  if (ctl.has("slot")) v["slot"] = "gidx_q[0]";
+  if (ctl.has("row_scale")) v["row_scale"] = "a_scale_i";
+  m.state("ctl1", ctl.width(), ctl.pack(v), true, "the row control, registered with the edge outputs");
+  m.state("first1", 1, "beat_first", true);
+  // row r of the array: {first, a}, delayed by r
+  m.wire("arr_in", R * (aw + 1));
+  for (int r = 0; r < R; ++r) m.assign(hdl::part("arr_in", r, aw + 1), fmt::format("{{first1_q, {}}}", hdl::part("edge_a", r, aw)));
+  m.wire("arr_skewed", R * (aw + 1));
+  m.instances.push_back(skew_instance(false, "u_askew", aw + 1, R, 0, "arr_in", "arr_skewed"));
+  m.wire("arr_a", R * aw);
+  m.wire("arr_first", R);
+  for (int r = 0; r < R; ++r) {
+    const int base = r * (aw + 1);
+    m.assign(hdl::part("arr_a", r, aw), slice("arr_skewed", base + aw - 1, base));
+    m.assign(fmt::format("arr_first[{}]", r), fmt::format("arr_skewed[{}]", base + aw));
+  }
+  m.wire("psum", c.array_cols() * c.pe.psum_width());
+  std::vector<std::pair<std::string, std::string>> ak = {{"clk_i", "clk_i"}, {"rst_ni", "rst_ni"}, {"a_i", "arr_a"},
+                                                         {"first_i", "arr_first"}, {"w_i", "wbus"},
+                                                         {"w_load_i", "wload"}, {"psum_o", "psum"}};
+  if (c.pe.table_entries()) ak.emplace_back("table_i", "table_q");
+  m.instance(array_module(c), "u_array", ak);
+}
+
+namespace {
+
+// The side band: delayed R + pipeline cycles to the bottom of array column 0, then one register
+// per column eastwards (sbp<a> at array column a).
+void side_band_path(hdl::Module& m, const EngineConfig& c) {
+  const int pw = c.pe.psum_width(), AC = c.array_cols();
+  const hdl::Bundle ctl = row_control(c), sb = side_band(c), east = east_band(c);
+  std::map<std::string, std::string> v = {{"poison", "edge_poison"}};
+  for (const std::string& f : ctl.names()) v[f] = ctl.unpack("ctl1_q", f);
+  if (sb.has("sum")) v["sum"] = "edge_sum";
+  if (sb.has("exp")) v["exp"] = "edge_exp";
+  m.wire("sb_in", sb.width());
+  m.assign("sb_in", sb.pack(v));
+  m.wire("sb_delayed", sb.width(), "the side band at the bottom of array column 0");
+  m.instances.push_back(
+      skew_instance(true, "u_sbdelay", sb.width(), 1, c.rows + c.pe.pipeline, "sb_in", "sb_delayed"));
+  m.wire("sbp0", east.width(), "the side band at array column 0");
+  m.assign("sbp0", c.sum_column() ? hdl::cat({"sb_delayed", slice("psum", pw - 1, 0)}) : "sb_delayed");
+  for (int a = 1; a < AC; ++a) {
+    m.wire(fmt::format("sbp{}", a), east.width());
+    m.state(fmt::format("sbr{}", a), east.width(), fmt::format("sbp{}", a - 1), true);
+    m.assign(fmt::format("sbp{}", a), fmt::format("sbr{}_q", a));
+  }
+}
+
+// Column c's group unit, fed from the side band where it passes array column c (+1 with a sum
+// column) and from that column's partial sums.
+void group_units(hdl::Module& m, const EngineConfig& c) {
+  const int C = c.cols, mw = c.m_width(), pw = c.pe.psum_width(), b = c.pe.weight_bits;
+  const int off = c.sum_column() ? 1 : 0;
+  const hdl::Bundle east = east_band(c);
+  const hdl::ModulePtr unit = group_unit_module(c);
+  m.wire("final", C);
+  m.wire("rd_y", C * 32);
+  m.wire("out_m", mw);
+  for (int cc = 0; cc < C; ++cc) {
+    const std::string sb = fmt::format("sbp{}", cc + off);
+    auto f = [&](const char* name) { return east.unpack(sb, name); };
+    std::vector<std::pair<std::string, std::string>> k = {
+        {"clk_i", "clk_i"}, {"rst_ni", "rst_ni"}, {"valid_i", f("valid")}, {"m_i", f("m")},
+        {"first_tile_i", f("first_tile")}, {"last_tile_i", f("last_tile")}, {"first_group_i", f("first_group")},
+        {"last_group_i", f("last_group")}, {"poison_i", f("poison")}, {"p_i", hdl::part("psum", cc + off, pw)}};
+    if (east.has("sum")) k.emplace_back("sum_i", f("sum"));
+    if (east.has("sum_column")) k.emplace_back("sum_i", f("sum_column"));
+    if (east.has("exp")) k.emplace_back("exp_i", f("exp"));
+    auto slot = [&](const char* reg, int w) {
+      return fmt::format("{} ? {} : {}", f("slot"), hdl::part(fmt::format("{}1_q", reg), cc, w),
+                         hdl::part(fmt::format("{}0_q", reg), cc, w));
+    };
+    if (c.has_zero()) k.emplace_back("zero_i", slot("zero", b));
+    if (c.has_scales()) k.emplace_back("scale_i", slot("scale", 16));
+    if (east.has("row_scale")) k.emplace_back("row_scale_i", f("row_scale"));
+    k.emplace_back("rd_m_i", "out_m");
+    k.emplace_back("rd_y_o", hdl::part("rd_y", cc, 32));
+    k.emplace_back("final_o", fmt::format("final[{}]", cc));
+    m.instance(unit, fmt::format("u_group{}", cc), k);
+    if (cc == C - 1 && c.has_scales())
+      m.assign("group_done", fmt::format("{} & {} & ({} == (m_total_q - {}))", f("valid"), f("last_tile"),
+                                         hdl::zext(f("m"), mw, mw + 1), lit(mw + 1, 1)));
+  }
+  m.unused_wire("final_unused", C - 1, "columns finish in order: the last column's flag says the row is done");
+  m.assign("final_unused", slice("final", C - 2, 0));
+}
+
+// Output rows, in order, once the last column has written them.
+void output_rows(hdl::Module& m, const EngineConfig& c) {
+  const int mw = c.m_width();
+  const std::string one = lit(mw + 1, 1), zero = lit(mw + 1, 0);
+  m.wire("y_acc", 1);
+  m.assign("y_acc", "y_valid_o & y_ready_i");
+  m.wire("y_last", 1, "the last row of an N tile");
+  m.assign("y_last", fmt::format("y_acc & (out_q == (m_total_q - {}))", one));
+  m.state("rows_ready", mw + 1,
+          fmt::format("(cmd_acc | y_last) ? {0} : final[{1}] ? rows_ready_q + {2} : rows_ready_q", zero, c.cols - 1, one),
+          true, "final rows of the current N tile");
+  m.state("out", mw + 1, fmt::format("(cmd_acc | y_last) ? {0} : y_acc ? out_q + {1} : out_q", zero, one), true,
+          "next output row");
+  counter(m, "out_done", 16, "y_last", "N tiles whose output has left");
+  m.assign("out_m", slice("out_q", mw - 1, 0));
+  m.assign("y_valid_o", "busy_q & (out_q < rows_ready_q)");
+  m.assign("y_data_o", "rd_y");
+  m.assign("done", "y_last & ((out_done_q + 16'd1) == nt_total_q)");
+}
+
+}  // namespace
+
+void add_south(hdl::Module& m, const EngineConfig& c) {
+  side_band_path(m, c);
+  group_units(m, c);
+  output_rows(m, c);
+}
+
+}  // namespace mixpe

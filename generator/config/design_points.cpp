@@ -1,0 +1,186 @@
+#include "config/design_points.h"
+
+#include <fmt/format.h>
+
+#include "numerics/error.h"
+
+namespace mixpe {
+namespace {
+
+bool legal(const PeConfig& c) {
+  try {
+    c.validate();
+    return true;
+  } catch (const Error&) {
+    return false;
+  }
+}
+
+}  // namespace
+
+std::vector<PeConfig> pe_sweep() {
+  std::vector<PeConfig> out;
+  auto add = [&](const PeConfig& c) {
+    if (legal(c)) out.push_back(c);
+  };
+  for (AccumMode mode : {AccumMode::kPrealign, AccumMode::kExact, AccumMode::kFp32})
+    for (ActFormat act : {ActFormat::kFp16, ActFormat::kBf16, ActFormat::kInt8})
+      for (int bits : {2, 3, 4, 8})
+        for (bool sign : {false, true}) {
+          PeConfig c;
+          c.accum.mode = mode, c.act = act, c.weight_bits = bits, c.weight_signed = sign;
+          add(c);
+        }
+  PeConfig fma;
+  fma.kind = PeKind::kFma, fma.accum.mode = AccumMode::kFp32;
+  add(fma);
+  PeConfig int8;
+  int8.kind = PeKind::kInt8, int8.act = ActFormat::kInt8, int8.weight_bits = 8, int8.weight_signed = true;
+  int8.accum.mode = AccumMode::kExact;
+  add(int8);
+  // LUT weights (NF2, NF3, NF4 or any table on the port), FP16 and BF16 activations
+  for (int bits : {2, 3, 4})
+    for (ActFormat act : {ActFormat::kFp16, ActFormat::kBf16}) {
+      PeConfig c;
+      c.kind = PeKind::kLut, c.weight_bits = bits, c.act = act;
+      add(c);
+    }
+  for (int terms : {1, 2, 3}) {  // shift-add products: tables of few signed powers of two
+    PeConfig c;
+    c.kind = PeKind::kLut, c.lut_terms = terms;
+    add(c);
+  }
+  PeConfig lut_p1;
+  lut_p1.kind = PeKind::kLut, lut_p1.pipeline = 1;
+  add(lut_p1);
+  // Variations around the default W4A16 PE.
+  for (int a : {8, 12, 24, 32}) {
+    PeConfig c;
+    c.accum.align_bits = a;
+    add(c);
+  }
+  for (AccumMode mode : {AccumMode::kPrealign, AccumMode::kExact})
+    for (int b : {1, 4, 64, 256}) {
+      PeConfig c;
+      c.accum.mode = mode, c.accum.block = b;  // the rows of the array the PE sits in
+      add(c);
+    }
+  for (PeConfig c : {PeConfig{}, fma, int8}) {
+    c.pipeline = 1;
+    add(c);
+  }
+  for (AccumMode mode : {AccumMode::kExact, AccumMode::kFp32}) {
+    PeConfig c;
+    c.accum.mode = mode, c.pipeline = 1, c.weight_signed = true;
+    add(c);
+  }
+  return out;
+}
+
+const std::vector<DesignPoint>& area_points() {
+  static const std::vector<DesignPoint> points = {
+      {"mixpe_w4a16", "pe", "--weight-bits 4 --act fp16 --align-bits 16", 1, "pe",
+       "MixPE W4A16: FP16 prealigned to 16 bits (the default)"},
+      {"mixpe_w4a16_a12", "pe", "--weight-bits 4 --act fp16 --align-bits 12", 1, "pe", "MixPE W4A16, prealigned to 12 bits"},
+      {"mixpe_w4a16_exact", "pe", "--weight-bits 4 --act fp16 --accum exact", 1, "pe",
+       "MixPE W4A16, exact fixed point in the PE (Kulisch-like)"},
+      {"mixpe_w4a16_fp32", "pe", "--weight-bits 4 --act fp16 --accum fp32", 1, "pe", "MixPE W4A16, FP32 accumulation in the PE"},
+      {"mixpe_w4a8", "pe", "--weight-bits 4 --act int8", 1, "pe", "MixPE W4A8: INT8 x u4"},
+      {"mixpe_w8a16", "pe", "--weight-bits 8 --act fp16 --align-bits 16", 1, "pe", "MixPE W8A16"},
+      {"mixpe_w2a16", "pe", "--weight-bits 2 --act fp16 --align-bits 16", 1, "pe", "MixPE W2A16"},
+      {"lut_nf4", "pe", "--weight-format nf4 --act fp16 --align-bits 16", 1, "pe",
+       "LUT PE: 4-bit index into a 16-entry table (NF4), 16 x 16-bit multiply"},
+      {"lut_nf3", "pe", "--weight-format nf3 --act fp16 --align-bits 16", 1, "pe", "LUT PE: NF3"},
+      {"lut_nf4_t1", "pe", "--weight-format nf4 --lut-terms 1 --act fp16 --align-bits 16", 1, "pe",
+       "LUT PE, entries of one signed power of two: a shifter"},
+      {"lut_nf4_t2", "pe", "--weight-format nf4 --lut-terms 2 --act fp16 --align-bits 16", 1, "pe",
+       "LUT PE, entries of two signed powers of two: shift-add of 2 terms"},
+      {"lut_nf4_t3", "pe", "--weight-format nf4 --lut-terms 3 --act fp16 --align-bits 16", 1, "pe",
+       "LUT PE, entries of three signed powers of two: shift-add of 3 terms"},
+      {"mixpe_w4a16_p1", "pe", "--weight-bits 4 --act fp16 --align-bits 16 --pipeline 1", 1, "pe",
+       "MixPE W4A16 with a register between product and accumulation"},
+      {"fma", "pe", "--pe fma", 1, "pe", "baseline: FP16 x FP16 (dequantized weight), FP32 accumulate, single cycle"},
+      {"fma_p1", "pe", "--pe fma --pipeline 1", 1, "pe", "baseline fma with a register between product and FP32 add"},
+      {"int8", "pe", "--pe int8", 1, "pe", "baseline: INT8 x INT8, INT32 accumulate"},
+      {"int8_p1", "pe", "--pe int8 --pipeline 1", 1, "pe", "baseline int8 with a register between product and add"},
+      {"array_mixpe_w4a16_2x2", "array", "--rows 2 --cols 2 --group-size 32", 4, "array", "2 x 2 array of the default PE"},
+      {"array_mixpe_w4a16_4x4", "array", "--rows 4 --cols 4 --group-size 32", 16, "array", "4 x 4 array of the default PE"},
+      {"array_fma_2x2", "array", "--pe fma --rows 2 --cols 2 --group-size 32", 4, "array", "2 x 2 array of the fma PE"},
+      {"array_fma_4x4", "array", "--pe fma --rows 4 --cols 4 --group-size 32", 16, "array", "4 x 4 array of the fma PE"},
+  };
+  return points;
+}
+
+const std::vector<DesignPoint>& dse_points() {
+  static const std::vector<DesignPoint> points = [] {
+    std::vector<DesignPoint> out;
+    auto add = [&](std::string name, std::string family, std::string options) {
+      out.push_back({std::move(name), "pe", std::move(options), 1, std::move(family), ""});
+    };
+    for (int bits : {2, 3, 4, 8}) {
+      for (const char* act : {"fp16", "bf16"})
+        for (int g : {32, 64, 128}) {
+          for (int a : {10, 12, 16, 20})
+            add(fmt::format("W{}A16 {} G{} A{}", bits, act, g, a), "mixpe prealign",
+                fmt::format("--weight-bits {} --act {} --group-size {} --accum prealign --align-bits {}", bits, act, g, a));
+          add(fmt::format("W{}A16 {} G{} fp32-acc", bits, act, g), "mixpe fp32",
+              fmt::format("--weight-bits {} --act {} --group-size {} --accum fp32", bits, act, g));
+        }
+      for (int g : {32, 128}) {
+        add(fmt::format("W{}A16 G{} exact", bits, g), "mixpe exact",
+            fmt::format("--weight-bits {} --act fp16 --group-size {} --accum exact", bits, g));
+        add(fmt::format("W{}A8 G{}", bits, g), "mixpe W*A8",
+            fmt::format("--weight-bits {} --act int8 --group-size {}", bits, g));
+      }
+    }
+    for (int bits : {2, 3, 4})  // lookup-table (NormalFloat) weights
+      for (const char* act : {"fp16", "bf16"})
+        for (int g : {32, 64, 128})
+          add(fmt::format("NF{}A16 {} G{}", bits, act, g), "lut (NF)",
+              fmt::format("--weight-format nf{} --act {} --group-size {} --align-bits 16", bits, act, g));
+    for (int terms : {1, 2, 3})  // NF4 tables restricted to signed powers of two: shift-add LUT PEs
+      for (int g : {32, 64})
+        add(fmt::format("NF4 {}-term G{}", terms, g), "lut (NF)",
+            fmt::format("--weight-format nf4 --lut-terms {} --act fp16 --group-size {} --align-bits 16", terms, g));
+    for (int r : {8, 32})  // the array's rows: the alignment block and the column sum width
+      add(fmt::format("W4A16 fp16 G128 A16 R{}", r), "mixpe prealign",
+          fmt::format("--weight-bits 4 --act fp16 --group-size 128 --align-bits 16 --rows {}", r));
+    for (int bits : {4, 8})
+      for (int g : {32, 128})
+        add(fmt::format("fma W{} G{}", bits, g), "baseline fma",
+            fmt::format("--pe fma --weight-bits {} --group-size {} --pipeline 1", bits, g));
+    add("int8 W8A8 G128", "baseline int8", "--pe int8 --group-size 128 --pipeline 1");
+    return out;
+  }();
+  return points;
+}
+
+const std::vector<DesignPoint>& eval_points() {
+  static const std::vector<DesignPoint> points = [] {
+    std::vector<DesignPoint> out;
+    auto add = [&](std::string name, std::string family, std::string options) {
+      out.push_back({std::move(name), "pe", std::move(options), 1, std::move(family), ""});
+    };
+    for (int g : {32, 64})
+      for (const char* act : {"fp16", "bf16"})
+        for (int bits : {8, 4, 3, 2})
+          add(fmt::format("W{}A16 {} G{}", bits, act, g), "golden-prealign16",
+              fmt::format("--weight-bits {} --act {} --group-size {}", bits, act, g));
+    for (int g : {32, 64})
+      add(fmt::format("W4A16 fp16 G{} software kernel", g), "software", fmt::format("--weight-bits 4 --group-size {}", g));
+    // lookup-table weights (NormalFloat, group absmax scale) against INT4 at the same group size
+    for (int g : {32, 64})
+      for (int bits : {4, 3, 2})
+        add(fmt::format("NF{}A16 fp16 G{}", bits, g), "golden-prealign16",
+            fmt::format("--weight-format nf{} --group-size {}", bits, g));
+    // NF4 tables restricted to 1, 2, 3 signed powers of two per entry (shift-add LUT PEs)
+    for (int g : {32, 64})
+      for (int t : {1, 2, 3})
+        add(fmt::format("NF4A16 fp16 G{} {}-term", g, t), "golden-prealign16",
+            fmt::format("--weight-format nf4 --lut-terms {} --group-size {}", t, g));
+    return out;
+  }();
+  return points;
+}
+
+}  // namespace mixpe

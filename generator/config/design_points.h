@@ -1,0 +1,35 @@
+// The design points the project's sweeps run, in one place: the PE configurations that lint
+// and simulation cover, and the named points of the area and design-space reports. Scripts
+// read them through `mixpe list` (text or --json), never from lists of their own.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "config/pe_config.h"
+
+namespace mixpe {
+
+// Every PE configuration the lint and simulation sweeps cover: each kind, weight width,
+// signedness, activation format and accumulation at the default A and rows, plus variations of
+// A, rows and the pipeline.
+std::vector<PeConfig> pe_sweep();
+
+// A named design point of a report: `mixpe gen BLOCK OPTIONS` builds it, `mixpe fidelity
+// OPTIONS` measures its error.
+struct DesignPoint {
+  std::string name;
+  std::string block;    // the registry's block: pe or array
+  std::string options;  // as on the command line
+  int macs_per_cycle;   // of the block: 1 for a PE, R C for an array
+  std::string family;   // how reports group it
+  std::string what;
+};
+
+// The synthesis report (make area).
+const std::vector<DesignPoint>& area_points();
+// The design-space exploration (make dse): fidelity options; its PE is the same options' PE.
+const std::vector<DesignPoint>& dse_points();
+// The configurations `mixpe eval` scores on the model (family "software": the W4A16 kernel).
+const std::vector<DesignPoint>& eval_points();
+
+}  // namespace mixpe

@@ -1,0 +1,58 @@
+// One validated configuration of the mpGEMM engine: an R x C weight-stationary array of PEs,
+// the activation edge (alignment and the activation sum S, once per row), one group-dequant
+// unit per column, and the controller. Every width is derived here. The same configuration
+// says how the model quantizes for it (weight_quant): one design point, from options to numerics.
+#pragma once
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "config/pe_config.h"
+#include "quant/weight_quant.h"
+
+namespace mixpe {
+
+struct EngineConfig {
+  PeConfig pe;          // its accum.block is `rows`
+  int rows = 16;        // R: K elements per tile (the array's rows), a power of two dividing G
+  int cols = 16;        // C: N columns per tile
+  int group_size = 128; // G
+  int depth = 64;       // D: the largest M (rows in flight); a power of two
+
+  void validate() const;  // throws Error naming the bad parameter
+  bool operator==(const EngineConfig&) const = default;
+
+  int tiles_per_group() const { return group_size / rows; }
+  int m_width() const;      // bits of a row index (log2 D)
+  int raw_act_width() const;  // activation as it arrives: 16 (FP16/BF16) or 8 (INT8)
+  int sum_width() const;    // the activation sum S of one tile row
+  int exp_width() const;    // the block exponent carried to the edge (prealign), else 0
+  int frac_bits() const;    // F of the group accumulator
+  int diff_width() const;   // D = P - z * S
+  int acc_width() const;    // the group accumulator
+  bool fma() const { return pe.kind == PeKind::kFma; }  // dequantize first: FP16 weights arrive
+  bool float_accum() const { return pe.psum_is_float(); }  // FP32 column sums
+  // S comes from an extra array column (position 0) of weight 1: its FP32 sum in k order is
+  // exactly the golden model's S (mixpe with FP32 accumulation).
+  bool sum_column() const { return float_accum() && !fma(); }
+  int array_cols() const { return cols + (sum_column() ? 1 : 0); }
+  bool has_scales() const { return !fma(); }  // the fma engine's weights arrive dequantized
+  // asymmetric integer weights carry a zero point (LUT and symmetric weights do not)
+  bool has_zero() const { return has_scales() && pe.kind != PeKind::kLut && !pe.weight_signed; }
+  int dequant_stages() const { return fma() ? 2 : float_accum() ? 6 : 5; }
+  // Cycles from accepting an N tile's last activation row to that output row being valid.
+  int latency() const { return 1 + rows + pe.pipeline + (array_cols() - 1) + dequant_stages(); }
+
+  std::string name() const;   // the top module
+  std::string suffix() const; // what every submodule name shares
+  std::vector<std::pair<std::string, std::string>> params() const;
+  // The canonical options (config/options.h) that rebuild exactly this configuration.
+  std::vector<std::pair<std::string, std::string>> to_options() const;
+
+  // How weights are quantized for this design: LUT PEs take NormalFloat tables of their index
+  // width (restricted to lut_terms powers of two), signed codes are symmetric, the rest
+  // asymmetric (the fma baseline dequantizes those to FP16 before the array).
+  WeightQuantConfig weight_quant() const;
+};
+
+}  // namespace mixpe

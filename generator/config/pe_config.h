@@ -1,0 +1,59 @@
+// One validated configuration of a processing element: its kind, operand formats and
+// accumulation, and every width derived from them (the emitter, the params header, the
+// manifest and the golden PE model all read these). Built from options (config/options.h),
+// which it turns back into losslessly (to_options).
+#pragma once
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "config/accum_config.h"
+#include "quant/act_quant.h"
+
+namespace mixpe {
+
+enum class PeKind {
+  kMixpe,  // low-bit weight x activation by shift-add, exact product (the MixPE PE)
+  kFma,    // baseline: dequantized FP16 weight x FP16 activation, FP32 accumulate
+  kInt8,   // baseline: INT8 x INT8 multiply, INT32 accumulate (TPU-like)
+  kLut,    // lookup-table weights (FLUTE, NormalFloat): the index selects a 1.14 fixed-point entry of a
+           // table broadcast on a port; times the prealigned activation (a multiplier)
+};
+
+std::string_view pe_kind_name(PeKind k);
+PeKind parse_pe_kind(std::string_view name);  // "mixpe" | "lut" | "fma" | "int8"
+
+struct PeConfig {
+  PeKind kind = PeKind::kMixpe;
+  int weight_bits = 4;          // mixpe: 2, 3, 4, 8
+  bool weight_signed = false;   // mixpe: signed codes (symmetric quantization)
+  ActFormat act = ActFormat::kFp16;
+  AccumConfig accum;            // prealign (A), exact or fp32; its block B is always the array's rows
+  int pipeline = 0;             // registers between the product and the accumulation: 0 or 1
+  int lut_terms = 0;            // lut: 0 = 16-bit entries and a multiplier; 1..3 = entries of that many
+                                // signed powers of two (6-bit codes each) and a shift-add
+
+  // Throws Error naming the bad parameter and its legal values.
+  void validate() const;
+  bool operator==(const PeConfig&) const = default;
+
+  // Widths of the ports (derived; one definition).
+  int act_width() const;     // a_i: aligned integer (prealign), FP16/BF16 encoding, or INT8
+  int weight_width() const;  // w_i: the code (mixpe), the index (lut), an FP16 encoding (fma), INT8 (int8)
+  int table_entries() const { return kind == PeKind::kLut ? 1 << weight_bits : 0; }
+  int table_entry_width() const { return lut_terms ? 6 * lut_terms : 16; }  // bits of one table_i entry
+  int psum_width() const;    // psum_i/psum_o: wide enough for a block of B products
+  bool psum_is_float() const;  // FP32 encoding rather than two's complement
+  // Cycles from a_i to the psum_o that includes its product; psum_i to psum_o is always 1.
+  int latency() const { return 1 + pipeline; }
+
+  std::string weight_name() const;  // u4, s4, lut4t2, fp16, s8: for descriptions
+  std::string module_name() const;
+  // The parameters printed in headers and manifests: canonical values and derived widths.
+  std::vector<std::pair<std::string, std::string>> params() const;
+  // The canonical options (config/options.h) that rebuild exactly this configuration.
+  std::vector<std::pair<std::string, std::string>> to_options() const;
+};
+
+}  // namespace mixpe

@@ -1,0 +1,175 @@
+// Drives a Verilated engine (Vdut, with the params header's MIXPE_HAS_PORT_* macros): streams a
+// GEMM's beats through its ports with random idle cycles and back-pressure, and compares every
+// output element with the golden model as it leaves. Included by engine_tb.cpp only.
+#pragma once
+#include <chrono>
+#include <memory>
+
+#include "engine_workloads.h"
+#include "numerics/error.h"
+#include "tb_common.h"
+#include "wide_bits.h"
+
+namespace mixpe::tb {
+
+struct RunResult {
+  uint64_t cycles;
+  double sim_seconds;     // the simulation loop alone (not the golden model)
+  uint64_t last_latency;  // from the last activation row accepted to the last output row valid
+};
+
+class Driver {
+ public:
+  Driver(const EngineConfig& c, Tally& t, const Options& o) : cfg_(c), tally_(t) {
+    if (!o.fst.empty()) {
+#if VM_TRACE
+      Verilated::traceEverOn(true);
+      trace_ = std::make_unique<VerilatedFstC>();
+      top_->trace(trace_.get(), 99);
+      trace_->open(o.fst.c_str());
+#else
+      fail("this testbench was built without tracing: rebuild it with FST=1 for --fst");
+#endif
+    }
+    top_->clk_i = 0;
+    top_->rst_ni = 0;
+    settle();
+    step();
+    top_->rst_ni = 1;
+    settle();
+    step();
+  }
+  ~Driver() {
+#if VM_TRACE
+    if (trace_) trace_->close();
+#endif
+    top_->final();
+  }
+  uint64_t cycles() const { return cycle_; }
+
+  // Streams one GEMM through the engine; idle and stall are probabilities per cycle of an
+  // input holding back and of the output refusing. `got`, if given, receives the output.
+  RunResult run(const Gemm& g, double idle, double stall, std::mt19937_64& rng, Matrix<uint32_t>* got = nullptr) {
+    const int C = cfg_.cols, R = cfg_.rows, M = g.x.M(), kt = g.w.k_padded / R, nt = (g.w.N + C - 1) / C;
+    Streams s = input_streams(cfg_, g);
+    const Matrix<uint32_t> want = expected(cfg_, g);
+    if (got) *got = Matrix<uint32_t>(M, g.w.N, 0);
+    std::bernoulli_distribution hold(idle), refuse(stall);
+    set_table(g);
+    top_->cmd_valid_i = 1;
+    top_->cmd_m_i = uint32_t(M);
+    top_->cmd_ktiles_i = uint32_t(kt);
+    top_->cmd_ntiles_i = uint32_t(nt);
+    const uint64_t start = cycle_;
+    const auto t0 = std::chrono::steady_clock::now();
+    auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
+    int out_rows = 0;
+    uint64_t last_a = 0, last_y_valid = 0;
+    const uint64_t limit = cycle_ + 200000 + uint64_t(nt) * kt * (uint64_t(std::max(M, R)) + 64) * 20;
+    while (out_rows < M * nt) {
+      if (cycle_ > limit) {
+        tally_.check(1, 0, [&] { return fmt::format("{}: engine stopped ({} of {} output rows)", g.name, out_rows, M * nt); });
+        return {cycle_ - start, seconds(), 0};
+      }
+      const bool wv = !s.w.empty() && !hold(rng), sv = !s.scale.empty() && !hold(rng), av = !s.a.empty() && !hold(rng);
+      drive(s, wv, sv, av);
+      top_->y_ready_i = !refuse(rng);
+      settle();
+      // sample the handshakes before the edge
+      const bool w_fire = wv && top_->w_ready_o, a_fire = av && top_->a_ready_o, s_fire = sv && scale_ready();
+      const bool y_fire = top_->y_valid_o && top_->y_ready_i, c_fire = top_->cmd_valid_i && top_->cmd_ready_o;
+      if (top_->y_valid_o && out_rows == M * nt - 1 && last_y_valid == 0) last_y_valid = cycle_;
+      if (y_fire) check_row(g, want, out_rows++, got);
+      step();
+      if (w_fire) s.w.pop_front();
+      if (s_fire) s.scale.pop_front(), s.zero.pop_front();
+      if (a_fire) s.a.pop_front(), s.a_scale.pop_front(), last_a = cycle_ - 1;
+      if (c_fire) top_->cmd_valid_i = 0;
+    }
+    // the engine must be idle again
+    drive(s, false, false, false);
+    settle();
+    step();
+    settle();
+    tally_.check(top_->busy_o, 0, [&] { return fmt::format("{}: busy after the last output", g.name); });
+    return {cycle_ - start, seconds(), last_y_valid - last_a};
+  }
+
+ private:
+  void set_table([[maybe_unused]] const Gemm& g) {
+#ifdef MIXPE_HAS_PORT_table_i
+    const int ew = cfg_.pe.table_entry_width(), terms = cfg_.pe.lut_terms;
+    for (int i = 0; i < cfg_.pe.table_entries(); ++i)
+      set_bits(top_->table_i, ew * i, ew,
+               terms ? term_code(g.w.cfg.lut.fixed(i), terms) : uint64_t(uint16_t(g.w.cfg.lut.fixed(i))));
+#endif
+  }
+  // This cycle's inputs: the front beat of each stream that is valid.
+  void drive(const Streams& s, bool wv, [[maybe_unused]] bool sv, bool av) {
+    const int C = cfg_.cols, R = cfg_.rows, ww = cfg_.pe.weight_width(), rw = cfg_.raw_act_width();
+    top_->w_valid_i = wv;
+    if (wv) for (int c = 0; c < C; ++c) set_bits(top_->w_data_i, c * ww, ww, s.w.front()[size_t(c)]);
+#ifdef MIXPE_HAS_PORT_sz_valid_i
+    top_->sz_valid_i = sv;
+    if (sv) {
+      for (int c = 0; c < C; ++c) set_bits(top_->sz_scale_i, c * 16, 16, s.scale.front()[size_t(c)]);
+#ifdef MIXPE_HAS_PORT_sz_zero_i
+      const int b = cfg_.pe.weight_bits;
+      for (int c = 0; c < C; ++c) set_bits(top_->sz_zero_i, c * b, b, s.zero.front()[size_t(c)]);
+#endif
+    }
+#endif
+    top_->a_valid_i = av;
+    if (av) {
+      for (int r = 0; r < R; ++r) set_bits(top_->a_data_i, r * rw, rw, s.a.front()[size_t(r)]);
+#ifdef MIXPE_HAS_PORT_a_scale_i
+      top_->a_scale_i = s.a_scale.front();
+#endif
+    }
+  }
+  bool scale_ready() const {
+#ifdef MIXPE_HAS_PORT_sz_valid_i
+    return top_->sz_ready_o;
+#else
+    return false;
+#endif
+  }
+  // Output row `row` (N tile row / M, m = row % M) against the golden model.
+  void check_row(const Gemm& g, const Matrix<uint32_t>& want, int row, Matrix<uint32_t>* got) {
+    const int C = cfg_.cols, n0 = row / g.x.M(), m = row % g.x.M();
+    for (int c = 0; c < C; ++c) {
+      const int n = n0 * C + c;
+      if (n >= g.w.N) continue;
+      const uint64_t y = get_bits(top_->y_data_o, c * 32, 32);
+      if (got) got->at(m, n) = uint32_t(y);
+      tally_.check(y, want.at(m, n), [&] { return fmt::format("{}: Y[{}][{}]", g.name, m, n); });
+    }
+  }
+  // The rising edge; the falling edge happens in the caller's eval of the next cycle's inputs
+  // (two evaluations per cycle: inputs with the clock low, then the edge).
+  void step() {
+    top_->clk_i = 1;
+    top_->eval();
+#if VM_TRACE
+    if (trace_) trace_->dump(2 * cycle_ + 1);
+#endif
+    top_->clk_i = 0;
+    ++cycle_;
+  }
+  void settle() {
+    top_->eval();
+#if VM_TRACE
+    if (trace_) trace_->dump(2 * cycle_);
+#endif
+  }
+
+  const EngineConfig& cfg_;
+  Tally& tally_;
+  std::unique_ptr<Vdut> top_ = std::make_unique<Vdut>();
+#if VM_TRACE
+  std::unique_ptr<VerilatedFstC> trace_;
+#endif
+  uint64_t cycle_ = 0;
+};
+
+}  // namespace mixpe::tb

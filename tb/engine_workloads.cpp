@@ -1,0 +1,124 @@
+#include "engine_workloads.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/core.h>
+
+namespace mixpe::tb {
+
+Gemm make_gemm(const EngineConfig& e, std::string name, const Matrix<float>& x, const Matrix<float>& w) {
+  return {std::move(name), quantize_activations(x, e.pe.act), quantize_weights(w, e.weight_quant())};
+}
+
+Matrix<float> llm_activations(int M, int K, std::mt19937_64& rng) {
+  std::normal_distribution<float> nd(0.0f, 1.0f);
+  std::uniform_int_distribution<int> ch(0, K - 1);
+  Matrix<float> x(M, K);
+  for (float& v : x.data) v = nd(rng);
+  for (int i = 0; i < std::max(1, K / 64); ++i) {
+    const int k = ch(rng);
+    const float gain = 30.0f + 70.0f * std::fabs(nd(rng)) / 3.0f;
+    for (int m = 0; m < M; ++m) x.at(m, k) *= gain;
+  }
+  return x;
+}
+
+Matrix<float> normal(int r, int c, float sd, std::mt19937_64& rng) {
+  std::normal_distribution<float> nd(0.0f, sd);
+  Matrix<float> m(r, c);
+  for (float& v : m.data) v = nd(rng);
+  return m;
+}
+
+std::vector<Gemm> corner_gemms(const EngineConfig& e, std::mt19937_64& rng) {
+  const int M = std::min(e.depth, 5), K = e.group_size + e.rows, N = e.cols + 1;
+  std::vector<Gemm> out;
+  out.push_back(make_gemm(e, "corner: zero activations", Matrix<float>(M, K, 0.0f), normal(K, N, 0.05f, rng)));
+  Gemm base = make_gemm(e, "corner: extreme codes", normal(M, K, 1.0f, rng), normal(K, N, 0.05f, rng));
+  const IntFormat cf = base.w.cfg.code_format();
+  for (int k = 0; k < base.w.k_padded; ++k)
+    for (int n = 0; n < N; ++n) base.w.q[size_t(k) * N + n] = int32_t((k + n) % 2 ? cf.max() : cf.min());
+  out.push_back(base);
+  if (is_float(e.pe.act)) {
+    const FloatFormat f = float_format(e.pe.act);
+    const uint32_t max_finite = (uint32_t(f.max_biased_exp() - 1) << (f.sig_bits - 1)) | f.frac_mask();
+    Gemm sub = base;
+    sub.name = "corner: subnormals and the largest magnitudes";
+    std::uniform_int_distribution<uint32_t> frac(1, f.frac_mask());
+    for (int m = 0; m < M; ++m)
+      for (int k = 0; k < K; ++k) {
+        const uint32_t sign = (m + k) % 2 ? f.sign_bit() : 0u;
+        sub.x.code.at(m, k) = int32_t(sign | (m % 2 ? frac(rng) : (k % 7 ? max_finite : 1u)));
+      }
+    out.push_back(sub);
+    Gemm nan = base;
+    nan.name = "corner: NaN and Inf activations";
+    nan.x.code.at(0, 3) = int32_t(f.quiet_nan());
+    nan.x.code.at(std::min(2, M - 1), K - 1) = int32_t(uint32_t(f.max_biased_exp()) << (f.sig_bits - 1));  // +Inf
+    out.push_back(nan);
+  }
+  return out;
+}
+
+Streams input_streams(const EngineConfig& e, const Gemm& g) {
+  const int R = e.rows, C = e.cols, tpg = e.tiles_per_group();
+  const int M = g.x.M(), kt = g.w.k_padded / R, nt = (g.w.N + C - 1) / C;
+  const int ww = e.pe.weight_width(), rw = e.raw_act_width();
+  Streams s;
+  for (int n0 = 0; n0 < nt; ++n0)
+    for (int t = 0; t < kt; ++t) {
+      for (int r = 0; r < R; ++r) {
+        std::vector<uint64_t> row(size_t(C), 0);
+        for (int c = 0; c < C; ++c) {
+          const int n = n0 * C + c;
+          if (n >= g.w.N) continue;
+          // the fma engine takes each weight dequantized to FP16 (the golden model's rounding)
+          row[size_t(c)] = e.fma() ? g.w.dequant_fp16(t * R + r, n)
+                                   : uint64_t(g.w.code(t * R + r, n)) & ((uint64_t(1) << ww) - 1);
+        }
+        s.w.push_back(row);
+      }
+      if (t % tpg == 0 && e.has_scales()) {
+        std::vector<uint64_t> sc(size_t(C), 0x3C00), z(size_t(C), 0);
+        for (int c = 0; c < C; ++c) {
+          const int n = n0 * C + c;
+          if (n < g.w.N) sc[size_t(c)] = g.w.scale_at(t / tpg, n), z[size_t(c)] = uint64_t(g.w.zero_at(t / tpg, n));
+        }
+        s.scale.push_back(sc);
+        s.zero.push_back(z);
+      }
+      for (int m = 0; m < M; ++m) {
+        std::vector<uint64_t> row(size_t(R), 0);
+        for (int r = 0; r < R; ++r) {
+          const int k = t * R + r;
+          if (k < g.x.K()) row[size_t(r)] = uint64_t(uint32_t(g.x.code.at(m, k))) & ((uint64_t(1) << rw) - 1);
+        }
+        s.a.push_back(row);
+        s.a_scale.push_back(g.x.row_scale.empty() ? 0u : g.x.row_scale[size_t(m)]);
+      }
+    }
+  return s;
+}
+
+Matrix<uint32_t> expected(const EngineConfig& e, const Gemm& g) { return golden_engine(e, g.x, g.w); }
+
+void Perf::add(const EngineConfig& e, const Gemm& g, uint64_t run_cycles, double run_seconds) {
+  const int R = e.rows, C = e.cols, kt = g.w.k_padded / R, nt = (g.w.N + C - 1) / C;
+  cycles += run_cycles;
+  seconds += run_seconds;
+  macs += uint64_t(g.x.M()) * uint64_t(g.x.K()) * uint64_t(g.w.N);
+  padded_macs += uint64_t(g.x.M()) * uint64_t(kt) * R * uint64_t(nt) * C;
+  bound_cycles += uint64_t(kt) * nt * uint64_t(std::max(g.x.M(), R));
+}
+
+void Perf::report(const EngineConfig& e, const std::string& what) const {
+  const double array = double(e.rows) * e.cols;
+  const double util = double(macs) / (array * double(cycles));
+  const double bound = double(padded_macs) / (array * double(bound_cycles));
+  fmt::print("{}: {} cycles, {} MACs, utilization {:.3f} (bound max(M,R) per tile: {:.3f}, {:.1f}% of it)", what,
+             cycles, macs, util, bound, 100.0 * util / bound);
+  fmt::print(", {:.3g} simulated MACs/s ({:.0f} cycles/s)\n", double(macs) / seconds, double(cycles) / seconds);
+}
+
+}  // namespace mixpe::tb
