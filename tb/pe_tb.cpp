@@ -140,6 +140,59 @@ std::vector<uint64_t> corner_weights(const PeConfig& cfg) {
   return all;
 }
 
+// Streams activations against one weight: the weight goes into the shadow register in the last
+// cycle of the previous stream, while the previous weight is still in use (the active weight
+// must not change), and the first activation commits it.
+void stream(Bench& b, std::mt19937_64& rng, uint64_t w, const std::vector<uint64_t>& acts) {
+  b.cycle(0, false, 0, true, w);
+  for (size_t i = 0; i < acts.size(); ++i) b.cycle(acts[i], i == 0, random_psum(b.cfg, rng, acts[i], w), false, 0);
+}
+
+// Every (activation, weight) pair where act_width + weight_width <= 24; else corner cases and
+// --random seeded cases.
+void operand_sweep(Bench& b, const PeConfig& cfg, const tb::Options& opt, std::mt19937_64& rng) {
+  const int aw = cfg.act_width(), ww = cfg.weight_width();
+  long cases = 0;
+  if (aw + ww <= 24) {
+    std::vector<uint64_t> acts(size_t(1) << aw);
+    for (uint64_t a = 0; a < acts.size(); ++a) acts[a] = a;
+    for (uint64_t w = 0; w <= mask(ww); ++w) stream(b, rng, w, acts), cases += long(acts.size());
+    fmt::print("exhaustive: {} activations x {} weights = {} cases\n", acts.size(), mask(ww) + 1, cases);
+    return;
+  }
+  const std::vector<uint64_t> ca = corner_activations(cfg), cw = corner_weights(cfg);
+  for (uint64_t w : cw) stream(b, rng, w, ca), cases += long(ca.size());
+  std::vector<uint64_t> acts(1000);
+  for (long done = 0; done < opt.random_cases; done += long(acts.size())) {
+    const uint64_t w = rng() & mask(ww);
+    for (auto& a : acts) a = rng() & mask(aw);
+    stream(b, rng, w, acts);
+    cases += long(acts.size());
+  }
+  fmt::print("corners and random: {} cases\n", cases);
+}
+
+// Accumulation: psum_o fed back into psum_i for long runs, a new weight every 64 cycles loaded
+// into the shadow register while the current one computes, the weight bus driven with random
+// values whenever no load token passes, and (lut) a random table per run.
+void accumulation_runs(Bench& b, const PeConfig& cfg, std::mt19937_64& rng) {
+  const int aw = cfg.act_width(), ww = cfg.weight_width();
+  long acc_cycles = 0;
+  for (int run = 0; run < 64; ++run) {
+    for (uint32_t& e : b.table) e = uint32_t(rng()) & uint32_t(mask(cfg.table_entry_width()));
+    b.cycle(0, false, 0, true, rng() & mask(ww));
+    uint64_t psum = 0;
+    for (int i = 0; i < 2048; ++i) {
+      const bool first = i % 64 == 0, load = i % 64 == 40;
+      const uint64_t a = rng() & mask(aw);
+      b.cycle(a, first, psum, load, rng() & mask(ww));
+      psum = uint64_t(b.top->psum_o);
+      ++acc_cycles;
+    }
+  }
+  fmt::print("accumulation runs: {} cycles\n", acc_cycles);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -173,66 +226,8 @@ int main(int argc, char** argv) {
       b.table.push_back(cfg.lut_terms ? term_code(nf.fixed(i), cfg.lut_terms) : uint32_t(uint16_t(nf.fixed(i))));
   }
 
-  const int aw = cfg.act_width(), ww = cfg.weight_width();
-  // Streams activations against one weight: the weight goes into the shadow register in the
-  // last cycle of the previous stream, while the previous weight is still in use, and the first
-  // activation commits it.
-  auto stream = [&](uint64_t w, const auto& acts) {
-    bool first = true;
-    for (size_t i = 0; i < acts.size(); ++i) {
-      const uint64_t a = acts[i];
-      b.cycle(a, first, random_psum(cfg, rng, a, w), false, 0);
-      first = false;
-    }
-  };
-  // The load overlaps the previous stream's last product: the active weight must not change.
-  auto load = [&](uint64_t w) { b.cycle(0, false, 0, true, w); };
-
-  long cases = 0;
-  if (aw + ww <= 24) {
-    std::vector<uint64_t> acts(size_t(1) << aw);
-    for (uint64_t a = 0; a < acts.size(); ++a) acts[a] = a;
-    for (uint64_t w = 0; w <= mask(ww); ++w) {
-      load(w);
-      stream(w, acts);
-      cases += long(acts.size());
-    }
-    fmt::print("exhaustive: {} activations x {} weights = {} cases\n", acts.size(), mask(ww) + 1, cases);
-  } else {
-    const std::vector<uint64_t> ca = corner_activations(cfg), cw = corner_weights(cfg);
-    for (uint64_t w : cw) {
-      load(w);
-      stream(w, ca);
-      cases += long(ca.size());
-    }
-    std::vector<uint64_t> acts(1000);
-    for (long done = 0; done < opt.random_cases; done += long(acts.size())) {
-      const uint64_t w = rng() & mask(ww);
-      for (auto& a : acts) a = rng() & mask(aw);
-      load(w);
-      stream(w, acts);
-      cases += long(acts.size());
-    }
-    fmt::print("corners and random: {} cases\n", cases);
-  }
-
-  // Accumulation: psum_o fed back into psum_i for long runs, a new weight every 64 cycles
-  // loaded into the shadow register while the current one computes, and the weight bus
-  // driven with random values whenever no load token passes.
-  long acc_cycles = 0;
-  for (int run = 0; run < 64; ++run) {
-    for (uint32_t& e : b.table) e = uint32_t(rng()) & uint32_t(mask(cfg.table_entry_width()));
-    b.cycle(0, false, 0, true, rng() & mask(ww));
-    uint64_t psum = 0;
-    for (int i = 0; i < 2048; ++i) {
-      const bool first = i % 64 == 0, load = i % 64 == 40;
-      const uint64_t a = rng() & mask(aw);
-      b.cycle(a, first, psum, load, rng() & mask(ww));
-      psum = uint64_t(b.top->psum_o);
-      ++acc_cycles;
-    }
-  }
-  fmt::print("accumulation runs: {} cycles\n", acc_cycles);
+  operand_sweep(b, cfg, opt, rng);
+  accumulation_runs(b, cfg, rng);
 #if VM_TRACE
   if (b.trace) b.trace->close();
 #endif

@@ -20,20 +20,9 @@ std::string fp32_nan() { return fmt::format("32'h{:08x}", kF32QuietNan); }
 
 namespace {
 
-hdl::Module make_fp32_add() {
-  hdl::Module m;
-  m.name = "mixpe_fp32_add";
-  m.description =
-      "IEEE binary32 addition y = a + b, round-to-nearest-even, subnormals kept, NaN canonical (0x7FC00000).\n"
-      "Combinational. Datapath: order by magnitude, align with guard/round/sticky, add or subtract,\n"
-      "normalize (never below the subnormal exponent), round, pack.";
-  m.params = {{"format", "fp32"}};
-  m.latency = {{"a_to_y", 0}};
-  m.input("a_i", 32, "addend");
-  m.input("b_i", 32, "addend");
-  m.output("y_o", 32, "a_i + b_i");
-
-  // Order the operands by magnitude so that the result takes the big one's sign and exponent.
+// Order the operands by magnitude so that the result takes the big one's sign and exponent;
+// align the small significand to the big one's exponent with guard, round and sticky bits.
+void order_and_align(hdl::Module& m) {
   m.wire("swap", 1, "|b| > |a|");
   m.assign("swap", "b_i[30:0] > a_i[30:0]");
   m.wire("hi", 32);
@@ -58,14 +47,16 @@ hdl::Module make_fp32_add() {
   m.assign("shifted", "{lo_sig, 27'd0} >> shift");
   m.wire("aligned", 27);
   m.assign("aligned", "{shifted[53:28], shifted[27] | (shifted[26:0] != 27'd0)}");
+}
 
+// Add or subtract, then normalize: a carry shifts right once; otherwise shift left by the
+// leading zeros, but not below the effective exponent 1 (the result is then subnormal).
+void add_and_normalize(hdl::Module& m) {
   m.wire("subtract", 1);
   m.assign("subtract", "hi[31] ^ lo[31]");
   m.wire("sum", 28, "one carry bit above the hidden bit");
   m.assign("sum", "subtract ? ({1'b0, hi_sig} - {1'b0, aligned}) : ({1'b0, hi_sig} + {1'b0, aligned})");
 
-  // Normalize: a carry shifts right once; otherwise shift left by the leading zeros, but not
-  // below the effective exponent 1 (the result is then subnormal).
   m.wire("lz", 5);
   m.assign("lz", leading_zeros("sum", 27, 5));
   m.wire("lshift_max", 8);
@@ -78,8 +69,10 @@ hdl::Module make_fp32_add() {
   m.assign("norm", "sum[27] ? {sum[27:2], sum[1] | sum[0]} : left");
   m.wire("norm_exp", 9);
   m.assign("norm_exp", "sum[27] ? ({1'b0, hi_exp} + 9'd1) : ({1'b0, hi_exp} - {4'd0, lshift})");
+}
 
-  // Round to nearest, ties to even.
+// Round to nearest, ties to even; pack, overflowing to infinity.
+void round_and_pack(hdl::Module& m) {
   m.wire("round_up", 1);
   m.assign("round_up", "norm[2] & (norm[1] | norm[0] | norm[3])");
   m.wire("rounded", 25);
@@ -94,8 +87,10 @@ hdl::Module make_fp32_add() {
   m.assign("finite_sum",
            "overflow ? {hi[31], 8'hff, 23'd0}"
            " : {hi[31], (final_sig[23] ? final_exp[7:0] : 8'd0), final_sig[22:0]}");
+}
 
-  // Special cases: NaN in, Inf - Inf, Inf in, and exact zero (x - x = +0; -0 + -0 = -0).
+// Special cases: NaN in, Inf - Inf, Inf in, and exact zero (x - x = +0; -0 + -0 = -0).
+void specials(hdl::Module& m) {
   m.wire("a_nan", 1);
   m.wire("b_nan", 1);
   m.wire("a_inf", 1);
@@ -111,6 +106,24 @@ hdl::Module make_fp32_add() {
            " : (a_inf | b_inf) ? {(a_inf ? a_i[31] : b_i[31]), 8'hff, 23'd0}"
            " : (sum == 28'd0) ? {a_i[31] & b_i[31], 31'd0}"
            " : finite_sum");
+}
+
+hdl::Module make_fp32_add() {
+  hdl::Module m;
+  m.name = "mixpe_fp32_add";
+  m.description =
+      "IEEE binary32 addition y = a + b, round-to-nearest-even, subnormals kept, NaN canonical (0x7FC00000).\n"
+      "Combinational. Datapath: order by magnitude, align with guard/round/sticky, add or subtract,\n"
+      "normalize (never below the subnormal exponent), round, pack.";
+  m.params = {{"format", "fp32"}};
+  m.latency = {{"a_to_y", 0}};
+  m.input("a_i", 32, "addend");
+  m.input("b_i", 32, "addend");
+  m.output("y_o", 32, "a_i + b_i");
+  order_and_align(m);
+  add_and_normalize(m);
+  round_and_pack(m);
+  specials(m);
   return m;
 }
 
