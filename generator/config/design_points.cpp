@@ -77,6 +77,15 @@ std::vector<PeConfig> pe_sweep() {
   return out;
 }
 
+namespace {
+
+// Appends a PE point (one MAC per cycle) to `out`.
+void add_point(std::vector<DesignPoint>& out, std::string name, std::string family, std::string options) {
+  out.push_back({std::move(name), "pe", std::move(options), 1, std::move(family), ""});
+}
+
+}  // namespace
+
 const std::vector<DesignPoint>& area_points() {
   static const std::vector<DesignPoint> points = {
       {"mixpe_w4a16", "pe", "--weight-bits 4 --act fp16 --align-bits 16", 1, "pe",
@@ -115,7 +124,7 @@ const std::vector<DesignPoint>& dse_points() {
   static const std::vector<DesignPoint> points = [] {
     std::vector<DesignPoint> out;
     auto add = [&](std::string name, std::string family, std::string options) {
-      out.push_back({std::move(name), "pe", std::move(options), 1, std::move(family), ""});
+      add_point(out, std::move(name), std::move(family), std::move(options));
     };
     for (int bits : {2, 3, 4, 8}) {
       for (const char* act : {"fp16", "bf16"})
@@ -159,7 +168,7 @@ const std::vector<DesignPoint>& eval_points() {
   static const std::vector<DesignPoint> points = [] {
     std::vector<DesignPoint> out;
     auto add = [&](std::string name, std::string family, std::string options) {
-      out.push_back({std::move(name), "pe", std::move(options), 1, std::move(family), ""});
+      add_point(out, std::move(name), std::move(family), std::move(options));
     };
     for (int g : {32, 64})
       for (const char* act : {"fp16", "bf16"})

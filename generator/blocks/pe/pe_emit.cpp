@@ -171,16 +171,24 @@ void prealign_datapath(hdl::Module& m, const PeConfig& c) {
   accumulate(m, c, product(m, c, sum, w), w);
 }
 
+// The unaligned MixPE product: |significand| x |weight| by shift-add (exact, `sig_prod`, the
+// returned width) and its sign (`prod_sign`); `a` receives the unpacked activation.
+int signed_shift_add(hdl::Module& m, const PeConfig& c, Unpacked& a) {
+  weight_magnitude(m, c);
+  a = unpack_act(m, c);
+  shift_add(m, "sig_prod", a.sig, a.sig_w, "q_mag", c.weight_bits);
+  m.wire("prod_sign", 1);
+  m.assign("prod_sign", fmt::format("{} ^ q_neg", a.sign));
+  return a.sig_w + c.weight_bits;
+}
+
 // MixPE, exact: the shift-add product of the significand, shifted by its exponent into a
 // fixed point with LSB 2^-24 (FP16), or the INT8 product.
 void exact_datapath(hdl::Module& m, const PeConfig& c) {
-  const int pw = c.psum_width(), b = c.weight_bits;
-  weight_magnitude(m, c);
-  const Unpacked a = unpack_act(m, c);
-  const std::string mag = shift_add(m, "sig_prod", a.sig, a.sig_w, "q_mag", b);
-  const int mw = a.sig_w + b;
-  m.wire("prod_sign", 1);
-  m.assign("prod_sign", fmt::format("{} ^ q_neg", a.sign));
+  const int pw = c.psum_width();
+  Unpacked a;
+  const int mw = signed_shift_add(m, c, a);
+  const std::string mag = "sig_prod";
   const int fw = is_float(c.act) ? mw + 29 : mw;
   std::string fixed = mag;
   if (is_float(c.act)) {
@@ -197,13 +205,9 @@ void exact_datapath(hdl::Module& m, const PeConfig& c) {
 
 // MixPE with FP32 accumulation: the exact shift-add product packed as FP32, then added.
 void fp32_datapath(hdl::Module& m, const PeConfig& c) {
-  const int b = c.weight_bits;
-  weight_magnitude(m, c);
-  const Unpacked a = unpack_act(m, c);
-  const std::string mag = shift_add(m, "sig_prod", a.sig, a.sig_w, "q_mag", b);
-  const int mw = a.sig_w + b;
-  m.wire("prod_sign", 1);
-  m.assign("prod_sign", fmt::format("{} ^ q_neg", a.sign));
+  Unpacked a;
+  const int mw = signed_shift_add(m, c, a);
+  const std::string mag = "sig_prod";
   std::string lsb = lit(11, 127);
   if (is_float(c.act)) {
     const FloatFormat f = float_format(c.act);
