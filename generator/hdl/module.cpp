@@ -119,22 +119,33 @@ void code_line(std::string& out, const std::string& indent, const std::string& t
   out += line + "\n";
 }
 
-// Comment text, word-wrapped at kMaxColumns; one `//` line per line of text.
+// Comment text, word-wrapped at kMaxColumns: a line that overflows carries its last words into
+// the next line of the same paragraph (an empty line ends a paragraph).
 void comment_lines(std::string& out, const std::string& text, const std::string& indent) {
-  size_t start = 0;
-  while (start <= text.size()) {
+  std::vector<std::string> lines;
+  for (size_t start = 0;;) {
     const size_t end = text.find('\n', start);
-    std::string line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    const std::string lead = indent + "//" + (line.empty() ? "" : " ");
-    while (lead.size() + line.size() > kMaxColumns) {
-      size_t cut = line.rfind(' ', kMaxColumns - lead.size());
-      if (cut == std::string::npos || cut == 0) break;
-      out += lead + line.substr(0, cut) + "\n";
-      line = line.substr(cut + 1);
-    }
-    out += lead + line + "\n";
+    lines.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
     if (end == std::string::npos) break;
     start = end + 1;
+  }
+  std::string carry;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    std::string line = carry.empty() ? lines[i] : lines[i].empty() ? carry : carry + " " + lines[i];
+    carry.clear();
+    const std::string lead = indent + "//" + (line.empty() ? "" : " ");
+    if (lead.size() + line.size() > kMaxColumns) {
+      const size_t cut = line.rfind(' ', kMaxColumns - lead.size());
+      if (cut != std::string::npos && cut > 0) {
+        carry = line.substr(cut + 1);
+        line.resize(cut);
+      }
+    }
+    out += lead + line + "\n";
+    if (!carry.empty() && (i + 1 == lines.size() || lines[i + 1].empty())) {
+      lines.insert(lines.begin() + long(i) + 1, carry);  // the paragraph ends: the carry is its last line
+      carry.clear();
+    }
   }
 }
 

@@ -2,10 +2,8 @@
 // Do not edit; regenerate with mixpe.
 // Baseline PE: dequantized FP16 weight x FP16 activation (exact product), FP32 accumulate.
 // Weights are double-buffered: the column's weight bus w_i is written into the shadow register when
-// the
-// load token w_load_i passes (it moves down one row per cycle, w_load_o); the activation flagged
-// first_i
-// meets the shadow weight and makes it the active one.
+// the load token w_load_i passes (it moves down one row per cycle, w_load_o); the activation
+// flagged first_i meets the shadow weight and makes it the active one.
 // Parameters: pe=fma weight_bits=4 weight_signed=0 act=fp16 accum=fp32 align_bits=16 rows=16
 // pipeline=0 lut_terms=0 act_width=16 weight_width=16 psum_width=32
 // Latency (cycles): a_to_psum=1 psum_to_psum=1 a_to_a=1
