@@ -3,6 +3,9 @@
 set -u
 mixpe="$1"
 failed=0 passed=0
+# the same with the address space limited to 8 GiB (ulimit -v), so that an allocation the machine
+# cannot serve fails at once
+expect_error_limited() { ( ulimit -v 8388608; expect_error "$@" ); }
 expect_error() {
   local out err status
   out=$("$mixpe" "$@" 2>/tmp/mixpe_cli_err.$$); status=$?
@@ -45,6 +48,29 @@ model=$(dirname "$0")/data/stories260K.bin
 head -c 1000 "$model" > "$out.trunc.bin"
 expect_error llm --model "$out.trunc.bin" --steps 2
 rm -f "$out.trunc.bin"
+# hostile model files: a directory, an extreme header field, NaN weights, a checkpoint too large for memory
+expect_error llm --model "$(dirname "$0")" --steps 2
+bad=$(mktemp)
+cp "$model" "$bad"
+printf '\x00\x00\x00\x80' | dd of="$bad" bs=1 seek=20 conv=notrunc status=none   # vocab_size = INT32_MIN
+expect_error llm --model "$bad" --steps 2
+cp "$model" "$bad"
+printf '\x00\x00\xc0\x7f' | dd of="$bad" bs=1 seek=428 conv=notrunc status=none  # a NaN weight
+expect_error llm --model "$bad" --steps 2 --gemm fp32
+expect_error llm --model "$bad" --steps 2 --gemm golden
+# dim 8192, hidden 32768, 32 layers, 64 heads, vocab 32000, 4096 positions: 27 GiB, as a sparse file
+printf '\x00\x20\x00\x00\x00\x80\x00\x00\x20\x00\x00\x00\x40\x00\x00\x00\x40\x00\x00\x00\x00\x7d\x00\x00\x00\x10\x00\x00' > "$bad"
+truncate -s $((28 + 4 * (32000 * 8192 + 32 * 8192 + 4 * 32 * 8192 * 8192 + 32 * 8192 + 3 * 32 * 32768 * 8192 + 8192 + 4096 * 128))) "$bad"
+MIXPE_TEST_MEMORY_LIMIT=1 expect_error_limited llm --model "$bad" --steps 2
+rm -f "$bad"
+expect_error llm --model "$model" --steps 2147483647
+expect_error llm --model "$model" --prompt-tokens 5,
+expect_error llm --model "$model" --prompt-tokens ,5
+expect_error llm --model "$model" --steps 2 --weight-bits 3
+expect_error llm --model "$model" --steps 2 --gemm golden --cols 8
+expect_error llm --model "$model" --steps 2 --gemm software --accum exact
+expect_error fidelity --traces /nonexistent --depth 8
+expect_error error --pipeline 1
 expect_error llm --model "$model" --prompt-tokens 1,x,3
 expect_error llm --model "$model" --prompt-tokens 9999
 expect_error llm --model "$model" --steps 600

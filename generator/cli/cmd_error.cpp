@@ -64,6 +64,7 @@ void print_row(const char* name, const Row& r) {
 }
 
 void run(const ErrorArgs& a) {
+  a.design.refuse(DesignArgs::hardware_only(), "mixpe error (the golden model)");
   const EngineConfig e = a.design.engine();  // validated before anything is printed
   std::optional<LlamaModel> model;
   if (!a.model.empty()) model = load_llama_model(a.model);

@@ -22,6 +22,7 @@ struct FidelityArgs {
 };
 
 void run_fidelity(const FidelityArgs& a) {
+  a.design.refuse(DesignArgs::hardware_only(), "mixpe fidelity (the golden model)");
   const EngineConfig e = a.design.engine();
   const WeightQuantConfig wq = e.weight_quant();
   const std::vector<TraceFile> traces = read_traces(a.traces);

@@ -39,6 +39,7 @@ nlohmann::ordered_json point_json(const DesignPoint& p) {
           {"family", p.family},
           {"block", p.block},
           {"options", p.options},
+          {"numeric_options", option_string(numeric_options(parse_option_string(p.options)))},
           {"pe_options", option_string(e.pe.to_options())},
           {"top", p.block == "pe" ? e.pe.module_name() : make_design(find_block(p.block), e).top->name},
           {"macs_per_cycle", p.macs_per_cycle},

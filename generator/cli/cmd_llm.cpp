@@ -1,6 +1,7 @@
 // `mixpe llm` (greedy decoding), `mixpe trace` (real activations of every linear layer) and
 // `mixpe eval` (fidelity of quantized configurations against the FP32 model).
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -35,21 +36,17 @@ struct LlmArgs {
 
 std::vector<int> parse_tokens(const std::string& s, int vocab) {
   std::vector<int> out;
-  std::stringstream ss(s);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    size_t used = 0;
+  for (size_t start = 0;;) {
+    const size_t end = std::min(s.find(',', start), s.size());
+    const std::string item = s.substr(start, end - start);
     int t = -1;
-    try {
-      t = std::stoi(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used != item.size() || t < 0 || t >= vocab)
-      fail("--prompt-tokens: '{}' is not a token id from 0 to {}", item, vocab - 1);
+    const auto [p, ec] = std::from_chars(item.data(), item.data() + item.size(), t);
+    if (item.empty() || ec != std::errc() || p != item.data() + item.size() || t < 0 || t >= vocab)
+      fail("--prompt-tokens: '{}' is not a token id from 0 to {} (give ids separated by commas)", item, vocab - 1);
     out.push_back(t);
+    if (end == s.size()) return out;
+    start = end + 1;
   }
-  return out;
 }
 
 std::string default_simulator(const EngineConfig& e) {
@@ -60,17 +57,30 @@ std::string default_simulator(const EngineConfig& e) {
 }
 
 std::unique_ptr<LinearBackend> make_backend(const LlmArgs& a, const std::vector<LinearWeight>& layers) {
-  if (a.gemm == "fp32") return std::make_unique<Fp32Backend>(layers);
+  std::vector<std::string> all;
+  for (const OptionSpec& o : option_schema()) all.push_back(o.name);
+  if (a.gemm == "fp32") {
+    a.design.refuse(all, "--gemm fp32 (no quantization)");
+    return std::make_unique<Fp32Backend>(layers);
+  }
   const EngineConfig e = a.design.engine();
-  if (a.gemm == "golden") return std::make_unique<GoldenBackend>(layers, e);
-  if (a.gemm == "software") return std::make_unique<GoldenBackend>(layers, e, true);
+  if (a.gemm == "golden") {
+    a.design.refuse(DesignArgs::hardware_only(), "--gemm golden");
+    return std::make_unique<GoldenBackend>(layers, e);
+  }
+  if (a.gemm == "software") {  // dequantize to FP16, FP32 accumulation along K: only the formats count
+    a.design.refuse({"--pe", "--accum", "--align-bits", "--rows", "--edge-frac-bits", "--cols", "--depth", "--pipeline"},
+                    "--gemm software (the dequantize-to-FP16 kernel)");
+    return std::make_unique<GoldenBackend>(layers, e, true);
+  }
   if (a.gemm == "rtl") return std::make_unique<RtlBackend>(layers, e, a.rtl_sim.empty() ? default_simulator(e) : a.rtl_sim);
   fail("--gemm '{}' is not supported: legal values are fp32, golden, software, rtl", a.gemm);
 }
 
 void run_llm(const LlmArgs& a) {
   const LlamaModel model = load_llama_model(a.model);
-  if (a.steps < 1) fail("--steps {} is not legal: use 1 or more", a.steps);
+  if (a.steps < 1 || a.steps > model.cfg.max_seq_len - 1)
+    fail("--steps {} is not legal: use 1 to {} (the model's positions after BOS)", a.steps, model.cfg.max_seq_len - 1);
   const std::vector<int> prompt = a.prompt.empty() ? std::vector<int>{} : parse_tokens(a.prompt, model.cfg.vocab_size);
   const std::vector<LinearWeight> layers = model.linear_layers();
   std::unique_ptr<LinearBackend> backend = make_backend(a, layers);

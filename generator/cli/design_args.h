@@ -3,6 +3,7 @@
 #pragma once
 #include <map>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -17,6 +18,10 @@ class DesignArgs {
   OptionList given() const;  // the options on the command line, in schema order
   EngineConfig engine() const { return engine_from_options(given()); }
   PeConfig pe() const { return pe_from_options(given()); }
+  // Fails (one line naming the option) if any of `ignored` was given: what `context` ignores.
+  void refuse(const std::vector<std::string>& ignored, const std::string& context) const;
+  // The options that change only the hardware, not the numbers a model computes.
+  static const std::vector<std::string>& hardware_only();
 
  private:
   CLI::App* app_ = nullptr;

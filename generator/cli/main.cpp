@@ -1,5 +1,8 @@
 // mixpe: generator and golden model of mixed-precision GEMM hardware.
 #include <cstdio>
+#include <filesystem>
+#include <ios>
+#include <new>
 
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
@@ -23,6 +26,15 @@ int main(int argc, char** argv) {
     return 2;
   } catch (const mixpe::Error& e) {
     fmt::print(stderr, "mixpe: error: {}\n", e.what());
+    return 2;
+  } catch (const std::bad_alloc&) {
+    fmt::print(stderr, "mixpe: error: out of memory: the input is larger than this machine can hold\n");
+    return 2;
+  } catch (const std::filesystem::filesystem_error& e) {
+    fmt::print(stderr, "mixpe: error: {}\n", e.what());
+    return 2;
+  } catch (const std::ios_base::failure& e) {
+    fmt::print(stderr, "mixpe: error: I/O: {}\n", e.what());
     return 2;
   }
   return 0;

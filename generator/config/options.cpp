@@ -26,11 +26,11 @@ const std::vector<OptionSpec>& option_schema() {
       {"--accum", "ACCUM", "accumulation: prealign, exact, fp32 (default: prealign; exact for int8, fp32 for fma)",
        both, false},
       {"--align-bits", "A", "prealign: aligned activation width A, 8..32", both, false},
-      {"--pipeline", "PIPE", "registers between product and accumulation: 0, 1", both, false},
+      {"--pipeline", "PIPE", "registers between product and accumulation: 0, 1", both, false, true},
       {"--rows", "ROWS", "R: array rows, the products a column sums (power of two; engines: 2..G)", both, false},
-      {"--cols", "COLS", "C: array columns, 2..64", kEngineScope, false},
+      {"--cols", "COLS", "C: array columns, 2..64", kEngineScope, false, true},
       {"--group-size", "G", "G: weights per group along K: 32, 64, 128, 256", kEngineScope, false},
-      {"--depth", "DEPTH", "D: the largest M (rows in flight), a power of two 2..1024", kEngineScope, false},
+      {"--depth", "DEPTH", "D: the largest M (rows in flight), a power of two 2..1024", kEngineScope, false, true},
       {"--edge-frac-bits", "FRAC", "F: group accumulator bits below a block's LSB (-1: the format's default)",
        kEngineScope, false},
   };
@@ -136,6 +136,16 @@ PeConfig pe_from_options(const OptionList& opts) {
   return p;
 }
 
+OptionList numeric_options(const OptionList& opts) {
+  OptionList out;
+  for (const auto& [name, value] : opts) {
+    bool hw = false;
+    for (const OptionSpec& o : option_schema()) hw |= o.name == name && o.hardware_only;
+    if (!hw) out.emplace_back(name, value);
+  }
+  return out;
+}
+
 OptionList parse_option_string(std::string_view s) {
   std::vector<std::string> words;
   size_t i = 0;
@@ -154,7 +164,7 @@ OptionList parse_option_string(std::string_view s) {
       const OptionSpec* spec = nullptr;
       for (const OptionSpec& o : option_schema()) spec = o.name == name ? &o : spec;
       if (!spec) fail("option '{}' does not exist (mixpe list options)", name);
-      if (spec->flag) value = "1";
+      if (spec->flag) value.push_back('1');  // (not = "1": GCC 12 warns falsely, -Wrestrict)
       else if (w + 1 < words.size()) value = words[++w];
       else fail("option {} needs a value", name);
     }

@@ -21,6 +21,7 @@ struct OptionSpec {
   std::string help;      // legal values included
   unsigned scope;        // kPeScope | kEngineScope
   bool flag;             // takes no value on the command line (`--weight-signed`, or `=0`)
+  bool hardware_only = false;  // changes the hardware, never the numbers (golden models refuse it)
 };
 
 const std::vector<OptionSpec>& option_schema();
@@ -36,6 +37,9 @@ using OptionList = std::vector<std::pair<std::string, std::string>>;
 EngineConfig engine_from_options(const OptionList& opts);
 // The PE alone: PE-scope options only, validated as a PE (rows = its column's products).
 PeConfig pe_from_options(const OptionList& opts);
+
+// The options without the hardware-only ones: what a golden model of the same design takes.
+OptionList numeric_options(const OptionList& opts);
 
 // "--pe mixpe --weight-bits 4 --weight-signed" <-> an OptionList (flags as "1").
 OptionList parse_option_string(std::string_view s);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "numerics/error.h"
 
@@ -10,7 +11,7 @@ namespace mixpe {
 std::vector<int> generate(Transformer& t, const std::vector<int>& prompt, int steps, std::vector<float>* logits_out) {
   std::vector<int> seq = {kBosToken};
   seq.insert(seq.end(), prompt.begin(), prompt.end());
-  if (int(seq.size()) + steps > t.config().max_seq_len)
+  if (steps < 0 || int64_t(seq.size()) + steps > t.config().max_seq_len)
     fail("BOS, {} prompt tokens and {} steps exceed the model's {} positions", seq.size() - 1, steps, t.config().max_seq_len);
   std::vector<int> out;
   const int given = int(seq.size()), total = given + steps;

@@ -1,8 +1,11 @@
 #include "model/llama_model.h"
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <new>
 
 #include "numerics/error.h"
 
@@ -44,25 +47,40 @@ void check_header(const LlamaConfig& c) {
 }  // namespace
 
 LlamaModel load_llama_model(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    fail("model file '{}' is not a regular file: give the path of a llama2.c checkpoint", path);
   std::ifstream f(path, std::ios::binary | std::ios::ate);
   if (!f) fail("cannot open model file '{}': check the path", path);
   const uint64_t size = uint64_t(f.tellg());
   f.seekg(0);
   int32_t hdr[7];
   if (size < sizeof hdr) fail("model file '{}' is {} bytes: too short for the 28-byte header", path, size);
-  f.read(reinterpret_cast<char*>(hdr), sizeof hdr);
+  if (!f.read(reinterpret_cast<char*>(hdr), sizeof hdr)) fail("model file '{}': cannot read its header", path);
+  // a negative vocab_size marks an unshared classifier: check the range before negating it
+  if (hdr[5] < -(1 << 20) || hdr[5] == 0)
+    fail("model header: vocab_size = {} is out of range [1, {}] (negative: unshared classifier)", hdr[5], 1 << 20);
   LlamaModel m;
   m.cfg = {hdr[0], hdr[1], hdr[2], hdr[3], hdr[4], hdr[5] < 0 ? -hdr[5] : hdr[5], hdr[6], hdr[5] > 0};
-  if (hdr[5] == INT32_MIN) fail("model header: vocab_size {} is out of range", hdr[5]);
   check_header(m.cfg);
   const uint64_t floats = expected_floats(m.cfg);
   const uint64_t want = sizeof hdr + floats * 4;
   if (size != want)
     fail("model file '{}' is {} bytes but its header implies {} bytes: the file is {}", path, size, want,
          size < want ? "truncated" : "oversized (or not version 0)");
-  m.data.resize(floats);
+  try {
+    m.data.resize(floats);
+  } catch (const std::bad_alloc&) {
+    fail("model file '{}' needs {} MiB of memory for its {} weights: not available here", path, floats * 4 >> 20,
+         floats);
+  }
   f.read(reinterpret_cast<char*>(m.data.data()), std::streamsize(floats * 4));
   if (!f) fail("model file '{}': read failed", path);
+  // NaN or Inf weights are refused for every backend: no result computed from them means anything
+  for (size_t i = 0; i < m.data.size(); ++i)
+    if (!std::isfinite(m.data[i]))
+      fail("model file '{}': weight {} (byte offset {}) is {}: the checkpoint is corrupt", path, i, 28 + 4 * i,
+           m.data[i]);
   return m;
 }
 
@@ -94,7 +112,7 @@ std::vector<LinearWeight> LlamaModel::linear_layers() const {
   };
   std::vector<LinearWeight> out;
   for (size_t l = 0; l < L; ++l) {
-    const std::string p = "L" + std::to_string(l) + ".";
+    const std::string p = fmt::format("L{}.", l);
     out.push_back(linear(p + "wq", wq + l * d * d, d, d));
     out.push_back(linear(p + "wk", wk + l * kv * d, kv, d));
     out.push_back(linear(p + "wv", wv + l * kv * d, kv, d));

@@ -70,7 +70,8 @@ def main():
     total = len(pts) + len(pe_opts)
     done = 0
     with concurrent.futures.ThreadPoolExecutor(a.j) as pool:
-        futs = {pool.submit(fidelity, mixpe, traces, p["options"], cache, key_base): ("fid", p["options"]) for p in pts}
+        futs = {pool.submit(fidelity, mixpe, traces, p["numeric_options"], cache, key_base): ("fid", p["numeric_options"])
+                for p in pts}
         futs.update({pool.submit(area.synthesize, mixpe, os.path.join(a.build, "area"), lib,
                                  {"name": "pe_" + hashlib.sha1(o.encode()).hexdigest()[:10], "block": "pe",
                                   "options": o, "macs_per_cycle": 1, "what": o}): ("pe", o)
@@ -96,10 +97,10 @@ def main():
         syn = pe_area[p["pe_options"]]
         family = p["family"]
         key = (p["weight_bits"], p["act"], p["group_size"], "nf" if p["scheme"] == "lut" else p["scheme"], p["lut_terms"])
-        rows.append({"label": p["name"], "family": family, "gemm_rel_err": fid[p["options"]],
+        rows.append({"label": p["name"], "family": family, "gemm_rel_err": fid[p["numeric_options"]],
                      "perplexity": ppl.get(key, "") if family.startswith("mixpe prealign") or family.startswith("lut") else "",
                      "area_per_mac_um2": syn["area_um2"], "energy_pj_per_mac": syn["energy_pj_per_mac"],
-                     "fmax_mhz": syn["fmax_mhz"], "pe": syn["top"], "fidelity_options": p["options"]})
+                     "fmax_mhz": syn["fmax_mhz"], "pe": syn["top"], "fidelity_options": p["numeric_options"]})
     front = pareto(rows)
     for r in rows:
         r["pareto"] = int(r in front)
