@@ -3,7 +3,7 @@
 BUILD ?= build
 JOBS ?= 2
 
-.PHONY: all setup build test lint sim-pe sim bench regen area dse clean
+.PHONY: all setup build test test-sanitize lint sim-pe sim bench regen area dse clean
 
 all: build
 
@@ -17,8 +17,16 @@ $(BUILD)/CMakeCache.txt:
 build: $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
-test: build
+# Everything, then the unit and CLI tests again built with ASan + UBSan (their own build folder).
+test: build test-sanitize
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+SANITIZE_BUILD = $(BUILD)-sanitize
+test-sanitize: $(BUILD)/CMakeCache.txt
+	cmake -S . -B $(SANITIZE_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMIXPE_SANITIZE=ON > /dev/null
+	cmake --build $(SANITIZE_BUILD) -j $(JOBS) --target mixpe unit_tests
+	ASAN_OPTIONS=allocator_may_return_null=1:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --test-dir $(SANITIZE_BUILD) -L sanitize --output-on-failure -j $(JOBS)
 
 TB_LIBS = $(abspath $(BUILD)/tb/libmixpe_tb.a $(BUILD)/generator/libmixpe_core.a $(BUILD)/tb/libmixpe_verilated.a)
 
@@ -76,4 +84,4 @@ dse: build $(TRACES)/tokens.txt
 	$(PYTHON) scripts/area/dse.py $(BUILD)/mixpe $(BUILD) -j $(JOBS)
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(BUILD)-sanitize

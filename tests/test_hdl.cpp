@@ -1,5 +1,6 @@
 // The HDL description and emitter, the block registry and the generators' outputs.
 #include <filesystem>
+#include <random>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -138,6 +139,31 @@ TEST(Options, DefaultsThatDependOnOtherOptions) {
   EXPECT_THROW(engine("--rows x"), Error);
   EXPECT_THROW(engine("--weight-signed=maybe"), Error);
   EXPECT_THROW(engine("--no-such-option 1"), Error);
+}
+
+// Fuzz-style: option strings built from the schema's names and hostile values (huge, negative,
+// empty, not numbers) give a valid configuration or a one-line Error, never a crash.
+TEST(Options, HostileOptionStringsFailCleanly) {
+  const std::vector<std::string> values = {"0", "1", "-1", "2", "3", "4", "8", "16", "64", "128", "256", "2147483647",
+                                           "-2147483648", "99999999999", "", "x", "nf4", "table", "fp16", "int8",
+                                           "exact", "fp32", "lut", "fma", "w4a8", "1e3", "0x10", "=", "--rows"};
+  std::mt19937_64 rng(11);
+  int valid = 0;
+  for (int i = 0; i < 3000; ++i) {
+    std::string s;
+    for (int k = 0, n = int(rng() % 5); k < n; ++k) {
+      const OptionSpec& o = option_schema()[rng() % option_schema().size()];
+      s += o.name + (rng() % 2 ? "=" : " ") + values[rng() % values.size()] + " ";
+    }
+    try {
+      const EngineConfig e = engine(s);
+      EXPECT_EQ(engine(option_string(e.to_options())), e) << s;
+      ++valid;
+    } catch (const Error& e) {
+      ASSERT_EQ(std::string(e.what()).find('\n'), std::string::npos) << s;
+    }
+  }
+  EXPECT_GT(valid, 100);
 }
 
 TEST(Registry, EveryBlockGeneratesAndNamesItsTests) {

@@ -1,7 +1,9 @@
 // The FP32 transformer against the golden backend, and LLM trace files.
 #include <filesystem>
 #include <cmath>
+#include <cstring>
 #include <fstream>
+#include <random>
 
 #include <gtest/gtest.h>
 
@@ -56,5 +58,40 @@ TEST(TraceFile, RoundTripsAndRejectsMalformedFiles) {
   std::ofstream(dir + "/L0.wq.trace") << "garbage";
   EXPECT_THROW(read_traces(dir), Error);
   EXPECT_THROW(read_traces(dir + "/missing"), Error);
+  std::filesystem::remove_all(dir);
+}
+
+// Fuzz-style: mutated and truncated trace files either read back with the shape their header
+// gives or fail with a one-line Error; never a crash (the sanitizer build runs this too).
+TEST(TraceFile, MutatedFilesReadConsistentlyOrFailCleanly) {
+  const std::string dir = (std::filesystem::temp_directory_path() / "mixpe_fuzz_traces").string();
+  std::filesystem::remove_all(dir);
+  write_traces(dir, {{"L0.wq", Matrix<float>(3, 8, 0.5f), Matrix<float>(8, 4, -0.25f)}}, {1});
+  std::ifstream in(dir + "/L0.wq.trace", std::ios::binary);
+  const std::vector<char> good((std::istreambuf_iterator<char>(in)), {});
+  std::mt19937_64 rng(7);
+  int rejected = 0;
+  for (int i = 0; i < 400; ++i) {
+    std::vector<char> bad = good;
+    switch (i % 4) {
+      case 0: bad.resize(size_t(rng() % good.size())); break;
+      case 1: bad.resize(good.size() + 1 + rng() % 64, char(rng())); break;
+      case 2: {  // a header field, often extreme
+        const int32_t v = rng() % 2 ? int32_t(rng()) : int32_t(rng() % 16) - 4;
+        std::memcpy(&bad[4 + (rng() % 4) * 4], &v, 4);
+        break;
+      }
+      case 3: bad[rng() % bad.size()] = char(rng()); break;
+    }
+    std::ofstream(dir + "/L0.wq.trace", std::ios::binary).write(bad.data(), std::streamsize(bad.size()));
+    try {
+      const auto t = read_traces(dir);
+      ASSERT_EQ(bad.size(), 20 + 4 * (t[0].x.data.size() + t[0].w.data.size()));
+    } catch (const Error& e) {
+      ASSERT_EQ(std::string(e.what()).find('\n'), std::string::npos);
+      ++rejected;
+    }
+  }
+  EXPECT_GT(rejected, 250);
   std::filesystem::remove_all(dir);
 }

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <new>
+#include <unistd.h>
 
 #include "numerics/error.h"
 
@@ -68,6 +69,12 @@ LlamaModel load_llama_model(const std::string& path) {
   if (size != want)
     fail("model file '{}' is {} bytes but its header implies {} bytes: the file is {}", path, size, want,
          size < want ? "truncated" : "oversized (or not version 0)");
+  // more than the machine's memory: refuse before trying (an allocation could succeed lazily and
+  // leave the out-of-memory killer to end the process)
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+  if (pages > 0 && page > 0 && floats * 4 > uint64_t(pages) * uint64_t(page))
+    fail("model file '{}' needs {} MiB of memory for its {} weights; this machine has {} MiB", path, floats * 4 >> 20,
+         floats, (uint64_t(pages) * uint64_t(page)) >> 20);
   try {
     m.data.resize(floats);
   } catch (const std::bad_alloc&) {
