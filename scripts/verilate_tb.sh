@@ -4,7 +4,8 @@
 # Verilator runtime). Usage:
 #   verilate_tb.sh MIXPE HARNESS.cpp OUTDIR "LIBS" BLOCK [gen options...]
 # Produces OUTDIR/tb (the simulator) and OUTDIR/rtl (the generated design). With FST=1 in the
-# environment the model is built with FST tracing (slower to build and to run; --fst FILE).
+# environment the model is built with FST tracing (slower to build and to run; --fst FILE). With
+# MIXPE_RTL=DIR the design is taken from DIR (the same configuration's files, e.g. a mutant).
 set -euo pipefail
 abs() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
 mixpe=$(abs "$1") harness=$(abs "$2") libs=$4 block=$5
@@ -13,7 +14,12 @@ shift 5
 root=$(cd "$(dirname "$0")/.." && pwd)
 vinc=/usr/share/verilator/include
 rm -rf "$out/rtl" "$out/obj" "$out/tb"
-"$mixpe" gen "$block" -o "$out/rtl" "$@" > /dev/null
+if [ -n "${MIXPE_RTL:-}" ]; then
+  # a given design (e.g. a mutant of the generated one) instead of generating it
+  mkdir -p "$out/rtl" && cp "$MIXPE_RTL"/* "$out/rtl/"
+else
+  "$mixpe" gen "$block" -o "$out/rtl" "$@" > /dev/null
+fi
 top=$("$mixpe" gen "$block" --print-top "$@")
 log="$out/build.log"
 trace=0 trace_flag=""

@@ -75,6 +75,21 @@ TEST(Emitter, EngineVerilogIsReadable) {
   }
 }
 
+// The emitter breaks long lines at spaces: it refuses code holding comments or strings, where a
+// break would change the meaning.
+TEST(Emitter, RefusesCommentsAndStringsInCode) {
+  hdl::Module m;
+  m.name = "t";
+  m.output("y_o", 1, "a port comment\nover two lines");
+  m.wire("w", 1);
+  m.assign("y_o", "w");
+  m.assign("w", "1'b0");
+  const std::string v = hdl::emit_verilog(m);
+  EXPECT_NE(v.find("  // over two lines"), std::string::npos) << v;
+  m.assign("w", "1'b0 // a comment");
+  EXPECT_THROW(hdl::emit_verilog(m), std::logic_error);
+}
+
 TEST(Instance, ChecksItsConnectionsAgainstTheModulesPorts) {
   hdl::Module top;
   const hdl::ModulePtr adder = pe_module(PeConfig{});
@@ -121,6 +136,11 @@ TEST(Options, PresetsTakeEveryOverride) {
   EXPECT_EQ(e.pe.lut_terms, 2);
   EXPECT_EQ(e.pe.module_name(), "mixpe_pe_lut4t2_fp16_prealign16_b16_p0");
   EXPECT_EQ(engine("--preset int8 --rows 8").pe.kind, PeKind::kInt8);
+  EXPECT_EQ(engine("--preset int8 --weight-format nf4").pe.kind, PeKind::kLut);  // the preset's --pe gives way
+  EXPECT_EQ(engine("--preset fma --weight-format nf3").pe.weight_bits, 3);
+  EXPECT_THROW(engine("--pe int8 --weight-format nf4"), Error);                 // the user's own --pe does not
+  // every option that changes the hardware changes its name
+  EXPECT_NE(engine("--edge-frac-bits 10").name(), engine("").name());
   EXPECT_EQ(engine("--preset int8 --rows 8").pe.accum.block, 8);
   for (const OptionSpec& o : option_schema()) EXPECT_FALSE(o.make_var.empty()) << o.name;
 }

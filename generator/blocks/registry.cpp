@@ -18,7 +18,7 @@ const std::vector<Block>& block_registry() {
        [](const EngineConfig&) { return fp32_add_module(); },
        "sim_pe (every FP32-accumulating PE, 10^6 random cases and corners), sim_engine_*"},
       {"skew", "the systolic skew line (parameters WIDTH, LANES, EXTRA)", 0,
-       [](const EngineConfig&) { return skew_module(false); }, "lint_blocks, sim_engine_*"},
+       [](const EngineConfig&) { return skew_module(false); }, "lint_engine (in every engine), sim_engine_*"},
       {"edge", "the activation edge of an engine: alignment, activation sum S, block exponent, flags", kEngineScope,
        act_edge_module, "sim_edge_* (every encoding x every block exponent), sim_engine_*"},
       {"array", "an R x C weight-stationary array of PEs (parameters ROWS, COLS)", kEngineScope, array_module,
@@ -41,7 +41,7 @@ const Block& find_block(std::string_view name) {
 }
 
 hdl::Design make_design(const Block& b, const EngineConfig& c) {
-  const OptionList opts = b.scope & kEngineScope ? c.to_options() : c.pe.to_options();
+  const OptionList opts = b.scope & kEngineScope ? c.to_options() : b.scope ? c.pe.to_options() : OptionList{};
   return {b.top(c), b.name, option_string(opts)};
 }
 

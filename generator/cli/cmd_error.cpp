@@ -70,12 +70,12 @@ void run(const ErrorArgs& a) {
   if (!a.model.empty()) model = load_llama_model(a.model);
   std::mt19937_64 rng(a.seed);
   fmt::print("error against float64 (same quantized weights, exact dequant); seed {}\n", a.seed);
-  fmt::print("{} (F={})\n", option_string(e.to_options()), e.pe.accum.frac_bits(e.pe.act));
+  fmt::print("{} (F={})\n", option_string(numeric_options(e.to_options())), e.pe.accum.frac_bits(e.pe.act));
   fmt::print("{:<34} {:>14} {:>12} {:>14} {:>12}\n", "data", "golden relF", "golden max", "software relF",
              "software max");
   Row rnd;
   measure(rnd, normal_matrix(a.rows, 1024, rng), normal_matrix(1024, 256, rng), e);
-  print_row("random N(0,1) 16x1024 * 1024x256", rnd);
+  print_row(fmt::format("random N(0,1) {}x1024 * 1024x256", a.rows).c_str(), rnd);
   if (!model) return;
   std::map<std::string, Row> by_kind;  // "wq", ..., "classifier": all layers of that kind
   for (const LinearWeight& lw : model->linear_layers()) {

@@ -42,7 +42,7 @@ nlohmann::ordered_json point_json(const DesignPoint& p) {
           {"numeric_options", option_string(numeric_options(parse_option_string(p.options)))},
           {"pe_options", option_string(e.pe.to_options())},
           {"top", p.block == "pe" ? e.pe.module_name() : make_design(find_block(p.block), e).top->name},
-          {"macs_per_cycle", p.macs_per_cycle},
+          {"macs_per_cycle", p.block == "array" ? e.rows * e.cols : 1},
           {"weight_bits", w.bits},
           {"scheme", std::string(scheme_name(w.scheme))},
           {"lut_terms", e.pe.lut_terms},
@@ -89,9 +89,7 @@ void register_list(CLI::App& app) {
   });
   list->add_subcommand("array", "the arrays the lint covers (each also at another size by parameter override)")
       ->callback([] {
-        for (const char* opts : {"--rows 4 --cols 3 --group-size 32", "--pe fma --rows 2 --cols 2 --group-size 32",
-                                 "--weight-format nf4 --lut-terms 2 --rows 8 --cols 4 --group-size 32",
-                                 "--accum fp32 --act bf16 --rows 4 --cols 2 --group-size 32"}) {
+        for (const std::string& opts : array_lint_points()) {
           const EngineConfig e = engine_from_options(parse_option_string(opts));
           fmt::print("{} {}\n", make_design(find_block("array"), e).top->name, opts);
         }

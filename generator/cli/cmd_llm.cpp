@@ -69,7 +69,7 @@ std::unique_ptr<LinearBackend> make_backend(const LlmArgs& a, const std::vector<
     return std::make_unique<GoldenBackend>(layers, e);
   }
   if (a.gemm == "software") {  // dequantize to FP16, FP32 accumulation along K: only the formats count
-    a.design.refuse({"--pe", "--accum", "--align-bits", "--rows", "--edge-frac-bits", "--cols", "--depth", "--pipeline"},
+    a.design.refuse({"--preset", "--pe", "--accum", "--align-bits", "--rows", "--edge-frac-bits", "--cols", "--depth", "--pipeline"},
                     "--gemm software (the dequantize-to-FP16 kernel)");
     return std::make_unique<GoldenBackend>(layers, e, true);
   }
@@ -157,7 +157,7 @@ void run_eval(const EvalArgs& a) {
     fmt::print("{:<32} {:>12.3e} {:>12.3e} {:>8.3f} {:>11.4f} {:>8.3f} {:>6}\n", p.name, f.gemm_rel, f.logit_rel,
                f.top1, f.ppl, f.greedy_agree, f.first_divergence);
     csv += fmt::format("{},{},{},{},{},{},{},{:.6e},{:.6e},{:.4f},{:.6f},{:.4f},{}\n", p.name, act_name(e.pe.act), w.bits,
-                       w.group_size, w.scheme == WeightScheme::kLut ? "nf" : scheme_name(w.scheme), e.pe.lut_terms,
+                       w.group_size, scheme_name(w.scheme), e.pe.lut_terms,
                        p.family, f.gemm_rel, f.logit_rel, f.top1, f.ppl, f.greedy_agree, f.first_divergence);
   }
   std::filesystem::create_directories(std::filesystem::path(a.csv).parent_path());

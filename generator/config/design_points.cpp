@@ -81,41 +81,41 @@ namespace {
 
 // Appends a PE point (one MAC per cycle) to `out`.
 void add_point(std::vector<DesignPoint>& out, std::string name, std::string family, std::string options) {
-  out.push_back({std::move(name), "pe", std::move(options), 1, std::move(family), ""});
+  out.push_back({std::move(name), "pe", std::move(options), std::move(family), ""});
 }
 
 }  // namespace
 
 const std::vector<DesignPoint>& area_points() {
   static const std::vector<DesignPoint> points = {
-      {"mixpe_w4a16", "pe", "--weight-bits 4 --act fp16 --align-bits 16", 1, "pe",
+      {"mixpe_w4a16", "pe", "--weight-bits 4 --act fp16 --align-bits 16", "pe",
        "MixPE W4A16: FP16 prealigned to 16 bits (the default)"},
-      {"mixpe_w4a16_a12", "pe", "--weight-bits 4 --act fp16 --align-bits 12", 1, "pe", "MixPE W4A16, prealigned to 12 bits"},
-      {"mixpe_w4a16_exact", "pe", "--weight-bits 4 --act fp16 --accum exact", 1, "pe",
+      {"mixpe_w4a16_a12", "pe", "--weight-bits 4 --act fp16 --align-bits 12", "pe", "MixPE W4A16, prealigned to 12 bits"},
+      {"mixpe_w4a16_exact", "pe", "--weight-bits 4 --act fp16 --accum exact", "pe",
        "MixPE W4A16, exact fixed point in the PE (Kulisch-like)"},
-      {"mixpe_w4a16_fp32", "pe", "--weight-bits 4 --act fp16 --accum fp32", 1, "pe", "MixPE W4A16, FP32 accumulation in the PE"},
-      {"mixpe_w4a8", "pe", "--weight-bits 4 --act int8", 1, "pe", "MixPE W4A8: INT8 x u4"},
-      {"mixpe_w8a16", "pe", "--weight-bits 8 --act fp16 --align-bits 16", 1, "pe", "MixPE W8A16"},
-      {"mixpe_w2a16", "pe", "--weight-bits 2 --act fp16 --align-bits 16", 1, "pe", "MixPE W2A16"},
-      {"lut_nf4", "pe", "--weight-format nf4 --act fp16 --align-bits 16", 1, "pe",
+      {"mixpe_w4a16_fp32", "pe", "--weight-bits 4 --act fp16 --accum fp32", "pe", "MixPE W4A16, FP32 accumulation in the PE"},
+      {"mixpe_w4a8", "pe", "--weight-bits 4 --act int8", "pe", "MixPE W4A8: INT8 x u4"},
+      {"mixpe_w8a16", "pe", "--weight-bits 8 --act fp16 --align-bits 16", "pe", "MixPE W8A16"},
+      {"mixpe_w2a16", "pe", "--weight-bits 2 --act fp16 --align-bits 16", "pe", "MixPE W2A16"},
+      {"lut_nf4", "pe", "--weight-format nf4 --act fp16 --align-bits 16", "pe",
        "LUT PE: 4-bit index into a 16-entry table (NF4), 16 x 16-bit multiply"},
-      {"lut_nf3", "pe", "--weight-format nf3 --act fp16 --align-bits 16", 1, "pe", "LUT PE: NF3"},
-      {"lut_nf4_t1", "pe", "--weight-format nf4 --lut-terms 1 --act fp16 --align-bits 16", 1, "pe",
+      {"lut_nf3", "pe", "--weight-format nf3 --act fp16 --align-bits 16", "pe", "LUT PE: NF3"},
+      {"lut_nf4_t1", "pe", "--weight-format nf4 --lut-terms 1 --act fp16 --align-bits 16", "pe",
        "LUT PE, entries of one signed power of two: a shifter"},
-      {"lut_nf4_t2", "pe", "--weight-format nf4 --lut-terms 2 --act fp16 --align-bits 16", 1, "pe",
+      {"lut_nf4_t2", "pe", "--weight-format nf4 --lut-terms 2 --act fp16 --align-bits 16", "pe",
        "LUT PE, entries of two signed powers of two: shift-add of 2 terms"},
-      {"lut_nf4_t3", "pe", "--weight-format nf4 --lut-terms 3 --act fp16 --align-bits 16", 1, "pe",
+      {"lut_nf4_t3", "pe", "--weight-format nf4 --lut-terms 3 --act fp16 --align-bits 16", "pe",
        "LUT PE, entries of three signed powers of two: shift-add of 3 terms"},
-      {"mixpe_w4a16_p1", "pe", "--weight-bits 4 --act fp16 --align-bits 16 --pipeline 1", 1, "pe",
+      {"mixpe_w4a16_p1", "pe", "--weight-bits 4 --act fp16 --align-bits 16 --pipeline 1", "pe",
        "MixPE W4A16 with a register between product and accumulation"},
-      {"fma", "pe", "--pe fma", 1, "pe", "baseline: FP16 x FP16 (dequantized weight), FP32 accumulate, single cycle"},
-      {"fma_p1", "pe", "--pe fma --pipeline 1", 1, "pe", "baseline fma with a register between product and FP32 add"},
-      {"int8", "pe", "--pe int8", 1, "pe", "baseline: INT8 x INT8, INT32 accumulate"},
-      {"int8_p1", "pe", "--pe int8 --pipeline 1", 1, "pe", "baseline int8 with a register between product and add"},
-      {"array_mixpe_w4a16_2x2", "array", "--rows 2 --cols 2 --group-size 32", 4, "array", "2 x 2 array of the default PE"},
-      {"array_mixpe_w4a16_4x4", "array", "--rows 4 --cols 4 --group-size 32", 16, "array", "4 x 4 array of the default PE"},
-      {"array_fma_2x2", "array", "--pe fma --rows 2 --cols 2 --group-size 32", 4, "array", "2 x 2 array of the fma PE"},
-      {"array_fma_4x4", "array", "--pe fma --rows 4 --cols 4 --group-size 32", 16, "array", "4 x 4 array of the fma PE"},
+      {"fma", "pe", "--pe fma", "pe", "baseline: FP16 x FP16 (dequantized weight), FP32 accumulate, single cycle"},
+      {"fma_p1", "pe", "--pe fma --pipeline 1", "pe", "baseline fma with a register between product and FP32 add"},
+      {"int8", "pe", "--pe int8", "pe", "baseline: INT8 x INT8, INT32 accumulate"},
+      {"int8_p1", "pe", "--pe int8 --pipeline 1", "pe", "baseline int8 with a register between product and add"},
+      {"array_mixpe_w4a16_2x2", "array", "--rows 2 --cols 2 --group-size 32", "array", "2 x 2 array of the default PE"},
+      {"array_mixpe_w4a16_4x4", "array", "--rows 4 --cols 4 --group-size 32", "array", "4 x 4 array of the default PE"},
+      {"array_fma_2x2", "array", "--pe fma --rows 2 --cols 2 --group-size 32", "array", "2 x 2 array of the fma PE"},
+      {"array_fma_4x4", "array", "--pe fma --rows 4 --cols 4 --group-size 32", "array", "4 x 4 array of the fma PE"},
   };
   return points;
 }
@@ -189,6 +189,14 @@ const std::vector<DesignPoint>& eval_points() {
             fmt::format("--weight-format nf4 --lut-terms {} --group-size {}", t, g));
     return out;
   }();
+  return points;
+}
+
+const std::vector<std::string>& array_lint_points() {
+  static const std::vector<std::string> points = {
+      "--rows 4 --cols 3 --group-size 32", "--pe fma --rows 2 --cols 2 --group-size 32",
+      "--weight-format nf4 --lut-terms 2 --rows 8 --cols 4 --group-size 32",
+      "--accum fp32 --act bf16 --rows 4 --cols 2 --group-size 32"};
   return points;
 }
 

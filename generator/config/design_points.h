@@ -20,7 +20,6 @@ struct DesignPoint {
   std::string name;
   std::string block;    // the registry's block: pe or array
   std::string options;  // as on the command line
-  int macs_per_cycle;   // of the block: 1 for a PE, R C for an array
   std::string family;   // how reports group it
   std::string what;
 };
@@ -31,5 +30,7 @@ const std::vector<DesignPoint>& area_points();
 const std::vector<DesignPoint>& dse_points();
 // The configurations `mixpe eval` scores on the model (family "software": the W4A16 kernel).
 const std::vector<DesignPoint>& eval_points();
+// The arrays the lint covers (each also at another size by parameter override): options.
+const std::vector<std::string>& array_lint_points();
 
 }  // namespace mixpe

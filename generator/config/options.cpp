@@ -42,6 +42,7 @@ namespace {
 // What the options set; unset fields take defaults in resolve().
 struct Settings {
   std::optional<PeKind> kind;
+  bool kind_from_preset = false;  // a user's --weight-format replaces a preset's --pe
   std::optional<int> format_bits;  // --weight-format nfB: B; table: 0
   std::optional<int> bits, terms, align, pipeline, rows, cols, group, depth, frac;
   std::optional<bool> is_signed;
@@ -90,6 +91,8 @@ Settings collect(const OptionList& opts) {
   for (const auto& [name, value] : opts)
     if (name == "--preset")
       for (const auto& [pn, pv] : parse_option_string(engine_preset(value).options)) set(s, pn, pv);
+  s.kind_from_preset = s.kind.has_value();
+  for (const auto& [name, value] : opts) s.kind_from_preset &= name != "--pe";
   for (const auto& [name, value] : opts)
     if (name != "--preset") set(s, name, value);
   return s;
@@ -98,9 +101,9 @@ Settings collect(const OptionList& opts) {
 EngineConfig resolve(const Settings& s) {
   EngineConfig e;
   PeConfig& p = e.pe;
-  if (s.format_bits && s.kind && *s.kind != PeKind::kLut)
+  if (s.format_bits && s.kind && *s.kind != PeKind::kLut && !s.kind_from_preset)
     fail("--weight-format describes LUT weights: it does not combine with --pe {}", pe_kind_name(*s.kind));
-  p.kind = s.kind.value_or(s.format_bits ? PeKind::kLut : PeKind::kMixpe);
+  p.kind = s.format_bits ? PeKind::kLut : s.kind.value_or(PeKind::kMixpe);
   const bool int8_pe = p.kind == PeKind::kInt8;
   if (s.format_bits && *s.format_bits && s.bits && *s.bits != *s.format_bits)
     fail("--weight-format nf{} has {}-bit indices, not --weight-bits {}", *s.format_bits, *s.format_bits, *s.bits);

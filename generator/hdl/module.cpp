@@ -107,6 +107,10 @@ std::string decl(const char* kind, bool is_signed, const Width& width, const std
 // Appends `line` (which starts with `indent`), broken at spaces into lines of at most
 // kMaxColumns: Verilog does not care where an expression is broken, a reader does.
 void code_line(std::string& out, const std::string& indent, const std::string& text) {
+  // breaking at any space is safe only in plain code: no comments, no strings
+  if (text.find("//") != std::string::npos || text.find("/*") != std::string::npos ||
+      text.find('"') != std::string::npos || text.find('\n') != std::string::npos)
+    throw std::logic_error("code_line takes plain code, not comments or strings: " + text);
   std::string line = indent + text;
   const std::string cont = indent + "    ";
   while (line.size() > kMaxColumns) {
@@ -266,7 +270,7 @@ std::string emit_verilog(const Module& m) {
     const std::string line = fmt::format("  {:<{}} // {}", d + sep, width + 1, p.comment);
     if (p.comment.empty()) {
       code_line(o, "  ", d + sep);
-    } else if (line.size() <= kMaxColumns) {
+    } else if (line.size() <= kMaxColumns && p.comment.find('\n') == std::string::npos) {
       o += line + "\n";
     } else {
       comment_lines(o, p.comment, "  ");

@@ -128,7 +128,8 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   wire [31:0] s4_y;
   wire s5_valid_d;
   wire [5:0] s5_m_d;
-  wire [1:0] s5_ctl_d;
+  wire s5_last_d;
+  wire s5_poison_d;
   wire [31:0] s5_y_d;
   // a poisoned row's final value is NaN
   wire [31:0] s5_y_final;
@@ -154,8 +155,9 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   // stage 5: write Y
   reg s5_valid_q;
   reg [5:0] s5_m_q;
-  // {last group, poison}
-  reg [1:0] s5_ctl_q;
+  // the N tile's last group: Y is final
+  reg s5_last_q;
+  reg s5_poison_q;
   reg [31:0] s5_y_q;
 
   assign zs = {{6{sum_i[19]}}, sum_i} * {22'd0, zero_i};
@@ -258,10 +260,11 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   assign s4_y_old = s4_ctl_q[2] ? 32'd0 : y_mem[s4_m];
   assign s5_valid_d = s4_valid_q;
   assign s5_m_d = s4_m;
-  assign s5_ctl_d = s4_ctl_q[1:0];
+  assign s5_last_d = s4_ctl_q[1];
+  assign s5_poison_d = s4_ctl_q[0];
   assign s5_y_d = s4_y;
-  assign s5_y_final = (s5_ctl_q[1] & s5_ctl_q[0]) ? 32'h7fc00000 : s5_y_q;
-  assign final_o = s5_valid_q & s5_ctl_q[1];
+  assign s5_y_final = (s5_last_q & s5_poison_q) ? 32'h7fc00000 : s5_y_q;
+  assign final_o = s5_valid_q & s5_last_q;
   assign rd_y_o = y_mem[rd_m_i];
 
   mixpe_fp32_add u_add_y (
@@ -339,7 +342,11 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   end
 
   always @(posedge clk_i) begin
-    s5_ctl_q <= s5_ctl_d;
+    s5_last_q <= s5_last_d;
+  end
+
+  always @(posedge clk_i) begin
+    s5_poison_q <= s5_poison_d;
   end
 
   always @(posedge clk_i) begin

@@ -65,7 +65,9 @@ def main():
     for f in sorted(os.listdir(traces)):
         h.update(open(os.path.join(traces, f), "rb").read())
     key_base = h.hexdigest()
-    pe_opts = sorted({p["pe_options"] for p in pts})
+    # one synthesis per PE module (options that do not change a kind's hardware give the same top)
+    top_opts = {p["top"]: p["pe_options"] for p in pts}
+    pe_opts = sorted(top_opts.values())
     fid, pe_area = {}, {}
     total = len(pts) + len(pe_opts)
     done = 0
@@ -94,9 +96,9 @@ def main():
                 ppl[key] = float(r["perplexity"])
     rows = []
     for p in pts:
-        syn = pe_area[p["pe_options"]]
+        syn = pe_area[top_opts[p["top"]]]
         family = p["family"]
-        key = (p["weight_bits"], p["act"], p["group_size"], "nf" if p["scheme"] == "lut" else p["scheme"], p["lut_terms"])
+        key = (p["weight_bits"], p["act"], p["group_size"], p["scheme"], p["lut_terms"])
         rows.append({"label": p["name"], "family": family, "gemm_rel_err": fid[p["numeric_options"]],
                      "perplexity": ppl.get(key, "") if family.startswith("mixpe prealign") or family.startswith("lut") else "",
                      "area_per_mac_um2": syn["area_um2"], "energy_pj_per_mac": syn["energy_pj_per_mac"],

@@ -20,9 +20,18 @@ using hdl::zext;
 
 namespace {
 
-// The control that travels down the pipeline with a finished group: {m, first group, last
-// group, poison}.
-int ctl_width(const EngineConfig& c) { return c.m_width() + 3; }
+// The control that travels down the pipeline with a finished group.
+hdl::Bundle dequant_control(const EngineConfig& c) {
+  hdl::Bundle b;
+  b.field("m", c.m_width()).field("first_group", 1).field("last_group", 1).field("poison", 1);
+  return b;
+}
+
+// The control of a row entering stage 2, packed.
+std::string control_in(const EngineConfig& c) {
+  return dequant_control(c).pack(
+      {{"m", "m_i"}, {"first_group", "first_group_i"}, {"last_group", "last_group_i"}, {"poison", "poison_new"}});
+}
 
 void valid_stage(hdl::Module& m, const std::string& from, const std::string& to, const std::string& comment) {
   m.state(to, 1, from, true, comment);
@@ -56,7 +65,9 @@ void group_ports(hdl::Module& m, const EngineConfig& c, int sum_w) {
 // row scale; a poisoned row: NaN). `d` is an FP32 wire beside the stage k-1 registers
 // s{k-1}_valid, _ctl, _scale and (INT8) _rs.
 void dequant_tail(hdl::Module& m, const EngineConfig& c, int k, const std::string& d) {
-  const int mw = c.m_width(), ctlw = ctl_width(c);
+  const int mw = c.m_width();
+  const hdl::Bundle ctl = dequant_control(c);
+  const int ctlw = ctl.width();
   const bool int8 = !is_float(c.pe.act);
   auto s = [](int i, const char* what) { return fmt::format("s{}_{}", i, what); };
   valid_stage(m, s(k - 1, "valid_q"), s(k, "valid"), fmt::format("stage {}: times the scale", k));
@@ -73,28 +84,29 @@ void dequant_tail(hdl::Module& m, const EngineConfig& c, int k, const std::strin
   m.stage(s(k, "t"), s(a, "t"), 32);
   if (int8) m.stage(s(k, "rs_q"), s(a, "rs"), 32);
   m.wire(s(a, "m"), mw);
-  m.assign(s(a, "m"), slice(s(a, "ctl_q"), ctlw - 1, 3));
+  m.assign(s(a, "m"), ctl.unpack(s(a, "ctl_q"), "m"));
   m.wire(s(a, "y_old"), 32);
-  m.assign(s(a, "y_old"), fmt::format("{}[2] ? 32'd0 : y_mem[{}]", s(a, "ctl_q"), s(a, "m")));
+  m.assign(s(a, "y_old"), fmt::format("{} ? 32'd0 : y_mem[{}]", ctl.unpack(s(a, "ctl_q"), "first_group"), s(a, "m")));
   m.wire(s(a, "y"), 32);
   m.instance(fp32_add_module(), "u_add_y", {{"a_i", s(a, "y_old")}, {"b_i", s(a, "t_q")}, {"y_o", s(a, "y")}});
 
   const int w = k + 2;
   valid_stage(m, s(a, "valid_q"), s(w, "valid"), fmt::format("stage {}: write Y", w));
   m.stage(s(a, "m"), s(w, "m"), mw);
-  m.stage(slice(s(a, "ctl_q"), 1, 0), s(w, "ctl"), 2, "{last group, poison}");
+  m.stage(ctl.unpack(s(a, "ctl_q"), "last_group"), s(w, "last"), 1, "the N tile's last group: Y is final");
+  m.stage(ctl.unpack(s(a, "ctl_q"), "poison"), s(w, "poison"), 1);
   m.stage(s(a, "y"), s(w, "y"), 32);
   std::string y = s(w, "y_q");
   if (int8) {
     m.stage(s(a, "rs_q"), s(w, "rs"), 32);
     m.wire(s(w, "scaled"), 32);
     emit_fp32_mul(m, "mr_", s(w, "y_q"), s(w, "rs_q"), kFp32, s(w, "scaled"));
-    y = fmt::format("({}[1] ? {} : {})", s(w, "ctl_q"), s(w, "scaled"), s(w, "y_q"));
+    y = fmt::format("({} ? {} : {})", s(w, "last_q"), s(w, "scaled"), s(w, "y_q"));
   }
   m.wire(s(w, "y_final"), 32, "a poisoned row's final value is NaN");
-  m.assign(s(w, "y_final"), fmt::format("({0}[1] & {0}[0]) ? {1} : {2}", s(w, "ctl_q"), fp32_nan(), y));
+  m.assign(s(w, "y_final"), fmt::format("({} & {}) ? {} : {}", s(w, "last_q"), s(w, "poison_q"), fp32_nan(), y));
   m.memory("y_mem", 32, c.depth, s(w, "valid_q"), s(w, "m_q"), s(w, "y_final"), "Y per row in flight (FP32)");
-  m.assign("final_o", fmt::format("{} & {}[1]", s(w, "valid_q"), s(w, "ctl_q")));
+  m.assign("final_o", fmt::format("{} & {}", s(w, "valid_q"), s(w, "last_q")));
   m.assign("rd_y_o", "y_mem[rd_m_i]");
 }
 
@@ -156,7 +168,7 @@ hdl::Module group_unit_fp32(const EngineConfig& c) {
   m.assign("poison_new", "((first_tile_i & first_group_i) ? 1'b0 : word[64]) | poison_i");
   m.memory("acc_mem", 65, c.depth, "valid_i", "m_i", "{poison_new, p_new, s_new}", "{poison, P, S} per row in flight");
   valid_stage(m, "valid_i & last_tile_i", "s2_valid", "stage 2: z * S");
-  m.stage("{m_i, first_group_i, last_group_i, poison_new}", "s2_ctl", ctl_width(c));
+  m.stage(control_in(c), "s2_ctl", dequant_control(c).width());
   m.stage("p_new", "s2_p", 32);
   m.stage("s_new", "s2_s", 32);
   m.stage("scale_i", "s2_scale", 16);
@@ -169,7 +181,7 @@ hdl::Module group_unit_fp32(const EngineConfig& c) {
   emit_fp32_mul(m, "mz_", "s2_s_q", "s2_z32", kFp32, "s2_zs");
 
   valid_stage(m, "s2_valid_q", "s3_valid", "stage 3: D = P - z S");
-  m.stage("s2_ctl_q", "s3_ctl", ctl_width(c));
+  m.stage("s2_ctl_q", "s3_ctl", dequant_control(c).width());
   m.stage("s2_p_q", "s3_p", 32);
   m.stage("{~s2_zs[31], s2_zs[30:0]}", "s3_nzs", 32);
   m.stage("s2_scale_q", "s3_scale", 16);
@@ -255,7 +267,7 @@ hdl::Module group_unit_fixed(const EngineConfig& c) {
   group_ports(m, c, c.sum_width());
   accumulate_group(m, c);
   valid_stage(m, "valid_i & last_tile_i", "s2_valid", "stage 2: round the group sum to FP32");
-  m.stage("{m_i, first_group_i, last_group_i, poison_new}", "s2_ctl", ctl_width(c));
+  m.stage(control_in(c), "s2_ctl", dequant_control(c).width());
   m.stage("acc_new", "s2_acc", accw);
   m.stage("scale_i", "s2_scale", 16);
   if (ew) m.stage("exp_new", "s2_exp", ew);

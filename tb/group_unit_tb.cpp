@@ -1,0 +1,229 @@
+// Verilator testbench of the group-dequant unit alone (the fixed-point variant: prealigned,
+// exact or INT8 column sums), against the golden datapath's stage functions (GroupAccumulator,
+// dequant_accumulate): N tiles of M rows streamed as the engine would (tiles of a group, groups
+// of an N tile, idle cycles between rows), then every row's Y read back and compared. Random
+// column sums P and activation sums S over their whole ranges, and directed cases: the extreme
+// same-sign sums, tiles that cancel below one unit, subnormal, tiny and huge scales, every zero
+// point, block exponents far apart, poisoned rows; the first row on the first edge after reset.
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <memory>
+#include <random>
+#include <vector>
+
+#include <verilated.h>
+
+#include "Vdut.h"
+#include MIXPE_PARAMS
+#include "golden/datapath.h"
+#include "golden/pe_model.h"
+#include "numerics/error.h"
+#include "numerics/lut_format.h"
+#include "tb_common.h"
+#include "wide_bits.h"
+
+namespace P = MIXPE_PARAMS_NS;
+using namespace mixpe;
+
+namespace {
+
+// One row of a tile as the unit receives it.
+struct Beat {
+  int m;
+  bool first_tile, last_tile, first_group, last_group, poison;
+  int64_t p, s;   // P and S as signed integers (S unused without a zero point)
+  int exp;        // the block exponent (prealign)
+  uint16_t scale;
+  uint32_t zero, row_scale;
+};
+
+// How the values of a case are drawn.
+enum class Kind { kRandom, kExtreme, kCancel, kTinyScale, kHugeScale, kExpSpread };
+
+struct Golden {
+  const EngineConfig& c;
+  std::vector<GroupAccumulator> acc;
+  std::vector<bool> poison;
+  std::vector<uint32_t> y;
+  explicit Golden(const EngineConfig& cfg)
+      : c(cfg), acc(size_t(cfg.depth), GroupAccumulator(0)), poison(size_t(cfg.depth)), y(size_t(cfg.depth)) {}
+
+  int block_lsb(int exp) const {
+    const int table = c.pe.kind == PeKind::kLut ? LutFormat::kFracBits : 0;
+    if (!is_float(c.pe.act)) return 0;
+    const FloatFormat f = float_format(c.pe.act);
+    if (c.pe.accum.mode == AccumMode::kExact) return exact_lsb_exp(f) - table;
+    return prealign_lsb_exp(f, exp, c.pe.accum.align_bits) - table;
+  }
+  // Returns true with the row's final Y in `out` when the beat finishes its N tile.
+  bool step(const Beat& b, uint32_t& out) {
+    const size_t m = size_t(b.m);
+    const int128 d = int128(b.p) - (c.has_zero() ? int128(b.s) * b.zero : 0);
+    if (b.first_tile) acc[m] = GroupAccumulator(c.frac_bits());
+    acc[m].add(d, block_lsb(b.exp));
+    poison[m] = (b.first_tile && b.first_group ? false : bool(poison[m])) || b.poison;
+    if (!b.last_tile) return false;
+    // the accumulator's own LSB (F bits below the block's)
+    const int lsb = acc[m].lsb_exp();
+    y[m] = dequant_accumulate(b.first_group ? 0u : y[m], acc[m].value(), lsb, b.scale);
+    if (!b.last_group) return false;
+    out = is_float(c.pe.act) ? y[m] : f32_mul(y[m], b.row_scale);
+    if (poison[m]) out = kF32QuietNan;
+    y[m] = out;
+    return true;
+  }
+};
+
+class Bench {
+ public:
+  Bench(const EngineConfig& c, tb::Tally& t) : c_(c), tally_(t), golden_(c) {
+    top_->clk_i = 0;
+    top_->rst_ni = 0;
+    top_->valid_i = 0;
+    top_->eval();
+    top_->clk_i = 1;
+    top_->eval();
+    top_->clk_i = 0;
+    top_->rst_ni = 1;
+    top_->eval();
+  }
+  ~Bench() { top_->final(); }
+
+  // Streams the beats (with the idle cycles marked by m < 0), checks final_o's timing and, once
+  // drained, every finished row's Y.
+  void run(const std::vector<Beat>& beats, const std::string& what) {
+    std::deque<std::pair<uint64_t, int>> finals;  // (cycle final_o is due, m)
+    std::vector<std::pair<int, uint32_t>> want;
+    for (const Beat& b : beats) {
+      drive(b);
+      if (b.m >= 0) {
+        uint32_t out = 0;
+        if (golden_.step(b, out)) finals.push_back({cycle_ + uint64_t(c_.dequant_stages()) - 1, b.m}), want.push_back({b.m, out});
+      }
+      clock(finals, what);
+    }
+    top_->valid_i = 0;
+    for (int i = 0; i < c_.dequant_stages() + 2; ++i) clock(finals, what);
+    tally_.check(finals.size(), 0, [&] { return fmt::format("{}: final_o pulses missing", what); });
+    for (const auto& [m, y] : want) {
+      top_->rd_m_i = uint32_t(m);
+      top_->eval();
+      tally_.check(top_->rd_y_o, y, [&, m = m] { return fmt::format("{}: Y of row {}", what, m); });
+    }
+  }
+
+ private:
+  void drive(const Beat& b) {
+    top_->valid_i = b.m >= 0;
+    if (b.m < 0) return;
+    top_->m_i = uint32_t(b.m);
+    top_->first_tile_i = b.first_tile, top_->last_tile_i = b.last_tile;
+    top_->first_group_i = b.first_group, top_->last_group_i = b.last_group;
+    top_->poison_i = b.poison;
+    tb::set_bits(top_->p_i, 0, c_.pe.psum_width(), wrap(b.p, c_.pe.psum_width()));
+    tb::set_bits(top_->sum_i, 0, c_.sum_width(), wrap(b.s, c_.sum_width()));
+#ifdef MIXPE_HAS_PORT_exp_i
+    top_->exp_i = uint32_t(b.exp);
+#endif
+#ifdef MIXPE_HAS_PORT_zero_i
+    top_->zero_i = b.zero;
+#endif
+    top_->scale_i = b.scale;
+#ifdef MIXPE_HAS_PORT_row_scale_i
+    top_->row_scale_i = b.row_scale;
+#endif
+  }
+  void clock(std::deque<std::pair<uint64_t, int>>& finals, const std::string& what) {
+    top_->eval();
+    const bool due = !finals.empty() && finals.front().first == cycle_;
+    tally_.check(top_->final_o, due, [&] { return fmt::format("{}: final_o at cycle {}", what, cycle_); });
+    if (due) finals.pop_front();
+    top_->clk_i = 1;
+    top_->eval();
+    top_->clk_i = 0;
+    ++cycle_;
+  }
+
+  const EngineConfig& c_;
+  tb::Tally& tally_;
+  Golden golden_;
+  std::unique_ptr<Vdut> top_ = std::make_unique<Vdut>();
+  uint64_t cycle_ = 0;
+};
+
+// Draws the beats of one N tile: `groups` groups of `tpg` tiles of M rows, idle cycles between
+// rows (at least one between the rows of a one-row tile: the engine's tiles take R >= 2 cycles).
+std::vector<Beat> n_tile(const EngineConfig& c, Kind kind, int M, int groups, std::mt19937_64& rng) {
+  const int pw = c.pe.psum_width(), sw = c.sum_width(), tpg = c.tiles_per_group();
+  const int64_t pmax = (int64_t(1) << (pw - 1)) - 1, smax = (int64_t(1) << (sw - 1)) - 1;
+  const int emax = is_float(c.pe.act) ? float_format(c.pe.act).max_biased_exp() - 1 : 0;
+  const int zmax = (1 << c.pe.weight_bits) - 1;
+  auto uniform = [&](int64_t lo, int64_t hi) { return lo + int64_t(rng() % uint64_t(hi - lo + 1)); };
+  std::vector<Beat> out;
+  std::vector<int> row_exp(static_cast<size_t>(M));
+  std::vector<int64_t> row_p(static_cast<size_t>(M));
+  for (int g = 0; g < groups; ++g) {
+    uint16_t scale = uint16_t(0x1000 + rng() % 0x3000);  // moderate FP16 scales
+    if (kind == Kind::kTinyScale) scale = uint16_t(1 + rng() % 0x3FF);  // subnormal FP16
+    if (kind == Kind::kHugeScale) scale = uint16_t(0x7800 + rng() % 0x3FF);
+    const uint32_t zero = uint32_t(rng() % uint64_t(zmax + 1));
+    for (int t = 0; t < tpg; ++t)
+      for (int m = 0; m < M; ++m) {
+        Beat b{m, t == 0, t == tpg - 1, g == 0, g == groups - 1, rng() % 64 == 0, 0, 0, 1, scale, zero, 0};
+        b.exp = emax ? int(uniform(1, emax)) : 0;
+        b.row_scale = f32_bits(float(std::ldexp(1.0 + double(rng() % 1000) / 1000, int(rng() % 20) - 10)));
+        switch (kind) {
+          case Kind::kExtreme:  // the same sign at the range's ends: the top accumulator bits
+            b.p = rng() % 2 ? pmax : -pmax - 1;
+            b.s = b.p > 0 ? -smax - 1 : smax;
+            if (t > 0) b.exp = row_exp[size_t(m)];
+            break;
+          case Kind::kCancel:  // tiles cancel to a group sum below one unit of the block exponent
+            b.p = t % 2 ? std::clamp(-row_p[size_t(m)] + int64_t(rng() % 3) - 1, -pmax, pmax) : uniform(-pmax, pmax);
+            b.s = 0;
+            if (t > 0) b.exp = row_exp[size_t(m)] - int(rng() % 2);
+            b.exp = std::max(b.exp, emax ? 1 : 0);
+            break;
+          case Kind::kExpSpread:  // block exponents as far apart as the accumulator allows
+            b.p = uniform(-pmax, pmax), b.s = uniform(-smax, smax);
+            b.exp = emax ? (t % 2 ? 1 : emax) : 0;
+            break;
+          default:
+            b.p = uniform(-pmax - 1, pmax), b.s = uniform(-smax - 1, smax);
+            break;
+        }
+        row_exp[size_t(m)] = b.exp;
+        row_p[size_t(m)] = b.p;
+        out.push_back(b);
+        const int idle = M == 1 ? 1 + int(rng() % 2) : int(rng() % 4 == 0);
+        for (int i = 0; i < idle; ++i) out.push_back(Beat{-1, false, false, false, false, false, 0, 0, 0, 0, 0, 0});
+      }
+  }
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  tb::Options opt;
+  opt.random_cases = 400;
+  opt.parse(argc, argv, "group-dequant unit testbench: the unit alone against the golden datapath");
+  Verilated::randReset(2);
+  const EngineConfig c = tb::design_config(P::kOptions, P::kBlock, P::kTop);
+  if (c.float_accum()) fail("the group-unit testbench covers the fixed-point unit (not fp32 or fma accumulation)");
+  fmt::print("{}: seed {}\n", P::kTop, opt.seed);
+  std::mt19937_64 rng(opt.seed);
+  tb::Tally tally(opt);
+  Bench bench(c, tally);
+  long tiles = 0;
+  const Kind kinds[] = {Kind::kRandom, Kind::kExtreme, Kind::kCancel, Kind::kTinyScale, Kind::kHugeScale, Kind::kExpSpread};
+  for (long i = 0; i < opt.random_cases; ++i) {
+    const Kind kind = kinds[i % 6];
+    const int M = i % 7 == 0 ? 1 : 1 + int(rng() % uint64_t(std::min(c.depth, 6)));
+    bench.run(n_tile(c, kind, M, 1 + int(rng() % 3), rng), fmt::format("case {} (kind {})", i, int(kind)));
+    ++tiles;
+  }
+  fmt::print("{} N tiles: random, extreme, cancelling, subnormal and huge scales, spread exponents\n", tiles);
+  return tally.finish();
+}
