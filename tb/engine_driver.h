@@ -31,13 +31,22 @@ class Driver {
       fail("this testbench was built without tracing: rebuild it with FST=1 for --fst");
 #endif
     }
+    // Reset with every input asking for work (the power-up state is random): nothing may start,
+    // and the engine must say so while the reset is held. The first command then comes on the
+    // first clock edge after the reset is released.
     top_->clk_i = 0;
-    top_->rst_ni = 0;
-    settle();
-    step();
     top_->rst_ni = 1;
     settle();
-    step();
+    top_->rst_ni = 0;  // a falling edge: the asynchronous reset acts at once
+    top_->cmd_valid_i = top_->w_valid_i = top_->a_valid_i = 1;
+    top_->y_ready_i = 1;
+    for (int edge = 0; edge < 2; ++edge) {
+      settle();
+      check_reset_outputs(edge);
+      step();
+    }
+    top_->cmd_valid_i = top_->w_valid_i = top_->a_valid_i = 0;
+    top_->rst_ni = 1;
   }
   ~Driver() {
 #if VM_TRACE
@@ -126,6 +135,14 @@ class Driver {
       top_->a_scale_i = s.a_scale.front();
 #endif
     }
+  }
+  void check_reset_outputs(int edge) {
+    auto at = [edge](const char* what) { return fmt::format("{} during reset (after {} edges)", what, edge); };
+    tally_.check(top_->busy_o, 0, [&] { return at("busy_o"); });
+    tally_.check(top_->cmd_ready_o, 1, [&] { return at("cmd_ready_o"); });
+    tally_.check(top_->y_valid_o, 0, [&] { return at("y_valid_o"); });
+    tally_.check(top_->w_ready_o, 0, [&] { return at("w_ready_o"); });
+    tally_.check(top_->a_ready_o, 0, [&] { return at("a_ready_o"); });
   }
   bool scale_ready() const {
 #ifdef MIXPE_HAS_PORT_sz_valid_i

@@ -57,12 +57,22 @@ struct Bench {
 #endif
     ++time;
   }
+  // Reset with the control inputs high (the power-up state is random): the registers that reset
+  // (the forwarded load token and first flag) must read 0 while it is held, whatever comes in.
   void reset() {
-    top->rst_ni = 0;
+    top->rst_ni = 1;
+    top->eval();
+    top->rst_ni = 0;  // a falling edge: the asynchronous reset acts at once
+    top->w_load_i = 1;
+    top->first_i = 1;
+    half(0);
+    tally.check(uint64_t(top->w_load_o), 0, [] { return "w_load_o during reset"; });
+    tally.check(uint64_t(top->first_o), 0, [] { return "first_o during reset"; });
+    half(1);
+    tally.check(uint64_t(top->w_load_o), 0, [] { return "w_load_o during reset, after an edge"; });
+    tally.check(uint64_t(top->first_o), 0, [] { return "first_o during reset, after an edge"; });
     top->w_load_i = 0;
     top->first_i = 0;
-    half(0);
-    half(1);
     top->rst_ni = 1;
     half(0);
   }
