@@ -3,7 +3,7 @@
 BUILD ?= build
 JOBS ?= 2
 
-.PHONY: all setup build test test-sanitize lint sim-pe sim bench regen area dse clean
+.PHONY: all setup build test test-sanitize lint sim-pe sim bench regen area dse fuzz-configs clean
 
 all: build
 
@@ -72,6 +72,12 @@ sim: build $(TRACES)/tokens.txt
 # Cycles, utilization and simulation speed of a 64 x 1024 x 1024 GEMM with streams never idle.
 bench: build
 	bash scripts/sim_engine.sh $(BUILD)/mixpe "$(TB_LIBS)" $(BUILD)/sim "$(ENGINE_OPTS)" --bench
+
+# Random legal engine configurations: generated and linted, every SIM_EVERY-th simulated bit-exact.
+N ?= 40
+SIM_EVERY ?= 10
+fuzz-configs: build
+	bash scripts/fuzz_configs.sh $(BUILD)/mixpe "$(TB_LIBS)" $(BUILD)/fuzz $(N) $(SEED) $(SIM_EVERY)
 
 # Synthesis estimates (Yosys -> SKY130 HD, OpenSTA): build/reports/area.csv and area.json.
 # Debian's python3 (its matplotlib and numpy): not whatever python3 comes first on PATH.

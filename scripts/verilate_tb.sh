@@ -25,10 +25,11 @@ log="$out/build.log"
 trace=0 trace_flag=""
 if [ "${FST:-0}" = 1 ]; then trace=1 trace_flag=--trace-fst; fi
 {
+  # (each step chained with &&: inside `{ } || ...` a failing step would not stop the build)
   verilator --cc -Wall --default-language 1364-2005 $trace_flag -O3 \
-    --prefix Vdut --top-module "$top" -Mdir "$out/obj" "$out"/rtl/*.v
+    --prefix Vdut --top-module "$top" -Mdir "$out/obj" "$out"/rtl/*.v &&
   # one translation unit for the model, as Verilator's own non-parallel build does
-  for f in "$out"/obj/Vdut*.cpp; do echo "#include \"$f\""; done > "$out/obj/model_all.cpp"
+  for f in "$out"/obj/Vdut*.cpp; do echo "#include \"$f\""; done > "$out/obj/model_all.cpp" &&
   g++ -std=c++20 -O2 -w -DVM_COVERAGE=0 -DVM_SC=0 -DVM_TRACE=$trace -DVM_TRACE_FST=$trace -DVM_TRACE_VCD=0 \
     -I"$vinc" -I"$vinc/vltstd" -I"$out/obj" -I"$out/rtl" -I"$root/generator" -I"$root/tb" \
     -DMIXPE_PARAMS="\"${top}_params.h\"" -DMIXPE_PARAMS_NS="${top}_params" \

@@ -110,11 +110,12 @@ int main(int argc, char** argv) {
   Options opt;
   opt.random_cases = 40;
   std::string model, trace_dir;
-  bool bench_only = false, serving = false;
+  bool bench_only = false, serving = false, quick = false;
   opt.parse(argc, argv, "engine testbench: generated engine against the golden mpGEMM", [&](CLI::App& app) {
     app.add_option("--model", model, "llama2.c checkpoint: run every linear layer through the engine");
     app.add_option("--traces", trace_dir, "LLM traces (mixpe trace): run every layer's real activations through the engine");
     app.add_flag("--bench", bench_only, "only the performance workload (M = 64, K = N = 1024), no idle cycles");
+    app.add_flag("--quick", quick, "no performance workload: the random and corner GEMMs only (make fuzz-configs)");
     app.add_flag("--serve", serving, "serve GEMMs: requests on stdin, results on stdout (llm/gemm_wire.h); log on stderr");
   });
   Verilated::randReset(2);
@@ -125,7 +126,7 @@ int main(int argc, char** argv) {
   Tally tally(opt, log);
   Driver driver(cfg, tally, opt);
   if (serving) return serve(cfg, driver, tally, rng, log);
-  bench(cfg, driver, tally, rng);
+  if (!quick) bench(cfg, driver, tally, rng);
   if (!bench_only) {
     random_and_corners(cfg, driver, opt.random_cases, rng);
     if (!model.empty()) model_layers(cfg, driver, model, rng);

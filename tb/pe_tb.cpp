@@ -131,7 +131,7 @@ uint64_t random_psum(const PeConfig& cfg, std::mt19937_64& rng, uint64_t a, uint
 }
 
 std::vector<uint64_t> corner_activations(const PeConfig& cfg) {
-  if (cfg.kind == PeKind::kMixpe && cfg.accum.mode == AccumMode::kPrealign) {
+  if ((cfg.kind == PeKind::kMixpe || cfg.kind == PeKind::kLut) && cfg.accum.mode == AccumMode::kPrealign) {
     const int A = cfg.act_width();
     const uint64_t mx = (uint64_t(1) << (A - 1)) - 1;
     return {0, 1, mx, mx + 1 /* most negative */, mask(A) /* -1 */};

@@ -94,6 +94,18 @@ void register_list(CLI::App& app) {
           fmt::print("{} {}\n", make_design(find_block("array"), e).top->name, opts);
         }
       });
+  auto rnd = std::make_shared<std::tuple<int, uint64_t, int, int>>(20, 1, 32, 16);
+  CLI::App* random = list->add_subcommand("random", "random legal engine configurations (make fuzz-configs)");
+  random->add_option("--count", std::get<0>(*rnd), "how many")->capture_default_str();
+  random->add_option("--seed", std::get<1>(*rnd), "random seed")->capture_default_str();
+  random->add_option("--max-rows", std::get<2>(*rnd), "largest array rows")->capture_default_str();
+  random->add_option("--max-cols", std::get<3>(*rnd), "largest array columns")->capture_default_str();
+  random->callback([rnd] {
+    const auto [count, seed, rows, cols] = *rnd;
+    if (count < 1 || rows < 2 || cols < 2) fail("list random: --count >= 1, --max-rows and --max-cols >= 2");
+    for (const std::string& o : random_engine_options(count, seed, rows, cols))
+      fmt::print("{} {}\n", engine_from_options(parse_option_string(o)).name(), o);
+  });
   list_points(list, "area", "the designs of the synthesis report (make area)", area_points);
   list_points(list, "dse", "the points of the design-space exploration (make dse)", dse_points);
   list_points(list, "eval", "the configurations `mixpe eval` scores", eval_points);

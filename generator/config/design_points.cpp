@@ -1,6 +1,10 @@
 #include "config/design_points.h"
 
+#include <random>
+
 #include <fmt/format.h>
+
+#include "config/options.h"
 
 #include "numerics/error.h"
 
@@ -53,6 +57,11 @@ std::vector<PeConfig> pe_sweep() {
   PeConfig lut_p1;
   lut_p1.kind = PeKind::kLut, lut_p1.pipeline = 1;
   add(lut_p1);
+  for (int a : {8, 12, 24}) {  // LUT PEs take A-bit prealigned activations too
+    PeConfig c;
+    c.kind = PeKind::kLut, c.accum.align_bits = a, c.lut_terms = a == 12 ? 2 : 0;
+    add(c);
+  }
   // Variations around the default W4A16 PE.
   for (int a : {8, 12, 24, 32}) {
     PeConfig c;
@@ -190,6 +199,41 @@ const std::vector<DesignPoint>& eval_points() {
     return out;
   }();
   return points;
+}
+
+std::vector<std::string> random_engine_options(int count, uint64_t seed, int max_rows, int max_cols) {
+  std::mt19937_64 rng(seed);
+  auto pick = [&](std::initializer_list<const char*> v) { return std::string(*(v.begin() + rng() % v.size())); };
+  auto pow2 = [&](int lo, int hi) {  // a power of two in [lo, hi]
+    std::vector<int> p;
+    for (int v = lo; v <= hi; v *= 2) p.push_back(v);
+    return p[rng() % p.size()];
+  };
+  std::vector<std::string> out;
+  while (int(out.size()) < count) {
+    std::string o;
+    const std::string kind = pick({"mixpe", "mixpe", "mixpe", "lut", "fma", "int8"});
+    o += "--pe " + kind;
+    if (kind == "lut") o += fmt::format(" --weight-bits {} --lut-terms {}", 2 + rng() % 3, rng() % 4);
+    if (kind == "mixpe" || kind == "fma") {
+      o += " --weight-bits " + pick({"2", "3", "4", "8"});
+      if (rng() % 2) o += " --weight-signed";
+    }
+    if (kind == "mixpe" || kind == "lut") o += " --act " + pick({"fp16", "bf16", "int8"});
+    if (kind == "mixpe") o += " --accum " + pick({"prealign", "prealign", "exact", "fp32"});
+    o += fmt::format(" --align-bits {} --pipeline {}", 8 + rng() % 25, rng() % 2);
+    const int g = pow2(32, 256);
+    o += fmt::format(" --group-size {} --rows {} --cols {} --depth {}", g, pow2(2, std::min(g, max_rows)),
+                     2 + rng() % uint64_t(max_cols - 1), pow2(2, 1024));
+    if (rng() % 4 == 0) o += fmt::format(" --edge-frac-bits {}", rng() % 40);
+    try {
+      engine_from_options(parse_option_string(o));
+      out.push_back(o);
+    } catch (const Error&) {
+      // an illegal combination: draw again
+    }
+  }
+  return out;
 }
 
 const std::vector<std::string>& array_lint_points() {

@@ -33,4 +33,8 @@ const std::vector<DesignPoint>& eval_points();
 // The arrays the lint covers (each also at another size by parameter override): options.
 const std::vector<std::string>& array_lint_points();
 
+// `count` random legal engine configurations (make fuzz-configs), drawn from `seed`: every option
+// of the schema, the array at most max_rows x max_cols (simulation cost). Deterministic.
+std::vector<std::string> random_engine_options(int count, uint64_t seed, int max_rows, int max_cols);
+
 }  // namespace mixpe

@@ -55,7 +55,8 @@ int EngineConfig::acc_width() const { return diff_width() + frac_bits() + log2i(
 std::string EngineConfig::suffix() const {
   // the PE module name without its "mixpe_pe_" prefix, then the array and group shape, and the
   // group accumulator's fraction bits where they are not the format's default
-  const std::string f = pe.accum.edge_frac_bits >= 0 ? fmt::format("_f{}", pe.accum.edge_frac_bits) : "";
+  const bool own_f = pe.accum.mode == AccumMode::kPrealign && pe.accum.edge_frac_bits >= 0;
+  const std::string f = own_f ? fmt::format("_f{}", pe.accum.edge_frac_bits) : "";
   return fmt::format("{}_r{}c{}_g{}_d{}{}", pe.module_name().substr(9), rows, cols, group_size, depth, f);
 }
 

@@ -58,7 +58,7 @@ void PeConfig::validate() const {
 }
 
 int PeConfig::act_width() const {
-  if (kind == PeKind::kMixpe && accum.mode == AccumMode::kPrealign) return accum.align_bits;
+  if ((kind == PeKind::kMixpe || kind == PeKind::kLut) && accum.mode == AccumMode::kPrealign) return accum.align_bits;
   return is_float(act) ? 16 : 8;
 }
 

@@ -71,7 +71,7 @@ std::vector<std::string> prealign_values(hdl::Module& m, const EngineConfig& c, 
   block_exponent(m, c, f);
   const int left = aw - 1 - f.sig_bits;  // >= 0 only for A > sig + 1
   const int ww = std::max(aw - 1, f.sig_bits);
-  std::vector<std::string> vals;
+  std::vector<std::string> vals, cut_tops;
   for (int r = 0; r < c.rows; ++r) {
     const std::string x = fmt::format("x{}", r);
     lane_sig(m, c, f, r);
@@ -91,11 +91,17 @@ std::vector<std::string> prealign_values(hdl::Module& m, const EngineConfig& c, 
     }
     m.wire(x + "_mag", aw - 1);
     m.assign(x + "_mag", ww == aw - 1 ? mag : slice(mag, aw - 2, 0));
+    if (ww > aw - 1) cut_tops.push_back(slice(mag, ww - 1, aw - 1));
     const std::string v = fmt::format("v{}", r);
     m.wire(v, aw);
     m.assign(v, fmt::format("!{0}_finite ? {1} : a_i[{2}] ? ({1} - {{1'b0, {0}_mag}}) : {{1'b0, {0}_mag}}", x,
                             lit(aw, 0), r * rw + 15));
     vals.push_back(v);
+  }
+  if (!cut_tops.empty()) {
+    const int tw = int(cut_tops.size()) * (ww - (aw - 1));
+    m.unused_wire("mag_tops", tw, "A narrower than the significand: the bits above A-1 are zero after the cut");
+    m.assign("mag_tops", hdl::cat(cut_tops));
   }
   return vals;
 }
