@@ -3,7 +3,7 @@
 BUILD ?= build
 JOBS ?= 2
 
-.PHONY: all setup build test test-sanitize lint sim-pe sim bench regen area dse fuzz-configs clean
+.PHONY: all setup build test test-sanitize lint sim-pe sim bench regen area dse fuzz-configs mutate clean
 
 all: build
 
@@ -78,6 +78,12 @@ N ?= 40
 SIM_EVERY ?= 10
 fuzz-configs: build
 	bash scripts/fuzz_configs.sh $(BUILD)/mixpe "$(TB_LIBS)" $(BUILD)/fuzz $(N) $(SEED) $(SIM_EVERY)
+
+# Mutation testing of an engine (the make variables choose it, like make sim): MUTANTS per module,
+# drawn with SEED, each run by the testbenches the suite runs for that module.
+MUTANTS ?= 25
+mutate: build
+	bash scripts/mutate.sh $(BUILD)/mixpe "$(TB_LIBS)" $(BUILD)/mutate "$(ENGINE_OPTS)" $(MUTANTS) $(SEED)
 
 # Synthesis estimates (Yosys -> SKY130 HD, OpenSTA): build/reports/area.csv and area.json.
 # Debian's python3 (its matplotlib and numpy): not whatever python3 comes first on PATH.

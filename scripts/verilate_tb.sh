@@ -5,7 +5,8 @@
 #   verilate_tb.sh MIXPE HARNESS.cpp OUTDIR "LIBS" BLOCK [gen options...]
 # Produces OUTDIR/tb (the simulator) and OUTDIR/rtl (the generated design). With FST=1 in the
 # environment the model is built with FST tracing (slower to build and to run; --fst FILE). With
-# MIXPE_RTL=DIR the design is taken from DIR (the same configuration's files, e.g. a mutant).
+# MIXPE_RTL=DIR the block's module files are taken from DIR where it has them (e.g. a mutant), and
+# MIXPE_VERILATOR_FLAGS adds Verilator options (make mutate: -Wno-fatal).
 set -euo pipefail
 abs() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
 mixpe=$(abs "$1") harness=$(abs "$2") libs=$4 block=$5
@@ -14,11 +15,12 @@ shift 5
 root=$(cd "$(dirname "$0")/.." && pwd)
 vinc=/usr/share/verilator/include
 rm -rf "$out/rtl" "$out/obj" "$out/tb"
+"$mixpe" gen "$block" -o "$out/rtl" "$@" > /dev/null
 if [ -n "${MIXPE_RTL:-}" ]; then
-  # a given design (e.g. a mutant of the generated one) instead of generating it
-  mkdir -p "$out/rtl" && cp "$MIXPE_RTL"/* "$out/rtl/"
-else
-  "$mixpe" gen "$block" -o "$out/rtl" "$@" > /dev/null
+  # the block's modules as a given design has them (e.g. a mutant of the generated one)
+  for f in "$out"/rtl/*.v; do
+    if [ -f "$MIXPE_RTL/$(basename "$f")" ]; then cp "$MIXPE_RTL/$(basename "$f")" "$f"; fi
+  done
 fi
 top=$("$mixpe" gen "$block" --print-top "$@")
 log="$out/build.log"
@@ -26,7 +28,7 @@ trace=0 trace_flag=""
 if [ "${FST:-0}" = 1 ]; then trace=1 trace_flag=--trace-fst; fi
 {
   # (each step chained with &&: inside `{ } || ...` a failing step would not stop the build)
-  verilator --cc -Wall --default-language 1364-2005 $trace_flag -O3 \
+  verilator --cc -Wall --default-language 1364-2005 $trace_flag -O3 ${MIXPE_VERILATOR_FLAGS:-} \
     --prefix Vdut --top-module "$top" -Mdir "$out/obj" "$out"/rtl/*.v &&
   # one translation unit for the model, as Verilator's own non-parallel build does
   for f in "$out"/obj/Vdut*.cpp; do echo "#include \"$f\""; done > "$out/obj/model_all.cpp" &&

@@ -1,10 +1,10 @@
 // Verilator testbench of the activation edge (the west edge of the array): one lane takes every
 // encoding of the activation format while the next sets the block's largest exponent to each
-// value in turn (the other lanes random, below it); the lane under test moves with the exponent,
-// so every lane is swept. Every lane's aligned value, the activation sum S, the block exponent
-// and the NaN/Inf flag are compared with the golden datapath (align_activation,
-// exact_activation, block_max_exp): every encoding x every block exponent. Before one row in eight
-// comes a bubble (valid_i low), which must enter as zeros.
+// value in turn (the other lanes random below it, now and then NaN or Inf); the lane under test
+// moves with the exponent, so every lane is swept. Every lane's aligned value, the activation
+// sum S, the block exponent and the NaN/Inf flag are compared with the golden datapath
+// (align_activation, exact_activation, block_max_exp): every encoding x every block exponent.
+// Before one row in eight comes a bubble (valid_i low), which must enter as zeros.
 #include <memory>
 #include <random>
 #include <vector>
@@ -45,7 +45,9 @@ int main(int argc, char** argv) {
     for (uint32_t code = 0; code < 65536;) {
       const bool valid = rng() % 8 != 0;  // a bubble: the same code comes again in the next row
       for (int r = 0; r < R; ++r) {
-        const uint32_t er = r == setter ? uint32_t(e) : uint32_t(rng() % uint64_t(e + 1));
+        // now and then a NaN or Inf in another lane: it must not count towards the block exponent
+        const bool special = r != setter && rng() % 64 == 0;
+        const uint32_t er = r == setter ? uint32_t(e) : special ? uint32_t(f.max_biased_exp()) : uint32_t(rng() % uint64_t(e + 1));
         lanes[size_t(r)] = (er << (f.sig_bits - 1)) | (uint32_t(rng()) & f.frac_mask()) | (rng() & 1 ? f.sign_bit() : 0);
       }
       lanes[size_t(test)] = code;

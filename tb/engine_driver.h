@@ -12,6 +12,12 @@
 
 namespace mixpe::tb {
 
+// How often, per cycle, each input stream holds back and the output refuses.
+struct Pace {
+  double w = 0, scales = 0, a = 0, stall = 0;
+  static Pace uniform(double idle, double stall) { return {idle, idle, idle, stall}; }
+};
+
 struct RunResult {
   uint64_t cycles;
   double sim_seconds;     // the simulation loop alone (not the golden model)
@@ -56,14 +62,13 @@ class Driver {
   }
   uint64_t cycles() const { return cycle_; }
 
-  // Streams one GEMM through the engine; idle and stall are probabilities per cycle of an
-  // input holding back and of the output refusing. `got`, if given, receives the output.
-  RunResult run(const Gemm& g, double idle, double stall, std::mt19937_64& rng, Matrix<uint32_t>* got = nullptr) {
+  // Streams one GEMM through the engine at the given pace. `got`, if given, receives the output.
+  RunResult run(const Gemm& g, Pace pace, std::mt19937_64& rng, Matrix<uint32_t>* got = nullptr) {
     const int C = cfg_.cols, R = cfg_.rows, M = g.x.M(), kt = g.w.k_padded / R, nt = (g.w.N + C - 1) / C;
     Streams s = input_streams(cfg_, g);
     const Matrix<uint32_t> want = expected(cfg_, g);
     if (got) *got = Matrix<uint32_t>(M, g.w.N, 0);
-    std::bernoulli_distribution hold(idle), refuse(stall);
+    std::bernoulli_distribution hold_w(pace.w), hold_s(pace.scales), hold_a(pace.a), refuse(pace.stall);
     set_table(g);
     top_->cmd_valid_i = 1;
     top_->cmd_m_i = uint32_t(M);
@@ -75,13 +80,20 @@ class Driver {
     int out_rows = 0;
     uint64_t last_a = 0, last_y_valid = 0;
     const uint64_t limit = cycle_ + 200000 + uint64_t(nt) * kt * (uint64_t(std::max(M, R)) + 64) * 20;
+    // Past the end of a stream, and with a second command, the host keeps offering beats now and
+    // then (not in the performance run): the engine must take no more than the command needs.
+    std::bernoulli_distribution extra(pace.w + pace.a + pace.stall > 0 ? 0.3 : 0.0);
+    bool accepted = false;
     while (out_rows < M * nt) {
       if (cycle_ > limit) {
         tally_.check(1, 0, [&] { return fmt::format("{}: engine stopped ({} of {} output rows)", g.name, out_rows, M * nt); });
         return {cycle_ - start, seconds(), 0};
       }
-      const bool wv = !s.w.empty() && !hold(rng), sv = !s.scale.empty() && !hold(rng), av = !s.a.empty() && !hold(rng);
+      const bool w_more = !s.w.empty(), s_more = !s.scale.empty(), a_more = !s.a.empty();
+      const bool wv = w_more ? !hold_w(rng) : extra(rng), sv = s_more ? !hold_s(rng) : extra(rng);
+      const bool av = a_more ? !hold_a(rng) : extra(rng);
       drive(s, wv, sv, av);
+      if (accepted) top_->cmd_valid_i = extra(rng);
       top_->y_ready_i = !refuse(rng);
       settle();
       // sample the handshakes before the edge
@@ -89,13 +101,16 @@ class Driver {
       const bool y_fire = top_->y_valid_o && top_->y_ready_i, c_fire = top_->cmd_valid_i && top_->cmd_ready_o;
       if (top_->y_valid_o && out_rows == M * nt - 1 && last_y_valid == 0) last_y_valid = cycle_;
       if (y_fire) check_row(g, want, out_rows++, got);
+      if ((w_fire && !w_more) || (s_fire && !s_more) || (a_fire && !a_more) || (c_fire && accepted))
+        tally_.check(1, 0, [&] { return fmt::format("{}: a beat or command beyond the GEMM was taken", g.name); });
       step();
-      if (w_fire) s.w.pop_front();
-      if (s_fire) s.scale.pop_front(), s.zero.pop_front();
-      if (a_fire) s.a.pop_front(), s.a_scale.pop_front(), last_a = cycle_ - 1;
-      if (c_fire) top_->cmd_valid_i = 0;
+      if (w_fire && w_more) s.w.pop_front();
+      if (s_fire && s_more) s.scale.pop_front(), s.zero.pop_front();
+      if (a_fire && a_more) s.a.pop_front(), s.a_scale.pop_front(), last_a = cycle_ - 1;
+      accepted |= c_fire;
     }
     // the engine must be idle again
+    top_->cmd_valid_i = 0;
     drive(s, false, false, false);
     settle();
     step();
@@ -117,10 +132,10 @@ class Driver {
   void drive(const Streams& s, bool wv, [[maybe_unused]] bool sv, bool av) {
     const int C = cfg_.cols, R = cfg_.rows, ww = cfg_.pe.weight_width(), rw = cfg_.raw_act_width();
     top_->w_valid_i = wv;
-    if (wv) for (int c = 0; c < C; ++c) set_bits(top_->w_data_i, c * ww, ww, s.w.front()[size_t(c)]);
+    if (wv && !s.w.empty()) for (int c = 0; c < C; ++c) set_bits(top_->w_data_i, c * ww, ww, s.w.front()[size_t(c)]);
 #ifdef MIXPE_HAS_PORT_sz_valid_i
     top_->sz_valid_i = sv;
-    if (sv) {
+    if (sv && !s.scale.empty()) {
       for (int c = 0; c < C; ++c) set_bits(top_->sz_scale_i, c * 16, 16, s.scale.front()[size_t(c)]);
 #ifdef MIXPE_HAS_PORT_sz_zero_i
       const int b = cfg_.pe.weight_bits;
@@ -129,7 +144,7 @@ class Driver {
     }
 #endif
     top_->a_valid_i = av;
-    if (av) {
+    if (av && !s.a.empty()) {
       for (int r = 0; r < R; ++r) set_bits(top_->a_data_i, r * rw, rw, s.a.front()[size_t(r)]);
 #ifdef MIXPE_HAS_PORT_a_scale_i
       top_->a_scale_i = s.a_scale.front();

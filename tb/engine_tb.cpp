@@ -39,7 +39,7 @@ int serve(const EngineConfig& cfg, Driver& driver, Tally& tally, std::mt19937_64
            act_name(cfg.pe.act), cfg.pe.weight_bits);
     if (x.M() > cfg.depth) fail("a served GEMM has M = {} rows; the engine holds {}", x.M(), cfg.depth);
     Matrix<uint32_t> y;
-    driver.run(Gemm{fmt::format("served #{}", served++), x, w}, 0.0, 0.0, rng, &y);
+    driver.run(Gemm{fmt::format("served #{}", served++), x, w}, Pace{}, rng, &y);
     write_gemm_result(1, y);
   }
   fmt::print(log, "served {} GEMMs in {} cycles\n", served, driver.cycles());
@@ -51,7 +51,7 @@ int serve(const EngineConfig& cfg, Driver& driver, Tally& tally, std::mt19937_64
 void bench(const EngineConfig& cfg, Driver& driver, Tally& tally, std::mt19937_64& rng) {
   const int M = std::min(64, cfg.depth);
   const Gemm g = make_gemm(cfg, "bench", normal(M, 1024, 1.0f, rng), normal(1024, 1024, 0.05f, rng));
-  const RunResult r = driver.run(g, 0.0, 0.0, rng);
+  const RunResult r = driver.run(g, Pace{}, rng);
   Perf p;
   p.add(cfg, g, r.cycles, r.sim_seconds);
   p.report(cfg, fmt::format("bench M={} K=1024 N=1024", M));
@@ -68,11 +68,20 @@ void random_and_corners(const EngineConfig& cfg, Driver& driver, long count, std
     const int M = i == 0 ? 1 : i == 1 ? D : md(rng), K = kd(rng), N = nd(rng);
     const Gemm g = make_gemm(cfg, fmt::format("random #{} {}x{}x{}", i, M, K, N), llm_activations(M, K, rng),
                              normal(K, N, 0.05f, rng));
-    const RunResult r = driver.run(g, 0.3, 0.3, rng);
+    // most with every stream 30% idle and the output stalling 30%; every fourth with one stream
+    // starved (an input 90% idle, or the output 90% stalled) while the others flow, so that each
+    // buffer runs empty or full
+    Pace pace = Pace::uniform(0.3, 0.3);
+    if (i % 4 == 3) {
+      const int which = int(i / 4 % 4);
+      pace = {which == 0 ? 0.9 : 0.0, which == 2 ? 0.9 : 0.0, which == 1 ? 0.9 : 0.0, which == 3 ? 0.9 : 0.0};
+    }
+    const RunResult r = driver.run(g, pace, rng);
     rnd.add(cfg, g, r.cycles, r.sim_seconds);
   }
-  rnd.report(cfg, fmt::format("{} random GEMMs with 30% idle inputs and 30% output stalls", count));
-  for (const Gemm& g : corner_gemms(cfg, rng)) driver.run(g, 0.1, 0.1, rng);
+  rnd.report(cfg, fmt::format("{} random GEMMs with 30% idle inputs and 30% output stalls (every fourth: one stream "
+                              "starved)", count));
+  for (const Gemm& g : corner_gemms(cfg, rng)) driver.run(g, Pace::uniform(0.1, 0.1), rng);
   fmt::print("corner GEMMs done\n");
 }
 
@@ -82,7 +91,7 @@ void model_layers(const EngineConfig& cfg, Driver& driver, const std::string& pa
   Perf p;
   for (const LinearWeight& lw : lm.linear_layers()) {
     const Gemm g = make_gemm(cfg, "model " + lw.name, llm_activations(std::min(cfg.depth, 8), lw.w.rows, rng), lw.w);
-    const RunResult r = driver.run(g, 0.1, 0.1, rng);
+    const RunResult r = driver.run(g, Pace::uniform(0.1, 0.1), rng);
     p.add(cfg, g, r.cycles, r.sim_seconds);
   }
   p.report(cfg, fmt::format("{} linear layers of {}", lm.linear_layers().size(), path));
@@ -98,7 +107,7 @@ void traces(const EngineConfig& cfg, Driver& driver, const std::string& dir, std
       Matrix<float> x(M, t.x.cols);
       std::copy(&t.x.at(m0, 0), &t.x.at(m0, 0) + size_t(M) * size_t(t.x.cols), x.data.begin());
       const Gemm g = make_gemm(cfg, "trace " + t.name, x, t.w);
-      const RunResult r = driver.run(g, 0.1, 0.1, rng);
+      const RunResult r = driver.run(g, Pace::uniform(0.1, 0.1), rng);
       p.add(cfg, g, r.cycles, r.sim_seconds);
     }
   p.report(cfg, fmt::format("{} LLM traces from {}", files.size(), dir));

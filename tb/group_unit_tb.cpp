@@ -4,7 +4,9 @@
 // of an N tile, idle cycles between rows), then every row's Y read back and compared. Random
 // column sums P and activation sums S over their whole ranges, and directed cases: the extreme
 // same-sign sums, tiles that cancel below one unit, subnormal, tiny and huge scales, every zero
-// point, block exponents far apart, poisoned rows; the first row on the first edge after reset.
+// point, block exponents far apart, tiles cancelling across exponents, a dequant product that
+// rounds up to the next power of two, infinite scales, poisoned rows; the first row on the first
+// edge after reset.
 #include <algorithm>
 #include <cmath>
 #include <deque>
@@ -39,7 +41,18 @@ struct Beat {
 };
 
 // How the values of a case are drawn.
-enum class Kind { kRandom, kExtreme, kCancel, kTinyScale, kHugeScale, kExpSpread };
+enum class Kind { kRandom, kExtreme, kCancel, kTinyScale, kHugeScale, kExpSpread, kCarry };
+
+// A group sum d (the significand of its FP32 rounding) and an FP16 scale whose product rounds
+// up to the next power of two: the rounding carry of the dequant multiply.
+std::pair<int64_t, uint16_t> carry_case(std::mt19937_64& rng) {
+  for (;;) {
+    const int64_t s = 1024 + int64_t(rng() % 1024), lo = (int64_t(1) << 34) - 512;
+    const int64_t d = (lo + s - 1) / s;
+    if (d < (int64_t(1) << 24) && d * s < (int64_t(1) << 34))
+      return {d, uint16_t(((10 + rng() % 10) << 10) | uint64_t(s - 1024))};
+  }
+}
 
 struct Golden {
   const EngineConfig& c;
@@ -163,10 +176,16 @@ std::vector<Beat> n_tile(const EngineConfig& c, Kind kind, int M, int groups, st
   std::vector<Beat> out;
   std::vector<int> row_exp(static_cast<size_t>(M));
   std::vector<int64_t> row_p(static_cast<size_t>(M));
+  std::vector<int> row_k(static_cast<size_t>(M));
+  const int F = c.frac_bits();
   for (int g = 0; g < groups; ++g) {
     uint16_t scale = uint16_t(0x1000 + rng() % 0x3000);  // moderate FP16 scales
     if (kind == Kind::kTinyScale) scale = uint16_t(1 + rng() % 0x3FF);  // subnormal FP16
     if (kind == Kind::kHugeScale) scale = uint16_t(0x7800 + rng() % 0x3FF);
+    if (kind == Kind::kHugeScale && rng() % 4 == 0) scale = rng() % 2 ? 0x7C00 : 0xFC00;  // +-Inf: Inf x 0 is NaN
+    const auto [carry_d, carry_scale] = carry_case(rng);
+    if (kind == Kind::kCarry) scale = carry_scale;
+    std::vector<int64_t> carry_left(static_cast<size_t>(M), carry_d);  // of each row's group sum
     const uint32_t zero = uint32_t(rng() % uint64_t(zmax + 1));
     for (int t = 0; t < tpg; ++t)
       for (int m = 0; m < M; ++m) {
@@ -179,11 +198,24 @@ std::vector<Beat> n_tile(const EngineConfig& c, Kind kind, int M, int groups, st
             b.s = b.p > 0 ? -smax - 1 : smax;
             if (t > 0) b.exp = row_exp[size_t(m)];
             break;
-          case Kind::kCancel:  // tiles cancel to a group sum below one unit of the block exponent
-            b.p = t % 2 ? std::clamp(-row_p[size_t(m)] + int64_t(rng() % 3) - 1, -pmax, pmax) : uniform(-pmax, pmax);
+          case Kind::kCancel:  // pairs of tiles k exponents apart cancel to a few units of the lower one
             b.s = 0;
-            if (t > 0) b.exp = row_exp[size_t(m)] - int(rng() % 2);
-            b.exp = std::max(b.exp, emax ? 1 : 0);
+            if (t % 2 == 0) {
+              const int k = emax ? int(uniform(0, std::min({F, emax - 1, pw - 2}))) : 0;
+              row_k[size_t(m)] = k;
+              b.p = uniform(-(pmax >> k), pmax >> k);
+              b.exp = emax ? int(uniform(1 + k, emax)) : 0;
+            } else {
+              const int k = row_k[size_t(m)];
+              b.p = std::clamp(-row_p[size_t(m)] * (int64_t(1) << k) + uniform(-2, 2), -pmax, pmax);
+              b.exp = row_exp[size_t(m)] - k;
+            }
+            break;
+          case Kind::kCarry:  // the group sum splits over the tiles; its product with the scale carries
+            b.s = 0;
+            b.p = std::min<int64_t>(pmax, carry_left[size_t(m)]);
+            carry_left[size_t(m)] -= b.p;
+            if (t > 0) b.exp = row_exp[size_t(m)];
             break;
           case Kind::kExpSpread:  // block exponents as far apart as the accumulator allows
             b.p = uniform(-pmax, pmax), b.s = uniform(-smax, smax);
@@ -217,13 +249,15 @@ int main(int argc, char** argv) {
   tb::Tally tally(opt);
   Bench bench(c, tally);
   long tiles = 0;
-  const Kind kinds[] = {Kind::kRandom, Kind::kExtreme, Kind::kCancel, Kind::kTinyScale, Kind::kHugeScale, Kind::kExpSpread};
+  const Kind kinds[] = {Kind::kRandom,    Kind::kExtreme,   Kind::kCancel, Kind::kTinyScale,
+                        Kind::kHugeScale, Kind::kExpSpread, Kind::kCarry};
   for (long i = 0; i < opt.random_cases; ++i) {
-    const Kind kind = kinds[i % 6];
+    const Kind kind = kinds[i % 7];
     const int M = i % 7 == 0 ? 1 : 1 + int(rng() % uint64_t(std::min(c.depth, 6)));
     bench.run(n_tile(c, kind, M, 1 + int(rng() % 3), rng), fmt::format("case {} (kind {})", i, int(kind)));
     ++tiles;
   }
-  fmt::print("{} N tiles: random, extreme, cancelling, subnormal and huge scales, spread exponents\n", tiles);
+  fmt::print("{} N tiles: random, extreme, cancelling, subnormal and huge scales, spread exponents, rounding carries\n",
+             tiles);
   return tally.finish();
 }

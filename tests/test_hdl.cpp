@@ -14,6 +14,7 @@
 #include "config/options.h"
 #include "config/presets.h"
 #include "hdl/design_output.h"
+#include "hdl/mutate.h"
 #include "numerics/error.h"
 
 using namespace mixpe;
@@ -88,6 +89,21 @@ TEST(Emitter, RefusesCommentsAndStringsInCode) {
   EXPECT_NE(v.find("  // over two lines"), std::string::npos) << v;
   m.assign("w", "1'b0 // a comment");
   EXPECT_THROW(hdl::emit_verilog(m), std::logic_error);
+}
+
+// Mutants are enumerated in a fixed order, each changes the module, the same index the same way.
+TEST(Mutate, EveryMutantChangesTheModuleDeterministically) {
+  const hdl::ModulePtr pe = pe_module(PeConfig{});
+  const std::vector<std::string> sites = hdl::mutation_sites(*pe);
+  ASSERT_GT(sites.size(), 10u);
+  EXPECT_EQ(sites, hdl::mutation_sites(*pe));
+  const std::string original = hdl::emit_verilog(*pe);
+  for (size_t i = 0; i < sites.size(); ++i) {
+    const std::string v = hdl::emit_verilog(hdl::mutate(*pe, i));
+    EXPECT_NE(v, original) << sites[i];
+    EXPECT_EQ(v, hdl::emit_verilog(hdl::mutate(*pe, i))) << sites[i];
+  }
+  EXPECT_THROW(hdl::mutate(*pe, sites.size()), std::out_of_range);
 }
 
 TEST(Instance, ChecksItsConnectionsAgainstTheModulesPorts) {

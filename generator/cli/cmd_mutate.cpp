@@ -1,0 +1,83 @@
+// `mixpe mutate BLOCK`: the single-point mutants of a generated design (hdl/mutate.h), listed or
+// written one at a time, for make mutate.
+#include <fstream>
+
+#include <fmt/core.h>
+
+#include "blocks/registry.h"
+#include "cli/commands.h"
+#include "cli/design_args.h"
+#include "hdl/mutate.h"
+#include "numerics/error.h"
+
+namespace mixpe {
+namespace {
+
+struct MutateArgs {
+  DesignArgs design;
+  std::string out;
+  long mutant = -1;
+  bool list = false;
+};
+
+// The testbench that sees a module first (the fast one of its own block), as `block options`:
+// the PE's, the edge's and the group unit's own testbenches where they cover the configuration,
+// else the engine's. make mutate runs the engine's too when the first one misses a mutant.
+std::string first_testbench(const hdl::Module& m, const EngineConfig& c) {
+  const std::string engine = "engine " + option_string(c.to_options());
+  if (m.name == c.pe.module_name()) return "pe " + option_string(c.pe.to_options());
+  const bool fixed_unit = !c.float_accum();
+  if (m.name.starts_with("mixpe_act_edge_") && is_float(c.pe.act) && fixed_unit)
+    return "edge " + option_string(c.to_options());
+  if (m.name == "mixpe_fp32_add") {  // the suite runs it in every FP32-accumulating PE first
+    PeConfig fp = c.pe;
+    fp.kind = PeKind::kMixpe, fp.act = ActFormat::kFp16, fp.accum.mode = AccumMode::kFp32, fp.pipeline = 0;
+    fp.weight_bits = 4, fp.weight_signed = false;
+    return "pe " + option_string(fp.to_options());
+  }
+  if (m.name.starts_with("mixpe_group_unit_") && fixed_unit)
+    return "group-unit " + option_string(c.to_options());
+  return engine;
+}
+
+void run_mutate(const Block& b, const MutateArgs& a) {
+  EngineConfig c;
+  if (b.scope & kEngineScope) c = a.design.engine();
+  else c.pe = a.design.pe();
+  const hdl::Design d = make_design(b, c);
+  long n = 0;
+  for (const hdl::ModulePtr& m : d.modules()) {
+    const std::vector<std::string> sites = hdl::mutation_sites(*m);
+    if (a.list)
+      for (const std::string& s : sites) fmt::print("{} {} | {} | {}\n", n++, m->name, first_testbench(*m, c), s);
+    else if (a.mutant >= n && a.mutant < n + long(sites.size())) {
+      if (a.out.empty()) fail("mutate {}: give the output directory with -o DIR", b.name);
+      hdl::write_design(d, a.out);
+      const std::string path = a.out + "/" + m->name + ".v";
+      std::ofstream(path, std::ios::binary) << hdl::emit_verilog(hdl::mutate(*m, size_t(a.mutant - n)));
+      fmt::print("{} {}\n", m->name, sites[size_t(a.mutant - n)]);
+      return;
+    } else {
+      n += long(sites.size());
+    }
+  }
+  if (!a.list) fail("mutate {}: --mutant {} is not legal: this design has mutants 0 to {}", b.name, a.mutant, n - 1);
+}
+
+}  // namespace
+
+void register_mutate_command(CLI::App& app) {
+  CLI::App* mut = app.add_subcommand("mutate", "single-point mutants of a generated design (make mutate)");
+  mut->require_subcommand(1);
+  for (const Block& b : block_registry()) {
+    auto args = std::make_shared<MutateArgs>();
+    CLI::App* cmd = mut->add_subcommand(b.name, b.description);
+    cmd->add_flag("--list", args->list, "list every mutant: number, module | first testbench | what it changes");
+    cmd->add_option("--mutant", args->mutant, "write the design with this mutant applied");
+    cmd->add_option("-o,--out", args->out, "output directory");
+    args->design.add_to(*cmd, b.scope);
+    cmd->callback([&b, args] { run_mutate(b, *args); });
+  }
+}
+
+}  // namespace mixpe
