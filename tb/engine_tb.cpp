@@ -65,17 +65,18 @@ void random_and_corners(const EngineConfig& cfg, Driver& driver, long count, std
   Perf rnd;
   std::uniform_int_distribution<int> md(1, D), kd(1, 3 * G + R), nd(1, 3 * C + 1);
   for (long i = 0; i < count; ++i) {
-    const int M = i == 0 ? 1 : i == 1 ? D : md(rng), K = kd(rng), N = nd(rng);
+    // most with every stream 30% idle and the output stalling 30%; every fourth with one stream
+    // starved (the output 90% stalled, or an input 90% idle) while the others flow, so that each
+    // buffer runs full or empty. A stalled output gets the most rows and two N tiles at least:
+    // the next N tile must not overwrite Y before it has left.
+    Pace pace = Pace::uniform(0.3, 0.3);
+    const int starved = i % 4 == 3 ? int(i / 4 % 4) : -1;  // 0: output, 1: weights, 2: activations, 3: scales
+    if (starved >= 0)
+      pace = {starved == 1 ? 0.9 : 0.0, starved == 3 ? 0.9 : 0.0, starved == 2 ? 0.9 : 0.0, starved == 0 ? 0.9 : 0.0};
+    int M = i == 0 ? 1 : i == 1 ? D : md(rng), K = kd(rng), N = nd(rng);
+    if (starved == 0) M = D, K = std::max(K, G + 1), N = std::max(N, C + 1);
     const Gemm g = make_gemm(cfg, fmt::format("random #{} {}x{}x{}", i, M, K, N), llm_activations(M, K, rng),
                              normal(K, N, 0.05f, rng));
-    // most with every stream 30% idle and the output stalling 30%; every fourth with one stream
-    // starved (an input 90% idle, or the output 90% stalled) while the others flow, so that each
-    // buffer runs empty or full
-    Pace pace = Pace::uniform(0.3, 0.3);
-    if (i % 4 == 3) {
-      const int which = int(i / 4 % 4);
-      pace = {which == 0 ? 0.9 : 0.0, which == 2 ? 0.9 : 0.0, which == 1 ? 0.9 : 0.0, which == 3 ? 0.9 : 0.0};
-    }
     const RunResult r = driver.run(g, pace, rng);
     rnd.add(cfg, g, r.cycles, r.sim_seconds);
   }

@@ -192,6 +192,10 @@ std::vector<Beat> n_tile(const EngineConfig& c, Kind kind, int M, int groups, st
         Beat b{m, t == 0, t == tpg - 1, g == 0, g == groups - 1, rng() % 64 == 0, 0, 0, 1, scale, zero, 0};
         b.exp = emax ? int(uniform(1, emax)) : 0;
         b.row_scale = f32_bits(float(std::ldexp(1.0 + double(rng() % 1000) / 1000, int(rng() % 20) - 10)));
+        if (kind == Kind::kTinyScale) {  // FP32 subnormal, its leading one anywhere
+          const int k = int(rng() % 23);
+          b.row_scale = (1u << k) | (uint32_t(rng()) & ((1u << k) - 1));
+        }
         switch (kind) {
           case Kind::kExtreme:  // the same sign at the range's ends: the top accumulator bits
             b.p = rng() % 2 ? pmax : -pmax - 1;
@@ -223,6 +227,7 @@ std::vector<Beat> n_tile(const EngineConfig& c, Kind kind, int M, int groups, st
             break;
           default:
             b.p = uniform(-pmax - 1, pmax), b.s = uniform(-smax - 1, smax);
+            if ((scale & 0x7FFF) == 0x7C00 && m % 2 == 0) b.p = b.s = 0;  // Inf x a zero group sum: NaN
             break;
         }
         row_exp[size_t(m)] = b.exp;

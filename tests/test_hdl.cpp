@@ -175,6 +175,7 @@ TEST(Options, DefaultsThatDependOnOtherOptions) {
   EXPECT_THROW(engine("--rows x"), Error);
   EXPECT_THROW(engine("--weight-signed=maybe"), Error);
   EXPECT_THROW(engine("--no-such-option 1"), Error);
+  EXPECT_THROW(pe_from_options({{"--cols", "8"}}), Error);  // an engine option given to a PE
 }
 
 // Fuzz-style: option strings built from the schema's names and hostile values (huge, negative,

@@ -134,6 +134,9 @@ EngineConfig engine_from_options(const OptionList& opts) {
 }
 
 PeConfig pe_from_options(const OptionList& opts) {
+  for (const auto& [name, value] : opts)
+    for (const OptionSpec& o : option_schema())
+      if (o.name == name && !(o.scope & kPeScope)) fail("{} is an engine option: a PE alone does not take it", name);
   const PeConfig p = resolve(collect(opts)).pe;
   p.validate();
   return p;

@@ -69,7 +69,8 @@ void scope_sites(Scope& s, const std::string& module, const Site& site) {
     for (const Wire& w : s.wires)
       if (w.name == a.lhs && w.width.bits == 1 && w.width.expr.empty())
         for (const char* v : {"1'b0", "1'b1"})
-          site(fmt::format("stuck: {}: = {}", where, v), [&a, v] { a.rhs = v; });
+          if (a.rhs != v)  // a wire already constant: that mutant would change nothing
+            site(fmt::format("stuck: {}: = {}", where, v), [&a, v] { a.rhs = v; });
   }
   for (Reg& r : s.regs)
     site(fmt::format("hold: {}: reg {}_q never loads", module, r.name), [&r] { r.enable = "1'b0"; });
