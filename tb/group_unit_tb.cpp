@@ -19,6 +19,7 @@
 #include "Vdut.h"
 #include MIXPE_PARAMS
 #include "golden/datapath.h"
+#include "golden/mpgemm.h"
 #include "golden/pe_model.h"
 #include "numerics/error.h"
 #include "numerics/lut_format.h"
@@ -62,19 +63,12 @@ struct Golden {
   explicit Golden(const EngineConfig& cfg)
       : c(cfg), acc(size_t(cfg.depth), GroupAccumulator(0)), poison(size_t(cfg.depth)), y(size_t(cfg.depth)) {}
 
-  int block_lsb(int exp) const {
-    const int table = c.pe.kind == PeKind::kLut ? LutFormat::kFracBits : 0;
-    if (!is_float(c.pe.act)) return 0;
-    const FloatFormat f = float_format(c.pe.act);
-    if (c.pe.accum.mode == AccumMode::kExact) return exact_lsb_exp(f) - table;
-    return prealign_lsb_exp(f, exp, c.pe.accum.align_bits) - table;
-  }
   // Returns true with the row's final Y in `out` when the beat finishes its N tile.
   bool step(const Beat& b, uint32_t& out) {
     const size_t m = size_t(b.m);
     const int128 d = int128(b.p) - (c.has_zero() ? int128(b.s) * b.zero : 0);
     if (b.first_tile) acc[m] = GroupAccumulator(c.frac_bits());
-    acc[m].add(d, block_lsb(b.exp));
+    acc[m].add(d, column_sum_lsb_exp(c, b.exp));
     poison[m] = (b.first_tile && b.first_group ? false : bool(poison[m])) || b.poison;
     if (!b.last_tile) return false;
     // the accumulator's own LSB (F bits below the block's)

@@ -8,8 +8,7 @@
 #include "blocks/engine/engine_emit.h"
 #include "blocks/fp/fp32_add.h"
 #include "blocks/fp/fp32_round.h"
-#include "golden/datapath.h"
-#include "numerics/lut_format.h"
+#include "golden/mpgemm.h"
 
 namespace mixpe {
 
@@ -194,13 +193,7 @@ hdl::Module group_unit_fp32(const EngineConfig& c) {
 
 // The biased FP32 exponent of the group accumulator's LSB: a constant (exact and int8) or an
 // offset to add to the block exponent (prealign). The golden datapath's exponents.
-int acc_lsb_offset(const EngineConfig& c) {
-  if (!is_float(c.pe.act)) return 127;
-  const FloatFormat f = float_format(c.pe.act);
-  if (c.pe.accum.mode == AccumMode::kExact) return 127 + exact_lsb_exp(f);
-  const int table = c.pe.kind == PeKind::kLut ? LutFormat::kFracBits : 0;  // LUT entries: 1.14 fixed point
-  return 127 + prealign_lsb_exp(f, 0, c.pe.accum.align_bits) - c.frac_bits() - table;
-}
+int acc_lsb_offset(const EngineConfig& c) { return 127 + column_sum_lsb_exp(c, 0) - c.frac_bits(); }
 
 // Stage 1 of the fixed-point unit: D = P - z S (exact) into the row's group accumulator,
 // re-aligned to the larger block exponent (prealign); writes acc_new and exp_new.
