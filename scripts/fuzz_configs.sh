@@ -8,6 +8,8 @@ mixpe=$1 libs=$2 out=$3 count=$4 seed=$5 every=$6
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/scripts/lint_lib.sh"
 mkdir -p "$out/rtl"
+# a testbench per simulated configuration: compiled at -O0, 3 to 8 times faster to build than -O2
+export MIXPE_CXX_OPT=${MIXPE_CXX_OPT:--O0}
 echo "fuzz-configs: $count configurations from seed $seed, every $every simulated"
 linted=0 simulated=0 failed=0 i=0
 while read -r name opts; do

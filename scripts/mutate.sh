@@ -11,6 +11,8 @@ mkdir -p "$out"
 # shellcheck disable=SC2086
 "$mixpe" mutate engine $opts --list > "$out/all.txt" || exit 2
 export MIXPE_VERILATOR_FLAGS=-Wno-fatal  # a mutant may leave a signal unused: it must still build
+# a testbench per mutant: compiled at -O0, 3 to 8 times faster to build than -O2 (runs are short)
+export MIXPE_CXX_OPT=${MIXPE_CXX_OPT:--O0}
 harness() { case $1 in pe) echo pe_tb.cpp ;; edge) echo edge_tb.cpp ;; group-unit) echo group_unit_tb.cpp ;; *) echo engine_tb.cpp ;; esac; }
 tb_args() { case $1 in pe) echo "--random 200000" ;; engine) echo "--quick --random 12" ;; *) echo "" ;; esac; }
 # run_tb ID BLOCK OPTIONS: 0 the mutant survives, 1 killed, 2 does not build

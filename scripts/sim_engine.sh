@@ -13,7 +13,7 @@ dir="$out/$name${FST:+_fst}"
 mkdir -p "$dir"
 key=$(cat "$mixpe" $libs "$root"/tb/engine_tb.cpp "$root"/tb/engine_driver.h "$root"/tb/engine_workloads.h \
           "$root"/tb/tb_common.h "$root"/tb/wide_bits.h "$root/scripts/verilate_tb.sh" | md5sum)
-key="$key $opts FST=${FST:-0}"
+key="$key $opts FST=${FST:-0} ${MIXPE_CXX_OPT:-} ${MIXPE_VERILATOR_OPT:-}"
 if [ ! -x "$dir/tb" ] || [ "$(cat "$dir/key" 2> /dev/null)" != "$key" ]; then
   echo "building the testbench of $name (once per configuration)"
   # shellcheck disable=SC2086

@@ -6,7 +6,8 @@
 # Produces OUTDIR/tb (the simulator) and OUTDIR/rtl (the generated design). With FST=1 in the
 # environment the model is built with FST tracing (slower to build and to run; --fst FILE). With
 # MIXPE_RTL=DIR the block's module files are taken from DIR where it has them (e.g. a mutant), and
-# MIXPE_VERILATOR_FLAGS adds Verilator options (make mutate: -Wno-fatal).
+# MIXPE_VERILATOR_FLAGS adds Verilator options (make mutate: -Wno-fatal). MIXPE_CXX_OPT and
+# MIXPE_VERILATOR_OPT replace the optimization levels (-O2, -O3; make mutate and fuzz-configs: -O0).
 set -euo pipefail
 abs() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
 mixpe=$(abs "$1") harness=$(abs "$2") libs=$4 block=$5
@@ -28,11 +29,11 @@ trace=0 trace_flag=""
 if [ "${FST:-0}" = 1 ]; then trace=1 trace_flag=--trace-fst; fi
 {
   # (each step chained with &&: inside `{ } || ...` a failing step would not stop the build)
-  verilator --cc -Wall --default-language 1364-2005 $trace_flag -O3 ${MIXPE_VERILATOR_FLAGS:-} \
+  verilator --cc -Wall --default-language 1364-2005 $trace_flag ${MIXPE_VERILATOR_OPT:--O3} ${MIXPE_VERILATOR_FLAGS:-} \
     --prefix Vdut --top-module "$top" -Mdir "$out/obj" "$out"/rtl/*.v &&
   # one translation unit for the model, as Verilator's own non-parallel build does
   for f in "$out"/obj/Vdut*.cpp; do echo "#include \"$f\""; done > "$out/obj/model_all.cpp" &&
-  g++ -std=c++20 -O2 -w -DVM_COVERAGE=0 -DVM_SC=0 -DVM_TRACE=$trace -DVM_TRACE_FST=$trace -DVM_TRACE_VCD=0 \
+  g++ -std=c++20 ${MIXPE_CXX_OPT:--O2} -w -DVM_COVERAGE=0 -DVM_SC=0 -DVM_TRACE=$trace -DVM_TRACE_FST=$trace -DVM_TRACE_VCD=0 \
     -I"$vinc" -I"$vinc/vltstd" -I"$out/obj" -I"$out/rtl" -I"$root/generator" -I"$root/tb" \
     -DMIXPE_PARAMS="\"${top}_params.h\"" -DMIXPE_PARAMS_NS="${top}_params" \
     "$harness" "$out/obj/model_all.cpp" $libs -lfmt -lz -pthread -latomic -o "$out/tb.tmp"
