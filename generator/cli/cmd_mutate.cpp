@@ -27,8 +27,7 @@ std::string first_testbench(const hdl::Module& m, const EngineConfig& c) {
   const std::string engine = "engine " + option_string(c.to_options());
   if (m.name == c.pe.module_name()) return "pe " + option_string(c.pe.to_options());
   const bool fixed_unit = !c.float_accum();
-  if (m.name.starts_with("mixpe_act_edge_") && is_float(c.pe.act) && fixed_unit)
-    return "edge " + option_string(c.to_options());
+  if (m.name.starts_with("mixpe_act_edge_")) return "edge " + option_string(c.to_options());
   if (m.name == "mixpe_fp32_add") {  // the suite runs it in every FP32-accumulating PE first
     PeConfig fp = c.pe;
     fp.kind = PeKind::kMixpe, fp.act = ActFormat::kFp16, fp.accum.mode = AccumMode::kFp32, fp.pipeline = 0;
