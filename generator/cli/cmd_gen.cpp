@@ -32,6 +32,12 @@ void run_gen(const Block& b, const GenArgs& a) {
   for (const std::string& path : hdl::write_design(d, a.out)) fmt::print("{}\n", path);
 }
 
+// The MACs per cycle a block serves when its engine streams: one for a PE, a column's R for a group
+// unit, R x C for the array, the edge and the engine.
+int macs_per_cycle(const std::string& block, const EngineConfig& e) {
+  return block == "pe" ? 1 : block == "group-unit" ? e.rows : e.rows * e.cols;
+}
+
 nlohmann::ordered_json point_json(const DesignPoint& p) {
   const EngineConfig e = engine_from_options(parse_option_string(p.options));
   const WeightQuantConfig w = e.weight_quant();
@@ -42,7 +48,7 @@ nlohmann::ordered_json point_json(const DesignPoint& p) {
           {"numeric_options", option_string(numeric_options(parse_option_string(p.options)))},
           {"pe_options", option_string(e.pe.to_options())},
           {"top", p.block == "pe" ? e.pe.module_name() : make_design(find_block(p.block), e).top->name},
-          {"macs_per_cycle", p.block == "array" ? e.rows * e.cols : 1},
+          {"macs_per_cycle", macs_per_cycle(p.block, e)},
           {"weight_bits", w.bits},
           {"scheme", std::string(scheme_name(w.scheme))},
           {"lut_terms", e.pe.lut_terms},

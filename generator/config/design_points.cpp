@@ -125,6 +125,16 @@ const std::vector<DesignPoint>& area_points() {
       {"array_mixpe_w4a16_4x4", "array", "--rows 4 --cols 4 --group-size 32", "array", "4 x 4 array of the default PE"},
       {"array_fma_2x2", "array", "--pe fma --rows 2 --cols 2 --group-size 32", "array", "2 x 2 array of the fma PE"},
       {"array_fma_4x4", "array", "--pe fma --rows 4 --cols 4 --group-size 32", "array", "4 x 4 array of the fma PE"},
+      // the engine's other blocks, each timed on its own: the engine's clock is the slowest of them
+      {"w4a16_edge", "edge", "--preset w4a16", "engine block", "W4A16 engine: the west edge (alignment of 16 rows)"},
+      {"w4a16_group_unit", "group-unit", "--preset w4a16", "engine block",
+       "W4A16 engine: one column's group-dequant unit (its 64 rows of accumulators and Y in flip-flops)"},
+      {"w4a16_engine_c2", "engine", "--preset w4a16 --cols 2", "engine block",
+       "W4A16 engine cut to 2 columns: controller, weight stager, edge, skews, 16 x 2 array, 2 group units"},
+      {"w4a8_edge", "edge", "--preset w4a8", "engine block", "W4A8 engine: the west edge (INT8 row sums)"},
+      {"w4a8_group_unit", "group-unit", "--preset w4a8", "engine block", "W4A8 engine: one column's group-dequant unit"},
+      {"fma_group_unit", "group-unit", "--preset fma", "engine block",
+       "fma engine: one column's output unit (FP32 Y accumulation)"},
   };
   return points;
 }

@@ -18,7 +18,7 @@ std::vector<PeConfig> pe_sweep();
 // OPTIONS` measures its error.
 struct DesignPoint {
   std::string name;
-  std::string block;    // the registry's block: pe or array
+  std::string block;    // the registry's block
   std::string options;  // as on the command line
   std::string family;   // how reports group it
   std::string what;

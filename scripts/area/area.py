@@ -10,7 +10,6 @@ Usage: area.py MIXPE BUILD_DIR [-j N] [--only NAME ...]
 import argparse
 import concurrent.futures
 import csv
-import gzip
 import hashlib
 import json
 import os
@@ -19,9 +18,10 @@ import shutil
 import subprocess
 import sys
 
+import liberty
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-LIB_GZ = os.path.join(ROOT, "third_party", "sky130", "sky130hd_tt.lib.gz")
 NAND2_UM2 = 3.7536  # sky130_fd_sc_hd__nand2_1: the gate equivalent
 PERIOD_NS = 10.0    # power is reported at 100 MHz
 ACTIVITY = 0.2
@@ -45,8 +45,37 @@ def fill(template, **values):
     return text
 
 
+def map_and_time(work_dir, files, top, lib, abc, note):
+    """One synthesis run (abc: the ABC options) and its STA: area, cells, shortest period, slew
+    violations, vectorless power."""
+    os.makedirs(work_dir, exist_ok=True)
+    netlist = os.path.join(work_dir, "netlist.v")
+    with open(os.path.join(work_dir, "synth.ys"), "w") as f:
+        f.write(fill("synth.ys.in", FILES=" ".join(files), TOP=top, LIB=lib, NETLIST=netlist, ABC=abc, ABC_NOTE=note))
+    log = os.path.join(work_dir, "yosys.log")
+    run(["yosys", "-q", "-l", log, os.path.join(work_dir, "synth.ys")])
+    ytext = open(log).read()
+    with open(os.path.join(work_dir, "sta.tcl"), "w") as f:
+        f.write(fill("sta.tcl.in", LIB=lib, NETLIST=netlist, TOP=top, PERIOD=PERIOD_NS, ACTIVITY=ACTIVITY,
+                     DRIVER=liberty.DRIVER_CELL, DRIVER_PIN=liberty.DRIVER_PIN, LOAD=liberty.LOAD_PF))
+    stext = run(["sta", "-no_splash", "-exit", os.path.join(work_dir, "sta.tcl")]).stdout
+    open(os.path.join(work_dir, "sta.log"), "w").write(stext)
+    # the clock group's worst endpoint: required, actual, slack
+    m = re.search(r"max_delay/setup group clk\n.*?-{5,}\n[^\n]*?\)\s+([-0-9.]+)\s+([-0-9.]+)\s+([-0-9.]+)", stext, re.S)
+    return {
+        "area": float(re.findall(r"Chip area for module .*: ([0-9.]+)", ytext)[-1]),
+        "cells": int(re.findall(r"Number of cells:\s+([0-9]+)", ytext)[-1]),
+        "period": PERIOD_NS - float(m.group(3)),  # the shortest clock period that meets setup
+        "slew_violations": int(re.search(r"^slew_violations (\d+)", stext, re.M).group(1)),
+        "power": float(re.search(r"^Total\s+\S+\s+\S+\s+\S+\s+([0-9.eE+-]+)", stext, re.M).group(1)),
+    }
+
+
 def synthesize(mixpe, work, lib, design):
-    """design: name, block, options, macs_per_cycle, what (a point of `mixpe list area --json`)."""
+    """design: name, block, options, macs_per_cycle, what (a point of `mixpe list area --json`).
+    Two runs: the area run (ABC's default, area-oriented mapping) and the timing run (delay-oriented
+    mapping with buffering and sizing under the stated driver and load). fmax is given only for a
+    netlist without transition violations."""
     name, block, opts, macs, what = (design[k] for k in ("name", "block", "options", "macs_per_cycle", "what"))
     d = os.path.join(work, name)
     rtl = os.path.join(d, "rtl")
@@ -55,51 +84,31 @@ def synthesize(mixpe, work, lib, design):
     top = os.path.basename([p for p in out if p.endswith(".json")][0])[:-5]
     files = sorted(p for p in out if p.endswith(".v"))
     key = hashlib.sha256(b"".join(open(f, "rb").read() for f in files) +
-                         open(os.path.join(HERE, "synth.ys.in"), "rb").read() +
-                         open(os.path.join(HERE, "sta.tcl.in"), "rb").read()).hexdigest()
+                         b"".join(open(os.path.join(HERE, t), "rb").read()
+                                  for t in ("synth.ys.in", "sta.tcl.in", "liberty.py"))).hexdigest()
     cached = os.path.join(d, "result.json")
     if os.path.exists(cached):
         r = json.load(open(cached))
         if r.get("key") == key:
             return r
-    netlist = os.path.join(d, "netlist.v")
-    with open(os.path.join(d, "synth.ys"), "w") as f:
-        f.write(fill("synth.ys.in", FILES=" ".join(files), TOP=top, LIB=lib, NETLIST=netlist))
-    log = os.path.join(d, "yosys.log")
-    run(["yosys", "-q", "-l", log, os.path.join(d, "synth.ys")])
-    ytext = open(log).read()
-    area = float(re.findall(r"Chip area for module .*: ([0-9.]+)", ytext)[-1])
-    cells = int(re.findall(r"Number of cells:\s+([0-9]+)", ytext)[-1])
-    with open(os.path.join(d, "sta.tcl"), "w") as f:
-        f.write(fill("sta.tcl.in", LIB=lib, NETLIST=netlist, TOP=top, PERIOD=PERIOD_NS, ACTIVITY=ACTIVITY))
-    stext = run(["sta", "-no_splash", "-exit", os.path.join(d, "sta.tcl")]).stdout
-    open(os.path.join(d, "sta.log"), "w").write(stext)
-    # the clock group's worst endpoint: required, actual, slack
-    m = re.search(r"max_delay/setup group clk\n.*?-{5,}\n[^\n]*?\)\s+([-0-9.]+)\s+([-0-9.]+)\s+([-0-9.]+)", stext, re.S)
-    slack = float(m.group(3))
-    period = PERIOD_NS - slack  # the shortest clock period that meets setup
-    power = float(re.search(r"^Total\s+\S+\s+\S+\s+\S+\s+([0-9.eE+-]+)", stext, re.M).group(1))
+    constr = liberty.abc_constraints(work)
+    a = map_and_time(os.path.join(d, "area_run"), files, top, lib, "", "area-oriented, ABC's default script")
+    t = map_and_time(os.path.join(d, "timing_run"), files, top, lib,
+                     f"-D {liberty.ABC_TIMING_TARGET_PS} -constr {constr} -script {liberty.ABC_DELAY_SCRIPT}",
+                     "delay-oriented, buffered and sized under the stated driver and load")
+    fmax = round(1000 / t["period"], 1) if t["slew_violations"] == 0 else None
     r = {
         "name": name, "block": block, "top": top, "options": opts, "what": what, "macs_per_cycle": macs,
-        "cells": cells, "area_um2": round(area, 1), "kge": round(area / NAND2_UM2 / 1000, 3),
-        "min_period_ns": round(period, 3), "fmax_mhz": round(1000 / period, 1),
-        "power_mw_at_100mhz": round(power * 1e3, 4),
-        "energy_pj_per_mac": round(power * PERIOD_NS * 1e-9 / macs * 1e12, 3),
+        "cells": a["cells"], "area_um2": round(a["area"], 1), "kge": round(a["area"] / NAND2_UM2 / 1000, 3),
+        "area_run_period_ns": round(a["period"], 3), "area_run_slew_violations": a["slew_violations"],
+        "timing_area_um2": round(t["area"], 1), "min_period_ns": round(t["period"], 3), "fmax_mhz": fmax,
+        "slew_violations": t["slew_violations"],
+        "power_mw_at_100mhz": round(a["power"] * 1e3, 4),
+        "energy_pj_per_mac": round(a["power"] * PERIOD_NS * 1e-9 / macs * 1e12, 3),
         "key": key,
     }
     json.dump(r, open(cached, "w"), indent=1)
     return r
-
-
-def unzipped_liberty(work):
-    """The liberty file, unzipped once into the build folder (Yosys 0.23 cannot read .gz)."""
-    os.makedirs(work, exist_ok=True)
-    lib = os.path.join(work, "sky130hd_tt.lib")
-    if not os.path.exists(lib):
-        with gzip.open(LIB_GZ, "rb") as src, open(lib + ".tmp", "wb") as dst:
-            shutil.copyfileobj(src, dst)
-        os.replace(lib + ".tmp", lib)
-    return lib
 
 
 def main():
@@ -113,7 +122,7 @@ def main():
         if not shutil.which(tool):
             sys.exit(f"area: '{tool}' is not installed: run `make setup`")
     work = os.path.join(a.build, "area")
-    lib = unzipped_liberty(work)
+    lib = liberty.flow_liberty(work)
     designs = [d for d in design_points(os.path.abspath(a.mixpe)) if not a.only or d["name"] in a.only]
     results = {}
     with concurrent.futures.ThreadPoolExecutor(a.j) as pool:
@@ -121,29 +130,56 @@ def main():
         for i, f in enumerate(concurrent.futures.as_completed(futures), 1):
             r = f.result()
             results[r["name"]] = r
-            print(f"[{i}/{len(designs)}] {r['name']}: {r['area_um2']} um2, {r['fmax_mhz']} MHz", file=sys.stderr)
+            print(f"[{i}/{len(designs)}] {r['name']}: {r['area_um2']} um2, {fmt_fmax(r)} MHz", file=sys.stderr)
     rows = [results[d["name"]] for d in designs]
     reports = os.path.join(a.build, "reports")
     os.makedirs(reports, exist_ok=True)
-    cols = ["name", "block", "top", "macs_per_cycle", "cells", "area_um2", "kge", "min_period_ns", "fmax_mhz",
+    cols = ["name", "block", "top", "macs_per_cycle", "cells", "area_um2", "kge", "area_run_period_ns",
+            "area_run_slew_violations", "timing_area_um2", "min_period_ns", "fmax_mhz", "slew_violations",
             "power_mw_at_100mhz", "energy_pj_per_mac", "options", "what"]
     with open(os.path.join(reports, "area.csv"), "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=cols, extrasaction="ignore")
         w.writeheader()
         w.writerows(rows)
     json.dump({"disclaimer": "Yosys 0.23 + OpenSTA synthesis estimates on SKY130 HD (tt, 25 C, 1.8 V): no placement, "
-               "wires or clock tree; not tape-out figures", "designs": rows},
+               "wires or clock tree; not tape-out figures",
+               "flow": {"driver": liberty.DRIVER_CELL, "load_pf": liberty.LOAD_PF,
+                        "abc_timing_target_ps": liberty.ABC_TIMING_TARGET_PS, "abc_timing_script": liberty.ABC_DELAY_SCRIPT,
+                        "dont_use": liberty.DONT_USE.pattern},
+               "designs": rows},
               open(os.path.join(reports, "area.json"), "w"), indent=1)
+    report(results, rows)
+    print(f"written {reports}/area.csv and area.json")
+
+
+def fmt_fmax(r):
+    return f"{r['fmax_mhz']:.0f}" if r["fmax_mhz"] else f"({r['slew_violations']} slew)"
+
+
+def report(results, rows):
     print("Synthesis estimates (Yosys 0.23 -> SKY130 HD tt, OpenSTA; no placement or wires): not tape-out figures.")
-    print(f"Power at 100 MHz, input activity {ACTIVITY}.")
-    print(f"{'design':<24} {'um2':>9} {'kGE':>7} {'fmax MHz':>9} {'pJ/MAC':>8}  vs fma: area  energy")
+    print(f"Inputs driven by {liberty.DRIVER_CELL}, outputs loading {liberty.LOAD_PF} pF. Area run: ABC's default "
+          "(area) mapping; timing run: delay-oriented ABC, buffered and sized. fmax only without slew violations.")
+    print(f"Vectorless power at 100 MHz, input activity {ACTIVITY} (see make power for simulated activity).")
+    print(f"{'design':<22} {'area run: um2':>13} {'ns':>6} {'slew':>5} | {'timing run: um2':>15} {'ns':>6} "
+          f"{'fmax MHz':>9} | {'pJ/MAC':>7}  area vs fma")
     fma = results.get("fma")
     for r in rows:
-        ratio = ""
-        if fma and r["block"] == "pe":
-            ratio = f"{fma['area_um2'] / r['area_um2']:10.2f}x {fma['energy_pj_per_mac'] / r['energy_pj_per_mac']:6.2f}x"
-        print(f"{r['name']:<24} {r['area_um2']:>9.0f} {r['kge']:>7.2f} {r['fmax_mhz']:>9.1f} "
-              f"{r['energy_pj_per_mac']:>8.2f}  {ratio}")
+        ratio = f"{fma['area_um2'] / r['area_um2']:6.2f}x" if fma and r["block"] == "pe" else ""
+        print(f"{r['name']:<22} {r['area_um2']:>13.0f} {r['area_run_period_ns']:>6.2f} "
+              f"{r['area_run_slew_violations']:>5} | {r['timing_area_um2']:>15.0f} {r['min_period_ns']:>6.2f} "
+              f"{fmt_fmax(r):>9} | {r['energy_pj_per_mac']:>7.2f}  {ratio}")
+    # The engine's clock: the slowest of its blocks, each timed alone (timing run).
+    print("\nEngine clock = the slowest of its blocks (timing run):")
+    for engine, pe in (("w4a16", "mixpe_w4a16"), ("w4a8", "mixpe_w4a8"), ("fma", "fma")):
+        blocks = [results[n] for n in (pe, f"{engine}_edge", f"{engine}_group_unit", f"{engine}_engine_c2")
+                  if n in results]
+        if len(blocks) < 2:
+            continue
+        slowest = max(blocks, key=lambda r: r["min_period_ns"])
+        parts = ", ".join(f"{r['name']} {r['min_period_ns']:.2f} ns" for r in blocks)
+        print(f"  {engine:<6} {1000 / slowest['min_period_ns']:6.0f} MHz, limited by {slowest['name']} "
+              f"(PE alone: {1000 / results[pe]['min_period_ns']:.0f} MHz): {parts}")
     # Area of an R x C array: R C PE + (R + C) e, fitted on the two synthesized sizes, then
     # extrapolated (synthesizing 16 x 16 arrays is slow on 2 cores).
     print("\nArray area model A(R, C) = R C a + (R + C) e, fitted on 2 x 2 and 4 x 4 (16 x 16 extrapolated):")
@@ -156,12 +192,16 @@ def main():
         alone = results[kind]["area_um2"]
         print(f"  {kind:<12} a = {pe:8.0f} um2 per PE (alone: {alone:.0f}), e = {e:7.0f} um2 per edge row/column;"
               f" 16 x 16 ~ {256 * pe + 32 * e:,.0f} um2")
-    print("\nThroughput per area at fmax (one MAC per PE per cycle): GMAC/s per mm2 and the ratio to each baseline")
-    dens = {r["name"]: r["fmax_mhz"] * 1e-3 / (r["area_um2"] * 1e-6) for r in rows if r["block"] == "pe"}
-    for n, dv in dens.items():
-        rel = "  ".join(f"x{dv / dens[b]:.2f} vs {b}" for b in ("fma_p1", "int8_p1") if b in dens)
-        print(f"  {n:<20} {dv:8.1f}  {rel}")
-    print(f"written {reports}/area.csv and area.json")
+    # Like with like: single-cycle PEs against single-cycle, pipelined against pipelined, each at its
+    # timing-run fmax and timing-run area.
+    print("\nPE throughput per area at the timing run's fmax (one MAC per cycle), GMAC/s per mm2, like with like:")
+    pairs = (("", ("mixpe_w4a16", "mixpe_w4a8", "fma", "int8")), ("_p1", ("mixpe_w4a16_p1", "fma_p1", "int8_p1")))
+    for suffix, names in pairs:
+        dens = {n: results[n]["fmax_mhz"] * 1e-3 / (results[n]["timing_area_um2"] * 1e-6)
+                for n in names if n in results and results[n]["fmax_mhz"]}
+        for n, dv in dens.items():
+            rel = "  ".join(f"x{dv / dens[b]:.2f} vs {b}" for b in (f"fma{suffix}", f"int8{suffix}") if b in dens)
+            print(f"  {n:<20} {dv:8.1f}  {rel}")
 
 
 if __name__ == "__main__":

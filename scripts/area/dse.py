@@ -56,7 +56,7 @@ def main():
         sys.exit(f"dse: no traces in {traces}: run `{a.mixpe} trace -o {traces}` (make dse does)")
     work = os.path.join(a.build, "dse")
     os.makedirs(work, exist_ok=True)
-    lib = area.unzipped_liberty(os.path.join(a.build, "area"))
+    lib = area.liberty.flow_liberty(os.path.join(a.build, "area"))
     pts = area.design_points(mixpe, "dse")
     # fidelity: cached by the mixpe binary, the traces and the options
     cache_path = os.path.join(work, "fidelity_cache.json")

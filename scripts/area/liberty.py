@@ -1,0 +1,71 @@
+"""The SKY130 HD library as the synthesis flow uses it, and the electrical context every netlist is
+mapped and timed in (one definition for ABC's constraints and OpenSTA's).
+
+Yosys 0.23's `abc` has no -dont_use, so the cells a digital flow must not map to are removed from
+a copy of the Liberty file: probe cells (metal on every layer), the lpflow family (power-domain
+cells: isolation, level shifters, keep-alive buffers), delay cells (clkdlybuf, dlygate, dlymetal),
+the spare-cell macro, and the clock-tree buffers and inverters (kept for the clock network).
+"""
+import gzip
+import os
+import re
+import shutil
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+LIB_GZ = os.path.join(ROOT, "third_party", "sky130", "sky130hd_tt.lib.gz")
+
+DONT_USE = re.compile(r"sky130_fd_sc_hd__(probe|probec|lpflow_|clkdly|dlygate|dlymetal|macro_sparecell|clkbuf|clkinv)")
+
+# Every input is driven by a buf_2 (a register or a neighbour's output buffer is of that strength)
+# and every output drives 0.0175 pF, four inv_2 inputs (0.0045 pF each): ABC's -constr and
+# OpenSTA's set_driving_cell / set_load say the same.
+DRIVER_CELL = "sky130_fd_sc_hd__buf_2"
+DRIVER_PIN = "X"
+LOAD_PF = 0.0175
+
+# The timing run: ABC maps for delay (target 1 ns: as fast as it can), with SOP balancing and
+# delay-oriented restructuring before mapping, then buffers, up- and down-sizes gates under the
+# constraints above. {D} is replaced by Yosys with the target.
+ABC_TIMING_TARGET_PS = 1000
+ABC_DELAY_SCRIPT = "+strash;&get,-n;&st;&syn2;&if,-g,-K,6;&synch2;&nf,{D};&put;buffer,-p;upsize,{D};dnsize,{D};stime,-p"
+
+
+def without_dont_use(text):
+    """The Liberty text without the cells DONT_USE matches (each `cell (...) { ... }` group)."""
+    out, i = [], 0
+    head = re.compile(r"\n[ \t]*cell\s*\(\s*\"?([A-Za-z0-9_]+)\"?\s*\)\s*\{")
+    while True:
+        m = head.search(text, i)
+        if not m:
+            out.append(text[i:])
+            return "".join(out)
+        j, depth = m.end(), 1
+        while depth:
+            depth += {"{": 1, "}": -1}.get(text[j], 0)
+            j += 1
+        out.append(text[i:m.start()] if DONT_USE.match(m.group(1)) else text[i:j])
+        i = j
+
+
+def flow_liberty(work):
+    """The Liberty file the flow maps to: unzipped (Yosys 0.23 cannot read .gz), DONT_USE removed."""
+    os.makedirs(work, exist_ok=True)
+    lib = os.path.join(work, "sky130hd_tt_flow.lib")
+    if not os.path.exists(lib):
+        with gzip.open(LIB_GZ, "rt") as src:
+            text = without_dont_use(src.read())
+        with open(lib + ".tmp", "w") as dst:
+            dst.write(text)
+        os.replace(lib + ".tmp", lib)
+    return lib
+
+
+def abc_constraints(work):
+    """ABC's constraint file (-constr): the driving cell and the output load."""
+    path = os.path.join(work, "abc.constr")
+    text = f"set_driving_cell {DRIVER_CELL}\nset_load {LOAD_PF}\n"
+    if not os.path.exists(path) or open(path).read() != text:
+        with open(path, "w") as f:
+            f.write(text)
+    return path
