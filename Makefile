@@ -3,7 +3,7 @@
 BUILD ?= build
 JOBS ?= 2
 
-.PHONY: all setup build test test-sanitize lint sim-pe sim bench regen area dse fuzz-configs mutate clean
+.PHONY: all setup build test test-sanitize lint sim-pe sim bench regen area power dse fuzz-configs mutate clean
 
 all: build
 
@@ -90,6 +90,12 @@ mutate: build
 PYTHON ?= /usr/bin/python3
 area: build
 	$(PYTHON) scripts/area/area.py $(BUILD)/mixpe $(BUILD) -j $(JOBS)
+
+# Energy per MAC from gate-level simulation of small engines on the model's real activations
+# (toggles counted per net, OpenSTA per cell): build/reports/power.csv and power.json.
+POWER_CYCLES ?= 40000
+power: build $(TRACES)/tokens.txt
+	$(PYTHON) scripts/area/power.py $(BUILD)/mixpe "$(TB_LIBS)" $(BUILD) --traces $(TRACES) --cycles $(POWER_CYCLES)
 
 # The design-space exploration: fidelity on the real traces against PE area; dse.csv and dse.png.
 dse: build $(TRACES)/tokens.txt

@@ -12,6 +12,9 @@
 #if VM_TRACE
 #include <verilated_fst_c.h>
 #endif
+#if VM_COVERAGE
+#include <verilated_cov.h>
+#endif
 
 #include "Vdut.h"
 #include MIXPE_PARAMS
@@ -99,19 +102,49 @@ void model_layers(const EngineConfig& cfg, Driver& driver, const std::string& pa
 }
 
 // Real activations of every linear layer (mixpe trace), at most depth rows per GEMM.
-void traces(const EngineConfig& cfg, Driver& driver, const std::string& dir, std::mt19937_64& rng) {
+// With a cycle budget, it stops after the GEMM that reaches it.
+Perf traces(const EngineConfig& cfg, Driver& driver, const std::string& dir, std::mt19937_64& rng,
+            Pace pace = Pace::uniform(0.1, 0.1), uint64_t budget = UINT64_MAX) {
   Perf p;
   const std::vector<TraceFile> files = read_traces(dir);
   for (const TraceFile& t : files)
-    for (int m0 = 0; m0 < t.x.rows; m0 += cfg.depth) {
+    for (int m0 = 0; m0 < t.x.rows && driver.cycles() < budget; m0 += cfg.depth) {
       const int M = std::min(cfg.depth, t.x.rows - m0);
       Matrix<float> x(M, t.x.cols);
       std::copy(&t.x.at(m0, 0), &t.x.at(m0, 0) + size_t(M) * size_t(t.x.cols), x.data.begin());
       const Gemm g = make_gemm(cfg, "trace " + t.name, x, t.w);
-      const RunResult r = driver.run(g, Pace::uniform(0.1, 0.1), rng);
+      const RunResult r = driver.run(g, pace, rng);
       p.add(cfg, g, r.cycles, r.sim_seconds);
     }
   p.report(cfg, fmt::format("{} LLM traces from {}", files.size(), dir));
+  return p;
+}
+
+// --power: one workload with every stream always ready, for the gate-level power flow
+// (scripts/area/power.py): the real activations of --traces (the layers in turn until `budget`
+// cycles), or `count` GEMMs of LLM-like activations (M = depth, K = 4 groups, N = 2 tiles) and
+// Gaussian weights. Prints the cycles simulated since reset and the MACs of the GEMMs; a coverage
+// build writes its toggle counts.
+void power_workload(const EngineConfig& cfg, Driver& driver, const std::string& trace_dir, long count,
+                    uint64_t budget, std::mt19937_64& rng, const std::string& coverage) {
+  Perf p;
+  if (!trace_dir.empty()) {
+    p = traces(cfg, driver, trace_dir, rng, Pace{}, budget);
+  } else {
+    for (long i = 0; i < count; ++i) {
+      const int M = cfg.depth, K = 4 * cfg.group_size, N = 2 * cfg.cols;
+      const Gemm g = make_gemm(cfg, fmt::format("power #{}", i), llm_activations(M, K, rng), normal(K, N, 0.05f, rng));
+      const RunResult r = driver.run(g, Pace{}, rng);
+      p.add(cfg, g, r.cycles, r.sim_seconds);
+    }
+    p.report(cfg, fmt::format("{} GEMMs of LLM-like activations", count));
+  }
+  fmt::print("power workload: {} cycles, {} MACs\n", driver.cycles(), p.macs);
+#if VM_COVERAGE
+  if (!coverage.empty()) Verilated::threadContextp()->coveragep()->write(coverage.c_str());
+#else
+  if (!coverage.empty()) fail("--coverage needs a testbench built with toggle coverage (scripts/area/power.py)");
+#endif
 }
 
 }  // namespace
@@ -120,12 +153,17 @@ int main(int argc, char** argv) {
   Options opt;
   opt.random_cases = 40;
   std::string model, trace_dir;
-  bool bench_only = false, serving = false, quick = false;
+  std::string coverage;
+  uint64_t power_cycles = 40'000;
+  bool bench_only = false, serving = false, quick = false, power = false;
   opt.parse(argc, argv, "engine testbench: generated engine against the golden mpGEMM", [&](CLI::App& app) {
     app.add_option("--model", model, "llama2.c checkpoint: run every linear layer through the engine");
     app.add_option("--traces", trace_dir, "LLM traces (mixpe trace): run every layer's real activations through the engine");
     app.add_flag("--bench", bench_only, "only the performance workload (M = 64, K = N = 1024), no idle cycles");
     app.add_flag("--quick", quick, "no performance workload: the random and corner GEMMs only (make fuzz-configs)");
+    app.add_flag("--power", power, "only the power workload: --traces, else --random GEMMs; streams never idle");
+    app.add_option("--coverage", coverage, "with --power: write the toggle counts here (coverage builds)");
+    app.add_option("--power-cycles", power_cycles, "with --power --traces: stop after the GEMM that reaches this many cycles");
     app.add_flag("--serve", serving, "serve GEMMs: requests on stdin, results on stdout (llm/gemm_wire.h); log on stderr");
   });
   Verilated::randReset(2);
@@ -136,6 +174,10 @@ int main(int argc, char** argv) {
   Tally tally(opt, log);
   Driver driver(cfg, tally, opt);
   if (serving) return serve(cfg, driver, tally, rng, log);
+  if (power) {
+    power_workload(cfg, driver, trace_dir, opt.random_cases, power_cycles, rng, coverage);
+    return tally.finish();
+  }
   if (!quick) bench(cfg, driver, tally, rng);
   if (!bench_only) {
     random_and_corners(cfg, driver, opt.random_cases, rng);

@@ -113,6 +113,7 @@ void register_list(CLI::App& app) {
       fmt::print("{} {}\n", engine_from_options(parse_option_string(o)).name(), o);
   });
   list_points(list, "area", "the designs of the synthesis report (make area)", area_points);
+  list_points(list, "power", "the engines of the gate-level power flow (make power)", power_points);
   list_points(list, "dse", "the points of the design-space exploration (make dse)", dse_points);
   list_points(list, "eval", "the configurations `mixpe eval` scores", eval_points);
 }

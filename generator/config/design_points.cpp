@@ -139,6 +139,17 @@ const std::vector<DesignPoint>& area_points() {
   return points;
 }
 
+const std::vector<DesignPoint>& power_points() {
+  // 4 x 4 engines (16 rows of depth): small enough to simulate at gate level
+  static const std::vector<DesignPoint> points = {
+      {"w4a16", "engine", "--preset w4a16 --rows 4 --cols 4 --depth 16", "power", "MixPE W4A16 engine, 4 x 4"},
+      {"w4a8", "engine", "--preset w4a8 --rows 4 --cols 4 --depth 16", "power", "MixPE W4A8 engine, 4 x 4"},
+      {"int8", "engine", "--preset int8 --rows 4 --cols 4 --depth 16", "power", "INT8 baseline engine, 4 x 4"},
+      {"fma", "engine", "--preset fma --rows 4 --cols 4 --depth 16", "power", "FP16 (fma) baseline engine, 4 x 4"},
+  };
+  return points;
+}
+
 const std::vector<DesignPoint>& dse_points() {
   static const std::vector<DesignPoint> points = [] {
     std::vector<DesignPoint> out;

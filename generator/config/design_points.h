@@ -26,6 +26,8 @@ struct DesignPoint {
 
 // The synthesis report (make area).
 const std::vector<DesignPoint>& area_points();
+// The gate-level power flow (make power): small engines.
+const std::vector<DesignPoint>& power_points();
 // The design-space exploration (make dse): fidelity options; its PE is the same options' PE.
 const std::vector<DesignPoint>& dse_points();
 // The configurations `mixpe eval` scores on the model (family "software": the W4A16 kernel).

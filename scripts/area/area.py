@@ -45,13 +45,14 @@ def fill(template, **values):
     return text
 
 
-def map_and_time(work_dir, files, top, lib, abc, note):
+def map_and_time(work_dir, files, top, lib, abc, note, flatten=True):
     """One synthesis run (abc: the ABC options) and its STA: area, cells, shortest period, slew
     violations, vectorless power."""
     os.makedirs(work_dir, exist_ok=True)
     netlist = os.path.join(work_dir, "netlist.v")
     with open(os.path.join(work_dir, "synth.ys"), "w") as f:
-        f.write(fill("synth.ys.in", FILES=" ".join(files), TOP=top, LIB=lib, NETLIST=netlist, ABC=abc, ABC_NOTE=note))
+        f.write(fill("synth.ys.in", FILES=" ".join(files), TOP=top, LIB=lib, NETLIST=netlist, ABC=abc, ABC_NOTE=note,
+                     FLATTEN="-flatten" if flatten else ""))
     log = os.path.join(work_dir, "yosys.log")
     run(["yosys", "-q", "-l", log, os.path.join(work_dir, "synth.ys")])
     ytext = open(log).read()
@@ -63,12 +64,21 @@ def map_and_time(work_dir, files, top, lib, abc, note):
     # the clock group's worst endpoint: required, actual, slack
     m = re.search(r"max_delay/setup group clk\n.*?-{5,}\n[^\n]*?\)\s+([-0-9.]+)\s+([-0-9.]+)\s+([-0-9.]+)", stext, re.S)
     return {
-        "area": float(re.findall(r"Chip area for module .*: ([0-9.]+)", ytext)[-1]),
+        # flattened: the one module; with hierarchy: the top with everything below it
+        "area": float(re.findall(r"Chip area for (?:top )?module .*: ([0-9.]+)", ytext)[-1]),
         "cells": int(re.findall(r"Number of cells:\s+([0-9]+)", ytext)[-1]),
         "period": PERIOD_NS - float(m.group(3)),  # the shortest clock period that meets setup
         "slew_violations": int(re.search(r"^slew_violations (\d+)", stext, re.M).group(1)),
         "power": float(re.search(r"^Total\s+\S+\s+\S+\s+\S+\s+([0-9.eE+-]+)", stext, re.M).group(1)),
     }
+
+
+def timing_run(work_dir, files, top, lib, work, flatten=True):
+    """The timing run: delay-oriented ABC, buffered and sized under the stated driver and load."""
+    constr = liberty.abc_constraints(work)
+    return map_and_time(work_dir, files, top, lib,
+                        f"-D {liberty.ABC_TIMING_TARGET_PS} -constr {constr} -script {liberty.ABC_DELAY_SCRIPT}",
+                        "delay-oriented, buffered and sized under the stated driver and load", flatten)
 
 
 def synthesize(mixpe, work, lib, design):
@@ -91,11 +101,8 @@ def synthesize(mixpe, work, lib, design):
         r = json.load(open(cached))
         if r.get("key") == key:
             return r
-    constr = liberty.abc_constraints(work)
     a = map_and_time(os.path.join(d, "area_run"), files, top, lib, "", "area-oriented, ABC's default script")
-    t = map_and_time(os.path.join(d, "timing_run"), files, top, lib,
-                     f"-D {liberty.ABC_TIMING_TARGET_PS} -constr {constr} -script {liberty.ABC_DELAY_SCRIPT}",
-                     "delay-oriented, buffered and sized under the stated driver and load")
+    t = timing_run(os.path.join(d, "timing_run"), files, top, lib, work)
     fmax = round(1000 / t["period"], 1) if t["slew_violations"] == 0 else None
     r = {
         "name": name, "block": block, "top": top, "options": opts, "what": what, "macs_per_cycle": macs,

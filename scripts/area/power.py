@@ -1,0 +1,243 @@
+#!/usr/bin/env python3
+"""Energy from simulated activity: each design point of `mixpe list power` (a small engine) is
+synthesized like the timing run of `make area` but keeping its hierarchy, simulated at gate level
+(every cell replaced by its Liberty function) by the engine testbench on real LLM activations,
+still bit-exact against the golden model, with every net's transitions counted (Verilator's toggle
+coverage). OpenSTA gives every cell's power at net activity 0 and 1; a cell's power is linear in
+the activity of its nets, so its energy per cycle is P0 + a (P1 - P0), with a the transitions per
+cycle of its output net (the mean over the instances of its module, which Verilator aggregates).
+Summed per block (array, edge, group units, skews, controller) and divided by the useful MACs.
+
+Zero-delay simulation: no glitches. No placement, wires (wire-load model only), clock tree or SRAM
+macros (the group units keep their rows in flip-flops without clock gating).
+
+Usage: power.py MIXPE "TB_LIBS" BUILD_DIR [--traces DIR] [--cycles N] [--only NAME ...]
+"""
+import argparse
+import collections
+import csv
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import area
+import liberty
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+PERIOD_NS = 10.0   # the clock of the power analysis: energy per cycle does not depend on it
+CHECK_ACTIVITY = 0.2
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
+
+
+def wrapper(manifest, top):
+    """A module with the design's ports around the mapped netlist (renamed TOP_gates), whose ports
+    are split into single bits."""
+    ports = manifest["ports"]
+    decl, conn = [], []
+    for p in ports:
+        w = p["width"]
+        decl.append(f"  {p['direction']} {f'[{w - 1}:0] ' if w > 1 else ''}{p['name']};")
+        conn += [f"    .{p['name']}({p['name']})"] if w == 1 else \
+            [f"    .\\{p['name']}[{i}] ({p['name']}[{i}])" for i in range(w)]
+    return (f"// the ports of {top} around its gate-level netlist (scripts/area/power.py)\n"
+            f"module {top}({', '.join(p['name'] for p in ports)});\n" + "\n".join(decl) +
+            f"\n  {top}_gates u_gates (\n" + ",\n".join(conn) + "\n  );\nendmodule\n")
+
+
+def demangle(name):
+    """Verilator's coverage names: non-identifier characters as __0XX (hex)."""
+    return re.sub(r"__0([0-9a-f]{2})", lambda m: chr(int(m.group(1), 16)), name)
+
+
+def read_toggles(path):
+    """(module, net) -> transitions summed over the module's instances."""
+    toggles = collections.Counter()
+    for line in open(path, encoding="latin-1"):
+        if not line.startswith("C '"):
+            continue
+        body, count = line.rsplit("' ", 1)
+        fields = dict(kv.split("\x02", 1) for kv in body[3:].split("\x01") if "\x02" in kv)
+        if not fields.get("page", "").startswith("v_toggle/"):
+            continue
+        module = fields["page"][len("v_toggle/"):]
+        toggles[(module, demangle(fields["o"]))] += int(count)
+    return toggles
+
+
+def block_of(instance):
+    """The engine block a leaf cell belongs to, from its hierarchical name."""
+    first = instance.split("/")[0] if "/" in instance else ""
+    if first == "u_array":
+        return "array"
+    if first == "u_edge":
+        return "edge"
+    if first.startswith("u_group"):
+        return "group units"
+    if "skew" in first or "delay" in first:
+        return "skews"
+    return "controller"
+
+
+def gate_level(mixpe, libs, work, lib, point, traces, cycles):
+    """Synthesis, gate-level simulation and the per-cell power table of one point, cached (the
+    stamp holds a hash of everything that decides them); returns its folder and facts."""
+    name, opts = point["name"], point["options"]
+    d = os.path.join(work, name)
+    rtl = os.path.join(d, "rtl")
+    shutil.rmtree(rtl, ignore_errors=True)
+    out = run([mixpe, "gen", "engine", "-o", rtl] + opts.split()).stdout.split()
+    top = os.path.basename([p for p in out if p.endswith(".json")][0])[:-5]
+    files = sorted(p for p in out if p.endswith(".v"))
+    srcs = [os.path.join(HERE, t) for t in ("synth.ys.in", "liberty.py", "gate_sim.ys.in", "power.tcl.in")]
+    srcs += [os.path.join(ROOT, "tb", f) for f in ("engine_tb.cpp", "engine_driver.h", "engine_workloads.cpp")]
+    key = hashlib.sha256(b"".join(open(f, "rb").read() for f in files + srcs) +
+                         f"{traces} {cycles}".encode()).hexdigest()
+    stamp = os.path.join(d, "gate_level.json")
+    if os.path.exists(stamp) and json.load(open(stamp)).get("key") == key:
+        return d, json.load(open(stamp))
+    # the timing run's netlist, hierarchy kept
+    gates = os.path.join(d, "gates")
+    t = area.timing_run(gates, files, top, lib, work, flatten=False)
+    netlist = os.path.join(gates, "netlist.v")
+    renamed = os.path.join(gates, "netlist_gates.v")
+    text = re.sub(rf"^module {top}\(", f"module {top}_gates(", open(netlist).read(), count=1, flags=re.M)
+    open(renamed, "w").write(text)
+    sim = os.path.join(gates, "sim.v")
+    open(os.path.join(gates, "gate_sim.ys"), "w").write(area.fill(
+        "gate_sim.ys.in", LIB=lib, NETLIST=renamed, NETLIST_NAME=os.path.basename(renamed), TOP=f"{top}_gates",
+        SIM=sim))
+    run(["yosys", "-q", "-l", os.path.join(gates, "gate_sim.log"), os.path.join(gates, "gate_sim.ys")])
+    wrap = os.path.join(gates, "wrapper.v")
+    open(wrap, "w").write(wrapper(json.load(open(os.path.join(rtl, top + ".json"))), top))
+    # the engine testbench around the gate-level model, with toggle counting
+    tb = os.path.join(d, "tb")
+    env = dict(os.environ, MIXPE_NETLIST=f"{wrap} {sim}", MIXPE_CXX_OPT="-O0")
+    print(f"{name}: building the gate-level testbench ({t['cells']} cells)", file=sys.stderr, flush=True)
+    run(["bash", os.path.join(ROOT, "scripts", "verilate_tb.sh"), mixpe, os.path.join(ROOT, "tb", "engine_tb.cpp"), tb,
+         libs, "engine"] + opts.split(), env=env)
+    workload = ["--traces", traces, "--power-cycles", str(cycles)] if traces else ["--random", "4"]
+    print(f"{name}: simulating", file=sys.stderr, flush=True)
+    log = subprocess.run([os.path.join(tb, "tb"), "--power", "--coverage", os.path.join(d, "toggles.dat")] + workload,
+                         capture_output=True, text=True)
+    open(os.path.join(d, "sim.log"), "w").write(log.stdout + log.stderr)
+    closing = log.stdout.strip().splitlines()[-1] if log.stdout.strip() else ""
+    if log.returncode != 0 or not re.match(r"\d+ passed, 0 failed", closing):
+        sys.exit(f"power: the gate-level simulation of {name} failed ({closing}); see {d}/sim.log")
+    m = re.search(r"power workload: (\d+) cycles, (\d+) MACs", log.stdout)
+    # every cell's power at activity 0 and 1
+    tcl = os.path.join(d, "power.tcl")
+    open(tcl, "w").write(area.fill("power.tcl.in", LIB=lib, NETLIST=netlist, TOP=top, PERIOD=PERIOD_NS,
+                                   TABLE=os.path.join(d, "cells.tsv"), CHECK=CHECK_ACTIVITY))
+    stext = run(["sta", "-no_splash", "-exit", tcl]).stdout
+    open(os.path.join(d, "sta.log"), "w").write(stext)
+    facts = {"key": key, "top": top, "cells": t["cells"], "area_um2": round(t["area"], 1),
+             "cycles": int(m.group(1)), "macs": int(m.group(2)), "sim_closing": closing,
+             "opensta_uniform_w": float(re.search(r"^Total\s+\S+\s+\S+\s+\S+\s+([0-9.eE+-]+)", stext, re.M).group(1))}
+    json.dump(facts, open(stamp, "w"), indent=1)
+    return d, facts
+
+
+def energy(d, facts, point, traces):
+    """Each cell's energy over the run from its power at activity 0 and 1 and its output net's
+    simulated transitions, summed per block."""
+    top, sim_cycles, macs = facts["top"], facts["cycles"], facts["macs"]
+    toggles = read_toggles(os.path.join(d, "toggles.dat"))
+    cells = []
+    for line in open(os.path.join(d, "cells.tsv")):
+        inst, module, p0, p1, outs = line.rstrip("\n").split("\t")
+        # OpenSTA's module names as Verilator has them: the top renamed, Tcl's escaping undone
+        module = f"{top}_gates" if module == top else module.replace("\\\\", "\\")
+        cells.append((inst, module, float(p0), float(p1), outs.split()))
+    # instances per module: Verilator sums a module's toggles over them
+    paths = collections.defaultdict(set)
+    for inst, module, *_ in cells:
+        paths[module].add(inst.rsplit("/", 1)[0] if "/" in inst else "")
+    period = PERIOD_NS * 1e-9
+    by_block = collections.Counter()  # pJ over the run
+    check = 0.0                       # W at the uniform activity, from the same linear model
+    unannotated = nets = 0
+    for inst, module, p0, p1, outs in cells:
+        check += p0 + CHECK_ACTIVITY * (p1 - p0)
+        acts = []
+        for net in outs:
+            nets += 1
+            if (module, net) in toggles:
+                acts.append(toggles[(module, net)] / len(paths[module]) / sim_cycles)
+            else:
+                unannotated += 1
+        a = sum(acts) / len(acts) if acts else 0.0
+        by_block[block_of(inst)] += (p0 + a * (p1 - p0)) * period * sim_cycles * 1e12
+    total = sum(by_block.values())
+    return {
+        "name": point["name"], "top": top, "options": point["options"], "what": point["what"],
+        "cells": facts["cells"], "area_um2": facts["area_um2"], "cycles": sim_cycles, "macs": macs,
+        "utilization": round(macs / (sim_cycles * point["macs_per_cycle"]), 4),
+        "pj_per_mac": round(total / macs, 4),
+        "pj_per_mac_by_block": {b: round(e / macs, 4) for b, e in sorted(by_block.items())},
+        "pj_per_cycle_by_block": {b: round(e / sim_cycles, 3) for b, e in sorted(by_block.items())},
+        "nets": nets, "unannotated_nets": unannotated,
+        "uniform_check_w": {"model": check, "opensta": facts["opensta_uniform_w"]},
+        "workload": "traces" if traces else "random",
+    }
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("mixpe")
+    ap.add_argument("libs")
+    ap.add_argument("build")
+    ap.add_argument("--traces", help="LLM traces (mixpe trace); without: random LLM-like GEMMs")
+    ap.add_argument("--cycles", type=int, default=40000, help="cycles of trace GEMMs simulated per design")
+    ap.add_argument("--only", nargs="*")
+    a = ap.parse_args()
+    for tool in ("yosys", "sta", "verilator"):
+        if not shutil.which(tool):
+            sys.exit(f"power: '{tool}' is not installed: run `make setup`")
+    mixpe = os.path.abspath(a.mixpe)
+    work = os.path.join(a.build, "power")
+    lib = liberty.flow_liberty(os.path.join(a.build, "area"))
+    points = [p for p in area.design_points(mixpe, "power") if not a.only or p["name"] in a.only]
+    traces = os.path.abspath(a.traces) if a.traces else None
+    rows = []
+    for p in points:  # one at a time: a gate-level build takes minutes and gigabytes
+        d, facts = gate_level(mixpe, a.libs, work, lib, p, traces, a.cycles)
+        rows.append(energy(d, facts, p, traces))
+    reports = os.path.join(a.build, "reports")
+    os.makedirs(reports, exist_ok=True)
+    blocks = ["array", "edge", "group units", "skews", "controller"]
+    with open(os.path.join(reports, "power.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["name", "top", "area_um2", "cycles", "macs", "utilization", "pj_per_mac"] +
+                   [f"pj_per_mac_{b.replace(' ', '_')}" for b in blocks] + ["unannotated_nets", "nets", "workload"])
+        for r in rows:
+            w.writerow([r["name"], r["top"], r["area_um2"], r["cycles"], r["macs"], r["utilization"], r["pj_per_mac"]] +
+                       [r["pj_per_mac_by_block"].get(b, 0) for b in blocks] +
+                       [r["unannotated_nets"], r["nets"], r["workload"]])
+    json.dump({"method": __doc__, "designs": rows}, open(os.path.join(reports, "power.json"), "w"), indent=1)
+    print("Energy from simulated activity (gate level, zero delay; SKY130 HD tt; no wires, clock tree or SRAM):")
+    print(f"{'design':<10} {'cycles':>7} {'util':>5} {'pJ/MAC':>8} | " +
+          " ".join(f"{b:>11}" for b in blocks) + " | unannotated nets | uniform-activity check (W)")
+    for r in rows:
+        c = r["uniform_check_w"]
+        print(f"{r['name']:<10} {r['cycles']:>7} {r['utilization']:>5.2f} {r['pj_per_mac']:>8.3f} | " +
+              " ".join(f"{r['pj_per_mac_by_block'].get(b, 0):>11.3f}" for b in blocks) +
+              f" | {r['unannotated_nets']:>7} of {r['nets']:<7} | model {c['model']:.6g}, OpenSTA {c['opensta']:.6g}")
+    base = {r["name"]: r for r in rows}
+    for b in ("fma", "int8"):
+        if b in base:
+            print(f"array energy per MAC against {b}: " + ", ".join(
+                f"{r['name']} {base[b]['pj_per_mac_by_block']['array'] / r['pj_per_mac_by_block']['array']:.2f}x"
+                for r in rows if r["name"] != b))
+    print(f"written {reports}/power.csv and power.json")
+
+
+if __name__ == "__main__":
+    main()
