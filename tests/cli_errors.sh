@@ -22,6 +22,8 @@ expect_error error --act int8 --accum prealign
 expect_error error --align-bits 40
 expect_error error --rows 3
 expect_error error --weight-format nf4 --weight-bits 8
+expect_error gen pe --pe int8 --int8-psum 16 -o /tmp/never
+expect_error gen pe --int8-psum column -o /tmp/never
 expect_error error --weight-format nf5
 expect_error error --rows x
 expect_error error --weight-signed=maybe

@@ -42,6 +42,9 @@ std::vector<PeConfig> pe_sweep() {
   int8.kind = PeKind::kInt8, int8.act = ActFormat::kInt8, int8.weight_bits = 8, int8.weight_signed = true;
   int8.accum.mode = AccumMode::kExact;
   add(int8);
+  PeConfig int8_col = int8;
+  int8_col.int8_column_psum = true;  // partial sums sized to the column, as the mixpe PEs'
+  add(int8_col);
   // LUT weights (NF2, NF3, NF4 or any table on the port), FP16 and BF16 activations
   for (int bits : {2, 3, 4})
     for (ActFormat act : {ActFormat::kFp16, ActFormat::kBf16}) {
@@ -74,7 +77,7 @@ std::vector<PeConfig> pe_sweep() {
       c.accum.mode = mode, c.accum.block = b;  // the rows of the array the PE sits in
       add(c);
     }
-  for (PeConfig c : {PeConfig{}, fma, int8}) {
+  for (PeConfig c : {PeConfig{}, fma, int8, int8_col}) {
     c.pipeline = 1;
     add(c);
   }
@@ -121,6 +124,9 @@ const std::vector<DesignPoint>& area_points() {
       {"fma_p1", "pe", "--pe fma --pipeline 1", "pe", "baseline fma with a register between product and FP32 add"},
       {"int8", "pe", "--pe int8", "pe", "baseline: INT8 x INT8, INT32 accumulate"},
       {"int8_p1", "pe", "--pe int8 --pipeline 1", "pe", "baseline int8 with a register between product and add"},
+      {"int8_col", "pe", "--pe int8 --int8-psum column", "pe",
+       "baseline int8 with partial sums sized to the column (20 bits at R = 16), the mixpe PEs' rule"},
+      {"int8_col_p1", "pe", "--pe int8 --int8-psum column --pipeline 1", "pe", "int8_col with a product register"},
       {"array_mixpe_w4a16_2x2", "array", "--rows 2 --cols 2 --group-size 32", "array", "2 x 2 array of the default PE"},
       {"array_mixpe_w4a16_4x4", "array", "--rows 4 --cols 4 --group-size 32", "array", "4 x 4 array of the default PE"},
       {"array_fma_2x2", "array", "--pe fma --rows 2 --cols 2 --group-size 32", "array", "2 x 2 array of the fma PE"},
@@ -135,6 +141,14 @@ const std::vector<DesignPoint>& area_points() {
       {"w4a8_group_unit", "group-unit", "--preset w4a8", "engine block", "W4A8 engine: one column's group-dequant unit"},
       {"fma_group_unit", "group-unit", "--preset fma", "engine block",
        "fma engine: one column's output unit (FP32 Y accumulation)"},
+      {"fma_edge", "edge", "--preset fma", "engine block", "fma engine: the west edge (registers, NaN/Inf flag)"},
+      {"int8_edge", "edge", "--preset int8", "engine block", "INT8 engine: the west edge (row sums)"},
+      {"int8_group_unit", "group-unit", "--preset int8", "engine block", "INT8 engine: one column's group-dequant unit"},
+      // the group units with 2 rows: their logic; the difference to depth 64 is the rows' storage
+      {"w4a16_group_unit_d2", "group-unit", "--preset w4a16 --depth 2", "engine block", "W4A16 group unit, 2 rows"},
+      {"w4a8_group_unit_d2", "group-unit", "--preset w4a8 --depth 2", "engine block", "W4A8 group unit, 2 rows"},
+      {"int8_group_unit_d2", "group-unit", "--preset int8 --depth 2", "engine block", "INT8 group unit, 2 rows"},
+      {"fma_group_unit_d2", "group-unit", "--preset fma --depth 2", "engine block", "fma output unit, 2 rows"},
   };
   return points;
 }
@@ -241,6 +255,8 @@ std::vector<std::string> random_engine_options(int count, uint64_t seed, int max
       if (rng() % 2) o += " --weight-signed";
     }
     if (kind == "mixpe" || kind == "lut") o += " --act " + pick({"fp16", "bf16", "int8"});
+    // (drawn without the generator, so that every earlier seed still gives the same configurations)
+    if (kind == "int8" && out.size() % 2) o += " --int8-psum column";
     if (kind == "mixpe") o += " --accum " + pick({"prealign", "prealign", "exact", "fp32"});
     o += fmt::format(" --align-bits {} --pipeline {}", 8 + rng() % 25, rng() % 2);
     const int g = pow2(32, 256);

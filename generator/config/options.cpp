@@ -22,6 +22,8 @@ const std::vector<OptionSpec>& option_schema() {
       {"--weight-signed", "SIGNED", "signed weight codes (symmetric quantization)", both, true},
       {"--lut-terms", "TERMS", "lut: entries of 1-3 signed powers of two, a shift-add PE (0: a multiplier)", both,
        false},
+      {"--int8-psum", "PSUM", "int8: partial-sum width: 32 (INT32, default) or column (16 + log2 R bits, as the mixpe PEs)",
+       both, false},
       {"--act", "ACT", "activation format: fp16, bf16, int8", both, false},
       {"--accum", "ACCUM", "accumulation: prealign, exact, fp32 (default: prealign; exact for int8, fp32 for fma)",
        both, false},
@@ -45,7 +47,7 @@ struct Settings {
   bool kind_from_preset = false;  // a user's --weight-format replaces a preset's --pe
   std::optional<int> format_bits;  // --weight-format nfB: B; table: 0
   std::optional<int> bits, terms, align, pipeline, rows, cols, group, depth, frac;
-  std::optional<bool> is_signed;
+  std::optional<bool> is_signed, int8_column_psum;
   std::optional<ActFormat> act;
   std::optional<AccumMode> accum;
 };
@@ -73,6 +75,10 @@ void set(Settings& s, const std::string& name, const std::string& v) {
   } else if (name == "--weight-bits") s.bits = to_int(name, v);
   else if (name == "--weight-signed") s.is_signed = to_flag(name, v);
   else if (name == "--lut-terms") s.terms = to_int(name, v);
+  else if (name == "--int8-psum") {
+    if (v != "32" && v != "column") fail("--int8-psum '{}' is not legal: use 32 or column", v);
+    s.int8_column_psum = v == "column";
+  }
   else if (name == "--act") s.act = parse_act(v);
   else if (name == "--accum") s.accum = parse_accum(v);
   else if (name == "--align-bits") s.align = to_int(name, v);
@@ -110,6 +116,7 @@ EngineConfig resolve(const Settings& s) {
   p.weight_bits = s.bits.value_or(s.format_bits && *s.format_bits ? *s.format_bits : int8_pe ? 8 : 4);
   p.weight_signed = s.is_signed.value_or(int8_pe);
   p.lut_terms = s.terms.value_or(0);
+  p.int8_column_psum = s.int8_column_psum.value_or(false);
   p.act = s.act.value_or(int8_pe ? ActFormat::kInt8 : ActFormat::kFp16);
   p.accum.mode = s.accum.value_or(p.kind == PeKind::kFma                     ? AccumMode::kFp32
                                   : int8_pe || p.act == ActFormat::kInt8 ? AccumMode::kExact
@@ -201,6 +208,7 @@ OptionList PeConfig::to_options() const {
   // a flag only where it differs from its default (signed for the int8 PE)
   if (weight_signed != (kind == PeKind::kInt8)) o.emplace_back("--weight-signed", weight_signed ? "1" : "0");
   if (kind == PeKind::kLut) o.emplace_back("--lut-terms", std::to_string(lut_terms));
+  if (int8_column_psum) o.emplace_back("--int8-psum", "column");
   return o;
 }
 

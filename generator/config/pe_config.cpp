@@ -28,6 +28,8 @@ PeKind parse_pe_kind(std::string_view name) {
 }
 
 void PeConfig::validate() const {
+  if (int8_column_psum && kind != PeKind::kInt8)
+    fail("--int8-psum column sizes the int8 PE's partial sums: it does not apply to --pe {}", pe_kind_name(kind));
   if (pipeline != 0 && pipeline != 1) fail("pipeline {} is not supported: legal values are 0, 1", pipeline);
   if (accum.block < 1 || accum.block > 256 || !std::has_single_bit(unsigned(accum.block)))
     fail("block {} is not legal: use a power of two from 1 to 256 (the array's rows)", accum.block);
@@ -77,9 +79,10 @@ bool PeConfig::psum_is_float() const {
 }
 
 int PeConfig::psum_width() const {
-  if (psum_is_float() || kind == PeKind::kInt8) return 32;
   // |product| < 2^(operand magnitude bits + weight_bits); a block of B adds log2(B) bits.
   const int log2b = std::countr_zero(unsigned(accum.block));
+  if (kind == PeKind::kInt8) return int8_column_psum ? 8 + 8 + log2b : 32;
+  if (psum_is_float()) return 32;
   // A-bit activation times a 16-bit entry, or up to 3 terms of at most 2^15
   if (kind == PeKind::kLut) return accum.align_bits + (lut_terms ? 18 : 16) + log2b;
   if (accum.mode == AccumMode::kPrealign) return accum.align_bits + weight_bits + log2b;
@@ -91,7 +94,7 @@ int PeConfig::psum_width() const {
 std::string PeConfig::module_name() const {
   switch (kind) {
     case PeKind::kFma: return fmt::format("mixpe_pe_fma_fp16_fp32_p{}", pipeline);
-    case PeKind::kInt8: return fmt::format("mixpe_pe_int8_p{}", pipeline);
+    case PeKind::kInt8: return fmt::format("mixpe_pe_int8{}_p{}", int8_column_psum ? "col" : "", pipeline);
     case PeKind::kLut:
       return fmt::format("mixpe_pe_lut{}{}_{}_prealign{}_b{}_p{}", weight_bits,
                          lut_terms ? fmt::format("t{}", lut_terms) : "", act_name(act), accum.align_bits, accum.block,

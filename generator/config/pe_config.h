@@ -33,6 +33,8 @@ struct PeConfig {
   int pipeline = 0;             // registers between the product and the accumulation: 0 or 1
   int lut_terms = 0;            // lut: 0 = 16-bit entries and a multiplier; 1..3 = entries of that many
                                 // signed powers of two (6-bit codes each) and a shift-add
+  bool int8_column_psum = false;  // int8: partial sums sized to the column (16 + log2 R bits, the
+                                  // rule of the mixpe PEs) instead of INT32
 
   // Throws Error naming the bad parameter and its legal values.
   void validate() const;

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Synthesis estimates of generated designs: Yosys 0.23 to SKY130 HD cells, OpenSTA for the
-critical path and power. Writes build/reports/area.csv and area.json and prints a table.
+critical path and the transition checks. Writes build/reports/area.csv and area.json and prints a table.
 
 These are synthesis estimates (no placement, wires, clock tree or SRAM macros), not tape-out
 figures; ratios between designs made in this one flow are what carry weight.
@@ -23,8 +23,7 @@ import liberty
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 NAND2_UM2 = 3.7536  # sky130_fd_sc_hd__nand2_1: the gate equivalent
-PERIOD_NS = 10.0    # power is reported at 100 MHz
-ACTIVITY = 0.2
+PERIOD_NS = 10.0    # the STA clock; the shortest period that meets setup is reported
 
 
 
@@ -47,7 +46,7 @@ def fill(template, **values):
 
 def map_and_time(work_dir, files, top, lib, abc, note, flatten=True):
     """One synthesis run (abc: the ABC options) and its STA: area, cells, shortest period, slew
-    violations, vectorless power."""
+    violations."""
     os.makedirs(work_dir, exist_ok=True)
     netlist = os.path.join(work_dir, "netlist.v")
     with open(os.path.join(work_dir, "synth.ys"), "w") as f:
@@ -57,7 +56,7 @@ def map_and_time(work_dir, files, top, lib, abc, note, flatten=True):
     run(["yosys", "-q", "-l", log, os.path.join(work_dir, "synth.ys")])
     ytext = open(log).read()
     with open(os.path.join(work_dir, "sta.tcl"), "w") as f:
-        f.write(fill("sta.tcl.in", LIB=lib, NETLIST=netlist, TOP=top, PERIOD=PERIOD_NS, ACTIVITY=ACTIVITY,
+        f.write(fill("sta.tcl.in", LIB=lib, NETLIST=netlist, TOP=top, PERIOD=PERIOD_NS,
                      DRIVER=liberty.DRIVER_CELL, DRIVER_PIN=liberty.DRIVER_PIN, LOAD=liberty.LOAD_PF))
     stext = run(["sta", "-no_splash", "-exit", os.path.join(work_dir, "sta.tcl")]).stdout
     open(os.path.join(work_dir, "sta.log"), "w").write(stext)
@@ -69,7 +68,6 @@ def map_and_time(work_dir, files, top, lib, abc, note, flatten=True):
         "cells": int(re.findall(r"Number of cells:\s+([0-9]+)", ytext)[-1]),
         "period": PERIOD_NS - float(m.group(3)),  # the shortest clock period that meets setup
         "slew_violations": int(re.search(r"^slew_violations (\d+)", stext, re.M).group(1)),
-        "power": float(re.search(r"^Total\s+\S+\s+\S+\s+\S+\s+([0-9.eE+-]+)", stext, re.M).group(1)),
     }
 
 
@@ -110,8 +108,6 @@ def synthesize(mixpe, work, lib, design):
         "area_run_period_ns": round(a["period"], 3), "area_run_slew_violations": a["slew_violations"],
         "timing_area_um2": round(t["area"], 1), "min_period_ns": round(t["period"], 3), "fmax_mhz": fmax,
         "slew_violations": t["slew_violations"],
-        "power_mw_at_100mhz": round(a["power"] * 1e3, 4),
-        "energy_pj_per_mac": round(a["power"] * PERIOD_NS * 1e-9 / macs * 1e12, 3),
         "key": key,
     }
     json.dump(r, open(cached, "w"), indent=1)
@@ -143,7 +139,7 @@ def main():
     os.makedirs(reports, exist_ok=True)
     cols = ["name", "block", "top", "macs_per_cycle", "cells", "area_um2", "kge", "area_run_period_ns",
             "area_run_slew_violations", "timing_area_um2", "min_period_ns", "fmax_mhz", "slew_violations",
-            "power_mw_at_100mhz", "energy_pj_per_mac", "options", "what"]
+            "options", "what"]
     with open(os.path.join(reports, "area.csv"), "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=cols, extrasaction="ignore")
         w.writeheader()
@@ -167,15 +163,15 @@ def report(results, rows):
     print("Synthesis estimates (Yosys 0.23 -> SKY130 HD tt, OpenSTA; no placement or wires): not tape-out figures.")
     print(f"Inputs driven by {liberty.DRIVER_CELL}, outputs loading {liberty.LOAD_PF} pF. Area run: ABC's default "
           "(area) mapping; timing run: delay-oriented ABC, buffered and sized. fmax only without slew violations.")
-    print(f"Vectorless power at 100 MHz, input activity {ACTIVITY} (see make power for simulated activity).")
+    print("Energy: make power (gate-level simulation of small engines on the model's real activations).")
     print(f"{'design':<22} {'area run: um2':>13} {'ns':>6} {'slew':>5} | {'timing run: um2':>15} {'ns':>6} "
-          f"{'fmax MHz':>9} | {'pJ/MAC':>7}  area vs fma")
+          f"{'fmax MHz':>9} | area vs fma")
     fma = results.get("fma")
     for r in rows:
         ratio = f"{fma['area_um2'] / r['area_um2']:6.2f}x" if fma and r["block"] == "pe" else ""
         print(f"{r['name']:<22} {r['area_um2']:>13.0f} {r['area_run_period_ns']:>6.2f} "
               f"{r['area_run_slew_violations']:>5} | {r['timing_area_um2']:>15.0f} {r['min_period_ns']:>6.2f} "
-              f"{fmt_fmax(r):>9} | {r['energy_pj_per_mac']:>7.2f}  {ratio}")
+              f"{fmt_fmax(r):>9} | {ratio}")
     # The engine's clock: the slowest of its blocks, each timed alone (timing run).
     print("\nEngine clock = the slowest of its blocks (timing run):")
     for engine, pe in (("w4a16", "mixpe_w4a16"), ("w4a8", "mixpe_w4a8"), ("fma", "fma")):

@@ -5,7 +5,8 @@ Each point is a datapath (PE kind, weight bits, activation format, alignment wid
 G, array rows R) of `mixpe list dse --json`, the generator's one list of design points. Fidelity: `mixpe fidelity` (the golden model on the real LLM traces, relative
 error against float64 of the unquantized matrices), plus the perplexity of `mixpe eval` where it
 has the configuration. Efficiency: the PE's synthesized area (um2 per MAC per cycle; in an array a
-PE costs what it costs alone, see `make area`) and its energy per MAC (vectorless estimate).
+PE costs what it costs alone, see `make area`) and its clock (the timing run); energy per MAC comes
+from `make power`.
 Independent points run in parallel; results are cached, so a rerun only does what changed.
 
 Writes build/reports/dse.csv and dse.png. Usage: dse.py MIXPE BUILD_DIR [-j N]
@@ -101,7 +102,7 @@ def main():
         key = (p["weight_bits"], p["act"], p["group_size"], p["scheme"], p["lut_terms"])
         rows.append({"label": p["name"], "family": family, "gemm_rel_err": fid[p["numeric_options"]],
                      "perplexity": ppl.get(key, "") if family.startswith("mixpe prealign") or family.startswith("lut") else "",
-                     "area_per_mac_um2": syn["area_um2"], "energy_pj_per_mac": syn["energy_pj_per_mac"],
+                     "area_per_mac_um2": syn["area_um2"],
                      "fmax_mhz": syn["fmax_mhz"], "pe": syn["top"], "fidelity_options": p["numeric_options"]})
     front = pareto(rows)
     for r in rows:
