@@ -155,6 +155,44 @@ def main():
     print(f"written {reports}/area.csv and area.json")
 
 
+def engine_table(results):
+    """16 x 16 engines with their edge and group units, each block at its timing-run area; the
+    group units' rows (D = 64 of accumulator and Y in flip-flops) apart: the difference between
+    depth 64 and depth 2 is the rows' storage, which a real design would keep in SRAM."""
+    engines = (("w4a16", "mixpe_w4a16"), ("w4a8", "mixpe_w4a8"), ("int8", "int8"), ("fma", "fma"))
+    rows = {}
+    for e, pe in engines:
+        names = (pe, f"{e}_edge", f"{e}_group_unit", f"{e}_group_unit_d2")
+        if not all(n in results for n in names):
+            continue
+        pe_a, edge, gu64, gu2 = (results[n]["timing_area_um2"] for n in names)
+        per_row = (gu64 - gu2) / 62
+        logic = 256 * pe_a + edge + 16 * (gu2 - 2 * per_row)
+        storage = 16 * 64 * per_row
+        blocks = [results[n] for n in (pe, f"{e}_edge", f"{e}_group_unit", f"{e}_engine_c2") if n in results]
+        clock = 1000 / max(r["min_period_ns"] for r in blocks)
+        pe_clock = 1000 / results[pe]["min_period_ns"]
+        rows[e] = dict(pe=256 * pe_a, edge=edge, units=16 * (gu2 - 2 * per_row), storage=storage, logic=logic,
+                       clock=clock, pe_clock=pe_clock)
+    if not rows:
+        return
+    print("\n16 x 16 engines, timing-run areas (mm2): array, west edge, 16 group units (logic), their 64 rows of "
+          "storage (flip-flops); GMAC/s per mm2 of logic at the engine clock (slowest block) and at the PE's clock:")
+    for e, r in rows.items():
+        dens = 256 * r["clock"] * 1e-3 / (r["logic"] * 1e-6)
+        dens_pe = 256 * r["pe_clock"] * 1e-3 / (r["logic"] * 1e-6)
+        r["dens"], r["dens_pe"] = dens, dens_pe
+        print(f"  {e:<6} array {r['pe'] * 1e-6:6.3f}  edge {r['edge'] * 1e-6:6.3f}  units {r['units'] * 1e-6:6.3f}  "
+              f"rows {r['storage'] * 1e-6:6.3f}  | logic {r['logic'] * 1e-6:6.3f} mm2, edge + units "
+              f"{100 * (r['edge'] + r['units']) / r['logic']:4.1f}% | {r['clock']:5.0f} MHz: {dens:6.1f}  "
+              f"| {r['pe_clock']:5.0f} MHz: {dens_pe:6.1f}")
+    for base in ("int8", "fma"):
+        if base in rows:
+            print(f"  against {base}: " + ", ".join(
+                f"{e} {r['dens'] / rows[base]['dens']:.2f}x (at PE clocks {r['dens_pe'] / rows[base]['dens_pe']:.2f}x)"
+                for e, r in rows.items() if e != base))
+
+
 def fmt_fmax(r):
     return f"{r['fmax_mhz']:.0f}" if r["fmax_mhz"] else f"({r['slew_violations']} slew)"
 
@@ -183,6 +221,7 @@ def report(results, rows):
         parts = ", ".join(f"{r['name']} {r['min_period_ns']:.2f} ns" for r in blocks)
         print(f"  {engine:<6} {1000 / slowest['min_period_ns']:6.0f} MHz, limited by {slowest['name']} "
               f"(PE alone: {1000 / results[pe]['min_period_ns']:.0f} MHz): {parts}")
+    engine_table(results)
     # Area of an R x C array: R C PE + (R + C) e, fitted on the two synthesized sizes, then
     # extrapolated (synthesizing 16 x 16 arrays is slow on 2 cores).
     print("\nArray area model A(R, C) = R C a + (R + C) e, fitted on 2 x 2 and 4 x 4 (16 x 16 extrapolated):")
@@ -198,12 +237,15 @@ def report(results, rows):
     # Like with like: single-cycle PEs against single-cycle, pipelined against pipelined, each at its
     # timing-run fmax and timing-run area.
     print("\nPE throughput per area at the timing run's fmax (one MAC per cycle), GMAC/s per mm2, like with like:")
-    pairs = (("", ("mixpe_w4a16", "mixpe_w4a8", "fma", "int8")), ("_p1", ("mixpe_w4a16_p1", "fma_p1", "int8_p1")))
+    # int8 with both partial-sum rules: INT32 (the TPU's) and sized to the column (the mixpe PEs')
+    pairs = (("", ("mixpe_w4a16", "mixpe_w4a8", "fma", "int8", "int8_col")),
+             ("_p1", ("mixpe_w4a16_p1", "fma_p1", "int8_p1", "int8_col_p1")))
     for suffix, names in pairs:
         dens = {n: results[n]["fmax_mhz"] * 1e-3 / (results[n]["timing_area_um2"] * 1e-6)
                 for n in names if n in results and results[n]["fmax_mhz"]}
         for n, dv in dens.items():
-            rel = "  ".join(f"x{dv / dens[b]:.2f} vs {b}" for b in (f"fma{suffix}", f"int8{suffix}") if b in dens)
+            rel = "  ".join(f"x{dv / dens[b]:.2f} vs {b}" for b in (f"fma{suffix}", f"int8{suffix}",
+                                                                    f"int8_col{suffix}") if b in dens)
             print(f"  {n:<20} {dv:8.1f}  {rel}")
 
 

@@ -145,11 +145,33 @@ def gate_level(mixpe, libs, work, lib, point, traces, cycles):
     return d, facts
 
 
-def energy(d, facts, point, traces):
+def random_run(d, facts, count):
+    """The same gate-level testbench on `count` random GEMMs (LLM-like activations with outlier
+    channels, Gaussian weights; every tile full): its cycles, MACs and toggle file, cached."""
+    stamp = os.path.join(d, "random_run.json")
+    if os.path.exists(stamp):
+        r = json.load(open(stamp))
+        if r.get("key") == facts["key"] and r.get("count") == count:
+            return r
+    cov = os.path.join(d, "toggles_random.dat")
+    log = subprocess.run([os.path.join(d, "tb", "tb"), "--power", "--random", str(count), "--coverage", cov],
+                         capture_output=True, text=True)
+    open(os.path.join(d, "sim_random.log"), "w").write(log.stdout + log.stderr)
+    closing = log.stdout.strip().splitlines()[-1] if log.stdout.strip() else ""
+    if log.returncode != 0 or not re.match(r"\d+ passed, 0 failed", closing):
+        sys.exit(f"power: the gate-level simulation of {d} failed ({closing}); see {d}/sim_random.log")
+    m = re.search(r"power workload: (\d+) cycles, (\d+) MACs", log.stdout)
+    r = {"key": facts["key"], "count": count, "cycles": int(m.group(1)), "macs": int(m.group(2)),
+         "sim_closing": closing, "toggles": cov}
+    json.dump(r, open(stamp, "w"), indent=1)
+    return r
+
+
+def energy(d, facts, point, workload, run_facts, toggles_file):
     """Each cell's energy over the run from its power at activity 0 and 1 and its output net's
     simulated transitions, summed per block."""
-    top, sim_cycles, macs = facts["top"], facts["cycles"], facts["macs"]
-    toggles = read_toggles(os.path.join(d, "toggles.dat"))
+    top, sim_cycles, macs = facts["top"], run_facts["cycles"], run_facts["macs"]
+    toggles = read_toggles(toggles_file)
     cells = []
     for line in open(os.path.join(d, "cells.tsv")):
         inst, module, p0, p1, outs = line.rstrip("\n").split("\t")
@@ -185,7 +207,7 @@ def energy(d, facts, point, traces):
         "pj_per_cycle_by_block": {b: round(e / sim_cycles, 3) for b, e in sorted(by_block.items())},
         "nets": nets, "unannotated_nets": unannotated,
         "uniform_check_w": {"model": check, "opensta": facts["opensta_uniform_w"]},
-        "workload": "traces" if traces else "random",
+        "workload": workload,
     }
 
 
@@ -196,6 +218,7 @@ def main():
     ap.add_argument("build")
     ap.add_argument("--traces", help="LLM traces (mixpe trace); without: random LLM-like GEMMs")
     ap.add_argument("--cycles", type=int, default=40000, help="cycles of trace GEMMs simulated per design")
+    ap.add_argument("--random", type=int, default=2, help="random GEMMs simulated per design (M = 16, K = 512)")
     ap.add_argument("--only", nargs="*")
     a = ap.parse_args()
     for tool in ("yosys", "sta", "verilator"):
@@ -209,7 +232,10 @@ def main():
     rows = []
     for p in points:  # one at a time: a gate-level build takes minutes and gigabytes
         d, facts = gate_level(mixpe, a.libs, work, lib, p, traces, a.cycles)
-        rows.append(energy(d, facts, p, traces))
+        if traces:
+            rows.append(energy(d, facts, p, "traces", facts, os.path.join(d, "toggles.dat")))
+        rnd = random_run(d, facts, a.random)
+        rows.append(energy(d, facts, p, "random", rnd, rnd["toggles"]))
     reports = os.path.join(a.build, "reports")
     os.makedirs(reports, exist_ok=True)
     blocks = ["array", "edge", "group units", "skews", "controller"]
@@ -223,19 +249,20 @@ def main():
                        [r["unannotated_nets"], r["nets"], r["workload"]])
     json.dump({"method": __doc__, "designs": rows}, open(os.path.join(reports, "power.json"), "w"), indent=1)
     print("Energy from simulated activity (gate level, zero delay; SKY130 HD tt; no wires, clock tree or SRAM):")
-    print(f"{'design':<10} {'cycles':>7} {'util':>5} {'pJ/MAC':>8} | " +
+    print(f"{'design':<10} {'workload':<8} {'cycles':>7} {'util':>5} {'pJ/MAC':>8} | " +
           " ".join(f"{b:>11}" for b in blocks) + " | unannotated nets | uniform-activity check (W)")
     for r in rows:
         c = r["uniform_check_w"]
-        print(f"{r['name']:<10} {r['cycles']:>7} {r['utilization']:>5.2f} {r['pj_per_mac']:>8.3f} | " +
+        print(f"{r['name']:<10} {r['workload']:<8} {r['cycles']:>7} {r['utilization']:>5.2f} {r['pj_per_mac']:>8.3f} | " +
               " ".join(f"{r['pj_per_mac_by_block'].get(b, 0):>11.3f}" for b in blocks) +
               f" | {r['unannotated_nets']:>7} of {r['nets']:<7} | model {c['model']:.6g}, OpenSTA {c['opensta']:.6g}")
-    base = {r["name"]: r for r in rows}
-    for b in ("fma", "int8"):
-        if b in base:
-            print(f"array energy per MAC against {b}: " + ", ".join(
-                f"{r['name']} {base[b]['pj_per_mac_by_block']['array'] / r['pj_per_mac_by_block']['array']:.2f}x"
-                for r in rows if r["name"] != b))
+    for workload in ("traces", "random"):
+        base = {r["name"]: r for r in rows if r["workload"] == workload}
+        for b in ("fma", "int8"):
+            if b in base:
+                print(f"{workload}: array energy per MAC, {b} / design: " + ", ".join(
+                    f"{n} {base[b]['pj_per_mac_by_block']['array'] / r['pj_per_mac_by_block']['array']:.2f}x"
+                    for n, r in base.items() if n != b))
     print(f"written {reports}/power.csv and power.json")
 
 
