@@ -212,7 +212,7 @@ def report(results, rows):
               f"{fmt_fmax(r):>9} | {ratio}")
     # The engine's clock: the slowest of its blocks, each timed alone (timing run).
     print("\nEngine clock = the slowest of its blocks (timing run):")
-    for engine, pe in (("w4a16", "mixpe_w4a16"), ("w4a8", "mixpe_w4a8"), ("fma", "fma")):
+    for engine, pe in (("w4a16", "mixpe_w4a16"), ("w4a8", "mixpe_w4a8"), ("int8", "int8"), ("fma", "fma")):
         blocks = [results[n] for n in (pe, f"{engine}_edge", f"{engine}_group_unit", f"{engine}_engine_c2")
                   if n in results]
         if len(blocks) < 2:
