@@ -125,13 +125,7 @@ def gate_level(mixpe, libs, work, lib, point, traces, cycles):
          libs, "engine"] + opts.split(), env=env)
     workload = ["--traces", traces, "--power-cycles", str(cycles)] if traces else ["--random", "1"]
     print(f"{name}: simulating", file=sys.stderr, flush=True)
-    log = subprocess.run([os.path.join(tb, "tb"), "--power", "--coverage", os.path.join(d, "toggles.dat")] + workload,
-                         capture_output=True, text=True)
-    open(os.path.join(d, "sim.log"), "w").write(log.stdout + log.stderr)
-    closing = log.stdout.strip().splitlines()[-1] if log.stdout.strip() else ""
-    if log.returncode != 0 or not re.match(r"\d+ passed, 0 failed", closing):
-        sys.exit(f"power: the gate-level simulation of {name} failed ({closing}); see {d}/sim.log")
-    m = re.search(r"power workload: (\d+) cycles, (\d+) MACs", log.stdout)
+    sim_run = simulate(d, workload, "toggles.dat", "sim.log")
     # every cell's power at activity 0 and 1
     tcl = os.path.join(d, "power.tcl")
     open(tcl, "w").write(area.fill("power.tcl.in", LIB=lib, NETLIST=netlist, TOP=top, PERIOD=PERIOD_NS,
@@ -139,10 +133,23 @@ def gate_level(mixpe, libs, work, lib, point, traces, cycles):
     stext = run(["sta", "-no_splash", "-exit", tcl]).stdout
     open(os.path.join(d, "sta.log"), "w").write(stext)
     facts = {"key": key, "top": top, "cells": t["cells"], "area_um2": round(t["area"], 1),
-             "cycles": int(m.group(1)), "macs": int(m.group(2)), "sim_closing": closing,
+             "cycles": sim_run["cycles"], "macs": sim_run["macs"], "sim_closing": sim_run["sim_closing"],
              "opensta_uniform_w": float(re.search(r"^Total\s+\S+\s+\S+\s+\S+\s+([0-9.eE+-]+)", stext, re.M).group(1))}
     json.dump(facts, open(stamp, "w"), indent=1)
     return d, facts
+
+
+def simulate(d, workload, toggles, log_name):
+    """One power workload on the gate-level testbench of folder d: it must pass (bit-exact); its
+    cycles and MACs, its toggle counts written to d/toggles."""
+    log = subprocess.run([os.path.join(d, "tb", "tb"), "--power", "--coverage", os.path.join(d, toggles)] + workload,
+                         capture_output=True, text=True)
+    open(os.path.join(d, log_name), "w").write(log.stdout + log.stderr)
+    closing = log.stdout.strip().splitlines()[-1] if log.stdout.strip() else ""
+    if log.returncode != 0 or not re.match(r"\d+ passed, 0 failed", closing):
+        sys.exit(f"power: the gate-level simulation in {d} failed ({closing}); see {d}/{log_name}")
+    m = re.search(r"power workload: (\d+) cycles, (\d+) MACs", log.stdout)
+    return {"cycles": int(m.group(1)), "macs": int(m.group(2)), "sim_closing": closing}
 
 
 def random_run(d, facts, count):
@@ -153,16 +160,8 @@ def random_run(d, facts, count):
         r = json.load(open(stamp))
         if r.get("key") == facts["key"] and r.get("count") == count:
             return r
-    cov = os.path.join(d, "toggles_random.dat")
-    log = subprocess.run([os.path.join(d, "tb", "tb"), "--power", "--random", str(count), "--coverage", cov],
-                         capture_output=True, text=True)
-    open(os.path.join(d, "sim_random.log"), "w").write(log.stdout + log.stderr)
-    closing = log.stdout.strip().splitlines()[-1] if log.stdout.strip() else ""
-    if log.returncode != 0 or not re.match(r"\d+ passed, 0 failed", closing):
-        sys.exit(f"power: the gate-level simulation of {d} failed ({closing}); see {d}/sim_random.log")
-    m = re.search(r"power workload: (\d+) cycles, (\d+) MACs", log.stdout)
-    r = {"key": facts["key"], "count": count, "cycles": int(m.group(1)), "macs": int(m.group(2)),
-         "sim_closing": closing, "toggles": cov}
+    r = dict(simulate(d, ["--random", str(count)], "toggles_random.dat", "sim_random.log"), key=facts["key"],
+             count=count, toggles=os.path.join(d, "toggles_random.dat"))
     json.dump(r, open(stamp, "w"), indent=1)
     return r
 
