@@ -93,7 +93,7 @@ area: build
 
 # Energy per MAC from gate-level simulation of small engines on the model's real activations
 # (toggles counted per net, OpenSTA per cell): build/reports/power.csv and power.json.
-POWER_CYCLES ?= 40000
+POWER_CYCLES ?= 5000
 power: build $(TRACES)/tokens.txt
 	$(PYTHON) scripts/area/power.py $(BUILD)/mixpe "$(TB_LIBS)" $(BUILD) --traces $(TRACES) --cycles $(POWER_CYCLES)
 

@@ -152,9 +152,8 @@ void power_workload(const EngineConfig& cfg, Driver& driver, const std::string& 
 int main(int argc, char** argv) {
   Options opt;
   opt.random_cases = 40;
-  std::string model, trace_dir;
-  std::string coverage;
-  uint64_t power_cycles = 40'000;
+  std::string model, trace_dir, coverage;
+  uint64_t power_cycles = 5'000;
   bool bench_only = false, serving = false, quick = false, power = false;
   opt.parse(argc, argv, "engine testbench: generated engine against the golden mpGEMM", [&](CLI::App& app) {
     app.add_option("--model", model, "llama2.c checkpoint: run every linear layer through the engine");

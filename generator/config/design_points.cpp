@@ -99,57 +99,60 @@ void add_point(std::vector<DesignPoint>& out, std::string name, std::string fami
 }  // namespace
 
 const std::vector<DesignPoint>& area_points() {
-  static const std::vector<DesignPoint> points = {
-      {"mixpe_w4a16", "pe", "--weight-bits 4 --act fp16 --align-bits 16", "pe",
-       "MixPE W4A16: FP16 prealigned to 16 bits (the default)"},
-      {"mixpe_w4a16_a12", "pe", "--weight-bits 4 --act fp16 --align-bits 12", "pe", "MixPE W4A16, prealigned to 12 bits"},
-      {"mixpe_w4a16_exact", "pe", "--weight-bits 4 --act fp16 --accum exact", "pe",
-       "MixPE W4A16, exact fixed point in the PE (Kulisch-like)"},
-      {"mixpe_w4a16_fp32", "pe", "--weight-bits 4 --act fp16 --accum fp32", "pe", "MixPE W4A16, FP32 accumulation in the PE"},
-      {"mixpe_w4a8", "pe", "--weight-bits 4 --act int8", "pe", "MixPE W4A8: INT8 x u4"},
-      {"mixpe_w8a16", "pe", "--weight-bits 8 --act fp16 --align-bits 16", "pe", "MixPE W8A16"},
-      {"mixpe_w2a16", "pe", "--weight-bits 2 --act fp16 --align-bits 16", "pe", "MixPE W2A16"},
-      {"lut_nf4", "pe", "--weight-format nf4 --act fp16 --align-bits 16", "pe",
-       "LUT PE: 4-bit index into a 16-entry table (NF4), 16 x 16-bit multiply"},
-      {"lut_nf3", "pe", "--weight-format nf3 --act fp16 --align-bits 16", "pe", "LUT PE: NF3"},
-      {"lut_nf4_t1", "pe", "--weight-format nf4 --lut-terms 1 --act fp16 --align-bits 16", "pe",
-       "LUT PE, entries of one signed power of two: a shifter"},
-      {"lut_nf4_t2", "pe", "--weight-format nf4 --lut-terms 2 --act fp16 --align-bits 16", "pe",
-       "LUT PE, entries of two signed powers of two: shift-add of 2 terms"},
-      {"lut_nf4_t3", "pe", "--weight-format nf4 --lut-terms 3 --act fp16 --align-bits 16", "pe",
-       "LUT PE, entries of three signed powers of two: shift-add of 3 terms"},
-      {"mixpe_w4a16_p1", "pe", "--weight-bits 4 --act fp16 --align-bits 16 --pipeline 1", "pe",
-       "MixPE W4A16 with a register between product and accumulation"},
-      {"fma", "pe", "--pe fma", "pe", "baseline: FP16 x FP16 (dequantized weight), FP32 accumulate, single cycle"},
-      {"fma_p1", "pe", "--pe fma --pipeline 1", "pe", "baseline fma with a register between product and FP32 add"},
-      {"int8", "pe", "--pe int8", "pe", "baseline: INT8 x INT8, INT32 accumulate"},
-      {"int8_p1", "pe", "--pe int8 --pipeline 1", "pe", "baseline int8 with a register between product and add"},
-      {"int8_col", "pe", "--pe int8 --int8-psum column", "pe",
-       "baseline int8 with partial sums sized to the column (20 bits at R = 16), the mixpe PEs' rule"},
-      {"int8_col_p1", "pe", "--pe int8 --int8-psum column --pipeline 1", "pe", "int8_col with a product register"},
-      {"array_mixpe_w4a16_2x2", "array", "--rows 2 --cols 2 --group-size 32", "array", "2 x 2 array of the default PE"},
-      {"array_mixpe_w4a16_4x4", "array", "--rows 4 --cols 4 --group-size 32", "array", "4 x 4 array of the default PE"},
-      {"array_fma_2x2", "array", "--pe fma --rows 2 --cols 2 --group-size 32", "array", "2 x 2 array of the fma PE"},
-      {"array_fma_4x4", "array", "--pe fma --rows 4 --cols 4 --group-size 32", "array", "4 x 4 array of the fma PE"},
-      // the engine's other blocks, each timed on its own: the engine's clock is the slowest of them
-      {"w4a16_edge", "edge", "--preset w4a16", "engine block", "W4A16 engine: the west edge (alignment of 16 rows)"},
-      {"w4a16_group_unit", "group-unit", "--preset w4a16", "engine block",
-       "W4A16 engine: one column's group-dequant unit (its 64 rows of accumulators and Y in flip-flops)"},
-      {"w4a16_engine_c2", "engine", "--preset w4a16 --cols 2", "engine block",
-       "W4A16 engine cut to 2 columns: controller, weight stager, edge, skews, 16 x 2 array, 2 group units"},
-      {"w4a8_edge", "edge", "--preset w4a8", "engine block", "W4A8 engine: the west edge (INT8 row sums)"},
-      {"w4a8_group_unit", "group-unit", "--preset w4a8", "engine block", "W4A8 engine: one column's group-dequant unit"},
-      {"fma_group_unit", "group-unit", "--preset fma", "engine block",
-       "fma engine: one column's output unit (FP32 Y accumulation)"},
-      {"fma_edge", "edge", "--preset fma", "engine block", "fma engine: the west edge (registers, NaN/Inf flag)"},
-      {"int8_edge", "edge", "--preset int8", "engine block", "INT8 engine: the west edge (row sums)"},
-      {"int8_group_unit", "group-unit", "--preset int8", "engine block", "INT8 engine: one column's group-dequant unit"},
-      // the group units with 2 rows: their logic; the difference to depth 64 is the rows' storage
-      {"w4a16_group_unit_d2", "group-unit", "--preset w4a16 --depth 2", "engine block", "W4A16 group unit, 2 rows"},
-      {"w4a8_group_unit_d2", "group-unit", "--preset w4a8 --depth 2", "engine block", "W4A8 group unit, 2 rows"},
-      {"int8_group_unit_d2", "group-unit", "--preset int8 --depth 2", "engine block", "INT8 group unit, 2 rows"},
-      {"fma_group_unit_d2", "group-unit", "--preset fma --depth 2", "engine block", "fma output unit, 2 rows"},
-  };
+  static const std::vector<DesignPoint> points = [] {
+    std::vector<DesignPoint> points = {
+        {"mixpe_w4a16", "pe", "--weight-bits 4 --act fp16 --align-bits 16", "pe",
+         "MixPE W4A16: FP16 prealigned to 16 bits (the default)"},
+        {"mixpe_w4a16_a12", "pe", "--weight-bits 4 --act fp16 --align-bits 12", "pe",
+         "MixPE W4A16, prealigned to 12 bits"},
+        {"mixpe_w4a16_exact", "pe", "--weight-bits 4 --act fp16 --accum exact", "pe",
+         "MixPE W4A16, exact fixed point in the PE (Kulisch-like)"},
+        {"mixpe_w4a16_fp32", "pe", "--weight-bits 4 --act fp16 --accum fp32", "pe",
+         "MixPE W4A16, FP32 accumulation in the PE"},
+        {"mixpe_w4a8", "pe", "--weight-bits 4 --act int8", "pe", "MixPE W4A8: INT8 x u4"},
+        {"mixpe_w8a16", "pe", "--weight-bits 8 --act fp16 --align-bits 16", "pe", "MixPE W8A16"},
+        {"mixpe_w2a16", "pe", "--weight-bits 2 --act fp16 --align-bits 16", "pe", "MixPE W2A16"},
+        {"lut_nf4", "pe", "--weight-format nf4 --act fp16 --align-bits 16", "pe",
+         "LUT PE: 4-bit index into a 16-entry table (NF4), 16 x 16-bit multiply"},
+        {"lut_nf3", "pe", "--weight-format nf3 --act fp16 --align-bits 16", "pe", "LUT PE: NF3"},
+        {"lut_nf4_t1", "pe", "--weight-format nf4 --lut-terms 1 --act fp16 --align-bits 16", "pe",
+         "LUT PE, entries of one signed power of two: a shifter"},
+        {"lut_nf4_t2", "pe", "--weight-format nf4 --lut-terms 2 --act fp16 --align-bits 16", "pe",
+         "LUT PE, entries of two signed powers of two: shift-add of 2 terms"},
+        {"lut_nf4_t3", "pe", "--weight-format nf4 --lut-terms 3 --act fp16 --align-bits 16", "pe",
+         "LUT PE, entries of three signed powers of two: shift-add of 3 terms"},
+        {"mixpe_w4a16_p1", "pe", "--weight-bits 4 --act fp16 --align-bits 16 --pipeline 1", "pe",
+         "MixPE W4A16 with a register between product and accumulation"},
+        {"fma", "pe", "--pe fma", "pe", "baseline: FP16 x FP16 (dequantized weight), FP32 accumulate, single cycle"},
+        {"fma_p1", "pe", "--pe fma --pipeline 1", "pe", "baseline fma with a register between product and FP32 add"},
+        {"int8", "pe", "--pe int8", "pe", "baseline: INT8 x INT8, INT32 accumulate"},
+        {"int8_p1", "pe", "--pe int8 --pipeline 1", "pe", "baseline int8 with a register between product and add"},
+        {"int8_col", "pe", "--pe int8 --int8-psum column", "pe",
+         "baseline int8 with partial sums sized to the column (20 bits at R = 16), the mixpe PEs' rule"},
+        {"int8_col_p1", "pe", "--pe int8 --int8-psum column --pipeline 1", "pe", "int8_col with a product register"},
+        {"array_mixpe_w4a16_2x2", "array", "--rows 2 --cols 2 --group-size 32", "array",
+         "2 x 2 array of the default PE"},
+        {"array_mixpe_w4a16_4x4", "array", "--rows 4 --cols 4 --group-size 32", "array",
+         "4 x 4 array of the default PE"},
+        {"array_fma_2x2", "array", "--pe fma --rows 2 --cols 2 --group-size 32", "array", "2 x 2 array of the fma PE"},
+        {"array_fma_4x4", "array", "--pe fma --rows 4 --cols 4 --group-size 32", "array", "4 x 4 array of the fma PE"},
+        // a 2-column W4A16 engine: the controller and the paths between blocks, timed with them
+        {"w4a16_engine_c2", "engine", "--preset w4a16 --cols 2", "engine block",
+         "W4A16 engine cut to 2 columns: controller, weight stager, edge, skews, 16 x 2 array, 2 group units"},
+    };
+    // each default engine's west edge and group unit, timed alone (the engine's clock is the slowest
+    // block), and its group unit with 2 rows: its logic; the difference to depth 64 is the rows' storage
+    for (const char* preset : {"w4a16", "w4a8", "int8", "fma"}) {
+      const std::string o = fmt::format("--preset {}", preset);
+      points.push_back({fmt::format("{}_edge", preset), "edge", o, "engine block",
+                        fmt::format("{} engine: the west edge", preset)});
+      points.push_back({fmt::format("{}_group_unit", preset), "group-unit", o, "engine block",
+                        fmt::format("{} engine: one column's group unit, its 64 rows in flip-flops", preset)});
+      points.push_back({fmt::format("{}_group_unit_d2", preset), "group-unit", o + " --depth 2", "engine block",
+                        fmt::format("{} engine: one column's group unit with 2 rows", preset)});
+    }
+    return points;
+}();
   return points;
 }
 

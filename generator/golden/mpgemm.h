@@ -25,8 +25,8 @@ Matrix<uint32_t> software_reference(const Activations& x, const QuantWeights& w)
 
 // The exponent of the LSB of a column sum P (a block's dot product) in the engine of this
 // configuration: the activations' LSB (prealign: for the block exponent `block_exp`) less the
-// weight integers' fraction bits (LUT entries: 1.14 fixed point). One definition for the golden
-// group path, the group unit's emitter and its testbench.
+// weight integers' fraction bits (LUT entries: 1.14 fixed point). Built from the golden datapath's
+// LSB functions (prealign_lsb_exp, exact_lsb_exp); the group unit's emitter and its testbench use it.
 int column_sum_lsb_exp(const EngineConfig& e, int block_exp);
 
 // What the engine of this configuration computes: golden_mpgemm with the array's rows as the

@@ -155,13 +155,21 @@ def main():
     print(f"written {reports}/area.csv and area.json")
 
 
+# The default engines (16 x 16, depth 64) and their PEs' design points.
+ENGINES = (("w4a16", "mixpe_w4a16"), ("w4a8", "mixpe_w4a8"), ("int8", "int8"), ("fma", "fma"))
+
+
+def engine_blocks(results, engine, pe):
+    """The synthesized blocks of a default engine: its PE, edge, group unit, 2-column engine."""
+    return [results[n] for n in (pe, f"{engine}_edge", f"{engine}_group_unit", f"{engine}_engine_c2") if n in results]
+
+
 def engine_table(results):
     """16 x 16 engines with their edge and group units, each block at its timing-run area; the
     group units' rows (D = 64 of accumulator and Y in flip-flops) apart: the difference between
     depth 64 and depth 2 is the rows' storage, which a real design would keep in SRAM."""
-    engines = (("w4a16", "mixpe_w4a16"), ("w4a8", "mixpe_w4a8"), ("int8", "int8"), ("fma", "fma"))
     rows = {}
-    for e, pe in engines:
+    for e, pe in ENGINES:
         names = (pe, f"{e}_edge", f"{e}_group_unit", f"{e}_group_unit_d2")
         if not all(n in results for n in names):
             continue
@@ -169,8 +177,7 @@ def engine_table(results):
         per_row = (gu64 - gu2) / 62
         logic = 256 * pe_a + edge + 16 * (gu2 - 2 * per_row)
         storage = 16 * 64 * per_row
-        blocks = [results[n] for n in (pe, f"{e}_edge", f"{e}_group_unit", f"{e}_engine_c2") if n in results]
-        clock = 1000 / max(r["min_period_ns"] for r in blocks)
+        clock = 1000 / max(r["min_period_ns"] for r in engine_blocks(results, e, pe))
         pe_clock = 1000 / results[pe]["min_period_ns"]
         rows[e] = dict(pe=256 * pe_a, edge=edge, units=16 * (gu2 - 2 * per_row), storage=storage, logic=logic,
                        clock=clock, pe_clock=pe_clock)
@@ -212,9 +219,8 @@ def report(results, rows):
               f"{fmt_fmax(r):>9} | {ratio}")
     # The engine's clock: the slowest of its blocks, each timed alone (timing run).
     print("\nEngine clock = the slowest of its blocks (timing run):")
-    for engine, pe in (("w4a16", "mixpe_w4a16"), ("w4a8", "mixpe_w4a8"), ("int8", "int8"), ("fma", "fma")):
-        blocks = [results[n] for n in (pe, f"{engine}_edge", f"{engine}_group_unit", f"{engine}_engine_c2")
-                  if n in results]
+    for engine, pe in ENGINES:
+        blocks = engine_blocks(results, engine, pe)
         if len(blocks) < 2:
             continue
         slowest = max(blocks, key=lambda r: r["min_period_ns"])

@@ -11,7 +11,8 @@ Summed per block (array, edge, group units, skews, controller) and divided by th
 Zero-delay simulation: no glitches. No placement, wires (wire-load model only), clock tree or SRAM
 macros (the group units keep their rows in flip-flops without clock gating).
 
-Usage: power.py MIXPE "TB_LIBS" BUILD_DIR [--traces DIR] [--cycles N] [--only NAME ...]
+Usage: power.py MIXPE "TB_LIBS" BUILD_DIR [--traces DIR] [--cycles N] [--random N] [--only NAME ...]
+       [--engine "OPTIONS"]
 """
 import argparse
 import collections
@@ -170,6 +171,7 @@ def energy(d, facts, point, workload, run_facts, toggles_file):
     """Each cell's energy over the run from its power at activity 0 and 1 and its output net's
     simulated transitions, summed per block."""
     top, sim_cycles, macs = facts["top"], run_facts["cycles"], run_facts["macs"]
+    shape = json.load(open(os.path.join(d, "rtl", top + ".json")))["parameters"]  # the engine's manifest
     toggles = read_toggles(toggles_file)
     cells = []
     for line in open(os.path.join(d, "cells.tsv")):
@@ -200,7 +202,7 @@ def energy(d, facts, point, workload, run_facts, toggles_file):
     return {
         "name": point["name"], "top": top, "options": point["options"], "what": point["what"],
         "cells": facts["cells"], "area_um2": facts["area_um2"], "cycles": sim_cycles, "macs": macs,
-        "utilization": round(macs / (sim_cycles * point["macs_per_cycle"]), 4),
+        "utilization": round(macs / (sim_cycles * shape["rows"] * shape["cols"]), 4),
         "pj_per_mac": round(total / macs, 4),
         "pj_per_mac_by_block": {b: round(e / macs, 4) for b, e in sorted(by_block.items())},
         "pj_per_cycle_by_block": {b: round(e / sim_cycles, 3) for b, e in sorted(by_block.items())},
@@ -216,7 +218,8 @@ def main():
     ap.add_argument("libs")
     ap.add_argument("build")
     ap.add_argument("--traces", help="LLM traces (mixpe trace); without: random LLM-like GEMMs")
-    ap.add_argument("--cycles", type=int, default=40000, help="cycles of trace GEMMs simulated per design")
+    ap.add_argument("--cycles", type=int, default=5000,
+                    help="trace GEMMs are simulated until this many cycles (the GEMM that crosses it ends)")
     ap.add_argument("--random", type=int, default=2, help="random GEMMs simulated per design (M = 16, K = 512)")
     ap.add_argument("--only", nargs="*")
     ap.add_argument("--engine", metavar="OPTIONS", help="one engine of these options instead of the list (tests)")
@@ -229,11 +232,7 @@ def main():
     lib = liberty.flow_liberty(os.path.join(a.build, "area"))
     points = [p for p in area.design_points(mixpe, "power") if not a.only or p["name"] in a.only]
     if a.engine:
-        e = json.loads(run([mixpe, "list", "power", "--json"]).stdout.splitlines()[0])
-        rows_cols = run([mixpe, "gen", "engine", "--print-top"] + a.engine.split()).stdout.strip()
-        m = re.search(r"_r(\d+)c(\d+)_", rows_cols)
-        points = [dict(e, name="engine", options=a.engine, what=rows_cols,
-                       macs_per_cycle=int(m.group(1)) * int(m.group(2)))]
+        points = [{"name": "engine", "options": a.engine, "what": "mixpe gen engine " + a.engine}]
     traces = os.path.abspath(a.traces) if a.traces else None
     rows = []
     for p in points:  # one at a time: a gate-level build takes minutes and gigabytes
