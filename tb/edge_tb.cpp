@@ -5,7 +5,9 @@
 // other lanes random below it and now and then NaN or Inf; the lane under test moves, so every
 // lane is swept. Every lane's value, the activation sum S, the block exponent and the NaN/Inf flag
 // are compared with the golden datapath (align_activation, exact_activation, block_max_exp).
-// Before one row in eight comes a bubble (valid_i low), which must enter as zeros.
+// Before one row in eight comes a bubble (valid_i low), which must leave as zeros. Outputs are
+// compared kLatency_a_to_out cycles after their row entered (the edge's pipeline).
+#include <deque>
 #include <memory>
 #include <random>
 #include <vector>
@@ -83,8 +85,45 @@ int main(int argc, char** argv) {
   std::mt19937_64 rng(opt.seed);
   tb::Tally tally(opt);
   auto top = std::make_unique<Vdut>();
+  auto clock = [&] {
+    top->eval();
+    top->clk_i = 1;
+    top->eval();
+    top->clk_i = 0;
+    top->eval();
+  };
   top->clk_i = 0;
+#ifdef MIXPE_HAS_PORT_rst_ni
+  top->rst_ni = 0;
   top->eval();
+  top->rst_ni = 1;
+#endif
+  top->eval();
+  // the rows in the edge's pipeline, oldest first: compared once the latency has passed
+  struct InFlight {
+    RowWant want;
+    bool valid;
+    std::vector<uint32_t> lanes;
+  };
+  std::deque<InFlight> flight;
+  auto check_oldest = [&] {
+    const InFlight& row = flight.front();
+    const RowWant& want = row.want;
+    const bool valid = row.valid;
+    for (int r = 0; r < R; ++r)
+      tally.check(get_bits(top->a_o, aw * r, aw), valid ? want.a[size_t(r)] : 0, [&] {
+        return fmt::format("lane {} code 0x{:04x} e_max {} valid {}", r, row.lanes[size_t(r)], want.e_max, valid);
+      });
+#ifdef MIXPE_HAS_PORT_sum_o
+    tally.check(get_bits(top->sum_o, 0, c.sum_width()), valid ? wrap(want.sum, c.sum_width()) : 0,
+                [&] { return fmt::format("S, e_max {} valid {}", want.e_max, valid); });
+#endif
+#ifdef MIXPE_HAS_PORT_exp_o
+    tally.check(top->exp_o, uint64_t(want.e_max), [&] { return fmt::format("block exponent {}", want.e_max); });
+#endif
+    tally.check(top->poison_o, valid && want.poison, [&] { return fmt::format("poison, e_max {}", want.e_max); });
+    flight.pop_front();
+  };
   long cases = 0, bubbles = 0;
   std::vector<uint32_t> lanes(static_cast<size_t>(R));
   for (int e = e_first; e <= e_last; ++e) {
@@ -104,27 +143,18 @@ int main(int argc, char** argv) {
       lanes[size_t(test)] = code;
       for (int r = 0; r < R; ++r) set_bits(top->a_i, rw * r, rw, lanes[size_t(r)]);
       top->valid_i = valid;
-      top->eval();
-      top->clk_i = 1;
-      top->eval();
-      top->clk_i = 0;
-      top->eval();
-      const RowWant want = golden_row(c, lanes);
-      for (int r = 0; r < R; ++r)
-        tally.check(get_bits(top->a_o, aw * r, aw), valid ? want.a[size_t(r)] : 0, [&] {
-          return fmt::format("lane {} code 0x{:04x} e_max {} valid {}", r, lanes[size_t(r)], want.e_max, valid);
-        });
-#ifdef MIXPE_HAS_PORT_sum_o
-      tally.check(get_bits(top->sum_o, 0, c.sum_width()), valid ? wrap(want.sum, c.sum_width()) : 0,
-                  [&] { return fmt::format("S for code 0x{:04x} e {} valid {}", code, e, valid); });
-#endif
-#ifdef MIXPE_HAS_PORT_exp_o
-      tally.check(top->exp_o, uint64_t(want.e_max), [&] { return fmt::format("block exponent, code 0x{:04x}", code); });
-#endif
-      tally.check(top->poison_o, valid && want.poison, [&] { return fmt::format("poison, code 0x{:04x}", code); });
+      clock();
+      flight.push_back({golden_row(c, lanes), valid, lanes});
+      if (int(flight.size()) == P::kLatency_a_to_out) check_oldest();
       if (valid) ++code, ++cases;
       else ++bubbles;
     }
+  }
+  top->valid_i = 0;  // drain the pipeline with bubbles
+  for (int i = 1; i < P::kLatency_a_to_out; ++i) {
+    clock();
+    flight.push_back({golden_row(c, lanes), false, lanes});
+    check_oldest();
   }
   fmt::print("exhaustive: {} encodings x {} rounds = {} rows ({} bubbles), the lane under test moving\n", codes,
              e_last - e_first + 1, cases, bubbles);

@@ -50,6 +50,10 @@ int EngineConfig::diff_width() const {
   return std::max(pe.psum_width(), zs) + 1;
 }
 
+int EngineConfig::edge_stages() const {
+  if (!is_float(pe.act) || float_accum()) return 1;
+  return pe.accum.mode == AccumMode::kPrealign ? 4 : 2;
+}
 int EngineConfig::acc_width() const { return diff_width() + frac_bits() + log2i(tiles_per_group()) + 1; }
 
 std::string EngineConfig::suffix() const {

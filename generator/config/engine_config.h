@@ -40,8 +40,11 @@ struct EngineConfig {
   // asymmetric integer weights carry a zero point (LUT and symmetric weights do not)
   bool has_zero() const { return has_scales() && pe.kind != PeKind::kLut && !pe.weight_signed; }
   int dequant_stages() const { return fma() ? 2 : float_accum() ? 6 : 5; }
+  // The west edge's pipeline: two for the block exponent, aligned values, sum (prealign); values,
+  // sum (exact floats); one registered stage otherwise.
+  int edge_stages() const;
   // Cycles from accepting an N tile's last activation row to that output row being valid.
-  int latency() const { return 1 + rows + pe.pipeline + (array_cols() - 1) + dequant_stages(); }
+  int latency() const { return edge_stages() + rows + pe.pipeline + (array_cols() - 1) + dequant_stages(); }
 
   std::string name() const;   // the top module
   std::string suffix() const; // what every submodule name shares

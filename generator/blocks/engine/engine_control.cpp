@@ -48,8 +48,12 @@ void add_activation_control(hdl::Module& m, const EngineConfig& c) {
   m.state("kt", 16, "cmd_acc ? 16'd0 : tile_end ? (kt_wrap ? 16'd0 : kt_q + 16'd1) : kt_q", true, "K tile");
   m.state("nt", 16, "cmd_acc ? 16'd0 : (tile_end & kt_wrap) ? nt_q + 16'd1 : nt_q", true, "N tile");
   counter(m, "started", 32, "beat_first", "tiles whose first row has entered");
-  m.state("started_d1", 32, "cmd_acc ? 32'd0 : started_q", true);
-  m.state("started_d2", 32, "cmd_acc ? 32'd0 : started_d1_q", true, "tile i's burst waits until tile i-1 has started");
+  // tile i's burst overwrites the PEs' staged weights behind a token one row per cycle: it waits
+  // until tile i-1's first row (through the edge's pipeline) has swapped them in, row by row
+  const int wait = c.edge_stages() + 1;
+  for (int d = 1; d <= wait; ++d)
+    m.state(fmt::format("started_d{}", d), 32, fmt::format("cmd_acc ? 32'd0 : {}", d == 1 ? "started_q" : fmt::format("started_d{}_q", d - 1)),
+            true, d == wait ? "tile i's burst waits until tile i-1 has started" : "");
   std::string first_tog = "1'b1", last_tog = "1'b1";
   if (tpg > 1) {
     const int lt = hdl::log2(tpg);

@@ -47,6 +47,7 @@ void add_array_path(hdl::Module& m, const EngineConfig& c) {
       {"clk_i", "clk_i"}, {"valid_i", "a_acc"}, {"a_i", "a_data_i"}, {"a_o", "edge_a"}, {"poison_o", "edge_poison"}};
   if (sw) ek.emplace_back("sum_o", "edge_sum");
   if (ew) ek.emplace_back("exp_o", "edge_exp");
+  if (c.edge_stages() > 1) ek.emplace_back("rst_ni", "rst_ni");
   m.instance(act_edge_module(c), "u_edge", ek);
   const hdl::Bundle ctl = row_control(c);
   std::map<std::string, std::string> v = {{"valid", "a_acc"}, {"m", slice("beat_m", mw - 1, 0)},
@@ -54,11 +55,17 @@ void add_array_path(hdl::Module& m, const EngineConfig& c) {
                                           {"first_group", "first_group"}, {"last_group", "last_group"}};
   if (ctl.has("slot")) v["slot"] = "gidx_q[0]";
   if (ctl.has("row_scale")) v["row_scale"] = "a_scale_i";
+  // the row control and the tile's first-row flag, delayed as long as the edge's pipeline
   m.state("ctl1", ctl.width(), ctl.pack(v), true, "the row control, registered with the edge outputs");
   m.state("first1", 1, "beat_first", true);
+  for (int s = 2; s <= c.edge_stages(); ++s) {
+    m.state(fmt::format("ctl{}", s), ctl.width(), fmt::format("ctl{}_q", s - 1), true);
+    m.state(fmt::format("first{}", s), 1, fmt::format("first{}_q", s - 1), true);
+  }
+  const std::string first_q = fmt::format("first{}_q", c.edge_stages());
   // row r of the array: {first, a}, delayed by r
   m.wire("arr_in", R * (aw + 1));
-  for (int r = 0; r < R; ++r) m.assign(hdl::part("arr_in", r, aw + 1), fmt::format("{{first1_q, {}}}", hdl::part("edge_a", r, aw)));
+  for (int r = 0; r < R; ++r) m.assign(hdl::part("arr_in", r, aw + 1), fmt::format("{{{}, {}}}", first_q, hdl::part("edge_a", r, aw)));
   m.wire("arr_skewed", R * (aw + 1));
   m.instances.push_back(skew_instance(false, "u_askew", aw + 1, R, 0, "arr_in", "arr_skewed"));
   m.wire("arr_a", R * aw);
@@ -84,7 +91,7 @@ void side_band_path(hdl::Module& m, const EngineConfig& c) {
   const int pw = c.pe.psum_width(), AC = c.array_cols();
   const hdl::Bundle ctl = row_control(c), sb = side_band(c), east = east_band(c);
   std::map<std::string, std::string> v = {{"poison", "edge_poison"}};
-  for (const std::string& f : ctl.names()) v[f] = ctl.unpack("ctl1_q", f);
+  for (const std::string& f : ctl.names()) v[f] = ctl.unpack(fmt::format("ctl{}_q", c.edge_stages()), f);
   if (sb.has("sum")) v["sum"] = "edge_sum";
   if (sb.has("exp")) v["exp"] = "edge_exp";
   m.wire("sb_in", sb.width());
