@@ -2,8 +2,8 @@
 // Do not edit; regenerate with mixpe.
 // West edge of the array, once per activation row: the values the PEs take (prealign: aligned to
 // the row's largest exponent, A bits, magnitude truncated), the activation sum S of the tile row
-// (for the zero-point term), the block exponent and the non-finite flag. Registered; a bubble
-// enters as zeros.
+// (for the zero-point term), the block exponent and the non-finite flag. One registered stage. A
+// bubble leaves as zeros.
 // Parameters: pe=int8 weight_bits=8 weight_signed=1 act=int8 accum=exact align_bits=16 rows=16
 // pipeline=0 lut_terms=0 act_width=8 weight_width=8 psum_width=32 cols=16 group_size=128 depth=64
 // edge_frac_bits=0 sum_width=12 acc_width=37

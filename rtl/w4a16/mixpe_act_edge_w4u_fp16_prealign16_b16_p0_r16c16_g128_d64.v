@@ -2,12 +2,12 @@
 // Do not edit; regenerate with mixpe.
 // West edge of the array, once per activation row: the values the PEs take (prealign: aligned to
 // the row's largest exponent, A bits, magnitude truncated), the activation sum S of the tile row
-// (for the zero-point term), the block exponent and the non-finite flag. Registered; a bubble
-// enters as zeros.
+// (for the zero-point term), the block exponent and the non-finite flag. Four stages: the block
+// exponent (two), the aligned values, the sum. A bubble leaves as zeros.
 // Parameters: pe=mixpe weight_bits=4 weight_signed=0 act=fp16 accum=prealign align_bits=16 rows=16
 // pipeline=0 lut_terms=0 act_width=16 weight_width=4 psum_width=24 cols=16 group_size=128 depth=64
 // edge_frac_bits=29 sum_width=20 acc_width=59
-// Latency (cycles): a_to_out=1
+// Latency (cycles): a_to_out=4
 
 `resetall
 `timescale 1ns / 1ps
@@ -15,6 +15,7 @@
 
 module mixpe_act_edge_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   input  wire clk_i,        // clock
+  input  wire rst_ni,       // asynchronous reset, active low (the stages' valid flags)
   input  wire valid_i,      // a row is accepted this cycle
   input  wire [255:0] a_i,  // R activations, k = 0 at bits [rw-1:0]
   output wire [255:0] a_o,  // the values the array's rows take
@@ -99,111 +100,242 @@ module mixpe_act_edge_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   wire [4:0] e_max1_1;
   wire [4:0] e_max1_2;
   wire [4:0] e_max1_3;
+  wire [19:0] c1_part_d;
+  wire [255:0] c1_a_d;
+  wire c1_poison_d;
+  wire c1_valid_d;
+  wire [4:0] y0_field;
+  wire [4:0] y0_exp;
+  wire [4:0] y1_field;
+  wire [4:0] y1_exp;
+  wire [4:0] y2_field;
+  wire [4:0] y2_exp;
+  wire [4:0] y3_field;
+  wire [4:0] y3_exp;
+  wire [4:0] y4_field;
+  wire [4:0] y4_exp;
+  wire [4:0] y5_field;
+  wire [4:0] y5_exp;
+  wire [4:0] y6_field;
+  wire [4:0] y6_exp;
+  wire [4:0] y7_field;
+  wire [4:0] y7_exp;
+  wire [4:0] y8_field;
+  wire [4:0] y8_exp;
+  wire [4:0] y9_field;
+  wire [4:0] y9_exp;
+  wire [4:0] y10_field;
+  wire [4:0] y10_exp;
+  wire [4:0] y11_field;
+  wire [4:0] y11_exp;
+  wire [4:0] y12_field;
+  wire [4:0] y12_exp;
+  wire [4:0] y13_field;
+  wire [4:0] y13_exp;
+  wire [4:0] y14_field;
+  wire [4:0] y14_exp;
+  wire [4:0] y15_field;
+  wire [4:0] y15_exp;
+  wire [4:0] part0;
+  wire [4:0] part1;
+  wire [4:0] part2;
+  wire [4:0] part3;
   wire [4:0] e_max2_0;
   wire [4:0] e_max2_1;
   wire [4:0] e_max3_0;
   // the row's block exponent
   wire [4:0] e_max;
-  wire [10:0] x0_sig;
-  wire [14:0] x0_wide;
-  wire [4:0] x0_shift;
-  wire [14:0] x0_mag_full;
-  wire [14:0] x0_mag;
+  wire [4:0] y0_shift;
+  wire [4:0] y1_shift;
+  wire [4:0] y2_shift;
+  wire [4:0] y3_shift;
+  wire [4:0] y4_shift;
+  wire [4:0] y5_shift;
+  wire [4:0] y6_shift;
+  wire [4:0] y7_shift;
+  wire [4:0] y8_shift;
+  wire [4:0] y9_shift;
+  wire [4:0] y10_shift;
+  wire [4:0] y11_shift;
+  wire [4:0] y12_shift;
+  wire [4:0] y13_shift;
+  wire [4:0] y14_shift;
+  wire [4:0] y15_shift;
+  wire [79:0] c2_shift_d;
+  wire [255:0] c2_a_d;
+  wire [4:0] c2_e_max_d;
+  wire c2_poison_d;
+  wire c2_valid_d;
+  wire [4:0] z0_field;
+  wire z0_finite;
+  wire [4:0] z1_field;
+  wire z1_finite;
+  wire [4:0] z2_field;
+  wire z2_finite;
+  wire [4:0] z3_field;
+  wire z3_finite;
+  wire [4:0] z4_field;
+  wire z4_finite;
+  wire [4:0] z5_field;
+  wire z5_finite;
+  wire [4:0] z6_field;
+  wire z6_finite;
+  wire [4:0] z7_field;
+  wire z7_finite;
+  wire [4:0] z8_field;
+  wire z8_finite;
+  wire [4:0] z9_field;
+  wire z9_finite;
+  wire [4:0] z10_field;
+  wire z10_finite;
+  wire [4:0] z11_field;
+  wire z11_finite;
+  wire [4:0] z12_field;
+  wire z12_finite;
+  wire [4:0] z13_field;
+  wire z13_finite;
+  wire [4:0] z14_field;
+  wire z14_finite;
+  wire [4:0] z15_field;
+  wire z15_finite;
+  wire [10:0] z0_sig;
+  wire [14:0] z0_wide;
+  wire [4:0] z0_shift;
+  wire [14:0] z0_mag_full;
+  wire [14:0] z0_mag;
   wire [15:0] v0;
-  wire [10:0] x1_sig;
-  wire [14:0] x1_wide;
-  wire [4:0] x1_shift;
-  wire [14:0] x1_mag_full;
-  wire [14:0] x1_mag;
+  wire [10:0] z1_sig;
+  wire [14:0] z1_wide;
+  wire [4:0] z1_shift;
+  wire [14:0] z1_mag_full;
+  wire [14:0] z1_mag;
   wire [15:0] v1;
-  wire [10:0] x2_sig;
-  wire [14:0] x2_wide;
-  wire [4:0] x2_shift;
-  wire [14:0] x2_mag_full;
-  wire [14:0] x2_mag;
+  wire [10:0] z2_sig;
+  wire [14:0] z2_wide;
+  wire [4:0] z2_shift;
+  wire [14:0] z2_mag_full;
+  wire [14:0] z2_mag;
   wire [15:0] v2;
-  wire [10:0] x3_sig;
-  wire [14:0] x3_wide;
-  wire [4:0] x3_shift;
-  wire [14:0] x3_mag_full;
-  wire [14:0] x3_mag;
+  wire [10:0] z3_sig;
+  wire [14:0] z3_wide;
+  wire [4:0] z3_shift;
+  wire [14:0] z3_mag_full;
+  wire [14:0] z3_mag;
   wire [15:0] v3;
-  wire [10:0] x4_sig;
-  wire [14:0] x4_wide;
-  wire [4:0] x4_shift;
-  wire [14:0] x4_mag_full;
-  wire [14:0] x4_mag;
+  wire [10:0] z4_sig;
+  wire [14:0] z4_wide;
+  wire [4:0] z4_shift;
+  wire [14:0] z4_mag_full;
+  wire [14:0] z4_mag;
   wire [15:0] v4;
-  wire [10:0] x5_sig;
-  wire [14:0] x5_wide;
-  wire [4:0] x5_shift;
-  wire [14:0] x5_mag_full;
-  wire [14:0] x5_mag;
+  wire [10:0] z5_sig;
+  wire [14:0] z5_wide;
+  wire [4:0] z5_shift;
+  wire [14:0] z5_mag_full;
+  wire [14:0] z5_mag;
   wire [15:0] v5;
-  wire [10:0] x6_sig;
-  wire [14:0] x6_wide;
-  wire [4:0] x6_shift;
-  wire [14:0] x6_mag_full;
-  wire [14:0] x6_mag;
+  wire [10:0] z6_sig;
+  wire [14:0] z6_wide;
+  wire [4:0] z6_shift;
+  wire [14:0] z6_mag_full;
+  wire [14:0] z6_mag;
   wire [15:0] v6;
-  wire [10:0] x7_sig;
-  wire [14:0] x7_wide;
-  wire [4:0] x7_shift;
-  wire [14:0] x7_mag_full;
-  wire [14:0] x7_mag;
+  wire [10:0] z7_sig;
+  wire [14:0] z7_wide;
+  wire [4:0] z7_shift;
+  wire [14:0] z7_mag_full;
+  wire [14:0] z7_mag;
   wire [15:0] v7;
-  wire [10:0] x8_sig;
-  wire [14:0] x8_wide;
-  wire [4:0] x8_shift;
-  wire [14:0] x8_mag_full;
-  wire [14:0] x8_mag;
+  wire [10:0] z8_sig;
+  wire [14:0] z8_wide;
+  wire [4:0] z8_shift;
+  wire [14:0] z8_mag_full;
+  wire [14:0] z8_mag;
   wire [15:0] v8;
-  wire [10:0] x9_sig;
-  wire [14:0] x9_wide;
-  wire [4:0] x9_shift;
-  wire [14:0] x9_mag_full;
-  wire [14:0] x9_mag;
+  wire [10:0] z9_sig;
+  wire [14:0] z9_wide;
+  wire [4:0] z9_shift;
+  wire [14:0] z9_mag_full;
+  wire [14:0] z9_mag;
   wire [15:0] v9;
-  wire [10:0] x10_sig;
-  wire [14:0] x10_wide;
-  wire [4:0] x10_shift;
-  wire [14:0] x10_mag_full;
-  wire [14:0] x10_mag;
+  wire [10:0] z10_sig;
+  wire [14:0] z10_wide;
+  wire [4:0] z10_shift;
+  wire [14:0] z10_mag_full;
+  wire [14:0] z10_mag;
   wire [15:0] v10;
-  wire [10:0] x11_sig;
-  wire [14:0] x11_wide;
-  wire [4:0] x11_shift;
-  wire [14:0] x11_mag_full;
-  wire [14:0] x11_mag;
+  wire [10:0] z11_sig;
+  wire [14:0] z11_wide;
+  wire [4:0] z11_shift;
+  wire [14:0] z11_mag_full;
+  wire [14:0] z11_mag;
   wire [15:0] v11;
-  wire [10:0] x12_sig;
-  wire [14:0] x12_wide;
-  wire [4:0] x12_shift;
-  wire [14:0] x12_mag_full;
-  wire [14:0] x12_mag;
+  wire [10:0] z12_sig;
+  wire [14:0] z12_wide;
+  wire [4:0] z12_shift;
+  wire [14:0] z12_mag_full;
+  wire [14:0] z12_mag;
   wire [15:0] v12;
-  wire [10:0] x13_sig;
-  wire [14:0] x13_wide;
-  wire [4:0] x13_shift;
-  wire [14:0] x13_mag_full;
-  wire [14:0] x13_mag;
+  wire [10:0] z13_sig;
+  wire [14:0] z13_wide;
+  wire [4:0] z13_shift;
+  wire [14:0] z13_mag_full;
+  wire [14:0] z13_mag;
   wire [15:0] v13;
-  wire [10:0] x14_sig;
-  wire [14:0] x14_wide;
-  wire [4:0] x14_shift;
-  wire [14:0] x14_mag_full;
-  wire [14:0] x14_mag;
+  wire [10:0] z14_sig;
+  wire [14:0] z14_wide;
+  wire [4:0] z14_shift;
+  wire [14:0] z14_mag_full;
+  wire [14:0] z14_mag;
   wire [15:0] v14;
-  wire [10:0] x15_sig;
-  wire [14:0] x15_wide;
-  wire [4:0] x15_shift;
-  wire [14:0] x15_mag_full;
-  wire [14:0] x15_mag;
+  wire [10:0] z15_sig;
+  wire [14:0] z15_wide;
+  wire [4:0] z15_shift;
+  wire [14:0] z15_mag_full;
+  wire [14:0] z15_mag;
   wire [15:0] v15;
+  wire [255:0] c3_v_d;
+  wire [15:0] c3_v0;
+  wire [15:0] c3_v1;
+  wire [15:0] c3_v2;
+  wire [15:0] c3_v3;
+  wire [15:0] c3_v4;
+  wire [15:0] c3_v5;
+  wire [15:0] c3_v6;
+  wire [15:0] c3_v7;
+  wire [15:0] c3_v8;
+  wire [15:0] c3_v9;
+  wire [15:0] c3_v10;
+  wire [15:0] c3_v11;
+  wire [15:0] c3_v12;
+  wire [15:0] c3_v13;
+  wire [15:0] c3_v14;
+  wire [15:0] c3_v15;
+  wire [4:0] c3_e_max_d;
+  wire c3_poison_d;
+  wire c3_valid_d;
   wire [19:0] sum_d;
   wire [255:0] a_d;
   wire [4:0] exp_d;
   wire poison_d;
+  // the tree of maxima, halfway
+  reg [19:0] c1_part_q;
+  reg [255:0] c1_a_q;
+  reg c1_poison_q;
+  // edge pipeline stage 2
+  reg c1_valid_q;
+  // each lane's right shift to the block exponent
+  reg [79:0] c2_shift_q;
+  reg [255:0] c2_a_q;
+  reg [4:0] c2_e_max_q;
+  reg c2_poison_q;
+  // edge pipeline stage 3
+  reg c2_valid_q;
+  reg [255:0] c3_v_q;
+  reg [4:0] c3_e_max_q;
+  reg c3_poison_q;
+  // edge pipeline stage 4
+  reg c3_valid_q;
   reg [19:0] sum_q;
   reg [255:0] a_q;
   reg [4:0] exp_q;
@@ -285,121 +417,290 @@ module mixpe_act_edge_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   assign e_max1_1 = (e_max0_2 > e_max0_3) ? e_max0_2 : e_max0_3;
   assign e_max1_2 = (e_max0_4 > e_max0_5) ? e_max0_4 : e_max0_5;
   assign e_max1_3 = (e_max0_6 > e_max0_7) ? e_max0_6 : e_max0_7;
-  assign e_max2_0 = (e_max1_0 > e_max1_1) ? e_max1_0 : e_max1_1;
-  assign e_max2_1 = (e_max1_2 > e_max1_3) ? e_max1_2 : e_max1_3;
+  assign c1_part_d = {e_max1_3, e_max1_2, e_max1_1, e_max1_0};
+  assign c1_a_d = a_i;
+  assign c1_poison_d = 1'b0 | ~x0_finite | ~x1_finite | ~x2_finite | ~x3_finite | ~x4_finite |
+      ~x5_finite | ~x6_finite | ~x7_finite | ~x8_finite | ~x9_finite | ~x10_finite | ~x11_finite |
+      ~x12_finite | ~x13_finite | ~x14_finite | ~x15_finite;
+  assign c1_valid_d = valid_i;
+  assign y0_field = c1_a_q[14:10];
+  assign y0_exp = (y0_field == 5'd0) ? 5'd1 : y0_field;
+  assign y1_field = c1_a_q[30:26];
+  assign y1_exp = (y1_field == 5'd0) ? 5'd1 : y1_field;
+  assign y2_field = c1_a_q[46:42];
+  assign y2_exp = (y2_field == 5'd0) ? 5'd1 : y2_field;
+  assign y3_field = c1_a_q[62:58];
+  assign y3_exp = (y3_field == 5'd0) ? 5'd1 : y3_field;
+  assign y4_field = c1_a_q[78:74];
+  assign y4_exp = (y4_field == 5'd0) ? 5'd1 : y4_field;
+  assign y5_field = c1_a_q[94:90];
+  assign y5_exp = (y5_field == 5'd0) ? 5'd1 : y5_field;
+  assign y6_field = c1_a_q[110:106];
+  assign y6_exp = (y6_field == 5'd0) ? 5'd1 : y6_field;
+  assign y7_field = c1_a_q[126:122];
+  assign y7_exp = (y7_field == 5'd0) ? 5'd1 : y7_field;
+  assign y8_field = c1_a_q[142:138];
+  assign y8_exp = (y8_field == 5'd0) ? 5'd1 : y8_field;
+  assign y9_field = c1_a_q[158:154];
+  assign y9_exp = (y9_field == 5'd0) ? 5'd1 : y9_field;
+  assign y10_field = c1_a_q[174:170];
+  assign y10_exp = (y10_field == 5'd0) ? 5'd1 : y10_field;
+  assign y11_field = c1_a_q[190:186];
+  assign y11_exp = (y11_field == 5'd0) ? 5'd1 : y11_field;
+  assign y12_field = c1_a_q[206:202];
+  assign y12_exp = (y12_field == 5'd0) ? 5'd1 : y12_field;
+  assign y13_field = c1_a_q[222:218];
+  assign y13_exp = (y13_field == 5'd0) ? 5'd1 : y13_field;
+  assign y14_field = c1_a_q[238:234];
+  assign y14_exp = (y14_field == 5'd0) ? 5'd1 : y14_field;
+  assign y15_field = c1_a_q[254:250];
+  assign y15_exp = (y15_field == 5'd0) ? 5'd1 : y15_field;
+  assign part0 = c1_part_q[4:0];
+  assign part1 = c1_part_q[9:5];
+  assign part2 = c1_part_q[14:10];
+  assign part3 = c1_part_q[19:15];
+  assign e_max2_0 = (part0 > part1) ? part0 : part1;
+  assign e_max2_1 = (part2 > part3) ? part2 : part3;
   assign e_max3_0 = (e_max2_0 > e_max2_1) ? e_max2_0 : e_max2_1;
   assign e_max = e_max3_0;
-  assign x0_sig = {(x0_field != 5'd0), a_i[9:0]};
-  assign x0_wide = {x0_sig, 4'd0};
-  assign x0_shift = e_max - x0_exp;
-  assign x0_mag_full = x0_wide >> x0_shift;
-  assign x0_mag = x0_mag_full;
-  assign v0 = !x0_finite ? 16'd0 : a_i[15] ? (16'd0 - {1'b0, x0_mag}) : {1'b0, x0_mag};
-  assign x1_sig = {(x1_field != 5'd0), a_i[25:16]};
-  assign x1_wide = {x1_sig, 4'd0};
-  assign x1_shift = e_max - x1_exp;
-  assign x1_mag_full = x1_wide >> x1_shift;
-  assign x1_mag = x1_mag_full;
-  assign v1 = !x1_finite ? 16'd0 : a_i[31] ? (16'd0 - {1'b0, x1_mag}) : {1'b0, x1_mag};
-  assign x2_sig = {(x2_field != 5'd0), a_i[41:32]};
-  assign x2_wide = {x2_sig, 4'd0};
-  assign x2_shift = e_max - x2_exp;
-  assign x2_mag_full = x2_wide >> x2_shift;
-  assign x2_mag = x2_mag_full;
-  assign v2 = !x2_finite ? 16'd0 : a_i[47] ? (16'd0 - {1'b0, x2_mag}) : {1'b0, x2_mag};
-  assign x3_sig = {(x3_field != 5'd0), a_i[57:48]};
-  assign x3_wide = {x3_sig, 4'd0};
-  assign x3_shift = e_max - x3_exp;
-  assign x3_mag_full = x3_wide >> x3_shift;
-  assign x3_mag = x3_mag_full;
-  assign v3 = !x3_finite ? 16'd0 : a_i[63] ? (16'd0 - {1'b0, x3_mag}) : {1'b0, x3_mag};
-  assign x4_sig = {(x4_field != 5'd0), a_i[73:64]};
-  assign x4_wide = {x4_sig, 4'd0};
-  assign x4_shift = e_max - x4_exp;
-  assign x4_mag_full = x4_wide >> x4_shift;
-  assign x4_mag = x4_mag_full;
-  assign v4 = !x4_finite ? 16'd0 : a_i[79] ? (16'd0 - {1'b0, x4_mag}) : {1'b0, x4_mag};
-  assign x5_sig = {(x5_field != 5'd0), a_i[89:80]};
-  assign x5_wide = {x5_sig, 4'd0};
-  assign x5_shift = e_max - x5_exp;
-  assign x5_mag_full = x5_wide >> x5_shift;
-  assign x5_mag = x5_mag_full;
-  assign v5 = !x5_finite ? 16'd0 : a_i[95] ? (16'd0 - {1'b0, x5_mag}) : {1'b0, x5_mag};
-  assign x6_sig = {(x6_field != 5'd0), a_i[105:96]};
-  assign x6_wide = {x6_sig, 4'd0};
-  assign x6_shift = e_max - x6_exp;
-  assign x6_mag_full = x6_wide >> x6_shift;
-  assign x6_mag = x6_mag_full;
-  assign v6 = !x6_finite ? 16'd0 : a_i[111] ? (16'd0 - {1'b0, x6_mag}) : {1'b0, x6_mag};
-  assign x7_sig = {(x7_field != 5'd0), a_i[121:112]};
-  assign x7_wide = {x7_sig, 4'd0};
-  assign x7_shift = e_max - x7_exp;
-  assign x7_mag_full = x7_wide >> x7_shift;
-  assign x7_mag = x7_mag_full;
-  assign v7 = !x7_finite ? 16'd0 : a_i[127] ? (16'd0 - {1'b0, x7_mag}) : {1'b0, x7_mag};
-  assign x8_sig = {(x8_field != 5'd0), a_i[137:128]};
-  assign x8_wide = {x8_sig, 4'd0};
-  assign x8_shift = e_max - x8_exp;
-  assign x8_mag_full = x8_wide >> x8_shift;
-  assign x8_mag = x8_mag_full;
-  assign v8 = !x8_finite ? 16'd0 : a_i[143] ? (16'd0 - {1'b0, x8_mag}) : {1'b0, x8_mag};
-  assign x9_sig = {(x9_field != 5'd0), a_i[153:144]};
-  assign x9_wide = {x9_sig, 4'd0};
-  assign x9_shift = e_max - x9_exp;
-  assign x9_mag_full = x9_wide >> x9_shift;
-  assign x9_mag = x9_mag_full;
-  assign v9 = !x9_finite ? 16'd0 : a_i[159] ? (16'd0 - {1'b0, x9_mag}) : {1'b0, x9_mag};
-  assign x10_sig = {(x10_field != 5'd0), a_i[169:160]};
-  assign x10_wide = {x10_sig, 4'd0};
-  assign x10_shift = e_max - x10_exp;
-  assign x10_mag_full = x10_wide >> x10_shift;
-  assign x10_mag = x10_mag_full;
-  assign v10 = !x10_finite ? 16'd0 : a_i[175] ? (16'd0 - {1'b0, x10_mag}) : {1'b0, x10_mag};
-  assign x11_sig = {(x11_field != 5'd0), a_i[185:176]};
-  assign x11_wide = {x11_sig, 4'd0};
-  assign x11_shift = e_max - x11_exp;
-  assign x11_mag_full = x11_wide >> x11_shift;
-  assign x11_mag = x11_mag_full;
-  assign v11 = !x11_finite ? 16'd0 : a_i[191] ? (16'd0 - {1'b0, x11_mag}) : {1'b0, x11_mag};
-  assign x12_sig = {(x12_field != 5'd0), a_i[201:192]};
-  assign x12_wide = {x12_sig, 4'd0};
-  assign x12_shift = e_max - x12_exp;
-  assign x12_mag_full = x12_wide >> x12_shift;
-  assign x12_mag = x12_mag_full;
-  assign v12 = !x12_finite ? 16'd0 : a_i[207] ? (16'd0 - {1'b0, x12_mag}) : {1'b0, x12_mag};
-  assign x13_sig = {(x13_field != 5'd0), a_i[217:208]};
-  assign x13_wide = {x13_sig, 4'd0};
-  assign x13_shift = e_max - x13_exp;
-  assign x13_mag_full = x13_wide >> x13_shift;
-  assign x13_mag = x13_mag_full;
-  assign v13 = !x13_finite ? 16'd0 : a_i[223] ? (16'd0 - {1'b0, x13_mag}) : {1'b0, x13_mag};
-  assign x14_sig = {(x14_field != 5'd0), a_i[233:224]};
-  assign x14_wide = {x14_sig, 4'd0};
-  assign x14_shift = e_max - x14_exp;
-  assign x14_mag_full = x14_wide >> x14_shift;
-  assign x14_mag = x14_mag_full;
-  assign v14 = !x14_finite ? 16'd0 : a_i[239] ? (16'd0 - {1'b0, x14_mag}) : {1'b0, x14_mag};
-  assign x15_sig = {(x15_field != 5'd0), a_i[249:240]};
-  assign x15_wide = {x15_sig, 4'd0};
-  assign x15_shift = e_max - x15_exp;
-  assign x15_mag_full = x15_wide >> x15_shift;
-  assign x15_mag = x15_mag_full;
-  assign v15 = !x15_finite ? 16'd0 : a_i[255] ? (16'd0 - {1'b0, x15_mag}) : {1'b0, x15_mag};
-  assign sum_d = valid_i ? ({{4{v0[15]}}, v0} + {{4{v1[15]}}, v1} + {{4{v2[15]}}, v2} +
-      {{4{v3[15]}}, v3} + {{4{v4[15]}}, v4} + {{4{v5[15]}}, v5} + {{4{v6[15]}}, v6} + {{4{v7[15]}},
-      v7} + {{4{v8[15]}}, v8} + {{4{v9[15]}}, v9} + {{4{v10[15]}}, v10} + {{4{v11[15]}}, v11} +
-      {{4{v12[15]}}, v12} + {{4{v13[15]}}, v13} + {{4{v14[15]}}, v14} + {{4{v15[15]}}, v15}) :
-      20'd0;
+  assign y0_shift = e_max - y0_exp;
+  assign y1_shift = e_max - y1_exp;
+  assign y2_shift = e_max - y2_exp;
+  assign y3_shift = e_max - y3_exp;
+  assign y4_shift = e_max - y4_exp;
+  assign y5_shift = e_max - y5_exp;
+  assign y6_shift = e_max - y6_exp;
+  assign y7_shift = e_max - y7_exp;
+  assign y8_shift = e_max - y8_exp;
+  assign y9_shift = e_max - y9_exp;
+  assign y10_shift = e_max - y10_exp;
+  assign y11_shift = e_max - y11_exp;
+  assign y12_shift = e_max - y12_exp;
+  assign y13_shift = e_max - y13_exp;
+  assign y14_shift = e_max - y14_exp;
+  assign y15_shift = e_max - y15_exp;
+  assign c2_shift_d = {y15_shift, y14_shift, y13_shift, y12_shift, y11_shift, y10_shift, y9_shift,
+      y8_shift, y7_shift, y6_shift, y5_shift, y4_shift, y3_shift, y2_shift, y1_shift, y0_shift};
+  assign c2_a_d = c1_a_q;
+  assign c2_e_max_d = e_max;
+  assign c2_poison_d = c1_poison_q;
+  assign c2_valid_d = c1_valid_q;
+  assign z0_field = c2_a_q[14:10];
+  assign z0_finite = z0_field != 5'd31;
+  assign z1_field = c2_a_q[30:26];
+  assign z1_finite = z1_field != 5'd31;
+  assign z2_field = c2_a_q[46:42];
+  assign z2_finite = z2_field != 5'd31;
+  assign z3_field = c2_a_q[62:58];
+  assign z3_finite = z3_field != 5'd31;
+  assign z4_field = c2_a_q[78:74];
+  assign z4_finite = z4_field != 5'd31;
+  assign z5_field = c2_a_q[94:90];
+  assign z5_finite = z5_field != 5'd31;
+  assign z6_field = c2_a_q[110:106];
+  assign z6_finite = z6_field != 5'd31;
+  assign z7_field = c2_a_q[126:122];
+  assign z7_finite = z7_field != 5'd31;
+  assign z8_field = c2_a_q[142:138];
+  assign z8_finite = z8_field != 5'd31;
+  assign z9_field = c2_a_q[158:154];
+  assign z9_finite = z9_field != 5'd31;
+  assign z10_field = c2_a_q[174:170];
+  assign z10_finite = z10_field != 5'd31;
+  assign z11_field = c2_a_q[190:186];
+  assign z11_finite = z11_field != 5'd31;
+  assign z12_field = c2_a_q[206:202];
+  assign z12_finite = z12_field != 5'd31;
+  assign z13_field = c2_a_q[222:218];
+  assign z13_finite = z13_field != 5'd31;
+  assign z14_field = c2_a_q[238:234];
+  assign z14_finite = z14_field != 5'd31;
+  assign z15_field = c2_a_q[254:250];
+  assign z15_finite = z15_field != 5'd31;
+  assign z0_sig = {(z0_field != 5'd0), c2_a_q[9:0]};
+  assign z0_wide = {z0_sig, 4'd0};
+  assign z0_shift = c2_shift_q[4:0];
+  assign z0_mag_full = z0_wide >> z0_shift;
+  assign z0_mag = z0_mag_full;
+  assign v0 = !z0_finite ? 16'd0 : c2_a_q[15] ? (16'd0 - {1'b0, z0_mag}) : {1'b0, z0_mag};
+  assign z1_sig = {(z1_field != 5'd0), c2_a_q[25:16]};
+  assign z1_wide = {z1_sig, 4'd0};
+  assign z1_shift = c2_shift_q[9:5];
+  assign z1_mag_full = z1_wide >> z1_shift;
+  assign z1_mag = z1_mag_full;
+  assign v1 = !z1_finite ? 16'd0 : c2_a_q[31] ? (16'd0 - {1'b0, z1_mag}) : {1'b0, z1_mag};
+  assign z2_sig = {(z2_field != 5'd0), c2_a_q[41:32]};
+  assign z2_wide = {z2_sig, 4'd0};
+  assign z2_shift = c2_shift_q[14:10];
+  assign z2_mag_full = z2_wide >> z2_shift;
+  assign z2_mag = z2_mag_full;
+  assign v2 = !z2_finite ? 16'd0 : c2_a_q[47] ? (16'd0 - {1'b0, z2_mag}) : {1'b0, z2_mag};
+  assign z3_sig = {(z3_field != 5'd0), c2_a_q[57:48]};
+  assign z3_wide = {z3_sig, 4'd0};
+  assign z3_shift = c2_shift_q[19:15];
+  assign z3_mag_full = z3_wide >> z3_shift;
+  assign z3_mag = z3_mag_full;
+  assign v3 = !z3_finite ? 16'd0 : c2_a_q[63] ? (16'd0 - {1'b0, z3_mag}) : {1'b0, z3_mag};
+  assign z4_sig = {(z4_field != 5'd0), c2_a_q[73:64]};
+  assign z4_wide = {z4_sig, 4'd0};
+  assign z4_shift = c2_shift_q[24:20];
+  assign z4_mag_full = z4_wide >> z4_shift;
+  assign z4_mag = z4_mag_full;
+  assign v4 = !z4_finite ? 16'd0 : c2_a_q[79] ? (16'd0 - {1'b0, z4_mag}) : {1'b0, z4_mag};
+  assign z5_sig = {(z5_field != 5'd0), c2_a_q[89:80]};
+  assign z5_wide = {z5_sig, 4'd0};
+  assign z5_shift = c2_shift_q[29:25];
+  assign z5_mag_full = z5_wide >> z5_shift;
+  assign z5_mag = z5_mag_full;
+  assign v5 = !z5_finite ? 16'd0 : c2_a_q[95] ? (16'd0 - {1'b0, z5_mag}) : {1'b0, z5_mag};
+  assign z6_sig = {(z6_field != 5'd0), c2_a_q[105:96]};
+  assign z6_wide = {z6_sig, 4'd0};
+  assign z6_shift = c2_shift_q[34:30];
+  assign z6_mag_full = z6_wide >> z6_shift;
+  assign z6_mag = z6_mag_full;
+  assign v6 = !z6_finite ? 16'd0 : c2_a_q[111] ? (16'd0 - {1'b0, z6_mag}) : {1'b0, z6_mag};
+  assign z7_sig = {(z7_field != 5'd0), c2_a_q[121:112]};
+  assign z7_wide = {z7_sig, 4'd0};
+  assign z7_shift = c2_shift_q[39:35];
+  assign z7_mag_full = z7_wide >> z7_shift;
+  assign z7_mag = z7_mag_full;
+  assign v7 = !z7_finite ? 16'd0 : c2_a_q[127] ? (16'd0 - {1'b0, z7_mag}) : {1'b0, z7_mag};
+  assign z8_sig = {(z8_field != 5'd0), c2_a_q[137:128]};
+  assign z8_wide = {z8_sig, 4'd0};
+  assign z8_shift = c2_shift_q[44:40];
+  assign z8_mag_full = z8_wide >> z8_shift;
+  assign z8_mag = z8_mag_full;
+  assign v8 = !z8_finite ? 16'd0 : c2_a_q[143] ? (16'd0 - {1'b0, z8_mag}) : {1'b0, z8_mag};
+  assign z9_sig = {(z9_field != 5'd0), c2_a_q[153:144]};
+  assign z9_wide = {z9_sig, 4'd0};
+  assign z9_shift = c2_shift_q[49:45];
+  assign z9_mag_full = z9_wide >> z9_shift;
+  assign z9_mag = z9_mag_full;
+  assign v9 = !z9_finite ? 16'd0 : c2_a_q[159] ? (16'd0 - {1'b0, z9_mag}) : {1'b0, z9_mag};
+  assign z10_sig = {(z10_field != 5'd0), c2_a_q[169:160]};
+  assign z10_wide = {z10_sig, 4'd0};
+  assign z10_shift = c2_shift_q[54:50];
+  assign z10_mag_full = z10_wide >> z10_shift;
+  assign z10_mag = z10_mag_full;
+  assign v10 = !z10_finite ? 16'd0 : c2_a_q[175] ? (16'd0 - {1'b0, z10_mag}) : {1'b0, z10_mag};
+  assign z11_sig = {(z11_field != 5'd0), c2_a_q[185:176]};
+  assign z11_wide = {z11_sig, 4'd0};
+  assign z11_shift = c2_shift_q[59:55];
+  assign z11_mag_full = z11_wide >> z11_shift;
+  assign z11_mag = z11_mag_full;
+  assign v11 = !z11_finite ? 16'd0 : c2_a_q[191] ? (16'd0 - {1'b0, z11_mag}) : {1'b0, z11_mag};
+  assign z12_sig = {(z12_field != 5'd0), c2_a_q[201:192]};
+  assign z12_wide = {z12_sig, 4'd0};
+  assign z12_shift = c2_shift_q[64:60];
+  assign z12_mag_full = z12_wide >> z12_shift;
+  assign z12_mag = z12_mag_full;
+  assign v12 = !z12_finite ? 16'd0 : c2_a_q[207] ? (16'd0 - {1'b0, z12_mag}) : {1'b0, z12_mag};
+  assign z13_sig = {(z13_field != 5'd0), c2_a_q[217:208]};
+  assign z13_wide = {z13_sig, 4'd0};
+  assign z13_shift = c2_shift_q[69:65];
+  assign z13_mag_full = z13_wide >> z13_shift;
+  assign z13_mag = z13_mag_full;
+  assign v13 = !z13_finite ? 16'd0 : c2_a_q[223] ? (16'd0 - {1'b0, z13_mag}) : {1'b0, z13_mag};
+  assign z14_sig = {(z14_field != 5'd0), c2_a_q[233:224]};
+  assign z14_wide = {z14_sig, 4'd0};
+  assign z14_shift = c2_shift_q[74:70];
+  assign z14_mag_full = z14_wide >> z14_shift;
+  assign z14_mag = z14_mag_full;
+  assign v14 = !z14_finite ? 16'd0 : c2_a_q[239] ? (16'd0 - {1'b0, z14_mag}) : {1'b0, z14_mag};
+  assign z15_sig = {(z15_field != 5'd0), c2_a_q[249:240]};
+  assign z15_wide = {z15_sig, 4'd0};
+  assign z15_shift = c2_shift_q[79:75];
+  assign z15_mag_full = z15_wide >> z15_shift;
+  assign z15_mag = z15_mag_full;
+  assign v15 = !z15_finite ? 16'd0 : c2_a_q[255] ? (16'd0 - {1'b0, z15_mag}) : {1'b0, z15_mag};
+  assign c3_v_d = {v15, v14, v13, v12, v11, v10, v9, v8, v7, v6, v5, v4, v3, v2, v1, v0};
+  assign c3_v0 = c3_v_q[15:0];
+  assign c3_v1 = c3_v_q[31:16];
+  assign c3_v2 = c3_v_q[47:32];
+  assign c3_v3 = c3_v_q[63:48];
+  assign c3_v4 = c3_v_q[79:64];
+  assign c3_v5 = c3_v_q[95:80];
+  assign c3_v6 = c3_v_q[111:96];
+  assign c3_v7 = c3_v_q[127:112];
+  assign c3_v8 = c3_v_q[143:128];
+  assign c3_v9 = c3_v_q[159:144];
+  assign c3_v10 = c3_v_q[175:160];
+  assign c3_v11 = c3_v_q[191:176];
+  assign c3_v12 = c3_v_q[207:192];
+  assign c3_v13 = c3_v_q[223:208];
+  assign c3_v14 = c3_v_q[239:224];
+  assign c3_v15 = c3_v_q[255:240];
+  assign c3_e_max_d = c2_e_max_q;
+  assign c3_poison_d = c2_poison_q;
+  assign c3_valid_d = c2_valid_q;
+  assign sum_d = c3_valid_q ? ({{4{c3_v0[15]}}, c3_v0} + {{4{c3_v1[15]}}, c3_v1} + {{4{c3_v2[15]}},
+      c3_v2} + {{4{c3_v3[15]}}, c3_v3} + {{4{c3_v4[15]}}, c3_v4} + {{4{c3_v5[15]}}, c3_v5} +
+      {{4{c3_v6[15]}}, c3_v6} + {{4{c3_v7[15]}}, c3_v7} + {{4{c3_v8[15]}}, c3_v8} + {{4{c3_v9[15]}},
+      c3_v9} + {{4{c3_v10[15]}}, c3_v10} + {{4{c3_v11[15]}}, c3_v11} + {{4{c3_v12[15]}}, c3_v12} +
+      {{4{c3_v13[15]}}, c3_v13} + {{4{c3_v14[15]}}, c3_v14} + {{4{c3_v15[15]}}, c3_v15}) : 20'd0;
   assign sum_o = sum_q;
-  assign a_d = valid_i ? {v15, v14, v13, v12, v11, v10, v9, v8, v7, v6, v5, v4, v3, v2, v1, v0} :
-      256'd0;
+  assign a_d = c3_valid_q ? {c3_v15, c3_v14, c3_v13, c3_v12, c3_v11, c3_v10, c3_v9, c3_v8, c3_v7,
+      c3_v6, c3_v5, c3_v4, c3_v3, c3_v2, c3_v1, c3_v0} : 256'd0;
   assign a_o = a_q;
-  assign exp_d = e_max;
+  assign exp_d = c3_e_max_q;
   assign exp_o = exp_q;
-  assign poison_d = valid_i & (1'b0 | ~x0_finite | ~x1_finite | ~x2_finite | ~x3_finite | ~x4_finite
-      | ~x5_finite | ~x6_finite | ~x7_finite | ~x8_finite | ~x9_finite | ~x10_finite | ~x11_finite |
-      ~x12_finite | ~x13_finite | ~x14_finite | ~x15_finite);
+  assign poison_d = c3_valid_q & (c3_poison_q);
   assign poison_o = poison_q;
+
+  always @(posedge clk_i) begin
+    c1_part_q <= c1_part_d;
+  end
+
+  always @(posedge clk_i) begin
+    c1_a_q <= c1_a_d;
+  end
+
+  always @(posedge clk_i) begin
+    c1_poison_q <= c1_poison_d;
+  end
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) c1_valid_q <= 1'd0;
+    else c1_valid_q <= c1_valid_d;
+  end
+
+  always @(posedge clk_i) begin
+    c2_shift_q <= c2_shift_d;
+  end
+
+  always @(posedge clk_i) begin
+    c2_a_q <= c2_a_d;
+  end
+
+  always @(posedge clk_i) begin
+    c2_e_max_q <= c2_e_max_d;
+  end
+
+  always @(posedge clk_i) begin
+    c2_poison_q <= c2_poison_d;
+  end
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) c2_valid_q <= 1'd0;
+    else c2_valid_q <= c2_valid_d;
+  end
+
+  always @(posedge clk_i) begin
+    c3_v_q <= c3_v_d;
+  end
+
+  always @(posedge clk_i) begin
+    c3_e_max_q <= c3_e_max_d;
+  end
+
+  always @(posedge clk_i) begin
+    c3_poison_q <= c3_poison_d;
+  end
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) c3_valid_q <= 1'd0;
+    else c3_valid_q <= c3_valid_d;
+  end
 
   always @(posedge clk_i) begin
     sum_q <= sum_d;

@@ -7,7 +7,7 @@
 // Parameters: pe=mixpe weight_bits=4 weight_signed=0 act=fp16 accum=prealign align_bits=16 rows=16
 // pipeline=0 lut_terms=0 act_width=16 weight_width=4 psum_width=24 cols=16 group_size=128 depth=64
 // edge_frac_bits=29 sum_width=20 acc_width=59
-// Latency (cycles): last_a_to_y=37
+// Latency (cycles): last_a_to_y=40
 
 `resetall
 `timescale 1ns / 1ps
@@ -81,6 +81,9 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   wire [31:0] started_d;
   wire [31:0] started_d1_d;
   wire [31:0] started_d2_d;
+  wire [31:0] started_d3_d;
+  wire [31:0] started_d4_d;
+  wire [31:0] started_d5_d;
   // this tile is the first of its group
   wire first_tog;
   // this tile is the last of its group
@@ -108,6 +111,12 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   wire edge_poison;
   wire [11:0] ctl1_d;
   wire first1_d;
+  wire [11:0] ctl2_d;
+  wire first2_d;
+  wire [11:0] ctl3_d;
+  wire first3_d;
+  wire [11:0] ctl4_d;
+  wire first4_d;
   wire [271:0] arr_in;
   wire [271:0] arr_skewed;
   wire [255:0] arr_a;
@@ -190,8 +199,11 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   // tiles whose first row has entered
   reg [31:0] started_q;
   reg [31:0] started_d1_q;
-  // tile i's burst waits until tile i-1 has started
   reg [31:0] started_d2_q;
+  reg [31:0] started_d3_q;
+  reg [31:0] started_d4_q;
+  // tile i's burst waits until tile i-1 has started
+  reg [31:0] started_d5_q;
   // group of the current tile, counted over the whole command
   reg [31:0] gidx_q;
   // groups whose scales are loaded
@@ -204,6 +216,12 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   // the row control, registered with the edge outputs
   reg [11:0] ctl1_q;
   reg first1_q;
+  reg [11:0] ctl2_q;
+  reg first2_q;
+  reg [11:0] ctl3_q;
+  reg first3_q;
+  reg [11:0] ctl4_q;
+  reg first4_q;
   reg [37:0] sbr1_q;
   reg [37:0] sbr2_q;
   reg [37:0] sbr3_q;
@@ -243,7 +261,7 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   assign w_rd_d = cmd_acc ? 4'd0 : reading ? w_rd_q + 4'd1 : w_rd_q;
   assign w_count_d = cmd_acc ? 5'd0 : w_count_q + {4'd0, w_acc} - {4'd0, reading};
   assign w_ready_o = busy_q & (w_count_q != 5'd16) & (w_tiles_q < tiles_total_q);
-  assign burst_start = busy_q & ~burst_q & (w_count_q == 5'd16) & (started_d2_q >= bursts_q);
+  assign burst_start = busy_q & ~burst_q & (w_count_q == 5'd16) & (started_d5_q >= bursts_q);
   assign reading = burst_start | burst_q;
   assign burst_d = cmd_acc ? 1'b0 : burst_start ? 1'b1 : (burst_q & (burst_row_q == 4'd15)) ? 1'b0 :
       burst_q;
@@ -264,6 +282,9 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   assign started_d = cmd_acc ? 32'd0 : beat_first ? started_q + 32'd1 : started_q;
   assign started_d1_d = cmd_acc ? 32'd0 : started_q;
   assign started_d2_d = cmd_acc ? 32'd0 : started_d1_q;
+  assign started_d3_d = cmd_acc ? 32'd0 : started_d2_q;
+  assign started_d4_d = cmd_acc ? 32'd0 : started_d3_q;
+  assign started_d5_d = cmd_acc ? 32'd0 : started_d4_q;
   assign first_tog = (kt_q[2:0] == 3'd0);
   assign last_tog = (kt_q[2:0] == 3'd7);
   assign first_group = kt_q < 16'd8;
@@ -284,22 +305,28 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   assign zero1_d = sz_zero_i;
   assign ctl1_d = {a_acc, beat_m[5:0], first_tog, last_tog, first_group, last_group, gidx_q[0]};
   assign first1_d = beat_first;
-  assign arr_in[16:0] = {first1_q, edge_a[15:0]};
-  assign arr_in[33:17] = {first1_q, edge_a[31:16]};
-  assign arr_in[50:34] = {first1_q, edge_a[47:32]};
-  assign arr_in[67:51] = {first1_q, edge_a[63:48]};
-  assign arr_in[84:68] = {first1_q, edge_a[79:64]};
-  assign arr_in[101:85] = {first1_q, edge_a[95:80]};
-  assign arr_in[118:102] = {first1_q, edge_a[111:96]};
-  assign arr_in[135:119] = {first1_q, edge_a[127:112]};
-  assign arr_in[152:136] = {first1_q, edge_a[143:128]};
-  assign arr_in[169:153] = {first1_q, edge_a[159:144]};
-  assign arr_in[186:170] = {first1_q, edge_a[175:160]};
-  assign arr_in[203:187] = {first1_q, edge_a[191:176]};
-  assign arr_in[220:204] = {first1_q, edge_a[207:192]};
-  assign arr_in[237:221] = {first1_q, edge_a[223:208]};
-  assign arr_in[254:238] = {first1_q, edge_a[239:224]};
-  assign arr_in[271:255] = {first1_q, edge_a[255:240]};
+  assign ctl2_d = ctl1_q;
+  assign first2_d = first1_q;
+  assign ctl3_d = ctl2_q;
+  assign first3_d = first2_q;
+  assign ctl4_d = ctl3_q;
+  assign first4_d = first3_q;
+  assign arr_in[16:0] = {first4_q, edge_a[15:0]};
+  assign arr_in[33:17] = {first4_q, edge_a[31:16]};
+  assign arr_in[50:34] = {first4_q, edge_a[47:32]};
+  assign arr_in[67:51] = {first4_q, edge_a[63:48]};
+  assign arr_in[84:68] = {first4_q, edge_a[79:64]};
+  assign arr_in[101:85] = {first4_q, edge_a[95:80]};
+  assign arr_in[118:102] = {first4_q, edge_a[111:96]};
+  assign arr_in[135:119] = {first4_q, edge_a[127:112]};
+  assign arr_in[152:136] = {first4_q, edge_a[143:128]};
+  assign arr_in[169:153] = {first4_q, edge_a[159:144]};
+  assign arr_in[186:170] = {first4_q, edge_a[175:160]};
+  assign arr_in[203:187] = {first4_q, edge_a[191:176]};
+  assign arr_in[220:204] = {first4_q, edge_a[207:192]};
+  assign arr_in[237:221] = {first4_q, edge_a[223:208]};
+  assign arr_in[254:238] = {first4_q, edge_a[239:224]};
+  assign arr_in[271:255] = {first4_q, edge_a[255:240]};
   assign arr_a[15:0] = arr_skewed[15:0];
   assign arr_first[0] = arr_skewed[16];
   assign arr_a[31:16] = arr_skewed[32:17];
@@ -332,7 +359,7 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   assign arr_first[14] = arr_skewed[254];
   assign arr_a[255:240] = arr_skewed[270:255];
   assign arr_first[15] = arr_skewed[271];
-  assign sb_in = {ctl1_q[11], ctl1_q[10:5], ctl1_q[4], ctl1_q[3], ctl1_q[2], ctl1_q[1], ctl1_q[0],
+  assign sb_in = {ctl4_q[11], ctl4_q[10:5], ctl4_q[4], ctl4_q[3], ctl4_q[2], ctl4_q[1], ctl4_q[0],
       edge_poison, edge_sum, edge_exp};
   assign sbp0 = sb_delayed;
   assign sbr1_d = sbp0;
@@ -405,7 +432,8 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
     .a_o(edge_a),
     .poison_o(edge_poison),
     .sum_o(edge_sum),
-    .exp_o(edge_exp)
+    .exp_o(edge_exp),
+    .rst_ni(rst_ni)
   );
 
   mixpe_skew #(
@@ -860,6 +888,21 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) started_d3_q <= 32'd0;
+    else started_d3_q <= started_d3_d;
+  end
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) started_d4_q <= 32'd0;
+    else started_d4_q <= started_d4_d;
+  end
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) started_d5_q <= 32'd0;
+    else started_d5_q <= started_d5_d;
+  end
+
+  always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) gidx_q <= 32'd0;
     else gidx_q <= gidx_d;
   end
@@ -898,6 +941,36 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) first1_q <= 1'd0;
     else first1_q <= first1_d;
+  end
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) ctl2_q <= 12'd0;
+    else ctl2_q <= ctl2_d;
+  end
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) first2_q <= 1'd0;
+    else first2_q <= first2_d;
+  end
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) ctl3_q <= 12'd0;
+    else ctl3_q <= ctl3_d;
+  end
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) first3_q <= 1'd0;
+    else first3_q <= first3_d;
+  end
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) ctl4_q <= 12'd0;
+    else ctl4_q <= ctl4_d;
+  end
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) first4_q <= 1'd0;
+    else first4_q <= first4_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin

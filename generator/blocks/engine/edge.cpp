@@ -229,14 +229,14 @@ hdl::Module make_edge(const EngineConfig& c) {
   const int R = c.rows, rw = c.raw_act_width(), aw = c.pe.act_width(), sw = c.sum_width(), ew = c.exp_width();
   hdl::Module m;
   m.name = fmt::format("mixpe_act_edge_{}", c.suffix());
+  const int E = c.edge_stages();
   m.description = fmt::format(
       "West edge of the array, once per activation row: the values the PEs take (prealign: aligned to the\n"
       "row's largest exponent, A bits, magnitude truncated), the activation sum S of the tile row (for the\n"
-      "zero-point term), the block exponent and the non-finite flag. {} stage(s): {}. A bubble leaves as zeros.",
-      c.edge_stages(),
-      c.edge_stages() == 4   ? "block exponent (two), aligned values, sum and outputs"
-      : c.edge_stages() == 2 ? "values, sum and outputs"
-                             : "registered outputs");
+      "zero-point term), the block exponent and the non-finite flag. {} A bubble leaves as zeros.",
+      E == 4   ? "Four stages: the block exponent (two), the aligned values, the sum."
+      : E == 2 ? "Two stages: the values, the sum."
+               : "One registered stage.");
   m.params = c.params();
   m.latency = {{"a_to_out", c.edge_stages()}};
   m.input("clk_i", 1, "clock");
