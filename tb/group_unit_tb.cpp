@@ -160,13 +160,15 @@ class Bench {
 };
 
 // Draws the beats of one N tile: `groups` groups of `tpg` tiles of M rows, idle cycles between
-// rows (at least one between the rows of a one-row tile: the engine's tiles take R >= 2 cycles).
+// rows, each tile padded with idle cycles as the engine spaces tiles (burst_wait(), row_gap(): the
+// unit reads a row's accumulator and Y a few cycles before writing them back).
 std::vector<Beat> n_tile(const EngineConfig& c, Kind kind, int M, int groups, std::mt19937_64& rng) {
   const int pw = c.pe.psum_width(), sw = c.sum_width(), tpg = c.tiles_per_group();
   const int64_t pmax = (int64_t(1) << (pw - 1)) - 1, smax = (int64_t(1) << (sw - 1)) - 1;
   const int emax = is_float(c.pe.act) ? float_format(c.pe.act).max_biased_exp() - 1 : 0;
   const int zmax = (1 << c.pe.weight_bits) - 1;
   auto uniform = [&](int64_t lo, int64_t hi) { return lo + int64_t(rng() % uint64_t(hi - lo + 1)); };
+  const Beat idle_beat{-1, false, false, false, false, false, 0, 0, 0, 0, 0, 0};
   std::vector<Beat> out;
   std::vector<int> row_exp(static_cast<size_t>(M));
   std::vector<int64_t> row_p(static_cast<size_t>(M));
@@ -181,7 +183,8 @@ std::vector<Beat> n_tile(const EngineConfig& c, Kind kind, int M, int groups, st
     if (kind == Kind::kCarry) scale = carry_scale;
     std::vector<int64_t> carry_left(static_cast<size_t>(M), carry_d);  // of each row's group sum
     const uint32_t zero = uint32_t(rng() % uint64_t(zmax + 1));
-    for (int t = 0; t < tpg; ++t)
+    for (int t = 0; t < tpg; ++t) {
+      const size_t tile_start = out.size();
       for (int m = 0; m < M; ++m) {
         Beat b{m, t == 0, t == tpg - 1, g == 0, g == groups - 1, rng() % 64 == 0, 0, 0, 1, scale, zero, 0};
         b.exp = emax ? int(uniform(1, emax)) : 0;
@@ -227,9 +230,17 @@ std::vector<Beat> n_tile(const EngineConfig& c, Kind kind, int M, int groups, st
         row_exp[size_t(m)] = b.exp;
         row_p[size_t(m)] = b.p;
         out.push_back(b);
-        const int idle = M == 1 ? 1 + int(rng() % 2) : int(rng() % 4 == 0);
-        for (int i = 0; i < idle; ++i) out.push_back(Beat{-1, false, false, false, false, false, 0, 0, 0, 0, 0, 0});
+        const int idle = int(rng() % 4 == 0);
+        for (int i = 0; i < idle; ++i) out.push_back(idle_beat);
       }
+      // the engine's tiles start burst_wait() + 2 cycles apart at least, and row_gap() - M + 1
+      // cycles after the previous tile's last row at least: a row returns row_gap() cycles later
+      size_t last_row = out.size() - 1;
+      while (out[last_row].m < 0) --last_row;
+      while (out.size() - tile_start < size_t(c.burst_wait() + 2) ||
+             int(out.size() - last_row) < c.row_gap() - M + 1)
+        out.push_back(idle_beat);
+    }
   }
   return out;
 }

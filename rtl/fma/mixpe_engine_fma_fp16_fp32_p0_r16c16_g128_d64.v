@@ -247,8 +247,8 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
   assign gidx_d = cmd_acc ? 32'd0 : tile_end & last_tog ? gidx_q + 32'd1 : gidx_q;
   assign sz_ok = 1'b1;
   assign out_ok = ~((kt_q == 16'd0) & (nt_q != 16'd0)) | (out_done_q >= nt_q);
-  assign start_ok = busy_q & ~in_tile_q & (bursts_q > started_q) & sz_ok & out_ok & (started_q <
-      tiles_total_q);
+  assign start_ok = busy_q & ~in_tile_q & (bursts_q > started_q) & sz_ok & out_ok & 1'b1 &
+      (started_q < tiles_total_q);
   assign a_ready_o = busy_q & (in_tile_q | start_ok);
   assign ctl1_d = {a_acc, beat_m[5:0], first_tog, last_tog, first_group, last_group};
   assign first1_d = beat_first;

@@ -3,7 +3,7 @@
 // IEEE binary32 addition y = a + b, round-to-nearest-even, subnormals kept, NaN canonical
 // (0x7FC00000). Combinational. Datapath: order by magnitude, align with guard/round/sticky, add or
 // subtract, normalize (never below the subnormal exponent), round, pack.
-// Parameters: format=fp32
+// Parameters: format=fp32 stages=1
 // Latency (cycles): a_to_y=0
 
 `resetall
@@ -32,6 +32,16 @@ module mixpe_fp32_add (
   wire [53:0] shifted;
   wire [26:0] aligned;
   wire subtract;
+  wire hi_sign;
+  wire a_nan;
+  wire b_nan;
+  wire a_inf;
+  wire b_inf;
+  wire y_nan;
+  wire y_inf;
+  wire inf_sign;
+  // the sign of an exact zero sum
+  wire zero_sign;
   // one carry bit above the hidden bit
   wire [27:0] sum;
   wire [4:0] lz;
@@ -41,17 +51,13 @@ module mixpe_fp32_add (
   // hidden bit at [26], guard/round/sticky at [2:0]
   wire [26:0] norm;
   wire [8:0] norm_exp;
+  wire sum_zero;
   wire round_up;
   wire [24:0] rounded;
   wire [8:0] final_exp;
   wire [23:0] final_sig;
   wire overflow;
   wire [31:0] finite_sum;
-  wire a_nan;
-  wire b_nan;
-  wire a_inf;
-  wire b_inf;
-  wire y_nan;
 
   assign swap = b_i[30:0] > a_i[30:0];
   assign hi = swap ? b_i : a_i;
@@ -65,6 +71,15 @@ module mixpe_fp32_add (
   assign shifted = {lo_sig, 27'd0} >> shift;
   assign aligned = {shifted[53:28], shifted[27] | (shifted[26:0] != 27'd0)};
   assign subtract = hi[31] ^ lo[31];
+  assign hi_sign = hi[31];
+  assign a_nan = (a_i[30:23] == 8'hff) & (a_i[22:0] != 23'd0);
+  assign b_nan = (b_i[30:23] == 8'hff) & (b_i[22:0] != 23'd0);
+  assign a_inf = (a_i[30:23] == 8'hff) & (a_i[22:0] == 23'd0);
+  assign b_inf = (b_i[30:23] == 8'hff) & (b_i[22:0] == 23'd0);
+  assign y_nan = a_nan | b_nan | (a_inf & b_inf & (a_i[31] ^ b_i[31]));
+  assign y_inf = a_inf | b_inf;
+  assign inf_sign = a_inf ? a_i[31] : b_i[31];
+  assign zero_sign = a_i[31] & b_i[31];
   assign sum = subtract ? ({1'b0, hi_sig} - {1'b0, aligned}) : ({1'b0, hi_sig} + {1'b0, aligned});
   assign lz = sum[26] ? 5'd0 : sum[25] ? 5'd1 : sum[24] ? 5'd2 : sum[23] ? 5'd3 : sum[22] ? 5'd4 :
       sum[21] ? 5'd5 : sum[20] ? 5'd6 : sum[19] ? 5'd7 : sum[18] ? 5'd8 : sum[17] ? 5'd9 : sum[16] ?
@@ -76,20 +91,16 @@ module mixpe_fp32_add (
   assign left = sum[26:0] << lshift;
   assign norm = sum[27] ? {sum[27:2], sum[1] | sum[0]} : left;
   assign norm_exp = sum[27] ? ({1'b0, hi_exp} + 9'd1) : ({1'b0, hi_exp} - {4'd0, lshift});
+  assign sum_zero = sum == 28'd0;
   assign round_up = norm[2] & (norm[1] | norm[0] | norm[3]);
   assign rounded = {1'b0, norm[26:3]} + {24'd0, round_up};
   assign final_exp = rounded[24] ? norm_exp + 9'd1 : norm_exp;
   assign final_sig = rounded[24] ? rounded[24:1] : rounded[23:0];
   assign overflow = final_exp >= 9'd255;
-  assign finite_sum = overflow ? {hi[31], 8'hff, 23'd0} : {hi[31], (final_sig[23] ? final_exp[7:0] :
-      8'd0), final_sig[22:0]};
-  assign a_nan = (a_i[30:23] == 8'hff) & (a_i[22:0] != 23'd0);
-  assign b_nan = (b_i[30:23] == 8'hff) & (b_i[22:0] != 23'd0);
-  assign a_inf = (a_i[30:23] == 8'hff) & (a_i[22:0] == 23'd0);
-  assign b_inf = (b_i[30:23] == 8'hff) & (b_i[22:0] == 23'd0);
-  assign y_nan = a_nan | b_nan | (a_inf & b_inf & (a_i[31] ^ b_i[31]));
-  assign y_o = y_nan ? 32'h7fc00000 : (a_inf | b_inf) ? {(a_inf ? a_i[31] : b_i[31]), 8'hff, 23'd0}
-      : (sum == 28'd0) ? {a_i[31] & b_i[31], 31'd0} : finite_sum;
+  assign finite_sum = overflow ? {hi_sign, 8'hff, 23'd0} : {hi_sign, (final_sig[23] ? final_exp[7:0]
+      : 8'd0), final_sig[22:0]};
+  assign y_o = y_nan ? 32'h7fc00000 : y_inf ? {inf_sign, 8'hff, 23'd0} : sum_zero ? {zero_sign,
+      31'd0} : finite_sum;
 
 endmodule
 

@@ -1,5 +1,7 @@
 // The engine's controller: the command, the activation stream's tiles and groups, and the
 // scale slots. See engine_parts.h.
+#include <bit>
+
 #include <fmt/format.h>
 
 #include "blocks/engine/engine_parts.h"
@@ -50,7 +52,7 @@ void add_activation_control(hdl::Module& m, const EngineConfig& c) {
   counter(m, "started", 32, "beat_first", "tiles whose first row has entered");
   // tile i's burst overwrites the PEs' staged weights behind a token one row per cycle: it waits
   // until tile i-1's first row (through the edge's pipeline) has swapped them in, row by row
-  const int wait = c.edge_stages() + 1;
+  const int wait = c.burst_wait();
   for (int d = 1; d <= wait; ++d)
     m.state(fmt::format("started_d{}", d), 32, fmt::format("cmd_acc ? 32'd0 : {}", d == 1 ? "started_q" : fmt::format("started_d{}_q", d - 1)),
             true, d == wait ? "tile i's burst waits until tile i-1 has started" : "");
@@ -75,8 +77,20 @@ void add_activation_control(hdl::Module& m, const EngineConfig& c) {
   m.wire("out_ok", 1, "Y of the previous N tile has left before this tile's first write overwrites it");
   m.assign("out_ok", fmt::format("~((kt_q == {}) & (nt_q != 16'd0)) | (out_done_q >= nt_q)",
                                  lit(16, c.fma() ? 0u : unsigned(tpg - 1))));
+  std::string gap_ok = "1'b1";
+  if (const int gap = c.row_gap(); gap > 1) {
+    const int gw = std::bit_width(unsigned(gap)), w = std::max(gw, mw + 1) + 1;
+    const std::string top = lit(gw, unsigned(gap));
+    m.state("since_end", gw,
+            fmt::format("cmd_acc ? {0} : tile_end ? {1} : (since_end_q == {0}) ? {0} : since_end_q + {2}", top,
+                        lit(gw, 0), lit(gw, 1)),
+            true, "cycles since the last tile's last row, saturating");
+    gap_ok = fmt::format("(({} + {}) >= {})", hdl::zext("since_end_q", gw, w), hdl::zext("m_total_q", mw + 1, w),
+                         lit(w, unsigned(gap)));
+  }
   m.wire("start_ok", 1);
-  m.assign("start_ok", "busy_q & ~in_tile_q & (bursts_q > started_q) & sz_ok & out_ok & (started_q < tiles_total_q)");
+  m.assign("start_ok", fmt::format("busy_q & ~in_tile_q & (bursts_q > started_q) & sz_ok & out_ok & {} & "
+                                   "(started_q < tiles_total_q)", gap_ok));
   m.assign("a_ready_o", "busy_q & (in_tile_q | start_ok)");
 }
 

@@ -3,11 +3,14 @@
 // it dequantizes: Y = RNE(Y + RNE(RNE(acc) * s)), pipelined to take one row per cycle. The
 // FP32-accumulating and dequant-first (fma) engines have their own variants; all share the
 // ports and (but fma) the dequant tail.
+#include <stdexcept>
+
 #include <fmt/format.h>
 
 #include "blocks/engine/engine_emit.h"
 #include "blocks/fp/fp32_add.h"
 #include "blocks/fp/fp32_round.h"
+#include "blocks/fp/pipeline_cut.h"
 #include "golden/mpgemm.h"
 
 namespace mixpe {
@@ -195,9 +198,51 @@ hdl::Module group_unit_fp32(const EngineConfig& c) {
 // offset to add to the block exponent (prealign). The golden datapath's exponents.
 int acc_lsb_offset(const EngineConfig& c) { return 127 + column_sum_lsb_exp(c, 0) - c.frac_bits(); }
 
-// Stage 1 of the fixed-point unit: D = P - z S (exact) into the row's group accumulator,
-// re-aligned to the larger block exponent (prealign); writes acc_new and exp_new.
-void accumulate_group(hdl::Module& m, const EngineConfig& c) {
+// The fixed-point unit's pipeline: what travels beside the data (valid, with a reset; the row's
+// control, scale and exponent), registered at every cut as g<k>_<label>.
+struct GroupPipe {
+  hdl::Module& m;
+  std::string valid;
+  std::vector<LiveValue> items;
+  int cuts = 0;
+
+  std::string& at(const std::string& label) {
+    for (LiveValue& v : items)
+      if (v.label == label) return v.name;
+    throw std::logic_error("group unit pipeline: no value " + label);
+  }
+  void drop(const std::string& label) {
+    std::erase_if(items, [&](const LiveValue& v) { return v.label == label; });
+  }
+  void cut(std::vector<LiveValue>& live) {
+    ++cuts;
+    m.state(fmt::format("g{}_valid", cuts), 1, valid, true, fmt::format("pipeline stage {}", cuts + 1));
+    valid = fmt::format("g{}_valid_q", cuts);
+    for (std::vector<LiveValue>* list : {&items, &live})
+      for (LiveValue& v : *list) {
+        const std::string r = fmt::format("g{}_{}", cuts, v.label);
+        m.stage(v.name, r, v.width);
+        v.name = r + "_q";
+      }
+  }
+  // cuts `live` and returns its registered names in order
+  std::vector<std::string> cut_values(std::vector<LiveValue> live) {
+    cut(live);
+    std::vector<std::string> names;
+    for (const LiveValue& v : live) names.push_back(v.name);
+    return names;
+  }
+  PipelineCut fn() {
+    return [this](std::vector<LiveValue>& live) { cut(live); };
+  }
+};
+
+// Stage 1: D = P - z S (exact). Stage 2: read the row's group accumulator. Stage 3: align the
+// accumulator and D to the larger block exponent (prealign; floor), or take +0 at a group's first
+// tile. Stage 4: add, write back. The same row returns at least EngineConfig::row_gap() >= 3
+// cycles later, no sooner than its write: no forwarding is needed.
+std::string accumulate_group(GroupPipe& g, const EngineConfig& c) {
+  hdl::Module& m = g.m;
   const int pw = c.pe.psum_width(), sw = c.sum_width(), ew = c.exp_width(), dw = c.diff_width();
   const int accw = c.acc_width(), F = c.frac_bits(), b = c.pe.weight_bits;
   m.wire("diff", dw, "D = P - z * S, exact");
@@ -210,72 +255,139 @@ void accumulate_group(hdl::Module& m, const EngineConfig& c) {
     m.assign("sum_unused", "sum_i");
     m.assign("diff", sext("p_i", pw, dw));
   }
+  g.items.push_back({"diff", g.cut_values({{"diff", "diff", dw}})[0], dw});
+
   const int word = 1 + ew + accw;  // {poison, exp, acc}
   m.wire("acc_word", word);
-  m.assign("acc_word", "acc_mem[m_i]");
+  m.assign("acc_word", fmt::format("acc_mem[{}]", g.at("m")));
+  const std::string w = g.cut_values({{"word", "acc_word", word}})[0];
+
   m.wire("acc_old", accw);
-  m.assign("acc_old", slice("acc_word", accw - 1, 0));
+  m.assign("acc_old", slice(w, accw - 1, 0));
   m.wire("poison_old", 1);
-  m.assign("poison_old", fmt::format("acc_word[{}]", word - 1));
+  m.assign("poison_old", fmt::format("{}[{}]", w, word - 1));
   m.wire("diff_ext", accw);
-  m.assign("diff_ext", sext("diff", dw, accw));
+  m.assign("diff_ext", sext(g.at("diff"), dw, accw));
   m.wire("scaled", accw, "D with F fraction bits");
   m.assign("scaled", F ? fmt::format("diff_ext << {}", F) : "diff_ext");
-  m.wire("acc_new", accw);
-  std::string exp_new;
+  const std::string first = g.at("first_tile");
+  m.wire("op_acc", accw, "the accumulator's term");
+  m.wire("op_in", accw, "D's term");
+  std::vector<LiveValue> live = {{"op_acc", "op_acc", accw}, {"op_in", "op_in", accw}, {"poison_new", "poison_new", 1}};
   if (ew) {
+    const std::string e = g.at("exp");
     m.wire("exp_old", ew);
-    m.assign("exp_old", slice("acc_word", accw + ew - 1, accw));
+    m.assign("exp_old", slice(w, accw + ew - 1, accw));
     m.wire("exp_up", 1, "the block's exponent is above the accumulator's: re-align the accumulator");
-    m.assign("exp_up", "exp_i > exp_old");
+    m.assign("exp_up", fmt::format("{} > exp_old", e));
     m.wire("acc_aligned", accw);
-    m.assign("acc_aligned", "$signed(acc_old) >>> (exp_i - exp_old)");
+    m.assign("acc_aligned", fmt::format("$signed(acc_old) >>> ({} - exp_old)", e));
     m.wire("in_aligned", accw);
-    m.assign("in_aligned", "$signed(scaled) >>> (exp_old - exp_i)");
-    m.assign("acc_new", "first_tile_i ? scaled : exp_up ? acc_aligned + scaled : acc_old + in_aligned");
+    m.assign("in_aligned", fmt::format("$signed(scaled) >>> (exp_old - {})", e));
+    m.assign("op_acc", fmt::format("{} ? {} : exp_up ? acc_aligned : acc_old", first, lit(accw, 0)));
+    m.assign("op_in", fmt::format("({} | exp_up) ? scaled : in_aligned", first));
     m.wire("exp_new", ew);
-    m.assign("exp_new", "(first_tile_i | exp_up) ? exp_i : exp_old");
-    exp_new = "exp_new, ";
+    m.assign("exp_new", fmt::format("({} | exp_up) ? {} : exp_old", first, e));
+    live.push_back({"exp_new", "exp_new", ew});
+    g.drop("exp");
   } else {
-    m.assign("acc_new", fmt::format("(first_tile_i ? {} : acc_old) + scaled", lit(accw, 0)));
+    m.assign("op_acc", fmt::format("{} ? {} : acc_old", first, lit(accw, 0)));
+    m.assign("op_in", "scaled");
   }
   m.wire("poison_new", 1, "sticky over the N tile's tiles");
-  m.assign("poison_new", "((first_tile_i & first_group_i) ? 1'b0 : poison_old) | poison_i");
-  m.memory("acc_mem", word, c.depth, "valid_i", "m_i", fmt::format("{{poison_new, {}acc_new}}", exp_new),
+  m.assign("poison_new", fmt::format("(({} & {}) ? 1'b0 : poison_old) | {}", first, g.at("first_group"), g.at("poison")));
+  g.drop("diff");
+  g.drop("poison");
+  g.drop("first_tile");
+  const std::vector<std::string> ops = g.cut_values(live);
+  m.wire("acc_new", accw);
+  m.assign("acc_new", fmt::format("{} + {}", ops[0], ops[1]));
+  m.memory("acc_mem", word, c.depth, g.valid, g.at("m"),
+           ew ? fmt::format("{{{}, {}, acc_new}}", ops[2], ops[3]) : fmt::format("{{{}, acc_new}}", ops[2]),
            "{poison, block exponent, group accumulator} per row in flight");
+  g.items.push_back({"poison", ops[2], 1});
+  if (ew) g.items.push_back({"exp", ops[3], ew});
+  return "acc_new";
 }
 
-// Integer PEs (prealigned, exact or INT8): exact group sums in fixed point, then the dequant.
+// Integer PEs (prealigned, exact or INT8): exact group sums in fixed point, then the dequant,
+// every FP32 step pipelined (docs/numerics.md, steps 3-6).
 hdl::Module group_unit_fixed(const EngineConfig& c) {
-  const int ew = c.exp_width(), accw = c.acc_width();
+  const int ew = c.exp_width(), accw = c.acc_width(), mw = c.m_width();
   const bool int8 = !is_float(c.pe.act);
   hdl::Module m;
   m.name = fmt::format("mixpe_group_unit_{}", c.suffix());
-  m.description =
-      "Group-dequant unit of one column (docs/numerics.md, steps 3-6). Stage 1: D = P - z * S (exact) added\n"
-      "into the row's group accumulator (F fraction bits below the largest block exponent; floor on\n"
-      "re-alignment). At a group's last tile: stage 2 rounds the accumulator to FP32, stage 3 multiplies by\n"
-      "the FP16 scale, stage 4 adds into Y (FP32), stage 5 writes Y (INT8: times the row scale; a poisoned\n"
-      "row: NaN). Memories: the group accumulators and Y, one entry per row in flight.";
+  m.description = fmt::format(
+      "Group-dequant unit of one column (docs/numerics.md, steps 3-6), {} stages. Per tile row: D = P - z * S\n"
+      "(exact), read the row's group accumulator, align (F fraction bits below the largest block exponent;\n"
+      "floor on re-alignment), add and write back. At a group's last tile: negate, round the accumulator to\n"
+      "FP32 (2), multiply by the FP16 scale (3), add into Y (FP32, 3), write Y{} (a poisoned row: NaN).\n"
+      "Memories: the group accumulators and Y, one entry per row in flight.",
+      c.dequant_stages(), int8 ? " times the row's FP32 scale (3)" : "");
   group_ports(m, c, c.sum_width());
-  accumulate_group(m, c);
-  valid_stage(m, "valid_i & last_tile_i", "s2_valid", "stage 2: round the group sum to FP32");
-  m.stage(control_in(c), "s2_ctl", dequant_control(c).width());
-  m.stage("acc_new", "s2_acc", accw);
-  m.stage("scale_i", "s2_scale", 16);
-  if (ew) m.stage("exp_new", "s2_exp", ew);
-  if (int8) m.stage("row_scale_i", "s2_rs", 32);
-  m.wire("s2_neg", 1);
-  m.assign("s2_neg", fmt::format("s2_acc_q[{}]", accw - 1));
-  m.wire("s2_mag", accw);
-  m.assign("s2_mag", fmt::format("s2_neg ? ({} - s2_acc_q) : s2_acc_q", lit(accw, 0)));
-  m.wire("s2_lsb", 13, "biased FP32 exponent of the accumulator's LSB");
+  GroupPipe g{m, "valid_i", {}};
+  g.items = {{"m", "m_i", mw},
+             {"first_tile", "first_tile_i", 1},
+             {"last_tile", "last_tile_i", 1},
+             {"first_group", "first_group_i", 1},
+             {"last_group", "last_group_i", 1},
+             {"poison", "poison_i", 1},
+             {"scale", "scale_i", 16}};
+  if (ew) g.items.push_back({"exp", "exp_i", ew});
+  if (int8) g.items.push_back({"rs", "row_scale_i", 32});
+  const std::string acc = accumulate_group(g, c);
+
+  // the dequant, once per group: only a group's last tile goes on
+  m.wire("dq_valid", 1, "a group's last tile: dequantize");
+  m.assign("dq_valid", fmt::format("{} & {}", g.valid, g.at("last_tile")));
+  g.valid = "dq_valid";
+  g.drop("last_tile");
+  const std::string a = g.cut_values({{"acc", acc, accw}})[0];
+  m.wire("neg", 1);
+  m.assign("neg", fmt::format("{}[{}]", a, accw - 1));
+  m.wire("mag", accw);
+  m.assign("mag", fmt::format("neg ? ({} - {}) : {}", lit(accw, 0), a, a));
+  m.wire("lsb", 13, "biased FP32 exponent of the accumulator's LSB");
   const int off = acc_lsb_offset(c);
   const std::string offs = fmt::format("{} {}", off >= 0 ? "+" : "-", lit(13, unsigned(std::abs(off))));
-  m.assign("s2_lsb", ew ? fmt::format("{} {}", zext("s2_exp_q", ew, 13), offs) : lit(13, unsigned(off)));
-  m.wire("s2_d32", 32);
-  emit_fp32_round(m, "rd_", "s2_neg", "s2_mag", accw, "s2_lsb", "s2_d32");
-  dequant_tail(m, c, 3, "s2_d32");
+  m.assign("lsb", ew ? fmt::format("{} {}", zext(g.at("exp"), ew, 13), offs) : lit(13, unsigned(off)));
+  if (ew) g.drop("exp");
+  const std::vector<std::string> r = g.cut_values({{"neg", "neg", 1}, {"mag", "mag", accw}, {"lsb", "lsb", 13}});
+  m.wire("d32", 32, "the group's sum, rounded to FP32");
+  emit_fp32_round(m, "rd_", r[0], r[1], accw, r[2], "d32", g.fn());
+  const std::string d = g.cut_values({{"d32", "d32", 32}})[0];
+  m.wire("t", 32, "RNE(d * s)");
+  const std::string scale = g.at("scale");
+  g.drop("scale");
+  emit_fp32_mul(m, "ms_", d, scale, kFp16, "t", g.fn());
+  const std::string t = g.cut_values({{"t", "t", 32}})[0];
+
+  // Y = RNE(Y + t): read, then the three-stage adder; Y of this row is written y_update_span()
+  // cycles after the read, and the row's next group comes no sooner (EngineConfig::row_gap())
+  m.wire("y_old", 32);
+  m.assign("y_old", fmt::format("{} ? 32'd0 : y_mem[{}]", g.at("first_group"), g.at("m")));
+  m.wire("y_sum", 32);
+  m.instance(fp32_add_module(3), "u_add_y", {{"clk_i", "clk_i"}, {"a_i", "y_old"}, {"b_i", t}, {"y_o", "y_sum"}});
+  g.drop("first_group");
+  for (int i = 0; i < 2; ++i) {
+    std::vector<LiveValue> none;
+    g.cut(none);
+  }
+  std::string y = g.cut_values({{"y", "y_sum", 32}})[0];
+  if (int8) {
+    m.wire("scaled_y", 32, "the final Y times the row's FP32 scale");
+    g.items.push_back({"y", y, 32});
+    const std::string rs = g.at("rs");
+    g.drop("rs");
+    emit_fp32_mul(m, "mr_", y, rs, kFp32, "scaled_y", g.fn());
+    y = fmt::format("({} ? scaled_y : {})", g.at("last_group"), g.at("y"));
+  }
+  m.wire("y_final", 32, "a poisoned row's final value is NaN");
+  m.assign("y_final", fmt::format("({} & {}) ? {} : {}", g.at("last_group"), g.at("poison"), fp32_nan(), y));
+  m.memory("y_mem", 32, c.depth, g.valid, g.at("m"), "y_final", "Y per row in flight (FP32)");
+  m.assign("final_o", fmt::format("{} & {}", g.valid, g.at("last_group")));
+  m.assign("rd_y_o", "y_mem[rd_m_i]");
+  if (g.cuts + 1 != c.dequant_stages()) throw std::logic_error("group unit: stages differ from EngineConfig::dequant_stages");
   return m;
 }
 

@@ -27,7 +27,7 @@ void add_weight_stager(hdl::Module& m, const EngineConfig& c) {
   m.memory("w_stage", C * ww, R, "w_acc", "w_wr_q", "w_data_i", "staged weight rows");
   m.wire("burst_start", 1);
   m.assign("burst_start", fmt::format("busy_q & ~burst_q & (w_count_q == {}) & (started_d{}_q >= bursts_q)", full,
-                                       c.edge_stages() + 1));
+                                       c.burst_wait()));
   m.assign("reading", "burst_start | burst_q");
   m.state("burst", 1,
           fmt::format("cmd_acc ? 1'b0 : burst_start ? 1'b1 : (burst_q & (burst_row_q == {})) ? 1'b0 : burst_q", last_row),

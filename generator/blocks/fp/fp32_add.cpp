@@ -1,6 +1,8 @@
 #include "blocks/fp/fp32_add.h"
 
 #include <bit>
+#include <map>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -20,9 +22,13 @@ std::string fp32_nan() { return fmt::format("32'h{:08x}", kF32QuietNan); }
 
 namespace {
 
+// Names of the adder's values as the current stage sees them (registered copies after a cut).
+using Names = std::map<std::string, std::string>;
+
 // Order the operands by magnitude so that the result takes the big one's sign and exponent;
-// align the small significand to the big one's exponent with guard, round and sticky bits.
-void order_and_align(hdl::Module& m) {
+// align the small significand to the big one's exponent with guard, round and sticky bits; flag
+// the special cases: NaN in, Inf - Inf, Inf in, and exact zero's sign (x - x = +0; -0 + -0 = -0).
+void order_and_align(hdl::Module& m, Names& n) {
   m.wire("swap", 1, "|b| > |a|");
   m.assign("swap", "b_i[30:0] > a_i[30:0]");
   m.wire("hi", 32);
@@ -47,50 +53,11 @@ void order_and_align(hdl::Module& m) {
   m.assign("shifted", "{lo_sig, 27'd0} >> shift");
   m.wire("aligned", 27);
   m.assign("aligned", "{shifted[53:28], shifted[27] | (shifted[26:0] != 27'd0)}");
-}
-
-// Add or subtract, then normalize: a carry shifts right once; otherwise shift left by the
-// leading zeros, but not below the effective exponent 1 (the result is then subnormal).
-void add_and_normalize(hdl::Module& m) {
   m.wire("subtract", 1);
   m.assign("subtract", "hi[31] ^ lo[31]");
-  m.wire("sum", 28, "one carry bit above the hidden bit");
-  m.assign("sum", "subtract ? ({1'b0, hi_sig} - {1'b0, aligned}) : ({1'b0, hi_sig} + {1'b0, aligned})");
+  m.wire("hi_sign", 1);
+  m.assign("hi_sign", "hi[31]");
 
-  m.wire("lz", 5);
-  m.assign("lz", leading_zeros("sum", 27, 5));
-  m.wire("lshift_max", 8);
-  m.assign("lshift_max", "hi_exp - 8'd1");
-  m.wire("lshift", 5);
-  m.assign("lshift", "({3'd0, lz} > lshift_max) ? lshift_max[4:0] : lz");
-  m.wire("left", 27);
-  m.assign("left", "sum[26:0] << lshift");
-  m.wire("norm", 27, "hidden bit at [26], guard/round/sticky at [2:0]");
-  m.assign("norm", "sum[27] ? {sum[27:2], sum[1] | sum[0]} : left");
-  m.wire("norm_exp", 9);
-  m.assign("norm_exp", "sum[27] ? ({1'b0, hi_exp} + 9'd1) : ({1'b0, hi_exp} - {4'd0, lshift})");
-}
-
-// Round to nearest, ties to even; pack, overflowing to infinity.
-void round_and_pack(hdl::Module& m) {
-  m.wire("round_up", 1);
-  m.assign("round_up", "norm[2] & (norm[1] | norm[0] | norm[3])");
-  m.wire("rounded", 25);
-  m.assign("rounded", "{1'b0, norm[26:3]} + {24'd0, round_up}");
-  m.wire("final_exp", 9);
-  m.assign("final_exp", "rounded[24] ? norm_exp + 9'd1 : norm_exp");
-  m.wire("final_sig", 24);
-  m.assign("final_sig", "rounded[24] ? rounded[24:1] : rounded[23:0]");
-  m.wire("overflow", 1);
-  m.assign("overflow", "final_exp >= 9'd255");
-  m.wire("finite_sum", 32);
-  m.assign("finite_sum",
-           "overflow ? {hi[31], 8'hff, 23'd0}"
-           " : {hi[31], (final_sig[23] ? final_exp[7:0] : 8'd0), final_sig[22:0]}");
-}
-
-// Special cases: NaN in, Inf - Inf, Inf in, and exact zero (x - x = +0; -0 + -0 = -0).
-void specials(hdl::Module& m) {
   m.wire("a_nan", 1);
   m.wire("b_nan", 1);
   m.wire("a_inf", 1);
@@ -101,37 +68,105 @@ void specials(hdl::Module& m) {
   m.assign("b_inf", "(b_i[30:23] == 8'hff) & (b_i[22:0] == 23'd0)");
   m.wire("y_nan", 1);
   m.assign("y_nan", "a_nan | b_nan | (a_inf & b_inf & (a_i[31] ^ b_i[31]))");
-  m.assign("y_o",
-           "y_nan ? " + fp32_nan() +
-           " : (a_inf | b_inf) ? {(a_inf ? a_i[31] : b_i[31]), 8'hff, 23'd0}"
-           " : (sum == 28'd0) ? {a_i[31] & b_i[31], 31'd0}"
-           " : finite_sum");
+  m.wire("y_inf", 1);
+  m.assign("y_inf", "a_inf | b_inf");
+  m.wire("inf_sign", 1);
+  m.assign("inf_sign", "a_inf ? a_i[31] : b_i[31]");
+  m.wire("zero_sign", 1, "the sign of an exact zero sum");
+  m.assign("zero_sign", "a_i[31] & b_i[31]");
+  for (const char* v : {"hi_exp", "hi_sig", "aligned", "subtract", "hi_sign", "y_nan", "y_inf", "inf_sign", "zero_sign"})
+    n[v] = v;
 }
 
-hdl::Module make_fp32_add() {
+// Add or subtract, then normalize: a carry shifts right once; otherwise shift left by the
+// leading zeros, but not below the effective exponent 1 (the result is then subnormal).
+void add_and_normalize(hdl::Module& m, Names& n) {
+  m.wire("sum", 28, "one carry bit above the hidden bit");
+  m.assign("sum", fmt::format("{0} ? ({{1'b0, {1}}} - {{1'b0, {2}}}) : ({{1'b0, {1}}} + {{1'b0, {2}}})", n["subtract"],
+                              n["hi_sig"], n["aligned"]));
+  m.wire("lz", 5);
+  m.assign("lz", leading_zeros("sum", 27, 5));
+  m.wire("lshift_max", 8);
+  m.assign("lshift_max", fmt::format("{} - 8'd1", n["hi_exp"]));
+  m.wire("lshift", 5);
+  m.assign("lshift", "({3'd0, lz} > lshift_max) ? lshift_max[4:0] : lz");
+  m.wire("left", 27);
+  m.assign("left", "sum[26:0] << lshift");
+  m.wire("norm", 27, "hidden bit at [26], guard/round/sticky at [2:0]");
+  m.assign("norm", "sum[27] ? {sum[27:2], sum[1] | sum[0]} : left");
+  m.wire("norm_exp", 9);
+  m.assign("norm_exp", fmt::format("sum[27] ? ({{1'b0, {0}}} + 9'd1) : ({{1'b0, {0}}} - {{4'd0, lshift}})", n["hi_exp"]));
+  m.wire("sum_zero", 1);
+  m.assign("sum_zero", "sum == 28'd0");
+  for (const char* v : {"norm", "norm_exp", "sum_zero"}) n[v] = v;
+}
+
+// Round to nearest, ties to even; pack, overflowing to infinity; the special cases.
+void round_and_pack(hdl::Module& m, Names& n) {
+  m.wire("round_up", 1);
+  m.assign("round_up", fmt::format("{0}[2] & ({0}[1] | {0}[0] | {0}[3])", n["norm"]));
+  m.wire("rounded", 25);
+  m.assign("rounded", fmt::format("{{1'b0, {}[26:3]}} + {{24'd0, round_up}}", n["norm"]));
+  m.wire("final_exp", 9);
+  m.assign("final_exp", fmt::format("rounded[24] ? {0} + 9'd1 : {0}", n["norm_exp"]));
+  m.wire("final_sig", 24);
+  m.assign("final_sig", "rounded[24] ? rounded[24:1] : rounded[23:0]");
+  m.wire("overflow", 1);
+  m.assign("overflow", "final_exp >= 9'd255");
+  m.wire("finite_sum", 32);
+  m.assign("finite_sum", fmt::format("overflow ? {{{0}, 8'hff, 23'd0}}"
+                                     " : {{{0}, (final_sig[23] ? final_exp[7:0] : 8'd0), final_sig[22:0]}}",
+                                     n["hi_sign"]));
+  m.assign("y_o", fmt::format("{} ? {} : {} ? {{{}, 8'hff, 23'd0}} : {} ? {{{}, 31'd0}} : finite_sum", n["y_nan"],
+                              fp32_nan(), n["y_inf"], n["inf_sign"], n["sum_zero"], n["zero_sign"]));
+}
+
+// Registers the values live across a cut of the pipelined adder as c<k>_<name>.
+void add_cut(hdl::Module& m, Names& n, int k) {
+  for (auto& [v, name] : n) {
+    const std::string r = fmt::format("c{}_{}", k, v);
+    const int w = v == "hi_exp" ? 8 : v == "hi_sig" || v == "aligned" || v == "norm" ? 27 : v == "norm_exp" ? 9 : 1;
+    m.stage(name, r, w);
+    name = r + "_q";
+  }
+}
+
+hdl::Module make_fp32_add(int stages) {
   hdl::Module m;
-  m.name = "mixpe_fp32_add";
-  m.description =
+  m.name = stages == 1 ? "mixpe_fp32_add" : fmt::format("mixpe_fp32_add_s{}", stages);
+  m.description = fmt::format(
       "IEEE binary32 addition y = a + b, round-to-nearest-even, subnormals kept, NaN canonical (0x7FC00000).\n"
-      "Combinational. Datapath: order by magnitude, align with guard/round/sticky, add or subtract,\n"
-      "normalize (never below the subnormal exponent), round, pack.";
-  m.params = {{"format", "fp32"}};
-  m.latency = {{"a_to_y", 0}};
+      "{} Datapath: order by magnitude, align with guard/round/sticky, add or subtract,\n"
+      "normalize (never below the subnormal exponent), round, pack.",
+      stages == 1 ? "Combinational." : "Three stages: align | add, normalize | round, pack.");
+  m.params = {{"format", "fp32"}, {"stages", std::to_string(stages)}};
+  m.latency = {{"a_to_y", stages - 1}};
+  if (stages > 1) m.input("clk_i", 1, "clock");
   m.input("a_i", 32, "addend");
   m.input("b_i", 32, "addend");
   m.output("y_o", 32, "a_i + b_i");
-  order_and_align(m);
-  add_and_normalize(m);
-  round_and_pack(m);
-  specials(m);
+  Names n;
+  order_and_align(m, n);
+  if (stages > 1) add_cut(m, n, 1);
+  add_and_normalize(m, n);
+  if (stages > 1) {
+    n.erase("hi_sig");
+    n.erase("aligned");
+    n.erase("subtract");
+    n.erase("hi_exp");
+    add_cut(m, n, 2);
+  }
+  round_and_pack(m, n);
   return m;
 }
 
 }  // namespace
 
-hdl::ModulePtr fp32_add_module() {
-  static const hdl::ModulePtr m = hdl::share(make_fp32_add());
-  return m;
+hdl::ModulePtr fp32_add_module(int stages) {
+  if (stages != 1 && stages != 3) throw std::logic_error("fp32 adder: 1 or 3 stages");
+  static const hdl::ModulePtr comb = hdl::share(make_fp32_add(1));
+  static const hdl::ModulePtr piped = hdl::share(make_fp32_add(3));
+  return stages == 1 ? comb : piped;
 }
 
 void emit_fp32_pack(hdl::Module& m, const std::string& p, const std::string& sign, const std::string& mag, int w,

@@ -6,8 +6,9 @@
 
 namespace mixpe {
 
-// The adder module (combinational), one shared object: instances refer to it.
-hdl::ModulePtr fp32_add_module();
+// The adder module, one shared object per depth: instances refer to it. stages 1: combinational;
+// 3: pipelined (align | add, normalize | round, pack), result two cycles after its operands.
+hdl::ModulePtr fp32_add_module(int stages = 1);
 // The canonical quiet NaN (kF32QuietNan) as a Verilog literal.
 std::string fp32_nan();
 

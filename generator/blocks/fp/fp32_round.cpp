@@ -11,8 +11,8 @@ namespace mixpe {
 
 using hdl::lit;
 
-void emit_fp32_round(hdl::Module& m, const std::string& p, const std::string& sign, const std::string& mag, int w,
-                     const std::string& lsb_biased, const std::string& out) {
+void emit_fp32_round(hdl::Module& m, const std::string& p, const std::string& sign_in, const std::string& mag, int w,
+                     const std::string& lsb_biased, const std::string& out, const PipelineCut& cut) {
   const int lzw = std::bit_width(unsigned(w));
   const int nw = std::max(w, 24);  // the normalized magnitude, at least a significand wide
   m.wire(p + "lz", lzw);
@@ -22,15 +22,21 @@ void emit_fp32_round(hdl::Module& m, const std::string& p, const std::string& si
                                : fmt::format("{{{}, {}}} << {}", mag, lit(nw - w, 0), p + "lz"));
   m.wire(p + "exp", 13, "biased exponent of the leading one (two's complement)");
   m.assign(p + "exp", fmt::format("{} + {} - {}", lsb_biased, lit(13, unsigned(w - 1)), hdl::zext(p + "lz", lzw, 13)));
+  m.wire(p + "zero", 1);
+  m.assign(p + "zero", fmt::format("{} == {}", mag, lit(w, 0)));
+  std::vector<LiveValue> live = {{p + "sign", sign_in, 1}, {p + "norm", p + "norm", nw}, {p + "exp", p + "exp", 13},
+                                 {p + "zero", p + "zero", 1}};
+  if (cut) cut(live);
+  const std::string sign = live[0].name, norm = live[1].name, exp = live[2].name, zero = live[3].name;
   m.wire(p + "sub", 1, "below the normal range: shift right into a subnormal");
-  m.assign(p + "sub", fmt::format("{0}exp[12] | ({0}exp == 13'd0)", p));
+  m.assign(p + "sub", fmt::format("{0}[12] | ({0} == 13'd0)", exp));
   m.wire(p + "neg_exp", 13);
-  m.assign(p + "neg_exp", fmt::format("13'd1 - {}exp", p));
+  m.assign(p + "neg_exp", fmt::format("13'd1 - {}", exp));
   m.wire(p + "dshift", 5, "1 - exp, capped: 26 already moves every bit below the guard");
   m.assign(p + "dshift", fmt::format("!{0}sub ? 5'd0 : ({0}neg_exp > 13'd26) ? 5'd26 : {0}neg_exp[4:0]", p));
   const int xw = nw + 26;
   m.wire(p + "x", xw, "24 kept bits, guard, then sticky bits");
-  m.assign(p + "x", fmt::format("{{{0}norm, 26'd0}} >> {0}dshift", p));
+  m.assign(p + "x", fmt::format("{{{}, 26'd0}} >> {}dshift", norm, p));
   m.wire(p + "sticky", 1);
   m.assign(p + "sticky", fmt::format("{} != {}", hdl::slice(p + "x", nw, 0), lit(nw + 1, 0)));
   m.wire(p + "round_up", 1);
@@ -38,21 +44,21 @@ void emit_fp32_round(hdl::Module& m, const std::string& p, const std::string& si
   m.wire(p + "rounded", 25);
   m.assign(p + "rounded", fmt::format("{{1'b0, {}}} + {{24'd0, {}round_up}}", hdl::slice(p + "x", xw - 1, nw + 2), p));
   m.wire(p + "exp_eff", 13, "the exponent the kept bits are at: 1 for subnormals");
-  m.assign(p + "exp_eff", fmt::format("{0}sub ? 13'd1 : {0}exp", p));
+  m.assign(p + "exp_eff", fmt::format("{0}sub ? 13'd1 : {1}", p, exp));
   m.wire(p + "exp_final", 13);
   m.assign(p + "exp_final", fmt::format("{0}rounded[24] ? {0}exp_eff + 13'd1 : {0}exp_eff", p));
   m.wire(p + "frac", 23);
   m.assign(p + "frac", fmt::format("{0}rounded[24] ? 23'd0 : {0}rounded[22:0]", p));
   m.wire(p + "field", 8);
   m.assign(p + "field", fmt::format("({0}rounded[24] | {0}rounded[23]) ? {0}exp_final[7:0] : 8'd0", p));
-  m.assign(out, fmt::format("({1} == {2}) ? {{{0}, 31'd0}}"
-                            " : (!{3}exp_final[12] & ({3}exp_final >= 13'd255)) ? {{{0}, 8'hff, 23'd0}}"
-                            " : {{{0}, {3}field, {3}frac}}",
-                            sign, mag, lit(w, 0), p));
+  m.assign(out, fmt::format("{1} ? {{{0}, 31'd0}}"
+                            " : (!{2}exp_final[12] & ({2}exp_final >= 13'd255)) ? {{{0}, 8'hff, 23'd0}}"
+                            " : {{{0}, {2}field, {2}frac}}",
+                            sign, zero, p));
 }
 
 void emit_fp32_mul(hdl::Module& m, const std::string& p, const std::string& a, const std::string& b, FloatFormat bf,
-                   const std::string& out) {
+                   const std::string& out, const PipelineCut& cut) {
   const int bfb = bf.sig_bits - 1, beb = bf.exp_bits, btop = bf.total_bits() - 1;
   m.wire(p + "a_field", 8);
   m.assign(p + "a_field", hdl::slice(a, 30, 23));
@@ -83,12 +89,30 @@ void emit_fp32_mul(hdl::Module& m, const std::string& p, const std::string& a, c
                                   " + {1} - {2}",
                                   p, hdl::zext(fmt::format("(({0}b_field == {1}) ? {2} : {0}b_field)", p, lit(beb, 0), lit(beb, 1)), beb, 13),
                                   lit(13, unsigned(offset))));
+  // NaN in, or infinity times zero; infinity otherwise
+  m.wire(p + "nan", 1);
+  m.assign(p + "nan", fmt::format("{0}a_nan | {0}b_nan | ({0}a_inf & ({1} == {2})) | ({0}b_inf & ({3} == 31'd0))", p,
+                                  hdl::slice(b, btop - 1, 0), lit(btop, 0), hdl::slice(a, 30, 0)));
+  m.wire(p + "inf", 1);
+  m.assign(p + "inf", fmt::format("{0}a_inf | {0}b_inf", p));
+  std::vector<LiveValue> live = {{p + "sign", p + "sign", 1}, {p + "prod", p + "prod", pw}, {p + "lsb", p + "lsb", 13},
+                                 {p + "nan", p + "nan", 1}, {p + "inf", p + "inf", 1}};
+  if (cut) cut(live);
+  std::string nan = live[3].name, inf = live[4].name, sign = live[0].name;
+  PipelineCut round_cut;  // the rounding's own cut carries the special flags and the sign too
+  if (cut)
+    round_cut = [&](std::vector<LiveValue>& l) {
+      l.push_back({p + "nan", nan, 1});
+      l.push_back({p + "inf", inf, 1});
+      cut(l);
+      inf = l.back().name;
+      nan = l[l.size() - 2].name;
+      l.resize(l.size() - 2);
+      sign = l[0].name;
+    };
   m.wire(p + "finite", 32);
-  emit_fp32_round(m, p + "r_", p + "sign", p + "prod", pw, p + "lsb", p + "finite");
-  // NaN in, or infinity times zero
-  m.assign(out, fmt::format("({0}a_nan | {0}b_nan | ({0}a_inf & ({1} == {2})) | ({0}b_inf & ({3} == 31'd0)))"
-                            " ? {4} : ({0}a_inf | {0}b_inf) ? {{{0}sign, 8'hff, 23'd0}} : {0}finite",
-                            p, hdl::slice(b, btop - 1, 0), lit(btop, 0), hdl::slice(a, 30, 0), fp32_nan()));
+  emit_fp32_round(m, p + "r_", sign, live[1].name, pw, live[2].name, p + "finite", round_cut);
+  m.assign(out, fmt::format("{} ? {} : {} ? {{{}, 8'hff, 23'd0}} : {}finite", nan, fp32_nan(), inf, sign, p));
 }
 
 }  // namespace mixpe

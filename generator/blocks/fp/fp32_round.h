@@ -3,19 +3,22 @@
 #pragma once
 #include <string>
 
+#include "blocks/fp/pipeline_cut.h"
 #include "hdl/module.h"
 #include "numerics/float_format.h"
 
 namespace mixpe {
 
 // out (32 bits) = RNE_fp32((-1)^sign * mag * 2^(lsb_biased - 127)); mag is `mag_width` bits
-// unsigned; lsb_biased a 13-bit two's complement expression.
+// unsigned; lsb_biased a 13-bit two's complement expression. With `cut`: two stages (normalize |
+// round, pack).
 void emit_fp32_round(hdl::Module& m, const std::string& prefix, const std::string& sign, const std::string& mag,
-                     int mag_width, const std::string& lsb_biased, const std::string& out);
+                     int mag_width, const std::string& lsb_biased, const std::string& out,
+                     const PipelineCut& cut = {});
 
 // out = RNE_fp32(a * b) with a an FP32 encoding and b an encoding of format `bf`; IEEE
-// specials, canonical NaN.
+// specials, canonical NaN. With `cut`: three stages (product | normalize | round, pack).
 void emit_fp32_mul(hdl::Module& m, const std::string& prefix, const std::string& a, const std::string& b,
-                   FloatFormat bf, const std::string& out);
+                   FloatFormat bf, const std::string& out, const PipelineCut& cut = {});
 
 }  // namespace mixpe
