@@ -55,9 +55,8 @@ int EngineConfig::edge_stages() const {
   return pe.accum.mode == AccumMode::kPrealign ? 4 : 2;
 }
 int EngineConfig::row_gap() const {
-  if (fma() || float_accum()) return 1;  // their accumulators are read and written in one cycle
-  const int tpg = tiles_per_group();
-  return std::max(3, (y_update_span() + tpg - 1) / tpg);
+  const int tpg = tiles_per_group();  // a row's Y is updated once per group
+  return std::max(acc_update_span(), (y_update_span() + tpg - 1) / tpg);
 }
 int EngineConfig::acc_width() const { return diff_width() + frac_bits() + log2i(tiles_per_group()) + 1; }
 

@@ -27,10 +27,8 @@ module mixpe_fp32_add (
   // hidden bit, 23 fraction bits, guard, round, sticky
   wire [26:0] lo_sig;
   wire [7:0] exp_diff;
+  // the exponent difference (at most 27 matters)
   wire [4:0] shift;
-  // lo_sig and the bits shifted out below it
-  wire [53:0] shifted;
-  wire [26:0] aligned;
   wire subtract;
   wire hi_sign;
   wire a_nan;
@@ -42,6 +40,9 @@ module mixpe_fp32_add (
   wire inf_sign;
   // the sign of an exact zero sum
   wire zero_sign;
+  // lo_sig and the bits shifted out below it
+  wire [53:0] shifted;
+  wire [26:0] aligned;
   // one carry bit above the hidden bit
   wire [27:0] sum;
   wire [4:0] lz;
@@ -68,8 +69,6 @@ module mixpe_fp32_add (
   assign lo_sig = {(lo[30:23] != 8'd0), lo[22:0], 3'd0};
   assign exp_diff = hi_exp - lo_exp;
   assign shift = (exp_diff > 8'd27) ? 5'd27 : exp_diff[4:0];
-  assign shifted = {lo_sig, 27'd0} >> shift;
-  assign aligned = {shifted[53:28], shifted[27] | (shifted[26:0] != 27'd0)};
   assign subtract = hi[31] ^ lo[31];
   assign hi_sign = hi[31];
   assign a_nan = (a_i[30:23] == 8'hff) & (a_i[22:0] != 23'd0);
@@ -80,6 +79,8 @@ module mixpe_fp32_add (
   assign y_inf = a_inf | b_inf;
   assign inf_sign = a_inf ? a_i[31] : b_i[31];
   assign zero_sign = a_i[31] & b_i[31];
+  assign shifted = {lo_sig, 27'd0} >> shift;
+  assign aligned = {shifted[53:28], shifted[27] | (shifted[26:0] != 27'd0)};
   assign sum = subtract ? ({1'b0, hi_sig} - {1'b0, aligned}) : ({1'b0, hi_sig} + {1'b0, aligned});
   assign lz = sum[26] ? 5'd0 : sum[25] ? 5'd1 : sum[24] ? 5'd2 : sum[23] ? 5'd3 : sum[22] ? 5'd4 :
       sum[21] ? 5'd5 : sum[20] ? 5'd6 : sum[19] ? 5'd7 : sum[18] ? 5'd8 : sum[17] ? 5'd9 : sum[16] ?

@@ -7,7 +7,7 @@
 // Parameters: pe=int8 weight_bits=8 weight_signed=1 act=int8 accum=exact align_bits=16 rows=16
 // pipeline=0 lut_terms=0 act_width=8 weight_width=8 psum_width=32 cols=16 group_size=128 depth=64
 // edge_frac_bits=0 sum_width=12 acc_width=37
-// Latency (cycles): last_a_to_y=48
+// Latency (cycles): last_a_to_y=58
 
 `resetall
 `timescale 1ns / 1ps
@@ -92,7 +92,7 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   wire sz_ok;
   // Y of the previous N tile has left before this tile's first write overwrites it
   wire out_ok;
-  wire [1:0] since_end_d;
+  wire [2:0] since_end_d;
   wire start_ok;
   // the last column has taken a group's last row
   wire group_done;
@@ -193,7 +193,7 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   // group of the current tile, counted over the whole command
   reg [31:0] gidx_q;
   // cycles since the last tile's last row, saturating
-  reg [1:0] since_end_q;
+  reg [2:0] since_end_q;
   // groups whose scales are loaded
   reg [31:0] sz_loaded_q;
   reg [31:0] groups_done_q;
@@ -269,10 +269,10 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   assign gidx_d = cmd_acc ? 32'd0 : tile_end & last_tog ? gidx_q + 32'd1 : gidx_q;
   assign sz_ok = ~first_tog | (sz_loaded_q > gidx_q);
   assign out_ok = ~((kt_q == 16'd7) & (nt_q != 16'd0)) | (out_done_q >= nt_q);
-  assign since_end_d = cmd_acc ? 2'd3 : tile_end ? 2'd0 : (since_end_q == 2'd3) ? 2'd3 : since_end_q
-      + 2'd1;
-  assign start_ok = busy_q & ~in_tile_q & (bursts_q > started_q) & sz_ok & out_ok & (({6'd0,
-      since_end_q} + {1'd0, m_total_q}) >= 8'd3) & (started_q < tiles_total_q);
+  assign since_end_d = cmd_acc ? 3'd4 : tile_end ? 3'd0 : (since_end_q == 3'd4) ? 3'd4 : since_end_q
+      + 3'd1;
+  assign start_ok = busy_q & ~in_tile_q & (bursts_q > started_q) & sz_ok & out_ok & (({5'd0,
+      since_end_q} + {1'd0, m_total_q}) >= 8'd4) & (started_q < tiles_total_q);
   assign a_ready_o = busy_q & (in_tile_q | start_ok);
   assign sz_acc = sz_valid_i & sz_ready_o;
   assign sz_loaded_d = cmd_acc ? 32'd0 : sz_acc ? sz_loaded_q + 32'd1 : sz_loaded_q;
@@ -847,7 +847,7 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) since_end_q <= 2'd0;
+    if (!rst_ni) since_end_q <= 3'd0;
     else since_end_q <= since_end_d;
   end
 

@@ -24,7 +24,7 @@ inline constexpr int kDepth = 64;
 inline constexpr int kEdgeFracBits = 0;
 inline constexpr int kSumWidth = 12;
 inline constexpr int kAccWidth = 37;
-inline constexpr int kLatency_last_a_to_y = 48;
+inline constexpr int kLatency_last_a_to_y = 58;
 }  // namespace mixpe_engine_int8_p0_r16c16_g128_d64_params
 
 // The top's ports, for harnesses whose ports depend on the parameters.

@@ -7,7 +7,7 @@
 // Parameters: pe=mixpe weight_bits=4 weight_signed=0 act=fp16 accum=prealign align_bits=16 rows=16
 // pipeline=0 lut_terms=0 act_width=16 weight_width=4 psum_width=24 cols=16 group_size=128 depth=64
 // edge_frac_bits=29 sum_width=20 acc_width=59
-// Latency (cycles): last_a_to_y=49
+// Latency (cycles): last_a_to_y=57
 
 `resetall
 `timescale 1ns / 1ps
@@ -95,7 +95,7 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   wire sz_ok;
   // Y of the previous N tile has left before this tile's first write overwrites it
   wire out_ok;
-  wire [1:0] since_end_d;
+  wire [2:0] since_end_d;
   wire start_ok;
   // the last column has taken a group's last row
   wire group_done;
@@ -208,7 +208,7 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   // group of the current tile, counted over the whole command
   reg [31:0] gidx_q;
   // cycles since the last tile's last row, saturating
-  reg [1:0] since_end_q;
+  reg [2:0] since_end_q;
   // groups whose scales are loaded
   reg [31:0] sz_loaded_q;
   reg [31:0] groups_done_q;
@@ -295,10 +295,10 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   assign gidx_d = cmd_acc ? 32'd0 : tile_end & last_tog ? gidx_q + 32'd1 : gidx_q;
   assign sz_ok = ~first_tog | (sz_loaded_q > gidx_q);
   assign out_ok = ~((kt_q == 16'd7) & (nt_q != 16'd0)) | (out_done_q >= nt_q);
-  assign since_end_d = cmd_acc ? 2'd3 : tile_end ? 2'd0 : (since_end_q == 2'd3) ? 2'd3 : since_end_q
-      + 2'd1;
-  assign start_ok = busy_q & ~in_tile_q & (bursts_q > started_q) & sz_ok & out_ok & (({6'd0,
-      since_end_q} + {1'd0, m_total_q}) >= 8'd3) & (started_q < tiles_total_q);
+  assign since_end_d = cmd_acc ? 3'd4 : tile_end ? 3'd0 : (since_end_q == 3'd4) ? 3'd4 : since_end_q
+      + 3'd1;
+  assign start_ok = busy_q & ~in_tile_q & (bursts_q > started_q) & sz_ok & out_ok & (({5'd0,
+      since_end_q} + {1'd0, m_total_q}) >= 8'd4) & (started_q < tiles_total_q);
   assign a_ready_o = busy_q & (in_tile_q | start_ok);
   assign sz_acc = sz_valid_i & sz_ready_o;
   assign sz_loaded_d = cmd_acc ? 32'd0 : sz_acc ? sz_loaded_q + 32'd1 : sz_loaded_q;
@@ -913,7 +913,7 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) since_end_q <= 2'd0;
+    if (!rst_ni) since_end_q <= 3'd0;
     else since_end_q <= since_end_d;
   end
 

@@ -24,7 +24,7 @@ inline constexpr int kDepth = 64;
 inline constexpr int kEdgeFracBits = 29;
 inline constexpr int kSumWidth = 20;
 inline constexpr int kAccWidth = 59;
-inline constexpr int kLatency_last_a_to_y = 49;
+inline constexpr int kLatency_last_a_to_y = 57;
 }  // namespace mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64_params
 
 // The top's ports, for harnesses whose ports depend on the parameters.

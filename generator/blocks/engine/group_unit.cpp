@@ -239,8 +239,8 @@ struct GroupPipe {
 
 // Stage 1: D = P - z S (exact). Stage 2: read the row's group accumulator. Stage 3: align the
 // accumulator and D to the larger block exponent (prealign; floor), or take +0 at a group's first
-// tile. Stage 4: add, write back. The same row returns at least EngineConfig::row_gap() >= 3
-// cycles later, no sooner than its write: no forwarding is needed.
+// tile. Stages 4-5: add (low half, then high half), write back. The same row returns no sooner
+// than its write (EngineConfig::row_gap()): no forwarding is needed.
 std::string accumulate_group(GroupPipe& g, const EngineConfig& c) {
   hdl::Module& m = g.m;
   const int pw = c.pe.psum_width(), sw = c.sum_width(), ew = c.exp_width(), dw = c.diff_width();
@@ -260,6 +260,7 @@ std::string accumulate_group(GroupPipe& g, const EngineConfig& c) {
   const int word = 1 + ew + accw;  // {poison, exp, acc}
   m.wire("acc_word", word);
   m.assign("acc_word", fmt::format("acc_mem[{}]", g.at("m")));
+  const int read_at = g.cuts;
   const std::string w = g.cut_values({{"word", "acc_word", word}})[0];
 
   m.wire("acc_old", accw);
@@ -300,13 +301,28 @@ std::string accumulate_group(GroupPipe& g, const EngineConfig& c) {
   g.drop("poison");
   g.drop("first_tile");
   const std::vector<std::string> ops = g.cut_values(live);
+  // the addition in two halves, the low half's carry registered between them
+  const int lo = accw / 2, hi = accw - lo;
+  m.wire("sum_lo", lo + 1);
+  m.assign("sum_lo", fmt::format("{} + {}", zext(slice(ops[0], lo - 1, 0), lo, lo + 1), zext(slice(ops[1], lo - 1, 0), lo, lo + 1)));
+  m.wire("acc_hi", hi);
+  m.wire("in_hi", hi);
+  m.assign("acc_hi", slice(ops[0], accw - 1, lo));
+  m.assign("in_hi", slice(ops[1], accw - 1, lo));
+  std::vector<LiveValue> halves = {{"sum_lo", "sum_lo", lo + 1}, {"acc_hi", "acc_hi", hi}, {"in_hi", "in_hi", hi},
+                                   {"poison_new", ops[2], 1}};
+  if (ew) halves.push_back({"exp_new", ops[3], ew});
+  const std::vector<std::string> h = g.cut_values(halves);
   m.wire("acc_new", accw);
-  m.assign("acc_new", fmt::format("{} + {}", ops[0], ops[1]));
+  m.assign("acc_new", fmt::format("{{{} + {} + {}, {}}}", h[1], h[2], zext(fmt::format("{}[{}]", h[0], lo), 1, hi),
+                                  slice(h[0], lo - 1, 0)));
   m.memory("acc_mem", word, c.depth, g.valid, g.at("m"),
-           ew ? fmt::format("{{{}, {}, acc_new}}", ops[2], ops[3]) : fmt::format("{{{}, acc_new}}", ops[2]),
+           ew ? fmt::format("{{{}, {}, acc_new}}", h[3], h[4]) : fmt::format("{{{}, acc_new}}", h[3]),
            "{poison, block exponent, group accumulator} per row in flight");
-  g.items.push_back({"poison", ops[2], 1});
-  if (ew) g.items.push_back({"exp", ops[3], ew});
+  if (g.cuts - read_at + 1 != c.acc_update_span())
+    throw std::logic_error("group unit: accumulator read-to-write span differs from EngineConfig::acc_update_span");
+  g.items.push_back({"poison", h[3], 1});
+  if (ew) g.items.push_back({"exp", h[4], ew});
   return "acc_new";
 }
 
@@ -320,10 +336,11 @@ hdl::Module group_unit_fixed(const EngineConfig& c) {
   m.description = fmt::format(
       "Group-dequant unit of one column (docs/numerics.md, steps 3-6), {} stages. Per tile row: D = P - z * S\n"
       "(exact), read the row's group accumulator, align (F fraction bits below the largest block exponent;\n"
-      "floor on re-alignment), add and write back. At a group's last tile: negate, round the accumulator to\n"
-      "FP32 (2), multiply by the FP16 scale (3), add into Y (FP32, 3), write Y{} (a poisoned row: NaN).\n"
+      "floor on re-alignment), add (2) and write back. At a group's last tile: negate (2), round the\n"
+      "accumulator to FP32 (3), multiply by the FP16 scale (5), read Y, add (FP32, 5), write Y{} (a\n"
+      "poisoned row: NaN).\n"
       "Memories: the group accumulators and Y, one entry per row in flight.",
-      c.dequant_stages(), int8 ? " times the row's FP32 scale (3)" : "");
+      c.dequant_stages(), int8 ? " times the row's FP32 scale (5)" : "");
   group_ports(m, c, c.sum_width());
   GroupPipe g{m, "valid_i", {}};
   g.items = {{"m", "m_i", mw},
@@ -343,16 +360,25 @@ hdl::Module group_unit_fixed(const EngineConfig& c) {
   g.valid = "dq_valid";
   g.drop("last_tile");
   const std::string a = g.cut_values({{"acc", acc, accw}})[0];
+  // the magnitude (a ^ neg) + neg in two halves, the low half's carry registered between them
+  const int lo = accw / 2, hi = accw - lo;
   m.wire("neg", 1);
   m.assign("neg", fmt::format("{}[{}]", a, accw - 1));
-  m.wire("mag", accw);
-  m.assign("mag", fmt::format("neg ? ({} - {}) : {}", lit(accw, 0), a, a));
+  m.wire("mag_lo", lo + 1);
+  m.assign("mag_lo", fmt::format("{} + {}", zext(fmt::format("({} ^ {{{}{{neg}}}})", slice(a, lo - 1, 0), lo), lo, lo + 1),
+                                 zext("neg", 1, lo + 1)));
+  m.wire("flip_hi", hi);
+  m.assign("flip_hi", fmt::format("{} ^ {{{}{{neg}}}}", slice(a, accw - 1, lo), hi));
   m.wire("lsb", 13, "biased FP32 exponent of the accumulator's LSB");
   const int off = acc_lsb_offset(c);
   const std::string offs = fmt::format("{} {}", off >= 0 ? "+" : "-", lit(13, unsigned(std::abs(off))));
   m.assign("lsb", ew ? fmt::format("{} {}", zext(g.at("exp"), ew, 13), offs) : lit(13, unsigned(off)));
   if (ew) g.drop("exp");
-  const std::vector<std::string> r = g.cut_values({{"neg", "neg", 1}, {"mag", "mag", accw}, {"lsb", "lsb", 13}});
+  const std::vector<std::string> r0 =
+      g.cut_values({{"neg", "neg", 1}, {"mag_lo", "mag_lo", lo + 1}, {"flip_hi", "flip_hi", hi}, {"lsb", "lsb", 13}});
+  m.wire("mag", accw);
+  m.assign("mag", fmt::format("{{{} + {}, {}}}", r0[2], zext(fmt::format("{}[{}]", r0[1], lo), 1, hi), slice(r0[1], lo - 1, 0)));
+  const std::vector<std::string> r = g.cut_values({{"neg", r0[0], 1}, {"mag", "mag", accw}, {"lsb", r0[3], 13}});
   m.wire("d32", 32, "the group's sum, rounded to FP32");
   emit_fp32_round(m, "rd_", r[0], r[1], accw, r[2], "d32", g.fn());
   const std::string d = g.cut_values({{"d32", "d32", 32}})[0];
@@ -366,10 +392,12 @@ hdl::Module group_unit_fixed(const EngineConfig& c) {
   // cycles after the read, and the row's next group comes no sooner (EngineConfig::row_gap())
   m.wire("y_old", 32);
   m.assign("y_old", fmt::format("{} ? 32'd0 : y_mem[{}]", g.at("first_group"), g.at("m")));
-  m.wire("y_sum", 32);
-  m.instance(fp32_add_module(3), "u_add_y", {{"clk_i", "clk_i"}, {"a_i", "y_old"}, {"b_i", t}, {"y_o", "y_sum"}});
+  const int y_read_at = g.cuts;
   g.drop("first_group");
-  for (int i = 0; i < 2; ++i) {
+  const std::vector<std::string> yt = g.cut_values({{"y_old", "y_old", 32}, {"t", t, 32}});
+  m.wire("y_sum", 32);
+  m.instance(fp32_add_module(5), "u_add_y", {{"clk_i", "clk_i"}, {"a_i", yt[0]}, {"b_i", yt[1]}, {"y_o", "y_sum"}});
+  for (int i = 0; i < 4; ++i) {
     std::vector<LiveValue> none;
     g.cut(none);
   }
@@ -385,6 +413,8 @@ hdl::Module group_unit_fixed(const EngineConfig& c) {
   m.wire("y_final", 32, "a poisoned row's final value is NaN");
   m.assign("y_final", fmt::format("({} & {}) ? {} : {}", g.at("last_group"), g.at("poison"), fp32_nan(), y));
   m.memory("y_mem", 32, c.depth, g.valid, g.at("m"), "y_final", "Y per row in flight (FP32)");
+  if (g.cuts - y_read_at + 1 != c.y_update_span())
+    throw std::logic_error("group unit: Y read-to-write span differs from EngineConfig::y_update_span");
   m.assign("final_o", fmt::format("{} & {}", g.valid, g.at("last_group")));
   m.assign("rd_y_o", "y_mem[rd_m_i]");
   if (g.cuts + 1 != c.dequant_stages()) throw std::logic_error("group unit: stages differ from EngineConfig::dequant_stages");

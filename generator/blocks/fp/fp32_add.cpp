@@ -22,13 +22,18 @@ std::string fp32_nan() { return fmt::format("32'h{:08x}", kF32QuietNan); }
 
 namespace {
 
-// Names of the adder's values as the current stage sees them (registered copies after a cut).
-using Names = std::map<std::string, std::string>;
+// Names of the adder's values as the current stage sees them (registered copies after a cut),
+// with their widths.
+struct Names {
+  std::map<std::string, std::pair<std::string, int>> v;
+  const std::string& operator[](const std::string& k) const { return v.at(k).first; }
+  void set(const std::string& k, int w) { v[k] = {k, w}; }
+};
 
-// Order the operands by magnitude so that the result takes the big one's sign and exponent;
-// align the small significand to the big one's exponent with guard, round and sticky bits; flag
-// the special cases: NaN in, Inf - Inf, Inf in, and exact zero's sign (x - x = +0; -0 + -0 = -0).
-void order_and_align(hdl::Module& m, Names& n) {
+// Order the operands by magnitude so that the result takes the big one's sign and exponent; the
+// shift that aligns the small one; flag the special cases: NaN in, Inf - Inf, Inf in, and an
+// exact zero's sign (x - x = +0; -0 + -0 = -0).
+void order(hdl::Module& m, Names& n) {
   m.wire("swap", 1, "|b| > |a|");
   m.assign("swap", "b_i[30:0] > a_i[30:0]");
   m.wire("hi", 32);
@@ -43,16 +48,10 @@ void order_and_align(hdl::Module& m, Names& n) {
   m.wire("lo_sig", 27, "hidden bit, 23 fraction bits, guard, round, sticky");
   m.assign("hi_sig", "{(hi[30:23] != 8'd0), hi[22:0], 3'd0}");
   m.assign("lo_sig", "{(lo[30:23] != 8'd0), lo[22:0], 3'd0}");
-
-  // Align: shift the small significand right by the exponent difference (at most 27 matters).
   m.wire("exp_diff", 8);
   m.assign("exp_diff", "hi_exp - lo_exp");
-  m.wire("shift", 5);
+  m.wire("shift", 5, "the exponent difference (at most 27 matters)");
   m.assign("shift", "(exp_diff > 8'd27) ? 5'd27 : exp_diff[4:0]");
-  m.wire("shifted", 54, "lo_sig and the bits shifted out below it");
-  m.assign("shifted", "{lo_sig, 27'd0} >> shift");
-  m.wire("aligned", 27);
-  m.assign("aligned", "{shifted[53:28], shifted[27] | (shifted[26:0] != 27'd0)}");
   m.wire("subtract", 1);
   m.assign("subtract", "hi[31] ^ lo[31]");
   m.wire("hi_sign", 1);
@@ -74,13 +73,25 @@ void order_and_align(hdl::Module& m, Names& n) {
   m.assign("inf_sign", "a_inf ? a_i[31] : b_i[31]");
   m.wire("zero_sign", 1, "the sign of an exact zero sum");
   m.assign("zero_sign", "a_i[31] & b_i[31]");
-  for (const char* v : {"hi_exp", "hi_sig", "aligned", "subtract", "hi_sign", "y_nan", "y_inf", "inf_sign", "zero_sign"})
-    n[v] = v;
+  for (auto [k, w] : {std::pair{"hi_exp", 8}, {"hi_sig", 27}, {"lo_sig", 27}, {"shift", 5}, {"subtract", 1},
+                      {"hi_sign", 1}, {"y_nan", 1}, {"y_inf", 1}, {"inf_sign", 1}, {"zero_sign", 1}})
+    n.set(k, w);
 }
 
-// Add or subtract, then normalize: a carry shifts right once; otherwise shift left by the
-// leading zeros, but not below the effective exponent 1 (the result is then subnormal).
-void add_and_normalize(hdl::Module& m, Names& n) {
+// Align the small significand to the big one's exponent, with guard, round and sticky bits.
+void align(hdl::Module& m, Names& n) {
+  m.wire("shifted", 54, "lo_sig and the bits shifted out below it");
+  m.assign("shifted", fmt::format("{{{}, 27'd0}} >> {}", n["lo_sig"], n["shift"]));
+  m.wire("aligned", 27);
+  m.assign("aligned", "{shifted[53:28], shifted[27] | (shifted[26:0] != 27'd0)}");
+  n.v.erase("lo_sig");
+  n.v.erase("shift");
+  n.set("aligned", 27);
+}
+
+// Add or subtract; count the leading zeros, but shift left no further than the effective
+// exponent 1 (the result is then subnormal).
+void add(hdl::Module& m, Names& n) {
   m.wire("sum", 28, "one carry bit above the hidden bit");
   m.assign("sum", fmt::format("{0} ? ({{1'b0, {1}}} - {{1'b0, {2}}}) : ({{1'b0, {1}}} + {{1'b0, {2}}})", n["subtract"],
                               n["hi_sig"], n["aligned"]));
@@ -90,15 +101,27 @@ void add_and_normalize(hdl::Module& m, Names& n) {
   m.assign("lshift_max", fmt::format("{} - 8'd1", n["hi_exp"]));
   m.wire("lshift", 5);
   m.assign("lshift", "({3'd0, lz} > lshift_max) ? lshift_max[4:0] : lz");
+  for (const char* k : {"hi_sig", "aligned", "subtract"}) n.v.erase(k);
+  n.set("sum", 28);
+  n.set("lshift", 5);
+}
+
+// Normalize: a carry shifts right once, otherwise left by lshift.
+void normalize(hdl::Module& m, Names& n) {
+  const std::string sum = n["sum"];
   m.wire("left", 27);
-  m.assign("left", "sum[26:0] << lshift");
+  m.assign("left", fmt::format("{}[26:0] << {}", sum, n["lshift"]));
   m.wire("norm", 27, "hidden bit at [26], guard/round/sticky at [2:0]");
-  m.assign("norm", "sum[27] ? {sum[27:2], sum[1] | sum[0]} : left");
+  m.assign("norm", fmt::format("{0}[27] ? {{{0}[27:2], {0}[1] | {0}[0]}} : left", sum));
   m.wire("norm_exp", 9);
-  m.assign("norm_exp", fmt::format("sum[27] ? ({{1'b0, {0}}} + 9'd1) : ({{1'b0, {0}}} - {{4'd0, lshift}})", n["hi_exp"]));
+  m.assign("norm_exp", fmt::format("{0}[27] ? ({{1'b0, {1}}} + 9'd1) : ({{1'b0, {1}}} - {{4'd0, {2}}})", sum,
+                                   n["hi_exp"], n["lshift"]));
   m.wire("sum_zero", 1);
-  m.assign("sum_zero", "sum == 28'd0");
-  for (const char* v : {"norm", "norm_exp", "sum_zero"}) n[v] = v;
+  m.assign("sum_zero", fmt::format("{} == 28'd0", sum));
+  for (const char* k : {"sum", "lshift", "hi_exp"}) n.v.erase(k);
+  n.set("norm", 27);
+  n.set("norm_exp", 9);
+  n.set("sum_zero", 1);
 }
 
 // Round to nearest, ties to even; pack, overflowing to infinity; the special cases.
@@ -121,13 +144,12 @@ void round_and_pack(hdl::Module& m, Names& n) {
                               fp32_nan(), n["y_inf"], n["inf_sign"], n["sum_zero"], n["zero_sign"]));
 }
 
-// Registers the values live across a cut of the pipelined adder as c<k>_<name>.
+// Registers the values live across cut k of the pipelined adder as c<k>_<name>.
 void add_cut(hdl::Module& m, Names& n, int k) {
-  for (auto& [v, name] : n) {
+  for (auto& [v, nw] : n.v) {
     const std::string r = fmt::format("c{}_{}", k, v);
-    const int w = v == "hi_exp" ? 8 : v == "hi_sig" || v == "aligned" || v == "norm" ? 27 : v == "norm_exp" ? 9 : 1;
-    m.stage(name, r, w);
-    name = r + "_q";
+    m.stage(nw.first, r, nw.second);
+    nw.first = r + "_q";
   }
 }
 
@@ -138,7 +160,7 @@ hdl::Module make_fp32_add(int stages) {
       "IEEE binary32 addition y = a + b, round-to-nearest-even, subnormals kept, NaN canonical (0x7FC00000).\n"
       "{} Datapath: order by magnitude, align with guard/round/sticky, add or subtract,\n"
       "normalize (never below the subnormal exponent), round, pack.",
-      stages == 1 ? "Combinational." : "Three stages: align | add, normalize | round, pack.");
+      stages == 1 ? "Combinational." : "Five stages: order | align | add, count | normalize | round, pack.");
   m.params = {{"format", "fp32"}, {"stages", std::to_string(stages)}};
   m.latency = {{"a_to_y", stages - 1}};
   if (stages > 1) m.input("clk_i", 1, "clock");
@@ -146,16 +168,18 @@ hdl::Module make_fp32_add(int stages) {
   m.input("b_i", 32, "addend");
   m.output("y_o", 32, "a_i + b_i");
   Names n;
-  order_and_align(m, n);
-  if (stages > 1) add_cut(m, n, 1);
-  add_and_normalize(m, n);
-  if (stages > 1) {
-    n.erase("hi_sig");
-    n.erase("aligned");
-    n.erase("subtract");
-    n.erase("hi_exp");
-    add_cut(m, n, 2);
-  }
+  int k = 0;
+  auto cut = [&] {
+    if (stages > 1) add_cut(m, n, ++k);
+  };
+  order(m, n);
+  cut();
+  align(m, n);
+  cut();
+  add(m, n);
+  cut();
+  normalize(m, n);
+  cut();
   round_and_pack(m, n);
   return m;
 }
@@ -163,9 +187,9 @@ hdl::Module make_fp32_add(int stages) {
 }  // namespace
 
 hdl::ModulePtr fp32_add_module(int stages) {
-  if (stages != 1 && stages != 3) throw std::logic_error("fp32 adder: 1 or 3 stages");
+  if (stages != 1 && stages != 5) throw std::logic_error("fp32 adder: 1 or 5 stages");
   static const hdl::ModulePtr comb = hdl::share(make_fp32_add(1));
-  static const hdl::ModulePtr piped = hdl::share(make_fp32_add(3));
+  static const hdl::ModulePtr piped = hdl::share(make_fp32_add(5));
   return stages == 1 ? comb : piped;
 }
 

@@ -7,7 +7,7 @@
 namespace mixpe {
 
 // The adder module, one shared object per depth: instances refer to it. stages 1: combinational;
-// 3: pipelined (align | add, normalize | round, pack), result two cycles after its operands.
+// 5: pipelined (order | align | add, count | normalize | round, pack), result four cycles later.
 hdl::ModulePtr fp32_add_module(int stages = 1);
 // The canonical quiet NaN (kF32QuietNan) as a Verilog literal.
 std::string fp32_nan();

@@ -41,12 +41,19 @@ void emit_fp32_round(hdl::Module& m, const std::string& p, const std::string& si
   m.assign(p + "sticky", fmt::format("{} != {}", hdl::slice(p + "x", nw, 0), lit(nw + 1, 0)));
   m.wire(p + "round_up", 1);
   m.assign(p + "round_up", fmt::format("{0}x[{1}] & ({0}sticky | {0}x[{2}])", p, nw + 1, nw + 2));
-  m.wire(p + "rounded", 25);
-  m.assign(p + "rounded", fmt::format("{{1'b0, {}}} + {{24'd0, {}round_up}}", hdl::slice(p + "x", xw - 1, nw + 2), p));
+  m.wire(p + "kept", 24);
+  m.assign(p + "kept", hdl::slice(p + "x", xw - 1, nw + 2));
   m.wire(p + "exp_eff", 13, "the exponent the kept bits are at: 1 for subnormals");
   m.assign(p + "exp_eff", fmt::format("{0}sub ? 13'd1 : {1}", p, exp));
+  live = {{p + "sign", sign, 1}, {p + "zero", zero, 1}, {p + "kept", p + "kept", 24},
+          {p + "round_up", p + "round_up", 1}, {p + "exp_eff", p + "exp_eff", 13}};
+  if (cut) cut(live);
+  const std::string sign2 = live[0].name, zero2 = live[1].name, kept = live[2].name, up = live[3].name,
+                    exp_eff = live[4].name;
+  m.wire(p + "rounded", 25);
+  m.assign(p + "rounded", fmt::format("{{1'b0, {}}} + {{24'd0, {}}}", kept, up));
   m.wire(p + "exp_final", 13);
-  m.assign(p + "exp_final", fmt::format("{0}rounded[24] ? {0}exp_eff + 13'd1 : {0}exp_eff", p));
+  m.assign(p + "exp_final", fmt::format("{0}rounded[24] ? {1} + 13'd1 : {1}", p, exp_eff));
   m.wire(p + "frac", 23);
   m.assign(p + "frac", fmt::format("{0}rounded[24] ? 23'd0 : {0}rounded[22:0]", p));
   m.wire(p + "field", 8);
@@ -54,7 +61,7 @@ void emit_fp32_round(hdl::Module& m, const std::string& p, const std::string& si
   m.assign(out, fmt::format("{1} ? {{{0}, 31'd0}}"
                             " : (!{2}exp_final[12] & ({2}exp_final >= 13'd255)) ? {{{0}, 8'hff, 23'd0}}"
                             " : {{{0}, {2}field, {2}frac}}",
-                            sign, zero, p));
+                            sign2, zero2, p));
 }
 
 void emit_fp32_mul(hdl::Module& m, const std::string& p, const std::string& a, const std::string& b, FloatFormat bf,
@@ -80,8 +87,21 @@ void emit_fp32_mul(hdl::Module& m, const std::string& p, const std::string& a, c
   m.wire(p + "sign", 1);
   m.assign(p + "sign", fmt::format("{} ^ {}", hdl::bit(a, 31), hdl::bit(b, btop)));
   const int pw = 24 + bf.sig_bits;
-  m.wire(p + "prod", pw, "exact significand product");
-  m.assign(p + "prod", fmt::format("{0} * {1}", hdl::zext(p + "a_sig", 24, pw), hdl::zext(p + "b_sig", bf.sig_bits, pw)));
+  // pipelined: partial products of a's significand and 6-bit pieces of b's, summed after the cut
+  std::vector<LiveValue> parts;
+  if (cut) {
+    for (int lo = 0, i = 0; lo < bf.sig_bits; lo += 6, ++i) {
+      const int w = std::min(6, bf.sig_bits - lo);
+      const std::string pp = fmt::format("{}pp{}", p, i);
+      m.wire(pp, 24 + w);
+      m.assign(pp, fmt::format("{} * {}", hdl::zext(p + "a_sig", 24, 24 + w),
+                               hdl::zext(hdl::slice(p + "b_sig", lo + w - 1, lo), w, 24 + w)));
+      parts.push_back({pp, pp, 24 + w});
+    }
+  } else {
+    m.wire(p + "prod", pw, "exact significand product");
+    m.assign(p + "prod", fmt::format("{0} * {1}", hdl::zext(p + "a_sig", 24, pw), hdl::zext(p + "b_sig", bf.sig_bits, pw)));
+  }
   // LSB weight: (ea - 127 - 23) + (eb - bias_b - (sig_b - 1)); biased by 127
   const int offset = 23 + bf.bias() + bfb;
   m.wire(p + "lsb", 13);
@@ -97,7 +117,21 @@ void emit_fp32_mul(hdl::Module& m, const std::string& p, const std::string& a, c
   m.assign(p + "inf", fmt::format("{0}a_inf | {0}b_inf", p));
   std::vector<LiveValue> live = {{p + "sign", p + "sign", 1}, {p + "prod", p + "prod", pw}, {p + "lsb", p + "lsb", 13},
                                  {p + "nan", p + "nan", 1}, {p + "inf", p + "inf", 1}};
-  if (cut) cut(live);
+  if (cut) {
+    live.erase(live.begin() + 1);
+    live.insert(live.end(), parts.begin(), parts.end());
+    cut(live);
+    std::string sum;
+    for (size_t i = 0; i < parts.size(); ++i) {
+      const LiveValue& v = live[5 - 1 + i];
+      sum += fmt::format("{}({} << {})", i ? " + " : "", hdl::zext(v.name, v.width, pw), 6 * i);
+    }
+    m.wire(p + "prod", pw, "exact significand product, from its partial products");
+    m.assign(p + "prod", sum);
+    live.resize(4);
+    live.insert(live.begin() + 1, {p + "prod", p + "prod", pw});
+    cut(live);
+  }
   std::string nan = live[3].name, inf = live[4].name, sign = live[0].name;
   PipelineCut round_cut;  // the rounding's own cut carries the special flags and the sign too
   if (cut)

@@ -10,14 +10,15 @@
 namespace mixpe {
 
 // out (32 bits) = RNE_fp32((-1)^sign * mag * 2^(lsb_biased - 127)); mag is `mag_width` bits
-// unsigned; lsb_biased a 13-bit two's complement expression. With `cut`: two stages (normalize |
-// round, pack).
+// unsigned; lsb_biased a 13-bit two's complement expression. With `cut`: three stages (normalize |
+// shift into the subnormal range, round bit | round, pack).
 void emit_fp32_round(hdl::Module& m, const std::string& prefix, const std::string& sign, const std::string& mag,
                      int mag_width, const std::string& lsb_biased, const std::string& out,
                      const PipelineCut& cut = {});
 
 // out = RNE_fp32(a * b) with a an FP32 encoding and b an encoding of format `bf`; IEEE
-// specials, canonical NaN. With `cut`: three stages (product | normalize | round, pack).
+// specials, canonical NaN. With `cut`: five stages (partial
+// products of 6-bit pieces of b | their sum | the rounding's three).
 void emit_fp32_mul(hdl::Module& m, const std::string& prefix, const std::string& a, const std::string& b,
                    FloatFormat bf, const std::string& out, const PipelineCut& cut = {});
 
