@@ -1,8 +1,8 @@
 // One column's group-dequant unit at the south edge of the array. Per tile row it forms
 // D = P - z * S exactly and adds it into the row's group accumulator; at a group's last tile
-// it dequantizes: Y = RNE(Y + RNE(RNE(acc) * s)), pipelined to take one row per cycle. The
-// FP32-accumulating and dequant-first (fma) engines have their own variants; all share the
-// ports and (but fma) the dequant tail.
+// it dequantizes: Y = RNE(Y + RNE(RNE(acc) * s)), pipelined to take one row per cycle at the
+// PE's clock (22 stages: every FP32 step split). The FP32-accumulating and dequant-first (fma)
+// engines have their own variants, one stage per FP32 step; all share the ports.
 #include <stdexcept>
 
 #include <fmt/format.h>
