@@ -19,7 +19,7 @@ struct Pace {
 };
 
 struct RunResult {
-  uint64_t cycles;
+  uint64_t cycles;        // from the command's cycle to the last output beat's, both included
   double sim_seconds;     // the simulation loop alone (not the golden model)
   uint64_t last_latency;  // from the last activation row accepted to the last output row valid
 };
@@ -109,6 +109,7 @@ class Driver {
       if (a_fire && a_more) s.a.pop_front(), s.a_scale.pop_front(), last_a = cycle_ - 1;
       accepted |= c_fire;
     }
+    const uint64_t cycles = cycle_ - start;  // command to the last output beat, both included
     // the engine must be idle again
     top_->cmd_valid_i = 0;
     drive(s, false, false, false);
@@ -116,7 +117,7 @@ class Driver {
     step();
     settle();
     tally_.check(top_->busy_o, 0, [&] { return fmt::format("{}: busy after the last output", g.name); });
-    return {cycle_ - start, seconds(), last_y_valid - last_a};
+    return {cycles, seconds(), last_y_valid - last_a};
   }
 
  private:

@@ -18,6 +18,7 @@
 
 #include "Vdut.h"
 #include MIXPE_PARAMS
+#include "config/engine_cycles.h"
 #include "engine_driver.h"
 #include "llm/gemm_wire.h"
 #include "llm/trace_file.h"
@@ -61,6 +62,27 @@ void bench(const EngineConfig& cfg, Driver& driver, Tally& tally, std::mt19937_6
   fmt::print("latency from the last activation row to its output row: {} cycles (manifest: {})\n", r.last_latency,
              P::kLatency_last_a_to_y);
   tally.check(r.last_latency, uint64_t(P::kLatency_last_a_to_y), [] { return "latency last_a_to_y"; });
+  const uint64_t model = engine_cycles_mkn(cfg, M, 1024, 1024).cycles;
+  fmt::print("cycle model: {} cycles (RTL: {})\n", model, r.cycles);
+  tally.check(r.cycles, model, [] { return "bench: cycles against the cycle model (engine_cycles)"; });
+}
+
+// The cycle model (config/engine_cycles.h) against the RTL on random shapes, streams never idle
+// and the output never stalled: the same number of cycles, command to last output beat.
+void cycle_model(const EngineConfig& cfg, Driver& driver, Tally& tally, long count, std::mt19937_64& rng) {
+  const int G = cfg.group_size, C = cfg.cols, D = cfg.depth;
+  std::uniform_int_distribution<int> md(1, D), kd(1, 3 * G), nd(1, 3 * C);
+  long equal = 0;
+  for (long i = 0; i < count; ++i) {
+    const int M = i == 0 ? 1 : i == 1 ? D : md(rng), K = kd(rng), N = nd(rng);
+    const Gemm g = make_gemm(cfg, fmt::format("cycle model #{} {}x{}x{}", i, M, K, N), llm_activations(M, K, rng),
+                             normal(K, N, 0.05f, rng));
+    const RunResult r = driver.run(g, Pace{}, rng);
+    const uint64_t model = engine_cycles_mkn(cfg, M, K, N).cycles;
+    equal += r.cycles == model;
+    tally.check(r.cycles, model, [&] { return fmt::format("{}: cycles against the cycle model", g.name); });
+  }
+  fmt::print("cycle model: {} of {} shapes equal to the RTL, cycle for cycle\n", equal, count);
 }
 
 void random_and_corners(const EngineConfig& cfg, Driver& driver, long count, std::mt19937_64& rng) {
@@ -154,6 +176,7 @@ int main(int argc, char** argv) {
   opt.random_cases = 40;
   std::string model, trace_dir, coverage;
   uint64_t power_cycles = 5'000;
+  long cycle_shapes = 10;
   bool bench_only = false, serving = false, quick = false, power = false;
   opt.parse(argc, argv, "engine testbench: generated engine against the golden mpGEMM", [&](CLI::App& app) {
     app.add_option("--model", model, "llama2.c checkpoint: run every linear layer through the engine");
@@ -163,6 +186,7 @@ int main(int argc, char** argv) {
     app.add_flag("--power", power, "only the power workload: --traces, else --random GEMMs; streams never idle");
     app.add_option("--coverage", coverage, "with --power: write the toggle counts here (coverage builds)");
     app.add_option("--power-cycles", power_cycles, "with --power --traces: stop after the GEMM that reaches this many cycles");
+    app.add_option("--cycle-shapes", cycle_shapes, "random shapes on which the cycle model must equal the RTL");
     app.add_flag("--serve", serving, "serve GEMMs: requests on stdin, results on stdout (llm/gemm_wire.h); log on stderr");
   });
   Verilated::randReset(2);
@@ -179,6 +203,7 @@ int main(int argc, char** argv) {
   }
   if (!quick) bench(cfg, driver, tally, rng);
   if (!bench_only) {
+    cycle_model(cfg, driver, tally, cycle_shapes, rng);
     random_and_corners(cfg, driver, opt.random_cases, rng);
     if (!model.empty()) model_layers(cfg, driver, model, rng);
     if (!trace_dir.empty()) traces(cfg, driver, trace_dir, rng);

@@ -1,0 +1,131 @@
+#include "config/engine_cycles.h"
+
+#include <algorithm>
+#include <deque>
+#include <stdexcept>
+#include <utility>
+
+#include "numerics/error.h"
+
+namespace mixpe {
+
+namespace {
+
+// The controller's registers (the _q values of engine_control.cpp, weight_stager.cpp and
+// south.cpp's output rows); counters that wrap in the RTL (row indices) wrap here too.
+struct State {
+  bool busy = false, burst = false, in_tile = false;
+  int w_row = 0, w_count = 0, burst_row = 0, m_cnt = 0, since_end = 0;
+  uint64_t w_tiles = 0, bursts = 0, started = 0, gidx = 0, sz_loaded = 0, groups_done = 0;
+  int kt = 0, nt = 0;
+  std::deque<uint64_t> started_d;  // started_d1 .. started_d<burst_wait>
+  int rows_ready = 0, out = 0;
+  int out_done = 0;
+};
+
+}  // namespace
+
+EngineCycles engine_cycles(const EngineConfig& c, int M, int ktiles, int ntiles) {
+  const int R = c.rows, tpg = c.tiles_per_group(), wait = c.burst_wait(), gap = c.row_gap();
+  if (M < 1 || M > c.depth) fail("cycle model: M = {} is not in 1..{}", M, c.depth);
+  if (ktiles < tpg || ktiles % tpg) fail("cycle model: {} K tiles is not a multiple of G / R = {}", ktiles, tpg);
+  if (ntiles < 1) fail("cycle model: {} N tiles", ntiles);
+  const uint64_t tiles = uint64_t(ktiles) * uint64_t(ntiles), groups = tiles / uint64_t(tpg);
+  EngineCycles n;
+  n.w_beats = tiles * uint64_t(R);
+  n.sz_beats = c.has_scales() ? groups : 0;
+  n.a_beats = tiles * uint64_t(M);
+  n.y_beats = uint64_t(ntiles) * uint64_t(M);
+  // the cycles from accepting a row to its side band reaching the last column's group unit, and
+  // to that unit's final_o
+  const int to_unit = c.latency() - c.dequant_stages(), to_final = c.latency() - 1;
+
+  State s;
+  s.started_d.assign(size_t(wait), 0);
+  // the cycles at which an accepted row ends a group at the last column, and finishes an output row
+  std::deque<uint64_t> group_ends, finals;
+  uint64_t w_sent = 0, sz_sent = 0, a_sent = 0, y_sent = 0;
+  for (uint64_t t = 0;; ++t) {
+    if (t > 1000 + (tiles + 2) * uint64_t(std::max({M, R, 64})) * 4) throw std::logic_error("cycle model: no progress");
+    const bool cmd_acc = t == 0;
+    const bool group_done = !group_ends.empty() && group_ends.front() == t;
+    const bool final_row = !finals.empty() && finals.front() == t;
+    if (group_done) group_ends.pop_front();
+    if (final_row) finals.pop_front();
+    // the weight stager
+    const bool w_ready = s.busy && s.w_count != R && s.w_tiles < tiles;
+    const bool w_acc = w_ready && w_sent < n.w_beats;
+    const bool w_tile_end = w_acc && s.w_row == R - 1;
+    const bool burst_start = s.busy && !s.burst && s.w_count == R && s.started_d.back() >= s.bursts;
+    const bool reading = burst_start || s.burst;
+    // the activation tiles
+    const bool first_tog = s.kt % tpg == 0, last_tog = s.kt % tpg == tpg - 1;
+    const bool last_group = s.kt >= ktiles - tpg;
+    const bool sz_ok = !c.has_scales() || !first_tog || s.sz_loaded > s.gidx;
+    const bool out_ok = !(s.kt == (c.fma() ? 0 : tpg - 1) && s.nt != 0) || s.out_done >= s.nt;
+    const bool gap_ok = gap <= 1 || s.since_end + M >= gap;
+    const bool start_ok = s.busy && !s.in_tile && s.bursts > s.started && sz_ok && out_ok && gap_ok && s.started < tiles;
+    const bool a_ready = s.busy && (s.in_tile || start_ok);
+    const bool a_acc = a_ready && a_sent < n.a_beats;
+    const bool beat_first = a_acc && !s.in_tile;
+    const int beat_m = s.in_tile ? s.m_cnt : 0;
+    const bool tile_end = a_acc && beat_m == M - 1;
+    // the scales
+    const bool sz_ready = s.busy && s.sz_loaded < groups && s.sz_loaded < s.groups_done + 2;
+    const bool sz_acc = c.has_scales() && sz_ready && sz_sent < n.sz_beats;
+    // the output rows
+    const bool y_valid = s.busy && s.out < s.rows_ready;
+    const bool y_last = y_valid && s.out == M - 1;
+    const bool done = y_last && s.out_done + 1 == ntiles;
+    if (y_valid && ++y_sent == n.y_beats) {
+      if (!done) throw std::logic_error("cycle model: the last output row is not the command's end");
+      n.cycles = t + 1;
+      return n;
+    }
+    if (a_acc && last_tog && beat_m == M - 1) group_ends.push_back(t + uint64_t(to_unit));
+    if (a_acc && last_tog && last_group) finals.push_back(t + uint64_t(to_final));
+    w_sent += w_acc, sz_sent += sz_acc, a_sent += a_acc;
+
+    // the clock edge
+    State q = s;
+    q.busy = cmd_acc || (s.busy && !done);
+    if (cmd_acc) {
+      q = State{};
+      q.busy = true;
+      q.started_d.assign(size_t(wait), 0);
+      q.since_end = gap;
+      s = q;
+      continue;
+    }
+    q.w_row = w_acc ? (s.w_row + 1) % R : s.w_row;
+    q.w_tiles = s.w_tiles + w_tile_end;
+    q.w_count = s.w_count + int(w_acc) - int(reading);
+    q.burst = burst_start ? true : (s.burst && s.burst_row == R - 1) ? false : s.burst;
+    q.burst_row = burst_start ? 1 % R : s.burst ? (s.burst_row + 1) % R : s.burst_row;
+    q.bursts = s.bursts + burst_start;
+    q.in_tile = tile_end ? false : a_acc ? true : s.in_tile;
+    q.m_cnt = tile_end ? 0 : a_acc ? beat_m + 1 : s.m_cnt;
+    const bool kt_wrap = s.kt == ktiles - 1;
+    q.kt = tile_end ? (kt_wrap ? 0 : s.kt + 1) : s.kt;
+    q.nt = (tile_end && kt_wrap) ? s.nt + 1 : s.nt;
+    q.started = s.started + beat_first;
+    q.started_d.push_front(s.started);
+    q.started_d.pop_back();
+    q.gidx = s.gidx + (tile_end && last_tog);
+    q.since_end = tile_end ? 0 : s.since_end == gap ? gap : s.since_end + 1;
+    q.sz_loaded = s.sz_loaded + sz_acc;
+    q.groups_done = s.groups_done + group_done;
+    q.rows_ready = y_last ? 0 : final_row ? s.rows_ready + 1 : s.rows_ready;
+    q.out = y_last ? 0 : y_valid ? s.out + 1 : s.out;
+    q.out_done = s.out_done + y_last;
+    s = std::move(q);
+  }
+}
+
+EngineCycles engine_cycles_mkn(const EngineConfig& c, int M, int K, int N) {
+  const int G = c.group_size;
+  const int ktiles = (K + G - 1) / G * (G / c.rows), ntiles = (N + c.cols - 1) / c.cols;
+  return engine_cycles(c, M, ktiles, ntiles);
+}
+
+}  // namespace mixpe
