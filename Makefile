@@ -70,8 +70,12 @@ sim: build $(TRACES)/tokens.txt
 	  --seed $(SEED) --random $(GEMMS) --model $(MODEL) --traces $(TRACES) $(if $(FST),--fst $(BUILD)/sim/engine.fst)
 
 # Cycles, utilization and simulation speed of a 64 x 1024 x 1024 GEMM with streams never idle.
+# The performance workload simulated, then LLM decode and prefill shapes from the cycle model
+# (exact against the RTL: the testbench compares them on random shapes).
+DECODE_SHAPES = 1x4096x4096 4x4096x4096 16x4096x4096 64x4096x4096
 bench: build
 	bash scripts/sim_engine.sh $(BUILD)/mixpe "$(TB_LIBS)" $(BUILD)/sim "$(ENGINE_OPTS)" --bench
+	$(BUILD)/mixpe cycles $(ENGINE_OPTS) $(addprefix --shape ,$(DECODE_SHAPES))
 
 # Random legal engine configurations: generated and linted, every SIM_EVERY-th simulated bit-exact.
 N ?= 40

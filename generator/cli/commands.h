@@ -9,5 +9,6 @@ void register_gen_command(CLI::App& app);
 void register_llm_commands(CLI::App& app);
 void register_fidelity_command(CLI::App& app);
 void register_mutate_command(CLI::App& app);
+void register_cycles_command(CLI::App& app);
 
 }  // namespace mixpe

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   mixpe::register_llm_commands(app);
   mixpe::register_fidelity_command(app);
   mixpe::register_mutate_command(app);
+  mixpe::register_cycles_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

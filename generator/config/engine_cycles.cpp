@@ -53,11 +53,11 @@ EngineCycles engine_cycles(const EngineConfig& c, int M, int ktiles, int ntiles)
     if (group_done) group_ends.pop_front();
     if (final_row) finals.pop_front();
     // the weight stager
-    const bool w_ready = s.busy && s.w_count != R && s.w_tiles < tiles;
-    const bool w_acc = w_ready && w_sent < n.w_beats;
-    const bool w_tile_end = w_acc && s.w_row == R - 1;
     const bool burst_start = s.busy && !s.burst && s.w_count == R && s.started_d.back() >= s.bursts;
     const bool reading = burst_start || s.burst;
+    const bool w_ready = s.busy && (s.w_count != R || reading) && s.w_tiles < tiles;
+    const bool w_acc = w_ready && w_sent < n.w_beats;
+    const bool w_tile_end = w_acc && s.w_row == R - 1;
     // the activation tiles
     const bool first_tog = s.kt % tpg == 0, last_tog = s.kt % tpg == tpg - 1;
     const bool last_group = s.kt >= ktiles - tpg;

@@ -23,7 +23,8 @@ void add_weight_stager(hdl::Module& m, const EngineConfig& c) {
   m.state("w_count", lr + 1,
           fmt::format("cmd_acc ? {0} : w_count_q + {{{1}, w_acc}} - {{{1}, reading}}", lit(lr + 1, 0), lit(lr, 0)), true,
           "rows staged");
-  m.assign("w_ready_o", fmt::format("busy_q & (w_count_q != {}) & (w_tiles_q < tiles_total_q)", full));
+  // a full stage takes a row in a cycle that reads one out (the slot is read before it is written)
+  m.assign("w_ready_o", fmt::format("busy_q & ((w_count_q != {}) | reading) & (w_tiles_q < tiles_total_q)", full));
   m.memory("w_stage", C * ww, R, "w_acc", "w_wr_q", "w_data_i", "staged weight rows");
   m.wire("burst_start", 1);
   m.assign("burst_start", fmt::format("busy_q & ~burst_q & (w_count_q == {}) & (started_d{}_q >= bursts_q)", full,

@@ -1,0 +1,68 @@
+// `mixpe cycles`: the engine's cycle model (config/engine_cycles.h) for GEMM shapes: cycles from
+// the command to the last output beat with streams never idle, utilization of the array, the
+// max(M, R) bound, and the weight bytes the engine takes per cycle. Exact: the engine testbench
+// checks the model against the RTL cycle for cycle.
+#include <algorithm>
+#include <cstdio>
+#include <regex>
+
+#include <fmt/core.h>
+
+#include "cli/commands.h"
+#include "cli/design_args.h"
+#include "config/engine_cycles.h"
+#include "numerics/error.h"
+
+namespace mixpe {
+namespace {
+
+struct CyclesArgs {
+  std::vector<std::string> shapes;
+  DesignArgs design;
+};
+
+struct Shape {
+  int m, k, n;
+};
+
+Shape parse_shape(const std::string& s) {
+  static const std::regex re(R"((\d{1,9})x(\d{1,9})x(\d{1,9}))");
+  std::smatch mt;
+  if (!std::regex_match(s, mt, re)) fail("--shape {}: expected MxKxN, e.g. 1x4096x4096", s);
+  const Shape sh{std::stoi(mt[1]), std::stoi(mt[2]), std::stoi(mt[3])};
+  if (sh.m < 1 || sh.k < 1 || sh.n < 1) fail("--shape {}: M, K and N must be at least 1", s);
+  return sh;
+}
+
+void run_cycles(const CyclesArgs& a) {
+  const EngineConfig e = a.design.engine();
+  std::vector<Shape> shapes;
+  for (const std::string& s : a.shapes) shapes.push_back(parse_shape(s));
+  for (const Shape& s : shapes)
+    if (s.m > e.depth) fail("--shape {}x{}x{}: M is above the engine's depth {} (use --depth)", s.m, s.k, s.n, e.depth);
+  const int R = e.rows, C = e.cols;
+  fmt::print("{} ({} x {}, G = {}): cycles from the command to the last output row, streams never idle\n", e.name(), R,
+             C, e.group_size);
+  fmt::print("{:>18} {:>12} {:>12} {:>11} {:>11} {:>16}\n", "M x K x N", "cycles", "MACs", "utilization", "bound",
+             "weight B/cycle");
+  for (const Shape& s : shapes) {
+    const EngineCycles n = engine_cycles_mkn(e, s.m, s.k, s.n);
+    const double macs = double(s.m) * s.k * s.n, util = macs / (double(R) * C * double(n.cycles));
+    const double bound = double(s.m) / std::max(s.m, R);
+    const double wbytes = double(n.w_beats) * C * e.pe.weight_width() / 8.0;
+    fmt::print("{:>18} {:>12} {:>12.4g} {:>11.3f} {:>11.3f} {:>16.2f}\n", fmt::format("{}x{}x{}", s.m, s.k, s.n),
+               n.cycles, macs, util, bound, wbytes / double(n.cycles));
+  }
+}
+
+}  // namespace
+
+void register_cycles_command(CLI::App& app) {
+  auto ca = std::make_shared<CyclesArgs>();
+  CLI::App* cmd = app.add_subcommand("cycles", "the engine's cycle model for GEMM shapes (exact against the RTL)");
+  cmd->add_option("--shape", ca->shapes, "MxKxN, repeatable")->required();
+  ca->design.add_to(*cmd, kPeScope | kEngineScope);
+  cmd->callback([ca] { run_cycles(*ca); });
+}
+
+}  // namespace mixpe
