@@ -77,6 +77,10 @@ expect_error llm --model "$model" --gemm fp64
 expect_error llm --model "$model" --gemm rtl --rtl-sim /nonexistent/tb --steps 1
 expect_error trace --model "$model" --tokens 0 -o "$out/traces"
 expect_error error --no-such-flag
+expect_error cycles --shape 1x4096
+expect_error cycles --shape 0x64x64
+expect_error cycles --shape 128x64x64
+expect_error cycles
 expect_error
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

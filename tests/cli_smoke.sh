@@ -20,5 +20,6 @@ run llm --model "$model" --steps 3 --gemm golden --weight-format nf4 --lut-terms
 run trace --model "$model" --tokens 2 -o "$tmp/traces"
 run fidelity --traces "$tmp/traces" --pe fma --group-size 32
 run error --model "$model" --act-rows 2
+run cycles --shape 1x4096x4096 --shape 64x1024x1024 --pe fma
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
