@@ -71,10 +71,11 @@ void bench(const EngineConfig& cfg, Driver& driver, Tally& tally, std::mt19937_6
 // and the output never stalled: the same number of cycles, command to last output beat.
 void cycle_model(const EngineConfig& cfg, Driver& driver, Tally& tally, long count, std::mt19937_64& rng) {
   const int G = cfg.group_size, C = cfg.cols, D = cfg.depth;
-  std::uniform_int_distribution<int> md(1, D), kd(1, 3 * G), nd(1, 3 * C);
+  // K up to 8 groups, N up to 4 tiles; every third shape long in K (many groups) to cover the steady state
+  std::uniform_int_distribution<int> md(1, D), kd(1, 8 * G), nd(1, 4 * C), long_k(16 * G, 32 * G);
   long equal = 0;
   for (long i = 0; i < count; ++i) {
-    const int M = i == 0 ? 1 : i == 1 ? D : md(rng), K = kd(rng), N = nd(rng);
+    const int M = i == 0 ? 1 : i == 1 ? D : md(rng), K = i % 3 == 2 ? long_k(rng) : kd(rng), N = nd(rng);
     const Gemm g = make_gemm(cfg, fmt::format("cycle model #{} {}x{}x{}", i, M, K, N), llm_activations(M, K, rng),
                              normal(K, N, 0.05f, rng));
     const RunResult r = driver.run(g, Pace{}, rng);

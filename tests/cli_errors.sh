@@ -80,6 +80,7 @@ expect_error error --no-such-flag
 expect_error cycles --shape 1x4096
 expect_error cycles --shape 0x64x64
 expect_error cycles --shape 128x64x64
+expect_error cycles --shape 1x64x64 --shape 1x999999999x64
 expect_error cycles
 expect_error
 echo "$passed passed, $failed failed"

@@ -41,12 +41,15 @@ void run_cycles(const CyclesArgs& a) {
   for (const Shape& s : shapes)
     if (s.m > e.depth) fail("--shape {}x{}x{}: M is above the engine's depth {} (use --depth)", s.m, s.k, s.n, e.depth);
   const int R = e.rows, C = e.cols;
+  std::vector<EngineCycles> counts;  // all first: a bad shape fails before anything is printed
+  for (const Shape& s : shapes) counts.push_back(engine_cycles_mkn(e, s.m, s.k, s.n));
   fmt::print("{} ({} x {}, G = {}): cycles from the command to the last output row, streams never idle\n", e.name(), R,
              C, e.group_size);
   fmt::print("{:>18} {:>12} {:>12} {:>11} {:>11} {:>16}\n", "M x K x N", "cycles", "MACs", "utilization", "bound",
              "weight B/cycle");
-  for (const Shape& s : shapes) {
-    const EngineCycles n = engine_cycles_mkn(e, s.m, s.k, s.n);
+  for (size_t i = 0; i < shapes.size(); ++i) {
+    const Shape& s = shapes[i];
+    const EngineCycles& n = counts[i];
     const double macs = double(s.m) * s.k * s.n, util = macs / (double(R) * C * double(n.cycles));
     const double bound = double(s.m) / std::max(s.m, R);
     const double wbytes = double(n.w_beats) * C * e.pe.weight_width() / 8.0;

@@ -40,20 +40,21 @@ struct EngineConfig {
   // asymmetric integer weights carry a zero point (LUT and symmetric weights do not)
   bool has_zero() const { return has_scales() && pe.kind != PeKind::kLut && !pe.weight_signed; }
   // The group unit's stages, p_i to final_o (the fixed-point unit: D, read, align, add (2);
-  // negate (2), round (3), times the scale (5), read Y, Y + t (5), write; INT8: times the row
-  // scale (5) before the write).
+  // negate (2), round (3), times the scale (5), read Y, Y + t (5), write; INT8 activations: 4 more
+  // for the row scale's multiply).
   int dequant_stages() const { return fma() ? 2 : float_accum() ? 6 : is_float(pe.act) ? 22 : 26; }
-  // Cycles from reading a row's group accumulator in the group unit to writing it back, and the
-  // same for Y (its pipelined adder, INT8's row-scale multiply): the row must not return sooner.
-  int acc_update_span() const { return fma() || float_accum() ? 1 : 4; }
-  int y_update_span() const { return fma() || float_accum() ? 1 : is_float(pe.act) ? 7 : 11; }
+  // Cycles from reading a row's accumulator in the group unit to writing it back (every tile; the
+  // fma unit's is Y itself), and the same for Y (once per group: the pipelined adder, INT8's
+  // row-scale multiply): the row must not return sooner.
+  int acc_update_span() const { return fma() ? 2 : float_accum() ? 1 : 4; }
+  int y_update_span() const { return fma() ? 1 : float_accum() ? 2 : is_float(pe.act) ? 7 : 11; }
   // A tile's weight burst waits until the previous tile started this many cycles ago (its first
   // row, through the edge, has swapped the staged weights in): tiles start burst_wait() + 2 apart.
   int burst_wait() const { return edge_stages() + 1; }
   // The least number of cycles between two rows of the same index m at the group unit: it reads
   // a row's accumulator acc_update_span() cycles before writing it back, and Y y_update_span()
-  // cycles before (once per tiles_per_group() tiles). The controller starts a tile no sooner than row_gap() - M
-  // cycles after the previous tile's last row, so that row m returns at least row_gap() later.
+  // cycles before (once per tiles_per_group() tiles). The controller starts a tile no sooner than
+  // row_gap() - M + 1 cycles after the previous tile's last row, so row m returns row_gap() later.
   int row_gap() const;
   // The west edge's pipeline: two for the block exponent, aligned values, sum (prealign); values,
   // sum (exact floats); one registered stage otherwise.

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <deque>
 #include <stdexcept>
-#include <utility>
 
 #include "numerics/error.h"
 
@@ -18,7 +17,6 @@ struct State {
   int w_row = 0, w_count = 0, burst_row = 0, m_cnt = 0, since_end = 0;
   uint64_t w_tiles = 0, bursts = 0, started = 0, gidx = 0, sz_loaded = 0, groups_done = 0;
   int kt = 0, nt = 0;
-  std::deque<uint64_t> started_d;  // started_d1 .. started_d<burst_wait>
   int rows_ready = 0, out = 0;
   int out_done = 0;
 };
@@ -30,6 +28,9 @@ EngineCycles engine_cycles(const EngineConfig& c, int M, int ktiles, int ntiles)
   if (M < 1 || M > c.depth) fail("cycle model: M = {} is not in 1..{}", M, c.depth);
   if (ktiles < tpg || ktiles % tpg) fail("cycle model: {} K tiles is not a multiple of G / R = {}", ktiles, tpg);
   if (ntiles < 1) fail("cycle model: {} N tiles", ntiles);
+  // the command's tile counts are 16-bit fields (cmd_ktiles_i, cmd_ntiles_i)
+  if (ktiles > 65535) fail("cycle model: {} K tiles is above the command's limit 65535: split K", ktiles);
+  if (ntiles > 65535) fail("cycle model: {} N tiles is above the command's limit 65535: split N", ntiles);
   const uint64_t tiles = uint64_t(ktiles) * uint64_t(ntiles), groups = tiles / uint64_t(tpg);
   EngineCycles n;
   n.w_beats = tiles * uint64_t(R);
@@ -41,7 +42,7 @@ EngineCycles engine_cycles(const EngineConfig& c, int M, int ktiles, int ntiles)
   const int to_unit = c.latency() - c.dequant_stages(), to_final = c.latency() - 1;
 
   State s;
-  s.started_d.assign(size_t(wait), 0);
+  std::deque<uint64_t> started_d(size_t(wait), 0);  // started_d1 .. started_d<burst_wait>
   // the cycles at which an accepted row ends a group at the last column, and finishes an output row
   std::deque<uint64_t> group_ends, finals;
   uint64_t w_sent = 0, sz_sent = 0, a_sent = 0, y_sent = 0;
@@ -53,7 +54,7 @@ EngineCycles engine_cycles(const EngineConfig& c, int M, int ktiles, int ntiles)
     if (group_done) group_ends.pop_front();
     if (final_row) finals.pop_front();
     // the weight stager
-    const bool burst_start = s.busy && !s.burst && s.w_count == R && s.started_d.back() >= s.bursts;
+    const bool burst_start = s.busy && !s.burst && s.w_count == R && started_d.back() >= s.bursts;
     const bool reading = burst_start || s.burst;
     const bool w_ready = s.busy && (s.w_count != R || reading) && s.w_tiles < tiles;
     const bool w_acc = w_ready && w_sent < n.w_beats;
@@ -92,7 +93,7 @@ EngineCycles engine_cycles(const EngineConfig& c, int M, int ktiles, int ntiles)
     if (cmd_acc) {
       q = State{};
       q.busy = true;
-      q.started_d.assign(size_t(wait), 0);
+      std::fill(started_d.begin(), started_d.end(), 0);
       q.since_end = gap;
       s = q;
       continue;
@@ -109,8 +110,8 @@ EngineCycles engine_cycles(const EngineConfig& c, int M, int ktiles, int ntiles)
     q.kt = tile_end ? (kt_wrap ? 0 : s.kt + 1) : s.kt;
     q.nt = (tile_end && kt_wrap) ? s.nt + 1 : s.nt;
     q.started = s.started + beat_first;
-    q.started_d.push_front(s.started);
-    q.started_d.pop_back();
+    started_d.push_front(s.started);
+    started_d.pop_back();
     q.gidx = s.gidx + (tile_end && last_tog);
     q.since_end = tile_end ? 0 : s.since_end == gap ? gap : s.since_end + 1;
     q.sz_loaded = s.sz_loaded + sz_acc;
@@ -118,7 +119,7 @@ EngineCycles engine_cycles(const EngineConfig& c, int M, int ktiles, int ntiles)
     q.rows_ready = y_last ? 0 : final_row ? s.rows_ready + 1 : s.rows_ready;
     q.out = y_last ? 0 : y_valid ? s.out + 1 : s.out;
     q.out_done = s.out_done + y_last;
-    s = std::move(q);
+    s = q;
   }
 }
 

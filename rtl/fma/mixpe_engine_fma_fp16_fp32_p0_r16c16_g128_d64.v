@@ -87,6 +87,7 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
   wire sz_ok;
   // Y of the previous N tile has left before this tile's first write overwrites it
   wire out_ok;
+  wire [1:0] since_end_d;
   wire start_ok;
   wire [255:0] edge_a;
   wire edge_poison;
@@ -178,6 +179,8 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
   reg [31:0] started_d2_q;
   // group of the current tile, counted over the whole command
   reg [31:0] gidx_q;
+  // 0 in the cycle after a tile's last row, then counting up to the gap
+  reg [1:0] since_end_q;
   // the row control, registered with the edge outputs
   reg [10:0] ctl1_q;
   reg first1_q;
@@ -218,7 +221,7 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
   assign w_wr_d = cmd_acc ? 4'd0 : w_acc ? w_wr_q + 4'd1 : w_wr_q;
   assign w_rd_d = cmd_acc ? 4'd0 : reading ? w_rd_q + 4'd1 : w_rd_q;
   assign w_count_d = cmd_acc ? 5'd0 : w_count_q + {4'd0, w_acc} - {4'd0, reading};
-  assign w_ready_o = busy_q & (w_count_q != 5'd16) & (w_tiles_q < tiles_total_q);
+  assign w_ready_o = busy_q & ((w_count_q != 5'd16) | reading) & (w_tiles_q < tiles_total_q);
   assign burst_start = busy_q & ~burst_q & (w_count_q == 5'd16) & (started_d2_q >= bursts_q);
   assign reading = burst_start | burst_q;
   assign burst_d = cmd_acc ? 1'b0 : burst_start ? 1'b1 : (burst_q & (burst_row_q == 4'd15)) ? 1'b0 :
@@ -247,8 +250,10 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
   assign gidx_d = cmd_acc ? 32'd0 : tile_end & last_tog ? gidx_q + 32'd1 : gidx_q;
   assign sz_ok = 1'b1;
   assign out_ok = ~((kt_q == 16'd0) & (nt_q != 16'd0)) | (out_done_q >= nt_q);
-  assign start_ok = busy_q & ~in_tile_q & (bursts_q > started_q) & sz_ok & out_ok & 1'b1 &
-      (started_q < tiles_total_q);
+  assign since_end_d = cmd_acc ? 2'd2 : tile_end ? 2'd0 : (since_end_q == 2'd2) ? 2'd2 : since_end_q
+      + 2'd1;
+  assign start_ok = busy_q & ~in_tile_q & (bursts_q > started_q) & sz_ok & out_ok & (({6'd0,
+      since_end_q} + {1'd0, m_total_q}) >= 8'd2) & (started_q < tiles_total_q);
   assign a_ready_o = busy_q & (in_tile_q | start_ok);
   assign ctl1_d = {a_acc, beat_m[5:0], first_tog, last_tog, first_group, last_group};
   assign first1_d = beat_first;
@@ -762,6 +767,11 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) gidx_q <= 32'd0;
     else gidx_q <= gidx_d;
+  end
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) since_end_q <= 2'd0;
+    else since_end_q <= since_end_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin

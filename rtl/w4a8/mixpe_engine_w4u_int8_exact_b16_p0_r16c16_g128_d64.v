@@ -195,7 +195,7 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   reg [31:0] started_d2_q;
   // group of the current tile, counted over the whole command
   reg [31:0] gidx_q;
-  // cycles since the last tile's last row, saturating
+  // 0 in the cycle after a tile's last row, then counting up to the gap
   reg [2:0] since_end_q;
   // groups whose scales are loaded
   reg [31:0] sz_loaded_q;
@@ -245,7 +245,7 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   assign w_wr_d = cmd_acc ? 4'd0 : w_acc ? w_wr_q + 4'd1 : w_wr_q;
   assign w_rd_d = cmd_acc ? 4'd0 : reading ? w_rd_q + 4'd1 : w_rd_q;
   assign w_count_d = cmd_acc ? 5'd0 : w_count_q + {4'd0, w_acc} - {4'd0, reading};
-  assign w_ready_o = busy_q & (w_count_q != 5'd16) & (w_tiles_q < tiles_total_q);
+  assign w_ready_o = busy_q & ((w_count_q != 5'd16) | reading) & (w_tiles_q < tiles_total_q);
   assign burst_start = busy_q & ~burst_q & (w_count_q == 5'd16) & (started_d2_q >= bursts_q);
   assign reading = burst_start | burst_q;
   assign burst_d = cmd_acc ? 1'b0 : burst_start ? 1'b1 : (burst_q & (burst_row_q == 4'd15)) ? 1'b0 :

@@ -84,7 +84,7 @@ void add_activation_control(hdl::Module& m, const EngineConfig& c) {
     m.state("since_end", gw,
             fmt::format("cmd_acc ? {0} : tile_end ? {1} : (since_end_q == {0}) ? {0} : since_end_q + {2}", top,
                         lit(gw, 0), lit(gw, 1)),
-            true, "cycles since the last tile's last row, saturating");
+            true, "0 in the cycle after a tile's last row, then counting up to the gap");
     gap_ok = fmt::format("(({} + {}) >= {})", hdl::zext("since_end_q", gw, w), hdl::zext("m_total_q", mw + 1, w),
                          lit(w, unsigned(gap)));
   }

@@ -1,7 +1,7 @@
 // One column's group-dequant unit at the south edge of the array. Per tile row it forms
 // D = P - z * S exactly and adds it into the row's group accumulator; at a group's last tile
 // it dequantizes: Y = RNE(Y + RNE(RNE(acc) * s)), pipelined to take one row per cycle at the
-// PE's clock (22 stages: every FP32 step split). The FP32-accumulating and dequant-first (fma)
+// PE's clock (22 stages, 26 with INT8 activations: every FP32 step split). The FP32-accumulating and dequant-first (fma)
 // engines have their own variants, one stage per FP32 step; all share the ports.
 #include <stdexcept>
 
@@ -388,7 +388,7 @@ hdl::Module group_unit_fixed(const EngineConfig& c) {
   emit_fp32_mul(m, "ms_", d, scale, kFp16, "t", g.fn());
   const std::string t = g.cut_values({{"t", "t", 32}})[0];
 
-  // Y = RNE(Y + t): read, then the three-stage adder; Y of this row is written y_update_span()
+  // Y = RNE(Y + t): read, then the five-stage adder; Y of this row is written y_update_span()
   // cycles after the read, and the row's next group comes no sooner (EngineConfig::row_gap())
   m.wire("y_old", 32);
   m.assign("y_old", fmt::format("{} ? 32'd0 : y_mem[{}]", g.at("first_group"), g.at("m")));
