@@ -210,12 +210,12 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   wire g11_first_group_d;
   wire g11_last_group_d;
   wire g11_poison_d;
+  wire [29:0] g11_ms_pp0_d;
+  wire [28:0] g11_ms_pp1_d;
   wire g11_ms_sign_d;
   wire [12:0] g11_ms_lsb_d;
   wire g11_ms_nan_d;
   wire g11_ms_inf_d;
-  wire [29:0] g11_ms_pp0_d;
-  wire [28:0] g11_ms_pp1_d;
   // exact significand product, from its partial products
   wire [34:0] ms_prod;
   wire g12_valid_d;
@@ -223,8 +223,8 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   wire g12_first_group_d;
   wire g12_last_group_d;
   wire g12_poison_d;
-  wire g12_ms_sign_d;
   wire [34:0] g12_ms_prod_d;
+  wire g12_ms_sign_d;
   wire [12:0] g12_ms_lsb_d;
   wire g12_ms_nan_d;
   wire g12_ms_inf_d;
@@ -428,20 +428,20 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   reg g11_first_group_q;
   reg g11_last_group_q;
   reg g11_poison_q;
+  reg [29:0] g11_ms_pp0_q;
+  reg [28:0] g11_ms_pp1_q;
   reg g11_ms_sign_q;
   reg [12:0] g11_ms_lsb_q;
   reg g11_ms_nan_q;
   reg g11_ms_inf_q;
-  reg [29:0] g11_ms_pp0_q;
-  reg [28:0] g11_ms_pp1_q;
   // pipeline stage 13
   reg g12_valid_q;
   reg [5:0] g12_m_q;
   reg g12_first_group_q;
   reg g12_last_group_q;
   reg g12_poison_q;
-  reg g12_ms_sign_q;
   reg [34:0] g12_ms_prod_q;
+  reg g12_ms_sign_q;
   reg [12:0] g12_ms_lsb_q;
   reg g12_ms_nan_q;
   reg g12_ms_inf_q;
@@ -686,20 +686,20 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   assign g11_first_group_d = g10_first_group_q;
   assign g11_last_group_d = g10_last_group_q;
   assign g11_poison_d = g10_poison_q;
+  assign g11_ms_pp0_d = ms_pp0;
+  assign g11_ms_pp1_d = ms_pp1;
   assign g11_ms_sign_d = ms_sign;
   assign g11_ms_lsb_d = ms_lsb;
   assign g11_ms_nan_d = ms_nan;
   assign g11_ms_inf_d = ms_inf;
-  assign g11_ms_pp0_d = ms_pp0;
-  assign g11_ms_pp1_d = ms_pp1;
   assign ms_prod = ({5'd0, g11_ms_pp0_q} << 0) + ({6'd0, g11_ms_pp1_q} << 6);
   assign g12_valid_d = g11_valid_q;
   assign g12_m_d = g11_m_q;
   assign g12_first_group_d = g11_first_group_q;
   assign g12_last_group_d = g11_last_group_q;
   assign g12_poison_d = g11_poison_q;
-  assign g12_ms_sign_d = g11_ms_sign_q;
   assign g12_ms_prod_d = ms_prod;
+  assign g12_ms_sign_d = g11_ms_sign_q;
   assign g12_ms_lsb_d = g11_ms_lsb_q;
   assign g12_ms_nan_d = g11_ms_nan_q;
   assign g12_ms_inf_d = g11_ms_inf_q;
@@ -756,8 +756,7 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   assign ms_finite = g14_ms_r_zero_q ? {g14_ms_r_sign_q, 31'd0} : (!ms_r_exp_final[12] &
       (ms_r_exp_final >= 13'd255)) ? {g14_ms_r_sign_q, 8'hff, 23'd0} : {g14_ms_r_sign_q, ms_r_field,
       ms_r_frac};
-  assign t = g14_ms_nan_q ? 32'h7fc00000 : g14_ms_inf_q ? {g14_ms_r_sign_q, 8'hff, 23'd0} :
-      ms_finite;
+  assign t = g14_ms_nan_q ? 32'h7fc00000 : g14_ms_inf_q ? {ms_finite[31], 8'hff, 23'd0} : ms_finite;
   assign g15_valid_d = g14_valid_q;
   assign g15_m_d = g14_m_q;
   assign g15_first_group_d = g14_first_group_q;
@@ -1231,6 +1230,14 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   end
 
   always @(posedge clk_i) begin
+    g11_ms_pp0_q <= g11_ms_pp0_d;
+  end
+
+  always @(posedge clk_i) begin
+    g11_ms_pp1_q <= g11_ms_pp1_d;
+  end
+
+  always @(posedge clk_i) begin
     g11_ms_sign_q <= g11_ms_sign_d;
   end
 
@@ -1244,14 +1251,6 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
 
   always @(posedge clk_i) begin
     g11_ms_inf_q <= g11_ms_inf_d;
-  end
-
-  always @(posedge clk_i) begin
-    g11_ms_pp0_q <= g11_ms_pp0_d;
-  end
-
-  always @(posedge clk_i) begin
-    g11_ms_pp1_q <= g11_ms_pp1_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
@@ -1276,11 +1275,11 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   end
 
   always @(posedge clk_i) begin
-    g12_ms_sign_q <= g12_ms_sign_d;
+    g12_ms_prod_q <= g12_ms_prod_d;
   end
 
   always @(posedge clk_i) begin
-    g12_ms_prod_q <= g12_ms_prod_d;
+    g12_ms_sign_q <= g12_ms_sign_d;
   end
 
   always @(posedge clk_i) begin

@@ -210,12 +210,12 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   wire g11_last_group_d;
   wire [31:0] g11_rs_d;
   wire g11_poison_d;
+  wire [29:0] g11_ms_pp0_d;
+  wire [28:0] g11_ms_pp1_d;
   wire g11_ms_sign_d;
   wire [12:0] g11_ms_lsb_d;
   wire g11_ms_nan_d;
   wire g11_ms_inf_d;
-  wire [29:0] g11_ms_pp0_d;
-  wire [28:0] g11_ms_pp1_d;
   // exact significand product, from its partial products
   wire [34:0] ms_prod;
   wire g12_valid_d;
@@ -224,8 +224,8 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   wire g12_last_group_d;
   wire [31:0] g12_rs_d;
   wire g12_poison_d;
-  wire g12_ms_sign_d;
   wire [34:0] g12_ms_prod_d;
+  wire g12_ms_sign_d;
   wire [12:0] g12_ms_lsb_d;
   wire g12_ms_nan_d;
   wire g12_ms_inf_d;
@@ -342,14 +342,14 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   wire g22_last_group_d;
   wire g22_poison_d;
   wire [31:0] g22_y_d;
-  wire g22_mr_sign_d;
-  wire [12:0] g22_mr_lsb_d;
-  wire g22_mr_nan_d;
-  wire g22_mr_inf_d;
   wire [29:0] g22_mr_pp0_d;
   wire [29:0] g22_mr_pp1_d;
   wire [29:0] g22_mr_pp2_d;
   wire [29:0] g22_mr_pp3_d;
+  wire g22_mr_sign_d;
+  wire [12:0] g22_mr_lsb_d;
+  wire g22_mr_nan_d;
+  wire g22_mr_inf_d;
   // exact significand product, from its partial products
   wire [47:0] mr_prod;
   wire g23_valid_d;
@@ -357,8 +357,8 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   wire g23_last_group_d;
   wire g23_poison_d;
   wire [31:0] g23_y_d;
-  wire g23_mr_sign_d;
   wire [47:0] g23_mr_prod_d;
+  wire g23_mr_sign_d;
   wire [12:0] g23_mr_lsb_d;
   wire g23_mr_nan_d;
   wire g23_mr_inf_d;
@@ -533,12 +533,12 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   reg g11_last_group_q;
   reg [31:0] g11_rs_q;
   reg g11_poison_q;
+  reg [29:0] g11_ms_pp0_q;
+  reg [28:0] g11_ms_pp1_q;
   reg g11_ms_sign_q;
   reg [12:0] g11_ms_lsb_q;
   reg g11_ms_nan_q;
   reg g11_ms_inf_q;
-  reg [29:0] g11_ms_pp0_q;
-  reg [28:0] g11_ms_pp1_q;
   // pipeline stage 13
   reg g12_valid_q;
   reg [5:0] g12_m_q;
@@ -546,8 +546,8 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   reg g12_last_group_q;
   reg [31:0] g12_rs_q;
   reg g12_poison_q;
-  reg g12_ms_sign_q;
   reg [34:0] g12_ms_prod_q;
+  reg g12_ms_sign_q;
   reg [12:0] g12_ms_lsb_q;
   reg g12_ms_nan_q;
   reg g12_ms_inf_q;
@@ -631,22 +631,22 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   reg g22_last_group_q;
   reg g22_poison_q;
   reg [31:0] g22_y_q;
-  reg g22_mr_sign_q;
-  reg [12:0] g22_mr_lsb_q;
-  reg g22_mr_nan_q;
-  reg g22_mr_inf_q;
   reg [29:0] g22_mr_pp0_q;
   reg [29:0] g22_mr_pp1_q;
   reg [29:0] g22_mr_pp2_q;
   reg [29:0] g22_mr_pp3_q;
+  reg g22_mr_sign_q;
+  reg [12:0] g22_mr_lsb_q;
+  reg g22_mr_nan_q;
+  reg g22_mr_inf_q;
   // pipeline stage 24
   reg g23_valid_q;
   reg [5:0] g23_m_q;
   reg g23_last_group_q;
   reg g23_poison_q;
   reg [31:0] g23_y_q;
-  reg g23_mr_sign_q;
   reg [47:0] g23_mr_prod_q;
+  reg g23_mr_sign_q;
   reg [12:0] g23_mr_lsb_q;
   reg g23_mr_nan_q;
   reg g23_mr_inf_q;
@@ -843,12 +843,12 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   assign g11_last_group_d = g10_last_group_q;
   assign g11_rs_d = g10_rs_q;
   assign g11_poison_d = g10_poison_q;
+  assign g11_ms_pp0_d = ms_pp0;
+  assign g11_ms_pp1_d = ms_pp1;
   assign g11_ms_sign_d = ms_sign;
   assign g11_ms_lsb_d = ms_lsb;
   assign g11_ms_nan_d = ms_nan;
   assign g11_ms_inf_d = ms_inf;
-  assign g11_ms_pp0_d = ms_pp0;
-  assign g11_ms_pp1_d = ms_pp1;
   assign ms_prod = ({5'd0, g11_ms_pp0_q} << 0) + ({6'd0, g11_ms_pp1_q} << 6);
   assign g12_valid_d = g11_valid_q;
   assign g12_m_d = g11_m_q;
@@ -856,8 +856,8 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   assign g12_last_group_d = g11_last_group_q;
   assign g12_rs_d = g11_rs_q;
   assign g12_poison_d = g11_poison_q;
-  assign g12_ms_sign_d = g11_ms_sign_q;
   assign g12_ms_prod_d = ms_prod;
+  assign g12_ms_sign_d = g11_ms_sign_q;
   assign g12_ms_lsb_d = g11_ms_lsb_q;
   assign g12_ms_nan_d = g11_ms_nan_q;
   assign g12_ms_inf_d = g11_ms_inf_q;
@@ -916,8 +916,7 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   assign ms_finite = g14_ms_r_zero_q ? {g14_ms_r_sign_q, 31'd0} : (!ms_r_exp_final[12] &
       (ms_r_exp_final >= 13'd255)) ? {g14_ms_r_sign_q, 8'hff, 23'd0} : {g14_ms_r_sign_q, ms_r_field,
       ms_r_frac};
-  assign t = g14_ms_nan_q ? 32'h7fc00000 : g14_ms_inf_q ? {g14_ms_r_sign_q, 8'hff, 23'd0} :
-      ms_finite;
+  assign t = g14_ms_nan_q ? 32'h7fc00000 : g14_ms_inf_q ? {ms_finite[31], 8'hff, 23'd0} : ms_finite;
   assign g15_valid_d = g14_valid_q;
   assign g15_m_d = g14_m_q;
   assign g15_first_group_d = g14_first_group_q;
@@ -982,14 +981,14 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   assign g22_last_group_d = g21_last_group_q;
   assign g22_poison_d = g21_poison_q;
   assign g22_y_d = g21_y_q;
-  assign g22_mr_sign_d = mr_sign;
-  assign g22_mr_lsb_d = mr_lsb;
-  assign g22_mr_nan_d = mr_nan;
-  assign g22_mr_inf_d = mr_inf;
   assign g22_mr_pp0_d = mr_pp0;
   assign g22_mr_pp1_d = mr_pp1;
   assign g22_mr_pp2_d = mr_pp2;
   assign g22_mr_pp3_d = mr_pp3;
+  assign g22_mr_sign_d = mr_sign;
+  assign g22_mr_lsb_d = mr_lsb;
+  assign g22_mr_nan_d = mr_nan;
+  assign g22_mr_inf_d = mr_inf;
   assign mr_prod = ({18'd0, g22_mr_pp0_q} << 0) + ({18'd0, g22_mr_pp1_q} << 6) + ({18'd0,
       g22_mr_pp2_q} << 12) + ({18'd0, g22_mr_pp3_q} << 18);
   assign g23_valid_d = g22_valid_q;
@@ -997,8 +996,8 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   assign g23_last_group_d = g22_last_group_q;
   assign g23_poison_d = g22_poison_q;
   assign g23_y_d = g22_y_q;
-  assign g23_mr_sign_d = g22_mr_sign_q;
   assign g23_mr_prod_d = mr_prod;
+  assign g23_mr_sign_d = g22_mr_sign_q;
   assign g23_mr_lsb_d = g22_mr_lsb_q;
   assign g23_mr_nan_d = g22_mr_nan_q;
   assign g23_mr_inf_d = g22_mr_inf_q;
@@ -1059,7 +1058,7 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   assign mr_finite = g25_mr_r_zero_q ? {g25_mr_r_sign_q, 31'd0} : (!mr_r_exp_final[12] &
       (mr_r_exp_final >= 13'd255)) ? {g25_mr_r_sign_q, 8'hff, 23'd0} : {g25_mr_r_sign_q, mr_r_field,
       mr_r_frac};
-  assign scaled_y = g25_mr_nan_q ? 32'h7fc00000 : g25_mr_inf_q ? {g25_mr_r_sign_q, 8'hff, 23'd0} :
+  assign scaled_y = g25_mr_nan_q ? 32'h7fc00000 : g25_mr_inf_q ? {mr_finite[31], 8'hff, 23'd0} :
       mr_finite;
   assign y_final = (g25_last_group_q & g25_poison_q) ? 32'h7fc00000 : (g25_last_group_q ? scaled_y :
       g25_y_q);
@@ -1525,6 +1524,14 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   end
 
   always @(posedge clk_i) begin
+    g11_ms_pp0_q <= g11_ms_pp0_d;
+  end
+
+  always @(posedge clk_i) begin
+    g11_ms_pp1_q <= g11_ms_pp1_d;
+  end
+
+  always @(posedge clk_i) begin
     g11_ms_sign_q <= g11_ms_sign_d;
   end
 
@@ -1538,14 +1545,6 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
 
   always @(posedge clk_i) begin
     g11_ms_inf_q <= g11_ms_inf_d;
-  end
-
-  always @(posedge clk_i) begin
-    g11_ms_pp0_q <= g11_ms_pp0_d;
-  end
-
-  always @(posedge clk_i) begin
-    g11_ms_pp1_q <= g11_ms_pp1_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
@@ -1574,11 +1573,11 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   end
 
   always @(posedge clk_i) begin
-    g12_ms_sign_q <= g12_ms_sign_d;
+    g12_ms_prod_q <= g12_ms_prod_d;
   end
 
   always @(posedge clk_i) begin
-    g12_ms_prod_q <= g12_ms_prod_d;
+    g12_ms_sign_q <= g12_ms_sign_d;
   end
 
   always @(posedge clk_i) begin
@@ -1884,22 +1883,6 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   end
 
   always @(posedge clk_i) begin
-    g22_mr_sign_q <= g22_mr_sign_d;
-  end
-
-  always @(posedge clk_i) begin
-    g22_mr_lsb_q <= g22_mr_lsb_d;
-  end
-
-  always @(posedge clk_i) begin
-    g22_mr_nan_q <= g22_mr_nan_d;
-  end
-
-  always @(posedge clk_i) begin
-    g22_mr_inf_q <= g22_mr_inf_d;
-  end
-
-  always @(posedge clk_i) begin
     g22_mr_pp0_q <= g22_mr_pp0_d;
   end
 
@@ -1913,6 +1896,22 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
 
   always @(posedge clk_i) begin
     g22_mr_pp3_q <= g22_mr_pp3_d;
+  end
+
+  always @(posedge clk_i) begin
+    g22_mr_sign_q <= g22_mr_sign_d;
+  end
+
+  always @(posedge clk_i) begin
+    g22_mr_lsb_q <= g22_mr_lsb_d;
+  end
+
+  always @(posedge clk_i) begin
+    g22_mr_nan_q <= g22_mr_nan_d;
+  end
+
+  always @(posedge clk_i) begin
+    g22_mr_inf_q <= g22_mr_inf_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
@@ -1937,11 +1936,11 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   end
 
   always @(posedge clk_i) begin
-    g23_mr_sign_q <= g23_mr_sign_d;
+    g23_mr_prod_q <= g23_mr_prod_d;
   end
 
   always @(posedge clk_i) begin
-    g23_mr_prod_q <= g23_mr_prod_d;
+    g23_mr_sign_q <= g23_mr_sign_d;
   end
 
   always @(posedge clk_i) begin

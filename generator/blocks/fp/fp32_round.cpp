@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <bit>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -115,38 +117,50 @@ void emit_fp32_mul(hdl::Module& m, const std::string& p, const std::string& a, c
                                   hdl::slice(b, btop - 1, 0), lit(btop, 0), hdl::slice(a, 30, 0)));
   m.wire(p + "inf", 1);
   m.assign(p + "inf", fmt::format("{0}a_inf | {0}b_inf", p));
-  std::vector<LiveValue> live = {{p + "sign", p + "sign", 1}, {p + "prod", p + "prod", pw}, {p + "lsb", p + "lsb", 13},
-                                 {p + "nan", p + "nan", 1}, {p + "inf", p + "inf", 1}};
-  if (cut) {
-    live.erase(live.begin() + 1);
-    live.insert(live.end(), parts.begin(), parts.end());
-    cut(live);
+  // the values that outlive the product: named, so each cut renames them in place
+  std::string sign = p + "sign", lsb = p + "lsb", nan = p + "nan", inf = p + "inf";
+  const std::vector<std::pair<std::string*, int>> kept = {{&sign, 1}, {&lsb, 13}, {&nan, 1}, {&inf, 1}};
+  const std::vector<std::string> labels = {p + "sign", p + "lsb", p + "nan", p + "inf"};
+  const auto carry = [&](std::vector<LiveValue>& l) {
+    for (size_t i = 0; i < kept.size(); ++i) l.push_back({labels[i], *kept[i].first, kept[i].second});
+  };
+  const auto take = [&](const std::vector<LiveValue>& l) {
+    for (size_t i = 0; i < kept.size(); ++i) *kept[i].first = live_name(l, labels[i]);
+  };
+  if (cut) {  // cut 1 after the partial products, cut 2 after their sum
+    std::vector<LiveValue> l = parts;
+    carry(l);
+    cut(l);
+    take(l);
     std::string sum;
-    for (size_t i = 0; i < parts.size(); ++i) {
-      const LiveValue& v = live[5 - 1 + i];
-      sum += fmt::format("{}({} << {})", i ? " + " : "", hdl::zext(v.name, v.width, pw), 6 * i);
-    }
+    for (size_t i = 0; i < parts.size(); ++i)
+      sum += fmt::format("{}({} << {})", i ? " + " : "", hdl::zext(live_name(l, parts[i].label), parts[i].width, pw), 6 * i);
     m.wire(p + "prod", pw, "exact significand product, from its partial products");
     m.assign(p + "prod", sum);
-    live.resize(4);
-    live.insert(live.begin() + 1, {p + "prod", p + "prod", pw});
-    cut(live);
   }
-  std::string nan = live[3].name, inf = live[4].name, sign = live[0].name;
-  PipelineCut round_cut;  // the rounding's own cut carries the special flags and the sign too
+  std::string prod = p + "prod";
+  if (cut) {
+    std::vector<LiveValue> l = {{prod, prod, pw}};
+    carry(l);
+    cut(l);
+    take(l);
+    prod = live_name(l, p + "prod");
+  }
+  PipelineCut round_cut;  // the rounding's own cuts carry the special flags too
   if (cut)
     round_cut = [&](std::vector<LiveValue>& l) {
+      const size_t own = l.size();
       l.push_back({p + "nan", nan, 1});
       l.push_back({p + "inf", inf, 1});
       cut(l);
-      inf = l.back().name;
-      nan = l[l.size() - 2].name;
-      l.resize(l.size() - 2);
-      sign = l[0].name;
+      nan = live_name(l, p + "nan");
+      inf = live_name(l, p + "inf");
+      l.resize(own);
     };
   m.wire(p + "finite", 32);
-  emit_fp32_round(m, p + "r_", sign, live[1].name, pw, live[2].name, p + "finite", round_cut);
-  m.assign(out, fmt::format("{} ? {} : {} ? {{{}, 8'hff, 23'd0}} : {}finite", nan, fp32_nan(), inf, sign, p));
+  emit_fp32_round(m, p + "r_", sign, prod, pw, lsb, p + "finite", round_cut);
+  // the finite result carries the product's sign, as the rounding's last stage has it
+  m.assign(out, fmt::format("{} ? {} : {} ? {{{}finite[31], 8'hff, 23'd0}} : {}finite", nan, fp32_nan(), inf, p, p));
 }
 
 }  // namespace mixpe

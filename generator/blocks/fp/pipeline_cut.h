@@ -3,6 +3,7 @@
 // each to its registered copy. An empty cut function means a combinational datapath.
 #pragma once
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -14,5 +15,12 @@ struct LiveValue {
   int width;
 };
 using PipelineCut = std::function<void(std::vector<LiveValue>&)>;
+
+// The (registered) name of the value labelled `label` in a cut's list.
+inline const std::string& live_name(const std::vector<LiveValue>& live, const std::string& label) {
+  for (const LiveValue& v : live)
+    if (v.label == label) return v.name;
+  throw std::logic_error("pipeline cut: no value " + label);
+}
 
 }  // namespace mixpe
