@@ -182,8 +182,8 @@ std::vector<std::string> exact_values(hdl::Module& m, const EngineConfig& c, Flo
     m.wire(v + "_fixed", xw - 1);
     m.assign(v + "_fixed", fmt::format("{} << ({}_exp - {})", hdl::zext(x + "_sig", f.sig_bits, xw - 1), x, lit(eb, 1)));
     m.wire(v, xw);
-    m.assign(v, fmt::format("!{0}_finite ? {1} : a_i[{2}] ? ({1} - {{1'b0, {3}_fixed}}) : {{1'b0, {3}_fixed}}", x,
-                            lit(xw, 0), r * rw + 15, v));
+    m.assign(v, fmt::format("!{0}_finite ? {1} : {4}[{2}] ? ({1} - {{1'b0, {3}_fixed}}) : {{1'b0, {3}_fixed}}", x,
+                            lit(xw, 0), r * rw + 15, v, st.a));
     vals.push_back(v);
   }
   cut(m, c, st, vals, xw, true);
