@@ -163,6 +163,8 @@ const std::vector<DesignPoint>& power_points() {
       {"w4a8", "engine", "--preset w4a8 --rows 4 --cols 4 --depth 16", "power", "MixPE W4A8 engine, 4 x 4"},
       {"int8", "engine", "--preset int8 --rows 4 --cols 4 --depth 16", "power", "INT8 baseline engine, 4 x 4"},
       {"fma", "engine", "--preset fma --rows 4 --cols 4 --depth 16", "power", "FP16 (fma) baseline engine, 4 x 4"},
+      {"nf4", "engine", "--pe lut --weight-format nf4 --lut-terms 2 --rows 4 --cols 4 --depth 16", "power",
+       "LUT engine (NF4, two-term tables), 4 x 4"},
   };
   return points;
 }

@@ -26,6 +26,7 @@ import subprocess
 import sys
 
 import area
+import glitch
 import liberty
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -167,22 +168,39 @@ def random_run(d, facts, count):
     return r
 
 
-def energy(d, facts, point, workload, run_facts, toggles_file):
-    """Each cell's energy over the run from its power at activity 0 and 1 and its output net's
-    simulated transitions, summed per block."""
-    top, sim_cycles, macs = facts["top"], run_facts["cycles"], run_facts["macs"]
-    shape = json.load(open(os.path.join(d, "rtl", top + ".json")))["parameters"]  # the engine's manifest
-    toggles = read_toggles(toggles_file)
+def read_cells(d, top):
+    """OpenSTA's table: (instance, module, P0, P1, output nets) of every leaf cell."""
     cells = []
     for line in open(os.path.join(d, "cells.tsv")):
         inst, module, p0, p1, outs = line.rstrip("\n").split("\t")
         # OpenSTA's module names as Verilator has them: the top renamed, Tcl's escaping undone
         module = f"{top}_gates" if module == top else module.replace("\\\\", "\\")
         cells.append((inst, module, float(p0), float(p1), outs.split()))
-    # instances per module: Verilator sums a module's toggles over them
+    return cells
+
+
+def verilator_activity(cells, toggles_file):
+    """(instance, module, net) -> transitions over the run, from Verilator's toggle coverage: the
+    mean over the module's instances (Verilator sums a module's toggles over them)."""
+    toggles = read_toggles(toggles_file)
     paths = collections.defaultdict(set)
     for inst, module, *_ in cells:
         paths[module].add(inst.rsplit("/", 1)[0] if "/" in inst else "")
+    return lambda inst, module, net: (toggles[(module, net)] / len(paths[module])
+                                      if (module, net) in toggles else None)
+
+
+def instance_activity(transitions):
+    """The same from per-instance counts ((scope, net) -> transitions, glitch.py)."""
+    return lambda inst, module, net: transitions.get((inst.rsplit("/", 1)[0] if "/" in inst else "", net))
+
+
+def energy(d, facts, point, workload, run_facts, activity):
+    """Each cell's energy over the run from its power at activity 0 and 1 and its output net's
+    simulated transitions (activity(instance, module, net)), summed per block."""
+    top, sim_cycles, macs = facts["top"], run_facts["cycles"], run_facts["macs"]
+    shape = json.load(open(os.path.join(d, "rtl", top + ".json")))["parameters"]  # the engine's manifest
+    cells = read_cells(d, top)
     period = PERIOD_NS * 1e-9
     by_block = collections.Counter()  # pJ over the run
     check = 0.0                       # W at the uniform activity, from the same linear model
@@ -192,10 +210,11 @@ def energy(d, facts, point, workload, run_facts, toggles_file):
         acts = []
         for net in outs:
             nets += 1
-            if (module, net) in toggles:
-                acts.append(toggles[(module, net)] / len(paths[module]) / sim_cycles)
-            else:
+            t = activity(inst, module, net)
+            if t is None:
                 unannotated += 1
+            else:
+                acts.append(t / sim_cycles)
         a = sum(acts) / len(acts) if acts else 0.0
         by_block[block_of(inst)] += (p0 + a * (p1 - p0)) * period * sim_cycles * 1e12
     total = sum(by_block.values())
@@ -208,7 +227,7 @@ def energy(d, facts, point, workload, run_facts, toggles_file):
         "pj_per_cycle_by_block": {b: round(e / sim_cycles, 3) for b, e in sorted(by_block.items())},
         "nets": nets, "unannotated_nets": unannotated,
         "uniform_check_w": {"model": check, "opensta": facts["opensta_uniform_w"]},
-        "workload": workload,
+        "workload": workload, "delays": "zero",
     }
 
 
@@ -220,11 +239,13 @@ def main():
     ap.add_argument("--traces", help="LLM traces (mixpe trace); without: random LLM-like GEMMs")
     ap.add_argument("--cycles", type=int, default=5000,
                     help="trace GEMMs are simulated until this many cycles (the GEMM that crosses it ends)")
-    ap.add_argument("--random", type=int, default=2, help="random GEMMs simulated per design (M = 16, K = 512)")
+    ap.add_argument("--random", type=int, default=1, help="random GEMMs simulated per design (M = 16, K = 512)")
+    ap.add_argument("--zero-delay-only", action="store_true",
+                    help="skip the replay with the cells' delays (glitch energy: Icarus, minutes per design)")
     ap.add_argument("--only", nargs="*")
     ap.add_argument("--engine", metavar="OPTIONS", help="one engine of these options instead of the list (tests)")
     a = ap.parse_args()
-    for tool in ("yosys", "sta", "verilator"):
+    for tool in ("yosys", "sta", "verilator", "iverilog", "vvp"):
         if not shutil.which(tool):
             sys.exit(f"power: '{tool}' is not installed: run `make setup`")
     mixpe = os.path.abspath(a.mixpe)
@@ -238,36 +259,53 @@ def main():
     for p in points:  # one at a time: a gate-level build takes minutes and gigabytes
         d, facts = gate_level(mixpe, a.libs, work, lib, p, traces, a.cycles)
         if traces:
-            rows.append(energy(d, facts, p, "traces", facts, os.path.join(d, "toggles.dat")))
+            rows.append(energy(d, facts, p, "traces", facts, verilator_activity(read_cells(d, facts["top"]), os.path.join(d, "toggles.dat"))))
         rnd = random_run(d, facts, a.random)
-        rows.append(energy(d, facts, p, "random", rnd, rnd["toggles"]))
+        rows.append(energy(d, facts, p, "random", rnd, verilator_activity(read_cells(d, facts["top"]), rnd["toggles"])))
+        if not a.zero_delay_only:  # the same stimulus with the cells' delays: glitches included
+            print(f"{p['name']}: replaying the random workload with delays (Icarus, SDF)", file=sys.stderr, flush=True)
+            g = glitch.glitch_run(mixpe, a.libs, d, facts, p["options"], lib, ["--random", str(a.random)])
+            if (g["cycles"], g["macs"]) != (rnd["cycles"], rnd["macs"]):
+                sys.exit(f"power: {p['name']}: the recorded run ({g['cycles']} cycles, {g['macs']} MACs) is not the "
+                         f"gate-level one ({rnd['cycles']}, {rnd['macs']})")
+            counts = {(sc, n): c for sc, n, c in g["transitions"]}
+            rows.append(dict(energy(d, facts, p, "random", g, instance_activity(counts)), delays="sdf",
+                             sdf_warnings=g["sdf_warnings"]))
     reports = os.path.join(a.build, "reports")
     os.makedirs(reports, exist_ok=True)
     blocks = ["array", "edge", "group units", "skews", "controller"]
     with open(os.path.join(reports, "power.csv"), "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["name", "top", "area_um2", "cycles", "macs", "utilization", "pj_per_mac"] +
-                   [f"pj_per_mac_{b.replace(' ', '_')}" for b in blocks] + ["unannotated_nets", "nets", "workload"])
+                   [f"pj_per_mac_{b.replace(' ', '_')}" for b in blocks] + ["unannotated_nets", "nets", "workload", "delays"])
         for r in rows:
             w.writerow([r["name"], r["top"], r["area_um2"], r["cycles"], r["macs"], r["utilization"], r["pj_per_mac"]] +
                        [r["pj_per_mac_by_block"].get(b, 0) for b in blocks] +
-                       [r["unannotated_nets"], r["nets"], r["workload"]])
+                       [r["unannotated_nets"], r["nets"], r["workload"], r["delays"]])
     json.dump({"method": __doc__, "designs": rows}, open(os.path.join(reports, "power.json"), "w"), indent=1)
-    print("Energy from simulated activity (gate level, zero delay; SKY130 HD tt; no wires, clock tree or SRAM):")
-    print(f"{'design':<10} {'workload':<8} {'cycles':>7} {'util':>5} {'pJ/MAC':>8} | " +
+    print("Energy from simulated activity (gate level: zero delay, and with the cells' SDF delays (glitches); "
+          "SKY130 HD tt; no wires, clock tree or SRAM):")
+    print(f"{'design':<10} {'workload':<8} {'delays':<6} {'cycles':>7} {'util':>5} {'pJ/MAC':>8} | " +
           " ".join(f"{b:>11}" for b in blocks) + " | unannotated nets | uniform-activity check (W)")
     for r in rows:
         c = r["uniform_check_w"]
-        print(f"{r['name']:<10} {r['workload']:<8} {r['cycles']:>7} {r['utilization']:>5.2f} {r['pj_per_mac']:>8.3f} | " +
+        print(f"{r['name']:<10} {r['workload']:<8} {r['delays']:<6} {r['cycles']:>7} {r['utilization']:>5.2f} {r['pj_per_mac']:>8.3f} | " +
               " ".join(f"{r['pj_per_mac_by_block'].get(b, 0):>11.3f}" for b in blocks) +
               f" | {r['unannotated_nets']:>7} of {r['nets']:<7} | model {c['model']:.6g}, OpenSTA {c['opensta']:.6g}")
-    for workload in ("traces", "random"):
-        base = {r["name"]: r for r in rows if r["workload"] == workload}
+    for workload, delays in (("traces", "zero"), ("random", "zero"), ("random", "sdf")):
+        base = {r["name"]: r for r in rows if (r["workload"], r["delays"]) == (workload, delays)}
         for b in ("fma", "int8"):
             if b in base:
-                print(f"{workload}: array energy per MAC, {b} / design: " + ", ".join(
+                print(f"{workload} ({delays} delay): array energy per MAC, {b} / design: " + ", ".join(
                     f"{n} {base[b]['pj_per_mac_by_block']['array'] / r['pj_per_mac_by_block']['array']:.2f}x"
                     for n, r in base.items() if n != b))
+    for r in rows:
+        if r["delays"] == "sdf":
+            z = next(q for q in rows if (q["name"], q["workload"], q["delays"]) == (r["name"], r["workload"], "zero"))
+            print(f"{r['name']}: glitches (SDF / zero delay): " + ", ".join(
+                f"{b} {r['pj_per_mac_by_block'][b] / z['pj_per_mac_by_block'][b]:.2f}x"
+                for b in blocks if z["pj_per_mac_by_block"].get(b)) +
+                  f", engine {r['pj_per_mac'] / z['pj_per_mac']:.2f}x ({r['sdf_warnings']} SDF warnings)")
     print(f"written {reports}/power.csv and power.json")
     # the method checks itself: every net simulated, the linear model equal to OpenSTA's total
     bad = [r["name"] for r in rows if r["unannotated_nets"] or
