@@ -20,6 +20,7 @@ import collections
 import os
 import re
 import subprocess
+import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -258,25 +259,32 @@ def icarus_names(netlist, sdf, top):
 REPLAY_PERIOD_NS = 100.0  # the replay's clock: slower than any design's critical path
 
 
-def glitch_run(mixpe, libs, d, facts, opts, lib, workload):
-    """The transitions of every net of power point d on `workload` with the cells' delays, cached
-    (d/glitch/result.json, keyed by the point's key and the workload): {cycles, macs, transitions:
-    [[scope, net, count]], sdf_warnings, sim_closing}."""
+def glitch_run(mixpe, libs, d, facts, opts, lib, workload, delays):
+    """The transitions of every net of power point d on `workload` replayed in Icarus with the
+    cells' delays (delays "sdf") or without ("zero"), cached (d/glitch/<delays>.json, keyed by the
+    point's key and the workload): {cycles, macs, transitions: [[scope, net, count]], sdf_warnings,
+    sim_closing}."""
     import json
     import area
     import liberty
     g = os.path.join(d, "glitch")
-    stamp = os.path.join(g, "result.json")
+    stamp = os.path.join(g, f"{delays}.json")
     if os.path.exists(stamp):
         r = json.load(open(stamp))
         if r.get("key") == facts["key"] and r.get("workload") == workload:
             return r
     os.makedirs(g, exist_ok=True)
     top = facts["top"]
-    stim = record(mixpe, libs, d, top, opts, workload)
-    rec_log = open(os.path.join(d, "record", "sim.log")).read()
-    m = re.search(r"power workload: (\d+) cycles, (\d+) MACs", rec_log)
-    cycles, macs = int(m.group(1)), int(m.group(2))
+    rec_stamp = os.path.join(g, "record.json")
+    rec = json.load(open(rec_stamp)) if os.path.exists(rec_stamp) else {}
+    if rec.get("key") != facts["key"] or rec.get("workload") != workload:
+        print(f"{os.path.basename(d)}: recording the workload at the RTL's ports", file=sys.stderr, flush=True)
+        stim = record(mixpe, libs, d, top, opts, workload)
+        m = re.search(r"power workload: (\d+) cycles, (\d+) MACs", open(os.path.join(d, "record", "sim.log")).read())
+        rec = {"key": facts["key"], "workload": workload, "stim": stim, "cycles": int(m.group(1)),
+               "macs": int(m.group(2))}
+        json.dump(rec, open(rec_stamp, "w"))
+    stim, cycles, macs = rec["stim"], rec["cycles"], rec["macs"]
     # the delays
     netlist = os.path.join(d, "gates", "netlist.v")
     raw = os.path.join(g, "raw.sdf")
@@ -299,19 +307,21 @@ def glitch_run(mixpe, libs, d, facts, opts, lib, workload):
         inst = line.split("\t", 1)[0]
         scopes.add("/".join(original.get(p, p) for p in inst.split("/")[:-1]))
     manifest = json.load(open(os.path.join(d, "rtl", top + ".json")))
-    vcd = os.path.join(g, "replay.vcd")
-    tb = os.path.join(g, "replay.v")
-    open(tb, "w").write(replay_tb(manifest, top, stim, REPLAY_PERIOD_NS, sdf, vcd, sorted(scopes)))
+    vcd = os.path.join(g, f"{delays}.vcd")
+    tb = os.path.join(g, f"replay_{delays}.v")
+    open(tb, "w").write(replay_tb(manifest, top, stim, REPLAY_PERIOD_NS, sdf if delays == "sdf" else None, vcd,
+                                  sorted(scopes)))
     models = timed_cell_models(lib, os.path.join(os.path.dirname(lib), "cells_timed.v"))
-    vvp = os.path.join(g, "replay.vvp")
+    vvp = os.path.join(g, f"replay_{delays}.vvp")
+    print(f"{os.path.basename(d)}: replaying it at gate level in Icarus, {delays} delay", file=sys.stderr, flush=True)
     subprocess.run(["iverilog", "-g2005", "-gspecify", "-o", vvp, tb, os.path.join(d, "gates", "wrapper.v"), sim_net,
                     models], check=True, capture_output=True, text=True)
     log = subprocess.run(["vvp", "-n", vvp], capture_output=True, text=True)
-    open(os.path.join(g, "replay.log"), "w").write(log.stdout + log.stderr)
+    open(os.path.join(g, f"replay_{delays}.log"), "w").write(log.stdout + log.stderr)
     closing = log.stdout.strip().splitlines()[-1] if log.stdout.strip() else ""
     if log.returncode != 0 or not re.match(rf"{cycles} passed, 0 failed", closing):
-        raise SystemExit(f"power: the timed replay in {g} failed ({closing}, {cycles} cycles recorded); "
-                         f"see {g}/replay.log")
+        raise SystemExit(f"power: the replay in {g} failed ({closing}, {cycles} cycles recorded); "
+                         f"see {g}/replay_{delays}.log")
     with open(vcd) as f:
         counts = vcd_transitions(f, skip=3)
     os.remove(vcd)

@@ -88,9 +88,10 @@ def block_of(instance):
     return "controller"
 
 
-def gate_level(mixpe, libs, work, lib, point, traces, cycles):
-    """Synthesis, gate-level simulation and the per-cell power table of one point, cached (the
-    stamp holds a hash of everything that decides them); returns its folder and facts."""
+def gate_level(mixpe, libs, work, lib, point, traces, cycles, verilator=True):
+    """Synthesis, the per-cell power table and (verilator) the Verilator gate-level simulation of
+    one point, cached (the stamp holds a hash of everything that decides them); returns its folder
+    and facts."""
     name, opts = point["name"], point["options"]
     d = os.path.join(work, name)
     rtl = os.path.join(d, "rtl")
@@ -103,8 +104,10 @@ def gate_level(mixpe, libs, work, lib, point, traces, cycles):
     key = hashlib.sha256(b"".join(open(f, "rb").read() for f in files + srcs) +
                          f"{traces} {cycles}".encode()).hexdigest()
     stamp = os.path.join(d, "gate_level.json")
-    if os.path.exists(stamp) and json.load(open(stamp)).get("key") == key:
-        return d, json.load(open(stamp))
+    if os.path.exists(stamp):
+        facts = json.load(open(stamp))
+        if facts.get("key") == key and (facts.get("verilator") or not verilator):
+            return d, facts
     # the timing run's netlist, hierarchy kept
     gates = os.path.join(d, "gates")
     t = area.timing_run(gates, files, top, lib, work, flatten=False)
@@ -112,31 +115,32 @@ def gate_level(mixpe, libs, work, lib, point, traces, cycles):
     renamed = os.path.join(gates, "netlist_gates.v")
     text = re.sub(rf"^module {top}\(", f"module {top}_gates(", open(netlist).read(), count=1, flags=re.M)
     open(renamed, "w").write(text)
-    sim = os.path.join(gates, "sim.v")
-    open(os.path.join(gates, "gate_sim.ys"), "w").write(area.fill(
-        "gate_sim.ys.in", LIB=lib, NETLIST=renamed, NETLIST_NAME=os.path.basename(renamed), TOP=f"{top}_gates",
-        SIM=sim))
-    run(["yosys", "-q", "-l", os.path.join(gates, "gate_sim.log"), os.path.join(gates, "gate_sim.ys")])
     wrap = os.path.join(gates, "wrapper.v")
     open(wrap, "w").write(wrapper(json.load(open(os.path.join(rtl, top + ".json"))), top))
-    # the engine testbench around the gate-level model, with toggle counting
-    tb = os.path.join(d, "tb")
-    env = dict(os.environ, MIXPE_NETLIST=f"{wrap} {sim}", MIXPE_CXX_OPT="-O0")
-    print(f"{name}: building the gate-level testbench ({t['cells']} cells)", file=sys.stderr, flush=True)
-    run(["bash", os.path.join(ROOT, "scripts", "verilate_tb.sh"), mixpe, os.path.join(ROOT, "tb", "engine_tb.cpp"), tb,
-         libs, "engine"] + opts.split(), env=env)
-    workload = ["--traces", traces, "--power-cycles", str(cycles)] if traces else ["--random", "1"]
-    print(f"{name}: simulating", file=sys.stderr, flush=True)
-    sim_run = simulate(d, workload, "toggles.dat", "sim.log")
     # every cell's power at activity 0 and 1
     tcl = os.path.join(d, "power.tcl")
     open(tcl, "w").write(area.fill("power.tcl.in", LIB=lib, NETLIST=netlist, TOP=top, PERIOD=PERIOD_NS,
                                    TABLE=os.path.join(d, "cells.tsv"), CHECK=CHECK_ACTIVITY))
     stext = run(["sta", "-no_splash", "-exit", tcl]).stdout
     open(os.path.join(d, "sta.log"), "w").write(stext)
-    facts = {"key": key, "top": top, "cells": t["cells"], "area_um2": round(t["area"], 1),
-             "cycles": sim_run["cycles"], "macs": sim_run["macs"], "sim_closing": sim_run["sim_closing"],
+    facts = {"key": key, "top": top, "cells": t["cells"], "area_um2": round(t["area"], 1), "verilator": verilator,
              "opensta_uniform_w": float(re.search(r"^Total\s+\S+\s+\S+\s+\S+\s+([0-9.eE+-]+)", stext, re.M).group(1))}
+    if verilator:
+        sim = os.path.join(gates, "sim.v")
+        open(os.path.join(gates, "gate_sim.ys"), "w").write(area.fill(
+            "gate_sim.ys.in", LIB=lib, NETLIST=renamed, NETLIST_NAME=os.path.basename(renamed), TOP=f"{top}_gates",
+            SIM=sim))
+        run(["yosys", "-q", "-l", os.path.join(gates, "gate_sim.log"), os.path.join(gates, "gate_sim.ys")])
+        # the engine testbench around the gate-level model, with toggle counting
+        tb = os.path.join(d, "tb")
+        env = dict(os.environ, MIXPE_NETLIST=f"{wrap} {sim}", MIXPE_CXX_OPT="-O0")
+        print(f"{name}: building the gate-level testbench ({t['cells']} cells)", file=sys.stderr, flush=True)
+        run(["bash", os.path.join(ROOT, "scripts", "verilate_tb.sh"), mixpe, os.path.join(ROOT, "tb", "engine_tb.cpp"),
+             tb, libs, "engine"] + opts.split(), env=env)
+        workload = ["--traces", traces, "--power-cycles", str(cycles)] if traces else ["--random", "1"]
+        print(f"{name}: simulating", file=sys.stderr, flush=True)
+        sim_run = simulate(d, workload, "toggles.dat", "sim.log")
+        facts.update(cycles=sim_run["cycles"], macs=sim_run["macs"], sim_closing=sim_run["sim_closing"])
     json.dump(facts, open(stamp, "w"), indent=1)
     return d, facts
 
@@ -227,7 +231,7 @@ def energy(d, facts, point, workload, run_facts, activity):
         "pj_per_cycle_by_block": {b: round(e / sim_cycles, 3) for b, e in sorted(by_block.items())},
         "nets": nets, "unannotated_nets": unannotated,
         "uniform_check_w": {"model": check, "opensta": facts["opensta_uniform_w"]},
-        "workload": workload, "delays": "zero",
+        "workload": workload, "delays": "zero", "simulator": "verilator",
     }
 
 
@@ -242,6 +246,9 @@ def main():
     ap.add_argument("--random", type=int, default=1, help="random GEMMs simulated per design (M = 16, K = 512)")
     ap.add_argument("--zero-delay-only", action="store_true",
                     help="skip the replay with the cells' delays (glitch energy: Icarus, minutes per design)")
+    ap.add_argument("--replay-only", action="store_true",
+                    help="no Verilator gate-level run: the random workload replayed in Icarus at zero delay and "
+                         "with delays only (no traces workload)")
     ap.add_argument("--only", nargs="*")
     ap.add_argument("--engine", metavar="OPTIONS", help="one engine of these options instead of the list (tests)")
     a = ap.parse_args()
@@ -257,43 +264,52 @@ def main():
     traces = os.path.abspath(a.traces) if a.traces else None
     rows = []
     for p in points:  # one at a time: a gate-level build takes minutes and gigabytes
-        d, facts = gate_level(mixpe, a.libs, work, lib, p, traces, a.cycles)
-        if traces:
-            rows.append(energy(d, facts, p, "traces", facts, verilator_activity(read_cells(d, facts["top"]), os.path.join(d, "toggles.dat"))))
-        rnd = random_run(d, facts, a.random)
-        rows.append(energy(d, facts, p, "random", rnd, verilator_activity(read_cells(d, facts["top"]), rnd["toggles"])))
-        if not a.zero_delay_only:  # the same stimulus with the cells' delays: glitches included
-            print(f"{p['name']}: replaying the random workload with delays (Icarus, SDF)", file=sys.stderr, flush=True)
-            g = glitch.glitch_run(mixpe, a.libs, d, facts, p["options"], lib, ["--random", str(a.random)])
-            if (g["cycles"], g["macs"]) != (rnd["cycles"], rnd["macs"]):
+        d, facts = gate_level(mixpe, a.libs, work, lib, p, traces, a.cycles, verilator=not a.replay_only)
+        rnd = None
+        if not a.replay_only:
+            if traces:
+                rows.append(energy(d, facts, p, "traces", facts,
+                                   verilator_activity(read_cells(d, facts["top"]), os.path.join(d, "toggles.dat"))))
+            rnd = random_run(d, facts, a.random)
+            rows.append(energy(d, facts, p, "random", rnd,
+                               verilator_activity(read_cells(d, facts["top"]), rnd["toggles"])))
+        if a.zero_delay_only:
+            continue
+        # the same stimulus replayed in Icarus with the cells' delays: glitches included (and, with
+        # --replay-only, without them, as the zero-delay reference)
+        for delays in ("zero", "sdf") if a.replay_only else ("sdf",):
+            g = glitch.glitch_run(mixpe, a.libs, d, facts, p["options"], lib, ["--random", str(a.random)], delays)
+            if rnd and (g["cycles"], g["macs"]) != (rnd["cycles"], rnd["macs"]):
                 sys.exit(f"power: {p['name']}: the recorded run ({g['cycles']} cycles, {g['macs']} MACs) is not the "
                          f"gate-level one ({rnd['cycles']}, {rnd['macs']})")
             counts = {(sc, n): c for sc, n, c in g["transitions"]}
-            rows.append(dict(energy(d, facts, p, "random", g, instance_activity(counts)), delays="sdf",
-                             sdf_warnings=g["sdf_warnings"]))
+            rows.append(dict(energy(d, facts, p, "random", g, instance_activity(counts)), delays=delays,
+                             simulator="icarus", sdf_warnings=g["sdf_warnings"]))
     reports = os.path.join(a.build, "reports")
     os.makedirs(reports, exist_ok=True)
     blocks = ["array", "edge", "group units", "skews", "controller"]
     with open(os.path.join(reports, "power.csv"), "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["name", "top", "area_um2", "cycles", "macs", "utilization", "pj_per_mac"] +
-                   [f"pj_per_mac_{b.replace(' ', '_')}" for b in blocks] + ["unannotated_nets", "nets", "workload", "delays"])
+                   [f"pj_per_mac_{b.replace(' ', '_')}" for b in blocks] + ["unannotated_nets", "nets", "workload", "delays", "simulator"])
         for r in rows:
             w.writerow([r["name"], r["top"], r["area_um2"], r["cycles"], r["macs"], r["utilization"], r["pj_per_mac"]] +
                        [r["pj_per_mac_by_block"].get(b, 0) for b in blocks] +
-                       [r["unannotated_nets"], r["nets"], r["workload"], r["delays"]])
+                       [r["unannotated_nets"], r["nets"], r["workload"], r["delays"], r["simulator"]])
     json.dump({"method": __doc__, "designs": rows}, open(os.path.join(reports, "power.json"), "w"), indent=1)
     print("Energy from simulated activity (gate level: zero delay, and with the cells' SDF delays (glitches); "
           "SKY130 HD tt; no wires, clock tree or SRAM):")
-    print(f"{'design':<10} {'workload':<8} {'delays':<6} {'cycles':>7} {'util':>5} {'pJ/MAC':>8} | " +
+    print(f"{'design':<10} {'workload':<8} {'delays':<6} {'sim':<9} {'cycles':>7} {'util':>5} {'pJ/MAC':>8} | " +
           " ".join(f"{b:>11}" for b in blocks) + " | unannotated nets | uniform-activity check (W)")
     for r in rows:
         c = r["uniform_check_w"]
-        print(f"{r['name']:<10} {r['workload']:<8} {r['delays']:<6} {r['cycles']:>7} {r['utilization']:>5.2f} {r['pj_per_mac']:>8.3f} | " +
+        print(f"{r['name']:<10} {r['workload']:<8} {r['delays']:<6} {r['simulator']:<9} {r['cycles']:>7} {r['utilization']:>5.2f} {r['pj_per_mac']:>8.3f} | " +
               " ".join(f"{r['pj_per_mac_by_block'].get(b, 0):>11.3f}" for b in blocks) +
               f" | {r['unannotated_nets']:>7} of {r['nets']:<7} | model {c['model']:.6g}, OpenSTA {c['opensta']:.6g}")
     for workload, delays in (("traces", "zero"), ("random", "zero"), ("random", "sdf")):
         base = {r["name"]: r for r in rows if (r["workload"], r["delays"]) == (workload, delays)}
+        if not base:
+            continue
         for b in ("fma", "int8"):
             if b in base:
                 print(f"{workload} ({delays} delay): array energy per MAC, {b} / design: " + ", ".join(
@@ -301,7 +317,8 @@ def main():
                     for n, r in base.items() if n != b))
     for r in rows:
         if r["delays"] == "sdf":
-            z = next(q for q in rows if (q["name"], q["workload"], q["delays"]) == (r["name"], r["workload"], "zero"))
+            zs = [q for q in rows if (q["name"], q["workload"], q["delays"]) == (r["name"], r["workload"], "zero")]
+            z = next((q for q in zs if q["simulator"] == "icarus"), zs[0])
             print(f"{r['name']}: glitches (SDF / zero delay): " + ", ".join(
                 f"{b} {r['pj_per_mac_by_block'][b] / z['pj_per_mac_by_block'][b]:.2f}x"
                 for b in blocks if z["pj_per_mac_by_block"].get(b)) +
