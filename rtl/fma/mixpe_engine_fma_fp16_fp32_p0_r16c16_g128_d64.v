@@ -41,6 +41,9 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
   wire [6:0] m_total_d;
   wire [15:0] kt_total_d;
   wire [15:0] nt_total_d;
+  wire fresh_d;
+  wire [23:0] tiles_lo_d;
+  wire [23:0] tiles_hi_d;
   wire [31:0] tiles_total_d;
   wire w_acc;
   wire w_tile_end;
@@ -152,6 +155,10 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
   reg [6:0] m_total_q;
   reg [15:0] kt_total_q;
   reg [15:0] nt_total_q;
+  // the cycle after a command: its tile total is being summed
+  reg fresh_q;
+  reg [23:0] tiles_lo_q;
+  reg [23:0] tiles_hi_q;
   reg [31:0] tiles_total_q;
   // row of the tile being received
   reg [3:0] w_row_q;
@@ -213,7 +220,10 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
   assign m_total_d = cmd_m_i;
   assign kt_total_d = cmd_ktiles_i;
   assign nt_total_d = cmd_ntiles_i;
-  assign tiles_total_d = {16'd0, cmd_ktiles_i} * {16'd0, cmd_ntiles_i};
+  assign fresh_d = cmd_acc;
+  assign tiles_lo_d = {8'd0, cmd_ktiles_i} * {16'd0, cmd_ntiles_i[7:0]};
+  assign tiles_hi_d = {8'd0, cmd_ktiles_i} * {16'd0, cmd_ntiles_i[15:8]};
+  assign tiles_total_d = {8'd0, tiles_lo_q} + {tiles_hi_q, 8'd0};
   assign w_acc = w_valid_i & w_ready_o;
   assign w_tile_end = w_acc & (w_row_q == 4'd15);
   assign w_row_d = cmd_acc ? 4'd0 : w_acc ? w_row_q + 4'd1 : w_row_q;
@@ -221,7 +231,8 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
   assign w_wr_d = cmd_acc ? 4'd0 : w_acc ? w_wr_q + 4'd1 : w_wr_q;
   assign w_rd_d = cmd_acc ? 4'd0 : reading ? w_rd_q + 4'd1 : w_rd_q;
   assign w_count_d = cmd_acc ? 5'd0 : w_count_q + {4'd0, w_acc} - {4'd0, reading};
-  assign w_ready_o = busy_q & ((w_count_q != 5'd16) | reading) & (w_tiles_q < tiles_total_q);
+  assign w_ready_o = busy_q & ((w_count_q != 5'd16) | reading) & (fresh_q | (w_tiles_q <
+      tiles_total_q));
   assign burst_start = busy_q & ~burst_q & (w_count_q == 5'd16) & (started_d2_q >= bursts_q);
   assign reading = burst_start | burst_q;
   assign burst_d = cmd_acc ? 1'b0 : burst_start ? 1'b1 : (burst_q & (burst_row_q == 4'd15)) ? 1'b0 :
@@ -253,7 +264,7 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
   assign since_end_d = cmd_acc ? 2'd2 : tile_end ? 2'd0 : (since_end_q == 2'd2) ? 2'd2 : since_end_q
       + 2'd1;
   assign start_ok = busy_q & ~in_tile_q & (bursts_q > started_q) & sz_ok & out_ok & (({6'd0,
-      since_end_q} + {1'd0, m_total_q}) >= 8'd2) & (started_q < tiles_total_q);
+      since_end_q} + {1'd0, m_total_q}) >= 8'd2) & (fresh_q | (started_q < tiles_total_q));
   assign a_ready_o = busy_q & (in_tile_q | start_ok);
   assign ctl1_d = {a_acc, beat_m[5:0], first_tog, last_tog, first_group, last_group};
   assign first1_d = beat_first;
@@ -685,8 +696,21 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
     if (cmd_acc) nt_total_q <= nt_total_d;
   end
 
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) fresh_q <= 1'd0;
+    else fresh_q <= fresh_d;
+  end
+
   always @(posedge clk_i) begin
-    if (cmd_acc) tiles_total_q <= tiles_total_d;
+    if (cmd_acc) tiles_lo_q <= tiles_lo_d;
+  end
+
+  always @(posedge clk_i) begin
+    if (cmd_acc) tiles_hi_q <= tiles_hi_d;
+  end
+
+  always @(posedge clk_i) begin
+    if (fresh_q) tiles_total_q <= tiles_total_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin

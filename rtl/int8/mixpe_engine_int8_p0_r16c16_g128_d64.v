@@ -45,6 +45,9 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   wire [6:0] m_total_d;
   wire [15:0] kt_total_d;
   wire [15:0] nt_total_d;
+  wire fresh_d;
+  wire [23:0] tiles_lo_d;
+  wire [23:0] tiles_hi_d;
   wire [31:0] tiles_total_d;
   wire [31:0] groups_total;
   wire w_acc;
@@ -98,7 +101,7 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   wire group_done;
   wire sz_acc;
   wire [31:0] sz_loaded_d;
-  wire [31:0] groups_done_d;
+  wire [1:0] sz_ahead_d;
   wire [255:0] scale0_d;
   wire [255:0] scale1_d;
   wire [127:0] edge_a;
@@ -165,6 +168,10 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   reg [6:0] m_total_q;
   reg [15:0] kt_total_q;
   reg [15:0] nt_total_q;
+  // the cycle after a command: its tile total is being summed
+  reg fresh_q;
+  reg [23:0] tiles_lo_q;
+  reg [23:0] tiles_hi_q;
   reg [31:0] tiles_total_q;
   // row of the tile being received
   reg [3:0] w_row_q;
@@ -196,7 +203,8 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   reg [2:0] since_end_q;
   // groups whose scales are loaded
   reg [31:0] sz_loaded_q;
-  reg [31:0] groups_done_q;
+  // groups whose scales are loaded and not yet applied
+  reg [1:0] sz_ahead_q;
   reg [255:0] scale0_q;
   reg [255:0] scale1_q;
   // the row control, registered with the edge outputs
@@ -231,7 +239,10 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   assign m_total_d = cmd_m_i;
   assign kt_total_d = cmd_ktiles_i;
   assign nt_total_d = cmd_ntiles_i;
-  assign tiles_total_d = {16'd0, cmd_ktiles_i} * {16'd0, cmd_ntiles_i};
+  assign fresh_d = cmd_acc;
+  assign tiles_lo_d = {8'd0, cmd_ktiles_i} * {16'd0, cmd_ntiles_i[7:0]};
+  assign tiles_hi_d = {8'd0, cmd_ktiles_i} * {16'd0, cmd_ntiles_i[15:8]};
+  assign tiles_total_d = {8'd0, tiles_lo_q} + {tiles_hi_q, 8'd0};
   assign groups_total = tiles_total_q >> 3;
   assign w_acc = w_valid_i & w_ready_o;
   assign w_tile_end = w_acc & (w_row_q == 4'd15);
@@ -240,7 +251,8 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   assign w_wr_d = cmd_acc ? 4'd0 : w_acc ? w_wr_q + 4'd1 : w_wr_q;
   assign w_rd_d = cmd_acc ? 4'd0 : reading ? w_rd_q + 4'd1 : w_rd_q;
   assign w_count_d = cmd_acc ? 5'd0 : w_count_q + {4'd0, w_acc} - {4'd0, reading};
-  assign w_ready_o = busy_q & ((w_count_q != 5'd16) | reading) & (w_tiles_q < tiles_total_q);
+  assign w_ready_o = busy_q & ((w_count_q != 5'd16) | reading) & (fresh_q | (w_tiles_q <
+      tiles_total_q));
   assign burst_start = busy_q & ~burst_q & (w_count_q == 5'd16) & (started_d2_q >= bursts_q);
   assign reading = burst_start | burst_q;
   assign burst_d = cmd_acc ? 1'b0 : burst_start ? 1'b1 : (burst_q & (burst_row_q == 4'd15)) ? 1'b0 :
@@ -272,12 +284,12 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   assign since_end_d = cmd_acc ? 3'd4 : tile_end ? 3'd0 : (since_end_q == 3'd4) ? 3'd4 : since_end_q
       + 3'd1;
   assign start_ok = busy_q & ~in_tile_q & (bursts_q > started_q) & sz_ok & out_ok & (({5'd0,
-      since_end_q} + {1'd0, m_total_q}) >= 8'd4) & (started_q < tiles_total_q);
+      since_end_q} + {1'd0, m_total_q}) >= 8'd4) & (fresh_q | (started_q < tiles_total_q));
   assign a_ready_o = busy_q & (in_tile_q | start_ok);
   assign sz_acc = sz_valid_i & sz_ready_o;
   assign sz_loaded_d = cmd_acc ? 32'd0 : sz_acc ? sz_loaded_q + 32'd1 : sz_loaded_q;
-  assign groups_done_d = cmd_acc ? 32'd0 : group_done ? groups_done_q + 32'd1 : groups_done_q;
-  assign sz_ready_o = busy_q & (sz_loaded_q < groups_total) & (sz_loaded_q < groups_done_q + 32'd2);
+  assign sz_ahead_d = cmd_acc ? 2'd0 : sz_ahead_q + {1'b0, sz_acc} - {1'b0, group_done};
+  assign sz_ready_o = busy_q & (fresh_q | (sz_loaded_q < groups_total)) & (sz_ahead_q != 2'd2);
   assign scale0_d = sz_scale_i;
   assign scale1_d = sz_scale_i;
   assign ctl1_d = {a_acc, beat_m[5:0], first_tog, last_tog, first_group, last_group, gidx_q[0],
@@ -762,8 +774,21 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
     if (cmd_acc) nt_total_q <= nt_total_d;
   end
 
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) fresh_q <= 1'd0;
+    else fresh_q <= fresh_d;
+  end
+
   always @(posedge clk_i) begin
-    if (cmd_acc) tiles_total_q <= tiles_total_d;
+    if (cmd_acc) tiles_lo_q <= tiles_lo_d;
+  end
+
+  always @(posedge clk_i) begin
+    if (cmd_acc) tiles_hi_q <= tiles_hi_d;
+  end
+
+  always @(posedge clk_i) begin
+    if (fresh_q) tiles_total_q <= tiles_total_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
@@ -857,8 +882,8 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) groups_done_q <= 32'd0;
-    else groups_done_q <= groups_done_d;
+    if (!rst_ni) sz_ahead_q <= 2'd0;
+    else sz_ahead_q <= sz_ahead_d;
   end
 
   always @(posedge clk_i) begin

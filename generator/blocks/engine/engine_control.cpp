@@ -23,7 +23,13 @@ void add_command(hdl::Module& m, const EngineConfig& c) {
   m.stage("cmd_ntiles_i", "nt_total", 16, "", "cmd_acc");
   if (const int tw = c.pe.table_entry_width() * c.pe.table_entries())
     m.stage("table_i", "table", tw, "the command's weight table, broadcast to every PE", "cmd_acc");
-  m.stage("{16'd0, cmd_ktiles_i} * {16'd0, cmd_ntiles_i}", "tiles_total", 32, "", "cmd_acc");
+  // K tiles x N tiles in two cycles (a 16 x 16 multiply was the controller's longest path): two
+  // 16 x 8 products at the command, their sum in the next cycle. In that cycle (fresh) every
+  // count compared with the total is 0 and the total at least 1, so the comparisons read true.
+  m.state("fresh", 1, "cmd_acc", true, "the cycle after a command: its tile total is being summed");
+  m.stage("{8'd0, cmd_ktiles_i} * {16'd0, cmd_ntiles_i[7:0]}", "tiles_lo", 24, "", "cmd_acc");
+  m.stage("{8'd0, cmd_ktiles_i} * {16'd0, cmd_ntiles_i[15:8]}", "tiles_hi", 24, "", "cmd_acc");
+  m.stage("{8'd0, tiles_lo_q} + {tiles_hi_q, 8'd0}", "tiles_total", 32, "", "fresh_q");
   if (c.has_scales()) {
     m.wire("groups_total", 32);
     m.assign("groups_total", tpg == 1 ? "tiles_total_q" : fmt::format("tiles_total_q >> {}", hdl::log2(tpg)));
@@ -90,7 +96,7 @@ void add_activation_control(hdl::Module& m, const EngineConfig& c) {
   }
   m.wire("start_ok", 1);
   m.assign("start_ok", fmt::format("busy_q & ~in_tile_q & (bursts_q > started_q) & sz_ok & out_ok & {} & "
-                                   "(started_q < tiles_total_q)", gap_ok));
+                                   "(fresh_q | (started_q < tiles_total_q))", gap_ok));
   m.assign("a_ready_o", "busy_q & (in_tile_q | start_ok)");
 }
 
@@ -101,8 +107,10 @@ void add_scales(hdl::Module& m, const EngineConfig& c) {
   m.wire("sz_acc", 1);
   m.assign("sz_acc", "sz_valid_i & sz_ready_o");
   counter(m, "sz_loaded", 32, "sz_acc", "groups whose scales are loaded");
-  counter(m, "groups_done", 32, "group_done");
-  m.assign("sz_ready_o", "busy_q & (sz_loaded_q < groups_total) & (sz_loaded_q < groups_done_q + 32'd2)");
+  // loaded minus done (0 to 2: two slots), counted apart rather than compared as 32-bit sums
+  m.state("sz_ahead", 2, "cmd_acc ? 2'd0 : sz_ahead_q + {1'b0, sz_acc} - {1'b0, group_done}", true,
+          "groups whose scales are loaded and not yet applied");
+  m.assign("sz_ready_o", "busy_q & (fresh_q | (sz_loaded_q < groups_total)) & (sz_ahead_q != 2'd2)");
   for (int s = 0; s < 2; ++s) {
     const std::string we = fmt::format("sz_acc & (sz_loaded_q[0] == 1'b{})", s);
     m.stage("sz_scale_i", fmt::format("scale{}", s), C * 16, "", we);

@@ -24,7 +24,7 @@ void add_weight_stager(hdl::Module& m, const EngineConfig& c) {
           fmt::format("cmd_acc ? {0} : w_count_q + {{{1}, w_acc}} - {{{1}, reading}}", lit(lr + 1, 0), lit(lr, 0)), true,
           "rows staged");
   // a full stage takes a row in a cycle that reads one out (the slot is read before it is written)
-  m.assign("w_ready_o", fmt::format("busy_q & ((w_count_q != {}) | reading) & (w_tiles_q < tiles_total_q)", full));
+  m.assign("w_ready_o", fmt::format("busy_q & ((w_count_q != {}) | reading) & (fresh_q | (w_tiles_q < tiles_total_q))", full));
   m.memory("w_stage", C * ww, R, "w_acc", "w_wr_q", "w_data_i", "staged weight rows");
   m.wire("burst_start", 1);
   m.assign("burst_start", fmt::format("busy_q & ~burst_q & (w_count_q == {}) & (started_d{}_q >= bursts_q)", full,
