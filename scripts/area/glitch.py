@@ -17,10 +17,14 @@ Icarus's module paths are transport delays: a pulse shorter than a gate's delay 
 (no inertial filtering), so the figure is an upper bound of the glitch energy under this model.
 """
 import collections
+import json
 import os
 import re
 import subprocess
 import sys
+
+import area
+import liberty
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -207,7 +211,6 @@ def replay_tb(manifest, top, stim, period_ns, sdf, vcd, scopes):
 def record(mixpe, libs, d, top, opts, workload):
     """The engine testbench's power workload on the RTL with the recording wrapper: d/stim.txt
     (one line per cycle). The run must pass (bit-exact against the golden model)."""
-    import json
     rec = os.path.join(d, "record")
     rtl = os.path.join(rec, "src")
     os.makedirs(rtl, exist_ok=True)
@@ -264,9 +267,6 @@ def glitch_run(mixpe, libs, d, facts, opts, lib, workload, delays):
     cells' delays (delays "sdf") or without ("zero"), cached (d/glitch/<delays>.json, keyed by the
     point's key and the workload): {cycles, macs, transitions: [[scope, net, count]], sdf_warnings,
     sim_closing}."""
-    import json
-    import area
-    import liberty
     g = os.path.join(d, "glitch")
     stamp = os.path.join(g, f"{delays}.json")
     if os.path.exists(stamp):
