@@ -96,7 +96,8 @@ area: build
 	$(PYTHON) scripts/area/area.py $(BUILD)/mixpe $(BUILD) -j $(JOBS)
 
 # Energy per MAC from gate-level simulation of small engines on the model's real activations
-# (toggles counted per net, OpenSTA per cell): build/reports/power.csv and power.json.
+# (toggles counted per net, OpenSTA per cell), then the random workload replayed in Icarus with the
+# cells' SDF delays (glitches): build/reports/power.csv and power.json.
 POWER_CYCLES ?= 5000
 power: build $(TRACES)/tokens.txt
 	$(PYTHON) scripts/area/power.py $(BUILD)/mixpe "$(TB_LIBS)" $(BUILD) --traces $(TRACES) --cycles $(POWER_CYCLES)
