@@ -3,7 +3,8 @@ every net's transitions include the glitches a zero-delay simulation cannot see.
 
 - Cell models: Yosys's functional models of the flow Liberty (`read_liberty` without -lib), each
   with a `specify` block holding one module path per timing arc of the Liberty file (input pin to
-  output pin) for SDF to fill, and its flip-flops starting at 0 as Verilator's do.
+  output pin) for SDF to fill, and its flip-flops starting at 0 (Verilator's start at random: a
+  stream's data output is compared only while its valid is high).
 - Delays: OpenSTA's `write_sdf` for the netlist in the electrical context of the timing run (the
   same driving cell and output load; wire-load model, no parasitics, ideal clock).
 - Stimulus: the engine testbench's run recorded at the design's ports cycle by cycle (a Verilator
