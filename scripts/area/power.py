@@ -8,11 +8,12 @@ the activity of its nets, so its energy per cycle is P0 + a (P1 - P0), with a th
 cycle of its output net (the mean over the instances of its module, which Verilator aggregates).
 Summed per block (array, edge, group units, skews, controller) and divided by the useful MACs.
 
-Zero-delay simulation: no glitches. No placement, wires (wire-load model only), clock tree or SRAM
-macros (the group units keep their rows in flip-flops without clock gating).
+That simulation has zero delay; the random workload is then replayed in Icarus with the cells' SDF
+delays to count the glitches too (glitch.py). No placement, wires (wire-load model only), clock
+tree or SRAM macros (the group units keep their rows in flip-flops without clock gating).
 
 Usage: power.py MIXPE "TB_LIBS" BUILD_DIR [--traces DIR] [--cycles N] [--random N] [--only NAME ...]
-       [--engine "OPTIONS"]
+       [--engine "OPTIONS"] [--zero-delay-only | --replay-only]
 """
 import argparse
 import collections
