@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Random legal engine configurations (`mixpe list random`): each generated and linted with the
 # three tools; every SIM_EVERY-th also simulated (a testbench built for it, random and corner
-# GEMMs bit-exact against the golden model). A failure prints the command that reproduces it.
+# GEMMs bit-exact against the golden model, 20 shapes' cycles against the cycle model). A
+# failure prints the command that reproduces it.
 # Usage: fuzz_configs.sh MIXPE "LIBS" OUTROOT COUNT SEED SIM_EVERY
 set -uo pipefail
 mixpe=$1 libs=$2 out=$3 count=$4 seed=$5 every=$6
@@ -29,13 +30,13 @@ while read -r name opts; do
   fi
   if [ $((i % every)) -eq 0 ]; then
     # shellcheck disable=SC2086
-    if bash "$root/scripts/sim_engine.sh" "$mixpe" "$libs" "$out/sim" "$opts" --quick --random 4 --seed "$i" \
+    if bash "$root/scripts/sim_engine.sh" "$mixpe" "$libs" "$out/sim" "$opts" --quick --random 4 --cycle-shapes 20 --seed "$i" \
         > "$out/sim.log" 2>&1; then
       simulated=$((simulated + 1))
       echo "ok   #$i $name: linted, simulated: $(tail -n 1 "$out/sim.log")"
     else
       echo "FAIL #$i $name: simulation: $(grep -E 'MISMATCH|passed|rror' "$out/sim.log" | head -3)"
-      echo "     reproduce: scripts/sim_engine.sh MIXPE LIBS build/sim \"$opts\" --quick --random 4 --seed $i"
+      echo "     reproduce: scripts/sim_engine.sh MIXPE LIBS build/sim \"$opts\" --quick --random 4 --cycle-shapes 20 --seed $i"
       failed=$((failed + 1))
     fi
     rm -rf "$out/sim"  # a testbench per configuration: keep the disk

@@ -133,7 +133,8 @@ class Driver {
   void drive(const Streams& s, bool wv, [[maybe_unused]] bool sv, bool av) {
     const int C = cfg_.cols, R = cfg_.rows, ww = cfg_.pe.weight_width(), rw = cfg_.raw_act_width();
     top_->w_valid_i = wv;
-    if (wv && !s.w.empty()) for (int c = 0; c < C; ++c) set_bits(top_->w_data_i, c * ww, ww, s.w.front()[size_t(c)]);
+    if (wv && !s.w.empty())
+      for (int i = 0; i < C * cfg_.load; ++i) set_bits(top_->w_data_i, i * ww, ww, s.w.front()[size_t(i)]);
 #ifdef MIXPE_HAS_PORT_sz_valid_i
     top_->sz_valid_i = sv;
     if (sv && !s.scale.empty()) {

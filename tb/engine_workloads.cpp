@@ -74,22 +74,23 @@ std::vector<Gemm> corner_gemms(const EngineConfig& e, std::mt19937_64& rng) {
 }
 
 Streams input_streams(const EngineConfig& e, const Gemm& g) {
-  const int R = e.rows, C = e.cols, tpg = e.tiles_per_group();
+  const int R = e.rows, C = e.cols, L = e.load, nb = e.beats_per_tile(), tpg = e.tiles_per_group();
   const int M = g.x.M(), kt = g.w.k_padded / R, nt = (g.w.N + C - 1) / C;
   const int ww = e.pe.weight_width(), rw = e.raw_act_width();
   Streams s;
   for (int n0 = 0; n0 < nt; ++n0)
     for (int t = 0; t < kt; ++t) {
-      for (int r = 0; r < R; ++r) {
-        std::vector<uint64_t> row(size_t(C), 0);
-        for (int c = 0; c < C; ++c) {
-          const int n = n0 * C + c;
-          if (n >= g.w.N) continue;
-          // the fma engine takes each weight dequantized to FP16 (the golden model's rounding)
-          row[size_t(c)] = e.fma() ? g.w.dequant_fp16(t * R + r, n)
-                                   : uint64_t(g.w.code(t * R + r, n)) & ((uint64_t(1) << ww) - 1);
-        }
-        s.w.push_back(row);
+      // beat j carries row l * R / L + j of each bank l
+      for (int j = 0; j < nb; ++j) {
+        std::vector<uint64_t> beat(size_t(L * C), 0);
+        for (int l = 0; l < L; ++l)
+          for (int c = 0; c < C; ++c) {
+            const int n = n0 * C + c, k = t * R + l * nb + j;
+            if (n >= g.w.N) continue;
+            // the fma engine takes each weight dequantized to FP16 (the golden model's rounding)
+            beat[size_t(l * C + c)] = e.fma() ? g.w.dequant_fp16(k, n) : uint64_t(g.w.code(k, n)) & ((uint64_t(1) << ww) - 1);
+          }
+        s.w.push_back(beat);
       }
       if (t % tpg == 0 && e.has_scales()) {
         std::vector<uint64_t> sc(size_t(C), 0x3C00), z(size_t(C), 0);
@@ -121,14 +122,14 @@ void Perf::add(const EngineConfig& e, const Gemm& g, uint64_t run_cycles, double
   seconds += run_seconds;
   macs += uint64_t(g.x.M()) * uint64_t(g.x.K()) * uint64_t(g.w.N);
   padded_macs += uint64_t(g.x.M()) * uint64_t(kt) * R * uint64_t(nt) * C;
-  bound_cycles += uint64_t(kt) * nt * uint64_t(std::max(g.x.M(), R));
+  bound_cycles += uint64_t(kt) * nt * uint64_t(std::max(g.x.M(), e.beats_per_tile()));
 }
 
 void Perf::report(const EngineConfig& e, const std::string& what) const {
   const double array = double(e.rows) * e.cols;
   const double util = double(macs) / (array * double(cycles));
   const double bound = double(padded_macs) / (array * double(bound_cycles));
-  fmt::print("{}: {} cycles, {} MACs, utilization {:.3f} (bound max(M,R) per tile: {:.3f}, {:.1f}% of it)", what,
+  fmt::print("{}: {} cycles, {} MACs, utilization {:.3f} (bound max(M,R/L) per tile: {:.3f}, {:.1f}% of it)", what,
              cycles, macs, util, bound, 100.0 * util / bound);
   fmt::print(", {:.3g} simulated MACs/s ({:.0f} cycles/s)\n", double(macs) / seconds, double(cycles) / seconds);
 }

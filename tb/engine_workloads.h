@@ -29,14 +29,14 @@ std::vector<Gemm> corner_gemms(const EngineConfig& e, std::mt19937_64& rng);
 
 // The input streams of one GEMM, beat by beat, in the order the README's port protocol gives.
 struct Streams {
-  std::deque<std::vector<uint64_t>> w, scale, zero, a;  // one field per column (w, scale, zero) or row (a)
+  std::deque<std::vector<uint64_t>> w, scale, zero, a;  // one field per column (scale, zero), row (a) or bank row and column (w: l * C + c)
   std::deque<uint32_t> a_scale;                        // INT8: each activation row's FP32 scale
 };
 Streams input_streams(const EngineConfig& e, const Gemm& g);
 // What the engine must produce: golden_engine.
 Matrix<uint32_t> expected(const EngineConfig& e, const Gemm& g);
 
-// Cycles and MACs of a set of GEMMs against the bound max(M, R) cycles per tile.
+// Cycles and MACs of a set of GEMMs against the bound max(M, R / L) cycles per tile.
 struct Perf {
   uint64_t cycles = 0, macs = 0, padded_macs = 0, bound_cycles = 0;
   double seconds = 0;

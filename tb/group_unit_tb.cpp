@@ -160,8 +160,8 @@ class Bench {
 };
 
 // Draws the beats of one N tile: `groups` groups of `tpg` tiles of M rows, idle cycles between
-// rows, each tile padded with idle cycles as the engine spaces tiles (burst_wait(), row_gap(): the
-// unit reads a row's accumulator and Y a few cycles before writing them back).
+// rows, each tile padded with idle cycles as the engine spaces tiles (row_gap(): the unit reads a
+// row's accumulator and Y a few cycles before writing them back).
 std::vector<Beat> n_tile(const EngineConfig& c, Kind kind, int M, int groups, std::mt19937_64& rng) {
   const int pw = c.pe.psum_width(), sw = c.sum_width(), tpg = c.tiles_per_group();
   const int64_t pmax = (int64_t(1) << (pw - 1)) - 1, smax = (int64_t(1) << (sw - 1)) - 1;
@@ -184,7 +184,6 @@ std::vector<Beat> n_tile(const EngineConfig& c, Kind kind, int M, int groups, st
     std::vector<int64_t> carry_left(static_cast<size_t>(M), carry_d);  // of each row's group sum
     const uint32_t zero = uint32_t(rng() % uint64_t(zmax + 1));
     for (int t = 0; t < tpg; ++t) {
-      const size_t tile_start = out.size();
       for (int m = 0; m < M; ++m) {
         Beat b{m, t == 0, t == tpg - 1, g == 0, g == groups - 1, rng() % 64 == 0, 0, 0, 1, scale, zero, 0};
         b.exp = emax ? int(uniform(1, emax)) : 0;
@@ -233,13 +232,11 @@ std::vector<Beat> n_tile(const EngineConfig& c, Kind kind, int M, int groups, st
         const int idle = int(rng() % 4 == 0);
         for (int i = 0; i < idle; ++i) out.push_back(idle_beat);
       }
-      // the engine's tiles start burst_wait() + 2 cycles apart at least, and row_gap() - M + 1
-      // cycles after the previous tile's last row at least: a row returns row_gap() cycles later
+      // the engine's tiles start row_gap() - M + 1 cycles after the previous tile's last row at
+      // least (a row returns row_gap() cycles later); with L = R a tile may take one cycle
       size_t last_row = out.size() - 1;
       while (out[last_row].m < 0) --last_row;
-      while (out.size() - tile_start < size_t(c.burst_wait() + 2) ||
-             int(out.size() - last_row) < c.row_gap() - M + 1)
-        out.push_back(idle_beat);
+      while (int(out.size() - last_row) < c.row_gap() - M + 1) out.push_back(idle_beat);
     }
   }
   return out;

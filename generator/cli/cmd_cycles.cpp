@@ -1,6 +1,6 @@
 // `mixpe cycles`: the engine's cycle model (config/engine_cycles.h) for GEMM shapes: cycles from
 // the command to the last output beat with streams never idle, utilization of the array, the
-// max(M, R) bound, and the weight bytes the engine takes per cycle. Exact: the engine testbench
+// max(M, R / L) bound, and the weight bytes the engine takes per cycle. Exact: the engine testbench
 // checks the model against the RTL cycle for cycle.
 #include <algorithm>
 #include <cstdio>
@@ -43,16 +43,16 @@ void run_cycles(const CyclesArgs& a) {
   const int R = e.rows, C = e.cols;
   std::vector<EngineCycles> counts;  // all first: a bad shape fails before anything is printed
   for (const Shape& s : shapes) counts.push_back(engine_cycles_mkn(e, s.m, s.k, s.n));
-  fmt::print("{} ({} x {}, G = {}): cycles from the command to the last output row, streams never idle\n", e.name(), R,
-             C, e.group_size);
+  fmt::print("{} ({} x {}, L = {}, G = {}): cycles from the command to the last output row, streams never idle\n", e.name(), R,
+             C, e.load, e.group_size);
   fmt::print("{:>18} {:>12} {:>12} {:>11} {:>11} {:>16}\n", "M x K x N", "cycles", "MACs", "utilization", "bound",
              "weight B/cycle");
   for (size_t i = 0; i < shapes.size(); ++i) {
     const Shape& s = shapes[i];
     const EngineCycles& n = counts[i];
     const double macs = double(s.m) * s.k * s.n, util = macs / (double(R) * C * double(n.cycles));
-    const double bound = double(s.m) / std::max(s.m, R);
-    const double wbytes = double(n.w_beats) * C * e.pe.weight_width() / 8.0;
+    const double bound = double(s.m) / std::max(s.m, e.beats_per_tile());
+    const double wbytes = double(n.w_beats) * e.load * C * e.pe.weight_width() / 8.0;
     fmt::print("{:>18} {:>12} {:>12.4g} {:>11.3f} {:>11.3f} {:>16.2f}\n", fmt::format("{}x{}x{}", s.m, s.k, s.n),
                n.cycles, macs, util, bound, wbytes / double(n.cycles));
   }

@@ -140,6 +140,11 @@ const std::vector<DesignPoint>& area_points() {
         {"w4a16_engine_c2", "engine", "--preset w4a16 --cols 2", "engine block",
          "W4A16 engine cut to 2 columns: controller, weight stager, edge, skews, 16 x 2 array, 2 group units"},
     };
+    // the W4A16 engine's own logic (controller, weight stager and its skews, side band, outputs) at
+    // load widths 1, 4, 16: synthesized with the array, edge and group units as black boxes
+    for (int l : {1, 4, 16})
+      points.push_back({fmt::format("w4a16_top_l{}", l), "engine", fmt::format("--preset w4a16 --load {}", l),
+                        "engine top", fmt::format("W4A16 16 x 16 engine, L = {}: its own logic, blocks excluded", l)});
     // each default engine's west edge and group unit, timed alone (the engine's clock is the slowest
     // block), and its group unit with 2 rows: its logic; the difference to depth 64 is the rows' storage
     for (const char* preset : {"w4a16", "w4a8", "int8", "fma"}) {
@@ -264,9 +269,14 @@ std::vector<std::string> random_engine_options(int count, uint64_t seed, int max
     if (kind == "int8" && out.size() % 2) o += " --int8-psum column";
     if (kind == "mixpe") o += " --accum " + pick({"prealign", "prealign", "exact", "fp32"});
     o += fmt::format(" --align-bits {} --pipeline {}", 8 + rng() % 25, rng() % 2);
-    const int g = pow2(32, 256);
-    o += fmt::format(" --group-size {} --rows {} --cols {} --depth {}", g, pow2(2, std::min(g, max_rows)),
-                     2 + rng() % uint64_t(max_cols - 1), pow2(2, 1024));
+    const int g = pow2(32, 256), rows = pow2(2, std::min(g, max_rows));
+    o += fmt::format(" --group-size {} --rows {} --cols {} --depth {}", g, rows, 2 + rng() % uint64_t(max_cols - 1),
+                     pow2(2, 1024));
+    // the load width from a generator of its own, so that earlier seeds keep their draws
+    std::mt19937_64 load_rng(seed * 1000003 + out.size());
+    std::vector<int> loads;
+    for (int l = 1; l <= rows; l *= 2) loads.push_back(l);
+    o += fmt::format(" --load {}", loads[load_rng() % loads.size()]);
     if (rng() % 4 == 0) o += fmt::format(" --edge-frac-bits {}", rng() % 40);
     try {
       engine_from_options(parse_option_string(o));

@@ -21,6 +21,8 @@ void EngineConfig::validate() const {
   if (cols < 2 || cols > 64) fail("cols {} is not legal: use 2 to 64", cols);
   if (depth < 2 || depth > 1024 || !std::has_single_bit(unsigned(depth)))
     fail("depth {} is not legal: use a power of two from 2 to 1024", depth);
+  if (load < 1 || load > rows || !std::has_single_bit(unsigned(load)))
+    fail("load {} is not legal: use a power of two from 1 to rows {}", load, rows);
   if (pe.accum.block != rows) fail("internal: the PE's block {} must equal rows {}", pe.accum.block, rows);
   pe.validate();
 }
@@ -65,7 +67,8 @@ std::string EngineConfig::suffix() const {
   // group accumulator's fraction bits where they are not the format's default
   const bool own_f = pe.accum.mode == AccumMode::kPrealign && pe.accum.edge_frac_bits >= 0;
   const std::string f = own_f ? fmt::format("_f{}", pe.accum.edge_frac_bits) : "";
-  return fmt::format("{}_r{}c{}_g{}_d{}{}", pe.module_name().substr(9), rows, cols, group_size, depth, f);
+  const std::string l = load > 1 ? fmt::format("_l{}", load) : "";
+  return fmt::format("{}_r{}c{}_g{}_d{}{}{}", pe.module_name().substr(9), rows, cols, group_size, depth, l, f);
 }
 
 std::string EngineConfig::name() const { return "mixpe_engine_" + suffix(); }

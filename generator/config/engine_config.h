@@ -18,11 +18,15 @@ struct EngineConfig {
   int cols = 16;        // C: N columns per tile
   int group_size = 128; // G
   int depth = 64;       // D: the largest M (rows in flight); a power of two
+  int load = 1;         // L: weight rows loaded per cycle, a power of two dividing R
 
   void validate() const;  // throws Error naming the bad parameter
   bool operator==(const EngineConfig&) const = default;
 
   int tiles_per_group() const { return group_size / rows; }
+  // A tile's weights arrive in R / L beats of L rows; row l * (R / L) + j is in beat j, so each
+  // of the L banks of R / L rows takes one row per cycle as the load token passes it.
+  int beats_per_tile() const { return rows / load; }
   int m_width() const;      // bits of a row index (log2 D)
   int raw_act_width() const;  // activation as it arrives: 16 (FP16/BF16) or 8 (INT8)
   int sum_width() const;    // the activation sum S of one tile row
@@ -48,9 +52,10 @@ struct EngineConfig {
   // row-scale multiply): the row must not return sooner.
   int acc_update_span() const { return fma() ? 2 : float_accum() ? 1 : 4; }
   int y_update_span() const { return fma() ? 1 : float_accum() ? 2 : is_float(pe.act) ? 7 : 11; }
-  // A tile's weight burst waits until the previous tile started this many cycles ago (its first
-  // row, through the edge, has swapped the staged weights in): tiles start burst_wait() + 2 apart.
-  int burst_wait() const { return edge_stages() + 1; }
+  // A tile's weights leave the stager as its first activation row is accepted (the tile starts
+  // with its weights staged) and reach array row r one cycle before that activation row does:
+  // they wait edge_stages() - 1 cycles, bank l another l * R / L. Tiles start max(M, R / L) apart.
+  int weight_delay() const { return edge_stages() - 1; }
   // The least number of cycles between two rows of the same index m at the group unit: it reads
   // a row's accumulator acc_update_span() cycles before writing it back, and Y y_update_span()
   // cycles before (once per tiles_per_group() tiles). The controller starts a tile no sooner than

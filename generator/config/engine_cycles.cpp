@@ -15,7 +15,7 @@ namespace {
 struct State {
   bool busy = false, burst = false, in_tile = false;
   int w_row = 0, w_count = 0, burst_row = 0, m_cnt = 0, since_end = 0;
-  uint64_t w_tiles = 0, bursts = 0, started = 0, gidx = 0, sz_loaded = 0, groups_done = 0;
+  uint64_t w_tiles = 0, started = 0, gidx = 0, sz_loaded = 0, groups_done = 0;
   int kt = 0, nt = 0;
   int rows_ready = 0, out = 0;
   int out_done = 0;
@@ -24,7 +24,7 @@ struct State {
 }  // namespace
 
 EngineCycles engine_cycles(const EngineConfig& c, int M, int ktiles, int ntiles) {
-  const int R = c.rows, tpg = c.tiles_per_group(), wait = c.burst_wait(), gap = c.row_gap();
+  const int nb = c.beats_per_tile(), tpg = c.tiles_per_group(), gap = c.row_gap();
   if (M < 1 || M > c.depth) fail("cycle model: M = {} is not in 1..{}", M, c.depth);
   if (ktiles < tpg || ktiles % tpg) fail("cycle model: {} K tiles is not a multiple of G / R = {}", ktiles, tpg);
   if (ntiles < 1) fail("cycle model: {} N tiles", ntiles);
@@ -33,7 +33,7 @@ EngineCycles engine_cycles(const EngineConfig& c, int M, int ktiles, int ntiles)
   if (ntiles > 65535) fail("cycle model: {} N tiles is above the command's limit 65535: split N", ntiles);
   const uint64_t tiles = uint64_t(ktiles) * uint64_t(ntiles), groups = tiles / uint64_t(tpg);
   EngineCycles n;
-  n.w_beats = tiles * uint64_t(R);
+  n.w_beats = tiles * uint64_t(nb);
   n.sz_beats = c.has_scales() ? groups : 0;
   n.a_beats = tiles * uint64_t(M);
   n.y_beats = uint64_t(ntiles) * uint64_t(M);
@@ -42,35 +42,35 @@ EngineCycles engine_cycles(const EngineConfig& c, int M, int ktiles, int ntiles)
   const int to_unit = c.latency() - c.dequant_stages(), to_final = c.latency() - 1;
 
   State s;
-  std::deque<uint64_t> started_d(size_t(wait), 0);  // started_d1 .. started_d<burst_wait>
   // the cycles at which an accepted row ends a group at the last column, and finishes an output row
   std::deque<uint64_t> group_ends, finals;
   uint64_t w_sent = 0, sz_sent = 0, a_sent = 0, y_sent = 0;
   for (uint64_t t = 0;; ++t) {
-    if (t > 1000 + (tiles + 2) * uint64_t(std::max({M, R, 64})) * 4) throw std::logic_error("cycle model: no progress");
+    if (t > 1000 + (tiles + 2) * uint64_t(std::max({M, nb, 64})) * 4) throw std::logic_error("cycle model: no progress");
     const bool cmd_acc = t == 0;
     const bool group_done = !group_ends.empty() && group_ends.front() == t;
     const bool final_row = !finals.empty() && finals.front() == t;
     if (group_done) group_ends.pop_front();
     if (final_row) finals.pop_front();
-    // the weight stager
-    const bool burst_start = s.busy && !s.burst && s.w_count == R && started_d.back() >= s.bursts;
-    const bool reading = burst_start || s.burst;
-    const bool w_ready = s.busy && (s.w_count != R || reading) && s.w_tiles < tiles;
-    const bool w_acc = w_ready && w_sent < n.w_beats;
-    const bool w_tile_end = w_acc && s.w_row == R - 1;
+    // the weight stager: a tile starts with its R / L beats staged, no burst in progress
+    const bool w_staged = s.w_count == nb && !s.burst;
     // the activation tiles
     const bool first_tog = s.kt % tpg == 0, last_tog = s.kt % tpg == tpg - 1;
     const bool last_group = s.kt >= ktiles - tpg;
     const bool sz_ok = !c.has_scales() || !first_tog || s.sz_loaded > s.gidx;
     const bool out_ok = !(s.kt == (c.fma() ? 0 : tpg - 1) && s.nt != 0) || s.out_done >= s.nt;
     const bool gap_ok = gap <= 1 || s.since_end + M >= gap;
-    const bool start_ok = s.busy && !s.in_tile && s.bursts > s.started && sz_ok && out_ok && gap_ok && s.started < tiles;
+    const bool start_ok = s.busy && !s.in_tile && w_staged && sz_ok && out_ok && gap_ok && s.started < tiles;
     const bool a_ready = s.busy && (s.in_tile || start_ok);
     const bool a_acc = a_ready && a_sent < n.a_beats;
     const bool beat_first = a_acc && !s.in_tile;
     const int beat_m = s.in_tile ? s.m_cnt : 0;
     const bool tile_end = a_acc && beat_m == M - 1;
+    // its burst leaves with the tile's first row
+    const bool reading = beat_first || s.burst;
+    const bool w_ready = s.busy && (s.w_count != nb || reading) && s.w_tiles < tiles;
+    const bool w_acc = w_ready && w_sent < n.w_beats;
+    const bool w_tile_end = w_acc && s.w_row == nb - 1;
     // the scales
     const bool sz_ready = s.busy && s.sz_loaded < groups && s.sz_loaded < s.groups_done + 2;
     const bool sz_acc = c.has_scales() && sz_ready && sz_sent < n.sz_beats;
@@ -93,25 +93,21 @@ EngineCycles engine_cycles(const EngineConfig& c, int M, int ktiles, int ntiles)
     if (cmd_acc) {
       q = State{};
       q.busy = true;
-      std::fill(started_d.begin(), started_d.end(), 0);
       q.since_end = gap;
       s = q;
       continue;
     }
-    q.w_row = w_acc ? (s.w_row + 1) % R : s.w_row;
+    q.w_row = w_acc ? (s.w_row + 1) % nb : s.w_row;
     q.w_tiles = s.w_tiles + w_tile_end;
     q.w_count = s.w_count + int(w_acc) - int(reading);
-    q.burst = burst_start ? true : (s.burst && s.burst_row == R - 1) ? false : s.burst;
-    q.burst_row = burst_start ? 1 % R : s.burst ? (s.burst_row + 1) % R : s.burst_row;
-    q.bursts = s.bursts + burst_start;
+    q.burst = nb > 1 && (beat_first ? true : (s.burst && s.burst_row == nb - 1) ? false : s.burst);
+    q.burst_row = beat_first ? 1 % nb : s.burst ? (s.burst_row + 1) % nb : s.burst_row;
     q.in_tile = tile_end ? false : a_acc ? true : s.in_tile;
     q.m_cnt = tile_end ? 0 : a_acc ? beat_m + 1 : s.m_cnt;
     const bool kt_wrap = s.kt == ktiles - 1;
     q.kt = tile_end ? (kt_wrap ? 0 : s.kt + 1) : s.kt;
     q.nt = (tile_end && kt_wrap) ? s.nt + 1 : s.nt;
     q.started = s.started + beat_first;
-    started_d.push_front(s.started);
-    started_d.pop_back();
     q.gidx = s.gidx + (tile_end && last_tog);
     q.since_end = tile_end ? 0 : s.since_end == gap ? gap : s.since_end + 1;
     q.sz_loaded = s.sz_loaded + sz_acc;

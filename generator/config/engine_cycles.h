@@ -12,7 +12,7 @@ namespace mixpe {
 
 struct EngineCycles {
   uint64_t cycles = 0;                    // command cycle to the last output beat, both included
-  uint64_t w_beats = 0, sz_beats = 0;     // weight rows; groups of scales (0 without scales)
+  uint64_t w_beats = 0, sz_beats = 0;     // weight beats (L rows each); groups of scales (0 without scales)
   uint64_t a_beats = 0, y_beats = 0;      // activation rows; output rows
 };
 

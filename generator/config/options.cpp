@@ -33,6 +33,8 @@ const std::vector<OptionSpec>& option_schema() {
       {"--cols", "COLS", "C: array columns, 2..64", kEngineScope, false, true},
       {"--group-size", "G", "G: weights per group along K: 32, 64, 128, 256", kEngineScope, false},
       {"--depth", "DEPTH", "D: the largest M (rows in flight), a power of two 2..1024", kEngineScope, false, true},
+      {"--load", "LOAD", "L: weight rows loaded per cycle, a power of two dividing R (R / L cycles per tile)",
+       kEngineScope, false, true},
       {"--edge-frac-bits", "FRAC", "F: group accumulator bits below a block's LSB (-1: the format's default)",
        kEngineScope, false},
   };
@@ -46,7 +48,7 @@ struct Settings {
   std::optional<PeKind> kind;
   bool kind_from_preset = false;  // a user's --weight-format replaces a preset's --pe
   std::optional<int> format_bits;  // --weight-format nfB: B; table: 0
-  std::optional<int> bits, terms, align, pipeline, rows, cols, group, depth, frac;
+  std::optional<int> bits, terms, align, pipeline, rows, cols, group, depth, load, frac;
   std::optional<bool> is_signed, int8_column_psum;
   std::optional<ActFormat> act;
   std::optional<AccumMode> accum;
@@ -87,6 +89,7 @@ void set(Settings& s, const std::string& name, const std::string& v) {
   else if (name == "--cols") s.cols = to_int(name, v);
   else if (name == "--group-size") s.group = to_int(name, v);
   else if (name == "--depth") s.depth = to_int(name, v);
+  else if (name == "--load") s.load = to_int(name, v);
   else if (name == "--edge-frac-bits") s.frac = to_int(name, v);
   else fail("option '{}' does not exist (mixpe list options)", name);
 }
@@ -129,6 +132,7 @@ EngineConfig resolve(const Settings& s) {
   e.cols = s.cols.value_or(16);
   e.group_size = s.group.value_or(128);
   e.depth = s.depth.value_or(64);
+  e.load = s.load.value_or(1);
   return e;
 }
 
@@ -217,6 +221,7 @@ OptionList EngineConfig::to_options() const {
   o.emplace_back("--cols", std::to_string(cols));
   o.emplace_back("--group-size", std::to_string(group_size));
   o.emplace_back("--depth", std::to_string(depth));
+  o.emplace_back("--load", std::to_string(load));
   o.emplace_back("--edge-frac-bits", std::to_string(pe.accum.edge_frac_bits));
   return o;
 }

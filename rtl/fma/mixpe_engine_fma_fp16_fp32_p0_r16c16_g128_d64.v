@@ -6,7 +6,7 @@
 // the README ("The engine").
 // Parameters: pe=fma weight_bits=4 weight_signed=0 act=fp16 accum=fp32 align_bits=16 rows=16
 // pipeline=0 lut_terms=0 act_width=16 weight_width=16 psum_width=32 cols=16 group_size=128 depth=64
-// edge_frac_bits=0 sum_width=0 acc_width=37
+// edge_frac_bits=0 sum_width=0 acc_width=37 load=1
 // Latency (cycles): last_a_to_y=34
 
 `resetall
@@ -47,19 +47,21 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
   wire [31:0] tiles_total_d;
   wire w_acc;
   wire w_tile_end;
-  wire [3:0] w_row_d;
-  wire [31:0] w_tiles_d;
-  wire [3:0] w_wr_d;
-  // a burst cycle: one staged row goes onto the weight buses
+  // a burst cycle: one staged beat leaves for the array
   wire reading;
+  // a whole tile is staged and no burst is in progress: a tile may start
+  wire w_staged;
+  // the staged beat being read: bank l's row at bits [l*C*w +: C*w]
+  wire [255:0] w_beat;
+  wire [3:0] w_row_d;
+  wire [3:0] w_wr_d;
   wire [3:0] w_rd_d;
-  wire [4:0] w_count_d;
-  wire burst_start;
   wire burst_d;
   wire [3:0] burst_row_d;
-  wire [31:0] bursts_d;
+  wire [31:0] w_tiles_d;
+  wire [4:0] w_count_d;
   wire [255:0] wbus_raw;
-  // array column c's bus, delayed by c cycles
+  // array column c's L buses, delayed by c cycles
   wire [255:0] wbus;
   // array column c's load token, delayed by c cycles
   wire [15:0] wload;
@@ -77,8 +79,6 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
   wire [15:0] kt_d;
   wire [15:0] nt_d;
   wire [31:0] started_d;
-  wire [31:0] started_d1_d;
-  wire [31:0] started_d2_d;
   // this tile is the first of its group
   wire first_tog;
   // this tile is the last of its group
@@ -149,7 +149,7 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
   wire [6:0] rows_ready_d;
   wire [6:0] out_d;
   wire [15:0] out_done_d;
-  // staged weight rows
+  // staged beats
   reg [255:0] w_stage [0:15];
   reg busy_q;
   reg [6:0] m_total_q;
@@ -160,19 +160,17 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
   reg [23:0] tiles_lo_q;
   reg [23:0] tiles_hi_q;
   reg [31:0] tiles_total_q;
-  // row of the tile being received
+  // beat of the tile being received
   reg [3:0] w_row_q;
-  // tiles received
-  reg [31:0] w_tiles_q;
   reg [3:0] w_wr_q;
   reg [3:0] w_rd_q;
-  // rows staged
-  reg [4:0] w_count_q;
-  // burst cycles 1 .. R-1
+  // burst cycles 1 .. R/L - 1
   reg burst_q;
   reg [3:0] burst_row_q;
-  // tiles whose burst has begun
-  reg [31:0] bursts_q;
+  // tiles received
+  reg [31:0] w_tiles_q;
+  // beats staged
+  reg [4:0] w_count_q;
   reg in_tile_q;
   reg [6:0] m_cnt_q;
   // K tile
@@ -181,9 +179,6 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
   reg [15:0] nt_q;
   // tiles whose first row has entered
   reg [31:0] started_q;
-  reg [31:0] started_d1_q;
-  // tile i's burst waits until tile i-1 has started
-  reg [31:0] started_d2_q;
   // group of the current tile, counted over the whole command
   reg [31:0] gidx_q;
   // 0 in the cycle after a tile's last row, then counting up to the gap
@@ -227,20 +222,23 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
   assign w_acc = w_valid_i & w_ready_o;
   assign w_tile_end = w_acc & (w_row_q == 4'd15);
   assign w_row_d = cmd_acc ? 4'd0 : w_acc ? w_row_q + 4'd1 : w_row_q;
-  assign w_tiles_d = cmd_acc ? 32'd0 : w_tile_end ? w_tiles_q + 32'd1 : w_tiles_q;
   assign w_wr_d = cmd_acc ? 4'd0 : w_acc ? w_wr_q + 4'd1 : w_wr_q;
   assign w_rd_d = cmd_acc ? 4'd0 : reading ? w_rd_q + 4'd1 : w_rd_q;
+  assign w_beat = w_stage[w_rd_q];
+  assign reading = beat_first | burst_q;
+  assign burst_d = cmd_acc ? 1'b0 : beat_first ? 1'b1 : (burst_q & (burst_row_q == 4'd15)) ? 1'b0 :
+      burst_q;
+  assign burst_row_d = beat_first ? 4'd1 : burst_q ? burst_row_q + 4'd1 : burst_row_q;
+  assign w_staged = (w_count_q == 5'd16) & ~burst_q;
+  assign w_tiles_d = cmd_acc ? 32'd0 : w_tile_end ? w_tiles_q + 32'd1 : w_tiles_q;
   assign w_count_d = cmd_acc ? 5'd0 : w_count_q + {4'd0, w_acc} - {4'd0, reading};
   assign w_ready_o = busy_q & ((w_count_q != 5'd16) | reading) & (fresh_q | (w_tiles_q <
       tiles_total_q));
-  assign burst_start = busy_q & ~burst_q & (w_count_q == 5'd16) & (started_d2_q >= bursts_q);
-  assign reading = burst_start | burst_q;
-  assign burst_d = cmd_acc ? 1'b0 : burst_start ? 1'b1 : (burst_q & (burst_row_q == 4'd15)) ? 1'b0 :
-      burst_q;
-  assign burst_row_d = burst_start ? 4'd1 : burst_q ? burst_row_q + 4'd1 : burst_row_q;
-  assign bursts_d = cmd_acc ? 32'd0 : burst_start ? bursts_q + 32'd1 : bursts_q;
-  assign wbus_raw = w_stage[w_rd_q];
-  assign wload_raw = {16{burst_start}};
+  assign wbus_raw = {w_beat[255:240], w_beat[239:224], w_beat[223:208], w_beat[207:192],
+      w_beat[191:176], w_beat[175:160], w_beat[159:144], w_beat[143:128], w_beat[127:112],
+      w_beat[111:96], w_beat[95:80], w_beat[79:64], w_beat[63:48], w_beat[47:32], w_beat[31:16],
+      w_beat[15:0]};
+  assign wload_raw = {16{beat_first}};
   assign a_acc = a_valid_i & a_ready_o;
   assign beat_first = a_acc & ~in_tile_q;
   assign beat_m = in_tile_q ? m_cnt_q : 7'd0;
@@ -252,8 +250,6 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
   assign kt_d = cmd_acc ? 16'd0 : tile_end ? (kt_wrap ? 16'd0 : kt_q + 16'd1) : kt_q;
   assign nt_d = cmd_acc ? 16'd0 : (tile_end & kt_wrap) ? nt_q + 16'd1 : nt_q;
   assign started_d = cmd_acc ? 32'd0 : beat_first ? started_q + 32'd1 : started_q;
-  assign started_d1_d = cmd_acc ? 32'd0 : started_q;
-  assign started_d2_d = cmd_acc ? 32'd0 : started_d1_q;
   assign first_tog = (kt_q[2:0] == 3'd0);
   assign last_tog = (kt_q[2:0] == 3'd7);
   assign first_group = kt_q < 16'd8;
@@ -263,8 +259,8 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
   assign out_ok = ~((kt_q == 16'd0) & (nt_q != 16'd0)) | (out_done_q >= nt_q);
   assign since_end_d = cmd_acc ? 2'd2 : tile_end ? 2'd0 : (since_end_q == 2'd2) ? 2'd2 : since_end_q
       + 2'd1;
-  assign start_ok = busy_q & ~in_tile_q & (bursts_q > started_q) & sz_ok & out_ok & (({6'd0,
-      since_end_q} + {1'd0, m_total_q}) >= 8'd2) & (fresh_q | (started_q < tiles_total_q));
+  assign start_ok = busy_q & ~in_tile_q & w_staged & sz_ok & out_ok & (({6'd0, since_end_q} + {1'd0,
+      m_total_q}) >= 8'd2) & (fresh_q | (started_q < tiles_total_q));
   assign a_ready_o = busy_q & (in_tile_q | start_ok);
   assign ctl1_d = {a_acc, beat_m[5:0], first_tog, last_tog, first_group, last_group};
   assign first1_d = beat_first;
@@ -362,6 +358,7 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
   mixpe_skew #(
       .WIDTH(16),
       .LANES(16),
+      .STEP(1),
       .EXTRA(0)
   ) u_wskew (
     .clk_i(clk_i),
@@ -372,6 +369,7 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
   mixpe_skew_rst #(
       .WIDTH(1),
       .LANES(16),
+      .STEP(1),
       .EXTRA(0)
   ) u_tskew (
     .clk_i(clk_i),
@@ -391,6 +389,7 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
   mixpe_skew #(
       .WIDTH(17),
       .LANES(16),
+      .STEP(1),
       .EXTRA(0)
   ) u_askew (
     .clk_i(clk_i),
@@ -411,6 +410,7 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
   mixpe_skew_rst #(
       .WIDTH(12),
       .LANES(1),
+      .STEP(1),
       .EXTRA(16)
   ) u_sbdelay (
     .clk_i(clk_i),
@@ -719,11 +719,6 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) w_tiles_q <= 32'd0;
-    else w_tiles_q <= w_tiles_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) w_wr_q <= 4'd0;
     else w_wr_q <= w_wr_d;
   end
@@ -731,11 +726,6 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) w_rd_q <= 4'd0;
     else w_rd_q <= w_rd_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) w_count_q <= 5'd0;
-    else w_count_q <= w_count_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
@@ -749,8 +739,13 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) bursts_q <= 32'd0;
-    else bursts_q <= bursts_d;
+    if (!rst_ni) w_tiles_q <= 32'd0;
+    else w_tiles_q <= w_tiles_d;
+  end
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) w_count_q <= 5'd0;
+    else w_count_q <= w_count_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
@@ -776,16 +771,6 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) started_q <= 32'd0;
     else started_q <= started_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) started_d1_q <= 32'd0;
-    else started_d1_q <= started_d1_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) started_d2_q <= 32'd0;
-    else started_d2_q <= started_d2_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin

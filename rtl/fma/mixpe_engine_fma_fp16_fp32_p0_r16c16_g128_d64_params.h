@@ -5,7 +5,7 @@ namespace mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64_params {
 inline constexpr const char* kTop = "mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64";
 inline constexpr const char* kBlock = "engine";
 // the canonical options of this configuration (config/options.h): harnesses rebuild it from them
-inline constexpr const char* kOptions = "--pe fma --weight-bits 4 --act fp16 --accum fp32 --align-bits 16 --pipeline 0 --rows 16 --cols 16 --group-size 128 --depth 64 --edge-frac-bits -1";
+inline constexpr const char* kOptions = "--pe fma --weight-bits 4 --act fp16 --accum fp32 --align-bits 16 --pipeline 0 --rows 16 --cols 16 --group-size 128 --depth 64 --load 1 --edge-frac-bits -1";
 inline constexpr const char* kPe = "fma";
 inline constexpr int kWeightBits = 4;
 inline constexpr int kWeightSigned = 0;
@@ -24,6 +24,7 @@ inline constexpr int kDepth = 64;
 inline constexpr int kEdgeFracBits = 0;
 inline constexpr int kSumWidth = 0;
 inline constexpr int kAccWidth = 37;
+inline constexpr int kLoad = 1;
 inline constexpr int kLatency_last_a_to_y = 34;
 }  // namespace mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64_params
 

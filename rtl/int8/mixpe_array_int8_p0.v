@@ -15,15 +15,17 @@ module mixpe_array_int8_p0 #(
   // K elements per tile; the PE's partial sums are sized for its own rows
   parameter integer ROWS = 16,
   // N columns per tile
-  parameter integer COLS = 16
+  parameter integer COLS = 16,
+  // weight buses per column (rows loaded per cycle), a power of two dividing ROWS
+  parameter integer LOAD = 1
 ) (
-  input  wire clk_i,                // clock
-  input  wire rst_ni,               // asynchronous reset, active low
-  input  wire [ROWS*8-1:0] a_i,     // row r's activation at bits [r*8 +: 8]
-  input  wire [ROWS-1:0] first_i,   // row r's first-of-tile flag
-  input  wire [COLS*8-1:0] w_i,     // column c's weight bus
-  input  wire [COLS-1:0] w_load_i,  // column c's load token, entering row 0
-  output wire [COLS*32-1:0] psum_o  // column c's sum of ROWS products
+  input  wire clk_i,                 // clock
+  input  wire rst_ni,                // asynchronous reset, active low
+  input  wire [ROWS*8-1:0] a_i,      // row r's activation at bits [r*8 +: 8]
+  input  wire [ROWS-1:0] first_i,    // row r's first-of-tile flag
+  input  wire [COLS*LOAD*8-1:0] w_i, // column c's bus l at bits [(c*LOAD+l)*8 +: 8]
+  input  wire [COLS-1:0] w_load_i,   // column c's load token, entering row 0
+  output wire [COLS*32-1:0] psum_o   // column c's sum of ROWS products
 );
 
   genvar r;
@@ -56,7 +58,7 @@ module mixpe_array_int8_p0 #(
         mixpe_pe_int8_p0 u_pe (
           .clk_i(clk_i),
           .rst_ni(rst_ni),
-          .w_i(w_i[c*8 +: 8]),
+          .w_i(w_i[(c*LOAD + r/(ROWS/LOAD))*8 +: 8]),
           .w_load_i(load_bus[r*COLS+c]),
           .w_load_o(load_bus[(r+1)*COLS+c]),
           .a_i(a_bus[(r*(COLS+1)+c)*8 +: 8]),

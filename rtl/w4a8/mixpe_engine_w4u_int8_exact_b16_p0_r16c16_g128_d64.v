@@ -6,7 +6,7 @@
 // order of each stream is in the README ("The engine").
 // Parameters: pe=mixpe weight_bits=4 weight_signed=0 act=int8 accum=exact align_bits=16 rows=16
 // pipeline=0 lut_terms=0 act_width=8 weight_width=4 psum_width=16 cols=16 group_size=128 depth=64
-// edge_frac_bits=0 sum_width=12 acc_width=22
+// edge_frac_bits=0 sum_width=12 acc_width=22 load=1
 // Latency (cycles): last_a_to_y=58
 
 `resetall
@@ -53,19 +53,21 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   wire [31:0] groups_total;
   wire w_acc;
   wire w_tile_end;
-  wire [3:0] w_row_d;
-  wire [31:0] w_tiles_d;
-  wire [3:0] w_wr_d;
-  // a burst cycle: one staged row goes onto the weight buses
+  // a burst cycle: one staged beat leaves for the array
   wire reading;
+  // a whole tile is staged and no burst is in progress: a tile may start
+  wire w_staged;
+  // the staged beat being read: bank l's row at bits [l*C*w +: C*w]
+  wire [63:0] w_beat;
+  wire [3:0] w_row_d;
+  wire [3:0] w_wr_d;
   wire [3:0] w_rd_d;
-  wire [4:0] w_count_d;
-  wire burst_start;
   wire burst_d;
   wire [3:0] burst_row_d;
-  wire [31:0] bursts_d;
+  wire [31:0] w_tiles_d;
+  wire [4:0] w_count_d;
   wire [63:0] wbus_raw;
-  // array column c's bus, delayed by c cycles
+  // array column c's L buses, delayed by c cycles
   wire [63:0] wbus;
   // array column c's load token, delayed by c cycles
   wire [15:0] wload;
@@ -83,8 +85,6 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   wire [15:0] kt_d;
   wire [15:0] nt_d;
   wire [31:0] started_d;
-  wire [31:0] started_d1_d;
-  wire [31:0] started_d2_d;
   // this tile is the first of its group
   wire first_tog;
   // this tile is the last of its group
@@ -165,7 +165,7 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   wire [6:0] rows_ready_d;
   wire [6:0] out_d;
   wire [15:0] out_done_d;
-  // staged weight rows
+  // staged beats
   reg [63:0] w_stage [0:15];
   reg busy_q;
   reg [6:0] m_total_q;
@@ -176,19 +176,17 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   reg [23:0] tiles_lo_q;
   reg [23:0] tiles_hi_q;
   reg [31:0] tiles_total_q;
-  // row of the tile being received
+  // beat of the tile being received
   reg [3:0] w_row_q;
-  // tiles received
-  reg [31:0] w_tiles_q;
   reg [3:0] w_wr_q;
   reg [3:0] w_rd_q;
-  // rows staged
-  reg [4:0] w_count_q;
-  // burst cycles 1 .. R-1
+  // burst cycles 1 .. R/L - 1
   reg burst_q;
   reg [3:0] burst_row_q;
-  // tiles whose burst has begun
-  reg [31:0] bursts_q;
+  // tiles received
+  reg [31:0] w_tiles_q;
+  // beats staged
+  reg [4:0] w_count_q;
   reg in_tile_q;
   reg [6:0] m_cnt_q;
   // K tile
@@ -197,9 +195,6 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   reg [15:0] nt_q;
   // tiles whose first row has entered
   reg [31:0] started_q;
-  reg [31:0] started_d1_q;
-  // tile i's burst waits until tile i-1 has started
-  reg [31:0] started_d2_q;
   // group of the current tile, counted over the whole command
   reg [31:0] gidx_q;
   // 0 in the cycle after a tile's last row, then counting up to the gap
@@ -252,20 +247,22 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   assign w_acc = w_valid_i & w_ready_o;
   assign w_tile_end = w_acc & (w_row_q == 4'd15);
   assign w_row_d = cmd_acc ? 4'd0 : w_acc ? w_row_q + 4'd1 : w_row_q;
-  assign w_tiles_d = cmd_acc ? 32'd0 : w_tile_end ? w_tiles_q + 32'd1 : w_tiles_q;
   assign w_wr_d = cmd_acc ? 4'd0 : w_acc ? w_wr_q + 4'd1 : w_wr_q;
   assign w_rd_d = cmd_acc ? 4'd0 : reading ? w_rd_q + 4'd1 : w_rd_q;
+  assign w_beat = w_stage[w_rd_q];
+  assign reading = beat_first | burst_q;
+  assign burst_d = cmd_acc ? 1'b0 : beat_first ? 1'b1 : (burst_q & (burst_row_q == 4'd15)) ? 1'b0 :
+      burst_q;
+  assign burst_row_d = beat_first ? 4'd1 : burst_q ? burst_row_q + 4'd1 : burst_row_q;
+  assign w_staged = (w_count_q == 5'd16) & ~burst_q;
+  assign w_tiles_d = cmd_acc ? 32'd0 : w_tile_end ? w_tiles_q + 32'd1 : w_tiles_q;
   assign w_count_d = cmd_acc ? 5'd0 : w_count_q + {4'd0, w_acc} - {4'd0, reading};
   assign w_ready_o = busy_q & ((w_count_q != 5'd16) | reading) & (fresh_q | (w_tiles_q <
       tiles_total_q));
-  assign burst_start = busy_q & ~burst_q & (w_count_q == 5'd16) & (started_d2_q >= bursts_q);
-  assign reading = burst_start | burst_q;
-  assign burst_d = cmd_acc ? 1'b0 : burst_start ? 1'b1 : (burst_q & (burst_row_q == 4'd15)) ? 1'b0 :
-      burst_q;
-  assign burst_row_d = burst_start ? 4'd1 : burst_q ? burst_row_q + 4'd1 : burst_row_q;
-  assign bursts_d = cmd_acc ? 32'd0 : burst_start ? bursts_q + 32'd1 : bursts_q;
-  assign wbus_raw = w_stage[w_rd_q];
-  assign wload_raw = {16{burst_start}};
+  assign wbus_raw = {w_beat[63:60], w_beat[59:56], w_beat[55:52], w_beat[51:48], w_beat[47:44],
+      w_beat[43:40], w_beat[39:36], w_beat[35:32], w_beat[31:28], w_beat[27:24], w_beat[23:20],
+      w_beat[19:16], w_beat[15:12], w_beat[11:8], w_beat[7:4], w_beat[3:0]};
+  assign wload_raw = {16{beat_first}};
   assign a_acc = a_valid_i & a_ready_o;
   assign beat_first = a_acc & ~in_tile_q;
   assign beat_m = in_tile_q ? m_cnt_q : 7'd0;
@@ -277,8 +274,6 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   assign kt_d = cmd_acc ? 16'd0 : tile_end ? (kt_wrap ? 16'd0 : kt_q + 16'd1) : kt_q;
   assign nt_d = cmd_acc ? 16'd0 : (tile_end & kt_wrap) ? nt_q + 16'd1 : nt_q;
   assign started_d = cmd_acc ? 32'd0 : beat_first ? started_q + 32'd1 : started_q;
-  assign started_d1_d = cmd_acc ? 32'd0 : started_q;
-  assign started_d2_d = cmd_acc ? 32'd0 : started_d1_q;
   assign first_tog = (kt_q[2:0] == 3'd0);
   assign last_tog = (kt_q[2:0] == 3'd7);
   assign first_group = kt_q < 16'd8;
@@ -288,8 +283,8 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   assign out_ok = ~((kt_q == 16'd7) & (nt_q != 16'd0)) | (out_done_q >= nt_q);
   assign since_end_d = cmd_acc ? 3'd4 : tile_end ? 3'd0 : (since_end_q == 3'd4) ? 3'd4 : since_end_q
       + 3'd1;
-  assign start_ok = busy_q & ~in_tile_q & (bursts_q > started_q) & sz_ok & out_ok & (({5'd0,
-      since_end_q} + {1'd0, m_total_q}) >= 8'd4) & (fresh_q | (started_q < tiles_total_q));
+  assign start_ok = busy_q & ~in_tile_q & w_staged & sz_ok & out_ok & (({5'd0, since_end_q} + {1'd0,
+      m_total_q}) >= 8'd4) & (fresh_q | (started_q < tiles_total_q));
   assign a_ready_o = busy_q & (in_tile_q | start_ok);
   assign sz_acc = sz_valid_i & sz_ready_o;
   assign sz_loaded_d = cmd_acc ? 32'd0 : sz_acc ? sz_loaded_q + 32'd1 : sz_loaded_q;
@@ -398,6 +393,7 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   mixpe_skew #(
       .WIDTH(4),
       .LANES(16),
+      .STEP(1),
       .EXTRA(0)
   ) u_wskew (
     .clk_i(clk_i),
@@ -408,6 +404,7 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   mixpe_skew_rst #(
       .WIDTH(1),
       .LANES(16),
+      .STEP(1),
       .EXTRA(0)
   ) u_tskew (
     .clk_i(clk_i),
@@ -428,6 +425,7 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   mixpe_skew #(
       .WIDTH(9),
       .LANES(16),
+      .STEP(1),
       .EXTRA(0)
   ) u_askew (
     .clk_i(clk_i),
@@ -448,6 +446,7 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   mixpe_skew_rst #(
       .WIDTH(57),
       .LANES(1),
+      .STEP(1),
       .EXTRA(16)
   ) u_sbdelay (
     .clk_i(clk_i),
@@ -820,11 +819,6 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) w_tiles_q <= 32'd0;
-    else w_tiles_q <= w_tiles_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) w_wr_q <= 4'd0;
     else w_wr_q <= w_wr_d;
   end
@@ -832,11 +826,6 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) w_rd_q <= 4'd0;
     else w_rd_q <= w_rd_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) w_count_q <= 5'd0;
-    else w_count_q <= w_count_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
@@ -850,8 +839,13 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) bursts_q <= 32'd0;
-    else bursts_q <= bursts_d;
+    if (!rst_ni) w_tiles_q <= 32'd0;
+    else w_tiles_q <= w_tiles_d;
+  end
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) w_count_q <= 5'd0;
+    else w_count_q <= w_count_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
@@ -877,16 +871,6 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) started_q <= 32'd0;
     else started_q <= started_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) started_d1_q <= 32'd0;
-    else started_d1_q <= started_d1_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) started_d2_q <= 32'd0;
-    else started_d2_q <= started_d2_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin

@@ -44,17 +44,21 @@ def fill(template, **values):
     return text
 
 
-def map_and_time(work_dir, files, top, lib, abc, note, flatten=True):
+def map_and_time(work_dir, files, top, lib, abc, note, flatten=True, blackboxes=()):
     """One synthesis run (abc: the ABC options) and its STA: area, cells, shortest period, slew
-    violations."""
+    violations. Modules of `blackboxes` (files) are read as black boxes: area only, no STA."""
     os.makedirs(work_dir, exist_ok=True)
     netlist = os.path.join(work_dir, "netlist.v")
     with open(os.path.join(work_dir, "synth.ys"), "w") as f:
         f.write(fill("synth.ys.in", FILES=" ".join(files), TOP=top, LIB=lib, NETLIST=netlist, ABC=abc, ABC_NOTE=note,
-                     FLATTEN="-flatten" if flatten else ""))
+                     FLATTEN="-flatten" if flatten else "",
+                     READ_BLACKBOXES=f"read_verilog -lib {' '.join(blackboxes)}" if blackboxes else ""))
     log = os.path.join(work_dir, "yosys.log")
     run(["yosys", "-q", "-l", log, os.path.join(work_dir, "synth.ys")])
     ytext = open(log).read()
+    if blackboxes:
+        return {"area": float(re.findall(r"Chip area for (?:top )?module .*: ([0-9.]+)", ytext)[-1]),
+                "cells": int(re.findall(r"Number of cells:\s+([0-9]+)", ytext)[-1])}
     with open(os.path.join(work_dir, "sta.tcl"), "w") as f:
         f.write(fill("sta.tcl.in", LIB=lib, NETLIST=netlist, TOP=top, PERIOD=PERIOD_NS,
                      DRIVER=liberty.DRIVER_CELL, DRIVER_PIN=liberty.DRIVER_PIN, LOAD=liberty.LOAD_PF))
@@ -118,6 +122,16 @@ def synthesize(mixpe, work, lib, design):
         r = json.load(open(cached))
         if r.get("key") == key:
             return r
+    if design["family"] == "engine top":
+        # the engine's own logic: its blocks (array, edge, group units) are black boxes
+        boxed = [f for f in files if re.match(r"mixpe_(array|act_edge|group_unit)_", os.path.basename(f))]
+        a = map_and_time(os.path.join(d, "area_run"), [f for f in files if f not in boxed], top, lib, "",
+                         "area-oriented, ABC's default script", blackboxes=boxed)
+        r = {"name": name, "block": block, "top": top, "options": opts, "what": what, "macs_per_cycle": macs,
+             "cells": a["cells"], "area_um2": round(a["area"], 1), "kge": round(a["area"] / NAND2_UM2 / 1000, 3),
+             "key": key}
+        json.dump(r, open(cached, "w"), indent=1)
+        return r
     a = map_and_time(os.path.join(d, "area_run"), files, top, lib, "", "area-oriented, ABC's default script")
     t = timing_run(os.path.join(d, "timing_run"), files, top, lib, work)
     fmax = round(1000 / t["period"], 1) if t["slew_violations"] == 0 else None
@@ -228,7 +242,32 @@ def engine_table(results):
 
 
 def fmt_fmax(r):
+    if "slew_violations" not in r:
+        return "-"  # an area-only point
     return f"{r['fmax_mhz']:.0f}" if r["fmax_mhz"] else f"({r['slew_violations']} slew)"
+
+
+def load_table(results):
+    """The W4A16 engine's own logic at load widths 1, 4, 16 (blocks as black boxes), and the whole
+    16 x 16 engine's logic with it: what loading L weight rows per cycle costs."""
+    tops = [(int(n.rsplit("_l", 1)[1]), r) for n, r in results.items() if n.startswith("w4a16_top_l")]
+    if not tops:
+        return
+    blocks = None
+    if all(n in results for n in ("mixpe_w4a16", "w4a16_edge", "w4a16_group_unit", "w4a16_group_unit_d2")):
+        # the blocks at their area-run areas, the group units' logic without their rows (engine_table)
+        pe, edge, gu64, gu2 = (results[n]["area_um2"] for n in
+                               ("mixpe_w4a16", "w4a16_edge", "w4a16_group_unit", "w4a16_group_unit_d2"))
+        blocks = 256 * pe + edge + 16 * (gu2 - 2 * (gu64 - gu2) / 62)
+    print("\nW4A16 16 x 16 engine at load width L (area run, mm2): its own logic (controller, weight stager and "
+          "skews, side band, outputs; blocks as black boxes)" + (", and the engine's logic with the array, edge and "
+          "16 group units (rows' storage apart):" if blocks else ":"))
+    base = None
+    for l, r in sorted(tops, key=lambda t: t[0]):
+        total = blocks + r["area_um2"] if blocks else None
+        base = base or total
+        extra = f"  engine {total * 1e-6:6.3f} ({100 * (total / base - 1):+5.1f}%)" if total else ""
+        print(f"  L = {l:>2}: own logic {r['area_um2'] * 1e-6:6.3f} ({r['cells']} cells){extra}")
 
 
 def report(results, rows):
@@ -239,7 +278,7 @@ def report(results, rows):
     print(f"{'design':<22} {'area run: um2':>13} {'ns':>6} {'slew':>5} | {'timing run: um2':>15} {'ns':>6} "
           f"{'fmax MHz':>9} | area vs fma")
     fma = results.get("fma")
-    for r in rows:
+    for r in (r for r in rows if "min_period_ns" in r):
         ratio = f"{fma['area_um2'] / r['area_um2']:6.2f}x" if fma and r["block"] == "pe" else ""
         print(f"{r['name']:<22} {r['area_um2']:>13.0f} {r['area_run_period_ns']:>6.2f} "
               f"{r['area_run_slew_violations']:>5} | {r['timing_area_um2']:>15.0f} {r['min_period_ns']:>6.2f} "
@@ -261,6 +300,7 @@ def report(results, rows):
                   f"docs/synthesis.md); its own logic with the blocks kept apart: {c2.get('top_logic_period_ns')} ns, "
                   f"{c2.get('top_logic_slew_violations')} transition violations on its pins")
     engine_table(results)
+    load_table(results)
     # Area of an R x C array: R C PE + (R + C) e, fitted on the two synthesized sizes, then
     # extrapolated (synthesizing 16 x 16 arrays is slow on 2 cores).
     print("\nArray area model A(R, C) = R C a + (R + C) e, fitted on 2 x 2 and 4 x 4 (16 x 16 extrapolated):")

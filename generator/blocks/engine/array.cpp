@@ -1,5 +1,6 @@
-// The R x C weight-stationary array, a module with ROWS and COLS parameters: activations move
-// east, partial sums south, the load token south; every PE of a column shares its weight bus.
+// The R x C weight-stationary array, a module with ROWS, COLS and LOAD parameters: activations
+// move east, partial sums south, the load token south; a column has LOAD weight buses, bus l
+// shared by the PEs of bank l (rows l * ROWS / LOAD onwards).
 #include <fmt/format.h>
 
 #include "blocks/engine/engine_emit.h"
@@ -24,11 +25,13 @@ hdl::Module make_array(const EngineConfig& c) {
   m.latency = {{"a_to_psum", R + pe.pipeline}, {"column_skew", 1}};
   m.parameter("ROWS", R, "K elements per tile; the PE's partial sums are sized for its own rows");
   m.parameter("COLS", C, "N columns per tile");
+  m.parameter("LOAD", c.load, "weight buses per column (rows loaded per cycle), a power of two dividing ROWS");
   m.input("clk_i", 1, "clock");
   m.input("rst_ni", 1, "asynchronous reset, active low");
   m.input("a_i", {R * aw, fmt::format("ROWS*{}", aw)}, fmt::format("row r's activation at bits [r*{0} +: {0}]", aw));
   m.input("first_i", {R, "ROWS"}, "row r's first-of-tile flag");
-  m.input("w_i", {C * ww, fmt::format("COLS*{}", ww)}, "column c's weight bus");
+  m.input("w_i", {C * c.load * ww, fmt::format("COLS*LOAD*{}", ww)},
+          fmt::format("column c's bus l at bits [(c*LOAD+l)*{0} +: {0}]", ww));
   m.input("w_load_i", {C, "COLS"}, "column c's load token, entering row 0");
   const int tw = pe.table_entry_width() * pe.table_entries();
   if (tw) m.input("table_i", tw, "the weight table, broadcast to every PE");
@@ -51,7 +54,7 @@ hdl::Module make_array(const EngineConfig& c) {
   std::vector<std::pair<std::string, std::string>> k = {
       {"clk_i", "clk_i"},
       {"rst_ni", "rst_ni"},
-      {"w_i", fmt::format("w_i[c*{0} +: {0}]", ww)},
+      {"w_i", fmt::format("w_i[(c*LOAD + r/(ROWS/LOAD))*{0} +: {0}]", ww)},
       {"w_load_i", "load_bus[r*COLS+c]"},
       {"w_load_o", "load_bus[(r+1)*COLS+c]"},
       {"a_i", fmt::format("a_bus[(r*(COLS+1)+c)*{0} +: {0}]", aw)},

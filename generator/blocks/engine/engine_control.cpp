@@ -56,12 +56,6 @@ void add_activation_control(hdl::Module& m, const EngineConfig& c) {
   m.state("kt", 16, "cmd_acc ? 16'd0 : tile_end ? (kt_wrap ? 16'd0 : kt_q + 16'd1) : kt_q", true, "K tile");
   m.state("nt", 16, "cmd_acc ? 16'd0 : (tile_end & kt_wrap) ? nt_q + 16'd1 : nt_q", true, "N tile");
   counter(m, "started", 32, "beat_first", "tiles whose first row has entered");
-  // tile i's burst overwrites the PEs' staged weights behind a token one row per cycle: it waits
-  // until tile i-1's first row (through the edge's pipeline) has swapped them in, row by row
-  const int wait = c.burst_wait();
-  for (int d = 1; d <= wait; ++d)
-    m.state(fmt::format("started_d{}", d), 32, fmt::format("cmd_acc ? 32'd0 : {}", d == 1 ? "started_q" : fmt::format("started_d{}_q", d - 1)),
-            true, d == wait ? "tile i's burst waits until tile i-1 has started" : "");
   std::string first_tog = "1'b1", last_tog = "1'b1";
   if (tpg > 1) {
     const int lt = hdl::log2(tpg);
@@ -95,7 +89,7 @@ void add_activation_control(hdl::Module& m, const EngineConfig& c) {
                          lit(w, unsigned(gap)));
   }
   m.wire("start_ok", 1);
-  m.assign("start_ok", fmt::format("busy_q & ~in_tile_q & (bursts_q > started_q) & sz_ok & out_ok & {} & "
+  m.assign("start_ok", fmt::format("busy_q & ~in_tile_q & w_staged & sz_ok & out_ok & {} & "
                                    "(fresh_q | (started_q < tiles_total_q))", gap_ok));
   m.assign("a_ready_o", "busy_q & (in_tile_q | start_ok)");
 }

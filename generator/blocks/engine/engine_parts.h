@@ -12,8 +12,8 @@ void counter(hdl::Module& m, const std::string& name, int w, const std::string& 
 
 // The command: busy, the totals, the LUT table.
 void add_command(hdl::Module& m, const EngineConfig& c);
-// The weight stager: a FIFO of R rows, then a burst of R cycles into the array's shadow
-// registers behind a load token per column (both skewed like the activations).
+// The weight stager: a FIFO of a tile's R / L beats, burst as the tile starts into the array's
+// shadow registers behind a load token per column (L buses per column, skewed like the activations).
 void add_weight_stager(hdl::Module& m, const EngineConfig& c);
 // The activation stream: tiles of M rows, the K/N tile and group counters, when a tile may start.
 void add_activation_control(hdl::Module& m, const EngineConfig& c);

@@ -1,7 +1,7 @@
 // The engine's top module: its ports, and the parts that make it (engine_parts.h): the command,
 // the weight stager, the activation control, the scales, the array path and the south edge.
-// Tile i's weights are burst into the array's shadow registers once tile i-1 has started, so a
-// tile takes max(M, R) cycles. See README, "The engine".
+// Tile i's weights are burst into the array's shadow registers as tile i starts, one cycle ahead
+// of its activations at every PE, so a tile takes max(M, R / L) cycles. See README, "The engine".
 #include <fmt/format.h>
 
 #include "blocks/engine/engine_parts.h"
@@ -17,7 +17,7 @@ void counter(hdl::Module& m, const std::string& name, int w, const std::string& 
 namespace {
 
 void engine_ports(hdl::Module& m, const EngineConfig& c) {
-  const int R = c.rows, C = c.cols, mw = c.m_width(), rw = c.raw_act_width(), ww = c.pe.weight_width();
+  const int R = c.rows, C = c.cols, L = c.load, mw = c.m_width(), rw = c.raw_act_width(), ww = c.pe.weight_width();
   m.input("clk_i", 1, "clock");
   m.input("rst_ni", 1, "asynchronous reset, active low");
   m.input("cmd_valid_i", 1, "a GEMM command");
@@ -25,11 +25,13 @@ void engine_ports(hdl::Module& m, const EngineConfig& c) {
   m.input("cmd_m_i", mw + 1, "M, 1..depth");
   m.input("cmd_ktiles_i", 16, "K / R (K padded to a multiple of the group size)");
   m.input("cmd_ntiles_i", 16, "N / C (N padded to a multiple of C)");
-  m.input("w_valid_i", 1, "a weight row");
+  m.input("w_valid_i", 1, L > 1 ? "a beat of L weight rows" : "a weight row");
   m.output("w_ready_o", 1, "");
-  m.input("w_data_i", C * ww,
-          fmt::format("{} at bits [c*{} +: {}]; per tile, rows k0 .. k0 + R - 1",
-                      c.fma() ? "FP16 dequantized W[k][n0 + c]" : "W[k][n0 + c]", ww, ww));
+  m.input("w_data_i", L * C * ww,
+          L > 1 ? fmt::format("{} at bits [(l*{}+c)*{} +: {}]; per tile, beat j = 0 .. {} carries rows k = k0 + l*{} + j, l = 0 .. {}",
+                              c.fma() ? "FP16 dequantized W[k][n0 + c]" : "W[k][n0 + c]", C, ww, ww, R / L - 1, R / L, L - 1)
+                : fmt::format("{} at bits [c*{} +: {}]; per tile, rows k0 .. k0 + R - 1",
+                              c.fma() ? "FP16 dequantized W[k][n0 + c]" : "W[k][n0 + c]", ww, ww));
   if (c.has_scales()) {
     m.input("sz_valid_i", 1, "a group's scales (and zero points)");
     m.output("sz_ready_o", 1, "");
@@ -57,6 +59,7 @@ hdl::Module make_engine(const EngineConfig& c) {
       "rows and output rows; the order of each stream is in the README (\"The engine\").",
       c.pe.weight_bits, c.group_size, c.rows, c.cols, c.pe.module_name(), c.has_zero() ? " and zero points" : "");
   m.params = c.params();
+  m.params.emplace_back("load", std::to_string(c.load));  // the top's alone: the blocks do not depend on it
   m.latency = {{"last_a_to_y", c.latency()}};
   engine_ports(m, c);
   add_command(m, c);
