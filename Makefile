@@ -76,6 +76,7 @@ DECODE_SHAPES = 1x4096x4096 4x4096x4096 16x4096x4096 64x4096x4096
 bench: build
 	bash scripts/sim_engine.sh $(BUILD)/mixpe "$(TB_LIBS)" $(BUILD)/sim "$(ENGINE_OPTS)" --bench
 	$(BUILD)/mixpe cycles $(ENGINE_OPTS) $(addprefix --shape ,$(DECODE_SHAPES))
+	$(BUILD)/mixpe cycles $(ENGINE_OPTS) --load=$(or $(ROWS),16) $(addprefix --shape ,$(DECODE_SHAPES))
 
 # Random legal engine configurations: generated and linted, every SIM_EVERY-th simulated bit-exact.
 N ?= 40

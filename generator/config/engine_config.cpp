@@ -56,6 +56,14 @@ int EngineConfig::edge_stages() const {
   if (!is_float(pe.act) || float_accum()) return 1;
   return pe.accum.mode == AccumMode::kPrealign ? 4 : 2;
 }
+int EngineConfig::scale_slots() const {
+  // a group of one-row tiles lasts this long; its scales are needed from its first tile until
+  // its last row reaches the last column's group unit
+  const int group_cycles = tiles_per_group() * std::max(beats_per_tile(), row_gap());
+  const int to_unit = latency() - dequant_stages();
+  return int(std::bit_ceil(unsigned(2 + (to_unit - 1) / group_cycles)));
+}
+int EngineConfig::slot_width() const { return log2i(scale_slots()); }
 int EngineConfig::row_gap() const {
   const int tpg = tiles_per_group();  // a row's Y is updated once per group
   return std::max(acc_update_span(), (y_update_span() + tpg - 1) / tpg);

@@ -56,6 +56,11 @@ struct EngineConfig {
   // with its weights staged) and reach array row r one cycle before that activation row does:
   // they wait edge_stages() - 1 cycles, bank l another l * R / L. Tiles start max(M, R / L) apart.
   int weight_delay() const { return edge_stages() - 1; }
+  // Scale slots (a power of two, at least 2): group g's scales sit in slot g % slots from their
+  // beat until the last column has taken the group's last row; enough that the scale stream never
+  // holds back a GEMM of one-row tiles (M = 1) at this load width.
+  int scale_slots() const;
+  int slot_width() const;  // log2(scale_slots())
   // The least number of cycles between two rows of the same index m at the group unit: it reads
   // a row's accumulator acc_update_span() cycles before writing it back, and Y y_update_span()
   // cycles before (once per tiles_per_group() tiles). The controller starts a tile no sooner than

@@ -17,7 +17,7 @@ struct State {
   int w_row = 0, w_count = 0, burst_row = 0, m_cnt = 0, since_end = 0;
   uint64_t w_tiles = 0, started = 0, gidx = 0, sz_loaded = 0, groups_done = 0;
   int kt = 0, nt = 0;
-  int rows_ready = 0, out = 0;
+  int rows_avail = 0, out = 0;
   int out_done = 0;
 };
 
@@ -32,6 +32,8 @@ EngineCycles engine_cycles(const EngineConfig& c, int M, int ktiles, int ntiles)
   if (ktiles > 65535) fail("cycle model: {} K tiles is above the command's limit 65535: split K", ktiles);
   if (ntiles > 65535) fail("cycle model: {} N tiles is above the command's limit 65535: split N", ntiles);
   const uint64_t tiles = uint64_t(ktiles) * uint64_t(ntiles), groups = tiles / uint64_t(tpg);
+  // with M <= D / 2, consecutive N tiles use the two halves of the group units' rows
+  const bool dbl = 2 * M <= c.depth;
   EngineCycles n;
   n.w_beats = tiles * uint64_t(nb);
   n.sz_beats = c.has_scales() ? groups : 0;
@@ -58,7 +60,7 @@ EngineCycles engine_cycles(const EngineConfig& c, int M, int ktiles, int ntiles)
     const bool first_tog = s.kt % tpg == 0, last_tog = s.kt % tpg == tpg - 1;
     const bool last_group = s.kt >= ktiles - tpg;
     const bool sz_ok = !c.has_scales() || !first_tog || s.sz_loaded > s.gidx;
-    const bool out_ok = !(s.kt == (c.fma() ? 0 : tpg - 1) && s.nt != 0) || s.out_done >= s.nt;
+    const bool out_ok = !(s.kt == (c.fma() ? 0 : tpg - 1) && s.nt != 0) || s.out_done >= s.nt || (dbl && s.out_done + 1 >= s.nt);
     const bool gap_ok = gap <= 1 || s.since_end + M >= gap;
     const bool start_ok = s.busy && !s.in_tile && w_staged && sz_ok && out_ok && gap_ok && s.started < tiles;
     const bool a_ready = s.busy && (s.in_tile || start_ok);
@@ -72,10 +74,10 @@ EngineCycles engine_cycles(const EngineConfig& c, int M, int ktiles, int ntiles)
     const bool w_acc = w_ready && w_sent < n.w_beats;
     const bool w_tile_end = w_acc && s.w_row == nb - 1;
     // the scales
-    const bool sz_ready = s.busy && s.sz_loaded < groups && s.sz_loaded < s.groups_done + 2;
+    const bool sz_ready = s.busy && s.sz_loaded < groups && s.sz_loaded < s.groups_done + uint64_t(c.scale_slots());
     const bool sz_acc = c.has_scales() && sz_ready && sz_sent < n.sz_beats;
     // the output rows
-    const bool y_valid = s.busy && s.out < s.rows_ready;
+    const bool y_valid = s.busy && s.rows_avail > 0;
     const bool y_last = y_valid && s.out == M - 1;
     const bool done = y_last && s.out_done + 1 == ntiles;
     if (y_valid && ++y_sent == n.y_beats) {
@@ -112,7 +114,7 @@ EngineCycles engine_cycles(const EngineConfig& c, int M, int ktiles, int ntiles)
     q.since_end = tile_end ? 0 : s.since_end == gap ? gap : s.since_end + 1;
     q.sz_loaded = s.sz_loaded + sz_acc;
     q.groups_done = s.groups_done + group_done;
-    q.rows_ready = y_last ? 0 : final_row ? s.rows_ready + 1 : s.rows_ready;
+    q.rows_avail = s.rows_avail + int(final_row) - int(y_valid);
     q.out = y_last ? 0 : y_valid ? s.out + 1 : s.out;
     q.out_done = s.out_done + y_last;
     s = q;

@@ -41,6 +41,7 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
   wire [6:0] m_total_d;
   wire [15:0] kt_total_d;
   wire [15:0] nt_total_d;
+  wire dbl_d;
   wire fresh_d;
   wire [23:0] tiles_lo_d;
   wire [23:0] tiles_hi_d;
@@ -88,8 +89,10 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
   wire [31:0] gidx_d;
   // the group's scales are loaded
   wire sz_ok;
-  // Y of the previous N tile has left before this tile's first write overwrites it
+  // Y of the N tile that used these rows has left before this tile's first write overwrites it
   wire out_ok;
+  // the first group-unit row of this N tile
+  wire [5:0] row_base;
   wire [1:0] since_end_d;
   wire start_ok;
   wire [255:0] edge_a;
@@ -146,7 +149,7 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
   wire y_acc;
   // the last row of an N tile
   wire y_last;
-  wire [6:0] rows_ready_d;
+  wire [7:0] rows_avail_d;
   wire [6:0] out_d;
   wire [15:0] out_done_d;
   // staged beats
@@ -155,6 +158,8 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
   reg [6:0] m_total_q;
   reg [15:0] kt_total_q;
   reg [15:0] nt_total_q;
+  // two N tiles' rows fit in the group units
+  reg dbl_q;
   // the cycle after a command: its tile total is being summed
   reg fresh_q;
   reg [23:0] tiles_lo_q;
@@ -201,9 +206,9 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
   reg [11:0] sbr13_q;
   reg [11:0] sbr14_q;
   reg [11:0] sbr15_q;
-  // final rows of the current N tile
-  reg [6:0] rows_ready_q;
-  // next output row
+  // final rows not yet sent (two N tiles' worth with dbl)
+  reg [7:0] rows_avail_q;
+  // next output row of the N tile
   reg [6:0] out_q;
   // N tiles whose output has left
   reg [15:0] out_done_q;
@@ -215,6 +220,7 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
   assign m_total_d = cmd_m_i;
   assign kt_total_d = cmd_ktiles_i;
   assign nt_total_d = cmd_ntiles_i;
+  assign dbl_d = cmd_m_i <= 7'd32;
   assign fresh_d = cmd_acc;
   assign tiles_lo_d = {8'd0, cmd_ktiles_i} * {16'd0, cmd_ntiles_i[7:0]};
   assign tiles_hi_d = {8'd0, cmd_ktiles_i} * {16'd0, cmd_ntiles_i[15:8]};
@@ -256,13 +262,15 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
   assign last_group = kt_q >= (kt_total_q - 16'd8);
   assign gidx_d = cmd_acc ? 32'd0 : tile_end & last_tog ? gidx_q + 32'd1 : gidx_q;
   assign sz_ok = 1'b1;
-  assign out_ok = ~((kt_q == 16'd0) & (nt_q != 16'd0)) | (out_done_q >= nt_q);
+  assign out_ok = ~((kt_q == 16'd0) & (nt_q != 16'd0)) | (out_done_q >= nt_q) | (dbl_q & (({1'b0,
+      out_done_q} + 17'd1) >= {1'b0, nt_q}));
+  assign row_base = (dbl_q & nt_q[0]) ? m_total_q[5:0] : 6'd0;
   assign since_end_d = cmd_acc ? 2'd2 : tile_end ? 2'd0 : (since_end_q == 2'd2) ? 2'd2 : since_end_q
       + 2'd1;
   assign start_ok = busy_q & ~in_tile_q & w_staged & sz_ok & out_ok & (({6'd0, since_end_q} + {1'd0,
       m_total_q}) >= 8'd2) & (fresh_q | (started_q < tiles_total_q));
   assign a_ready_o = busy_q & (in_tile_q | start_ok);
-  assign ctl1_d = {a_acc, beat_m[5:0], first_tog, last_tog, first_group, last_group};
+  assign ctl1_d = {a_acc, beat_m[5:0] + row_base, first_tog, last_tog, first_group, last_group};
   assign first1_d = beat_first;
   assign arr_in[16:0] = {first1_q, edge_a[15:0]};
   assign arr_in[33:17] = {first1_q, edge_a[31:16]};
@@ -347,11 +355,11 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
   assign final_unused = final[14:0];
   assign y_acc = y_valid_o & y_ready_i;
   assign y_last = y_acc & (out_q == (m_total_q - 7'd1));
-  assign rows_ready_d = (cmd_acc | y_last) ? 7'd0 : final[15] ? rows_ready_q + 7'd1 : rows_ready_q;
+  assign rows_avail_d = cmd_acc ? 8'd0 : rows_avail_q + {7'd0, final[15]} - {7'd0, y_acc};
   assign out_d = (cmd_acc | y_last) ? 7'd0 : y_acc ? out_q + 7'd1 : out_q;
   assign out_done_d = cmd_acc ? 16'd0 : y_last ? out_done_q + 16'd1 : out_done_q;
-  assign out_m = out_q[5:0];
-  assign y_valid_o = busy_q & (out_q < rows_ready_q);
+  assign out_m = out_q[5:0] + ((dbl_q & out_done_q[0]) ? m_total_q[5:0] : 6'd0);
+  assign y_valid_o = busy_q & (rows_avail_q != 8'd0);
   assign y_data_o = rd_y;
   assign done = y_last & ((out_done_q + 16'd1) == nt_total_q);
 
@@ -696,6 +704,10 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
     if (cmd_acc) nt_total_q <= nt_total_d;
   end
 
+  always @(posedge clk_i) begin
+    if (cmd_acc) dbl_q <= dbl_d;
+  end
+
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) fresh_q <= 1'd0;
     else fresh_q <= fresh_d;
@@ -869,8 +881,8 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) rows_ready_q <= 7'd0;
-    else rows_ready_q <= rows_ready_d;
+    if (!rst_ni) rows_avail_q <= 8'd0;
+    else rows_avail_q <= rows_avail_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin

@@ -45,6 +45,7 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   wire [6:0] m_total_d;
   wire [15:0] kt_total_d;
   wire [15:0] nt_total_d;
+  wire dbl_d;
   wire fresh_d;
   wire [23:0] tiles_lo_d;
   wire [23:0] tiles_hi_d;
@@ -93,8 +94,10 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   wire [31:0] gidx_d;
   // the group's scales are loaded
   wire sz_ok;
-  // Y of the previous N tile has left before this tile's first write overwrites it
+  // Y of the N tile that used these rows has left before this tile's first write overwrites it
   wire out_ok;
+  // the first group-unit row of this N tile
+  wire [5:0] row_base;
   wire [2:0] since_end_d;
   wire start_ok;
   // the last column has taken a group's last row
@@ -107,48 +110,48 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   wire [127:0] edge_a;
   wire [11:0] edge_sum;
   wire edge_poison;
-  wire [43:0] ctl1_d;
+  wire [44:0] ctl1_d;
   wire first1_d;
   wire [143:0] arr_in;
   wire [143:0] arr_skewed;
   wire [127:0] arr_a;
   wire [15:0] arr_first;
   wire [511:0] psum;
-  wire [56:0] sb_in;
+  wire [57:0] sb_in;
   // the side band at the bottom of array column 0
-  wire [56:0] sb_delayed;
+  wire [57:0] sb_delayed;
   // the side band at array column 0
-  wire [56:0] sbp0;
-  wire [56:0] sbp1;
-  wire [56:0] sbr1_d;
-  wire [56:0] sbp2;
-  wire [56:0] sbr2_d;
-  wire [56:0] sbp3;
-  wire [56:0] sbr3_d;
-  wire [56:0] sbp4;
-  wire [56:0] sbr4_d;
-  wire [56:0] sbp5;
-  wire [56:0] sbr5_d;
-  wire [56:0] sbp6;
-  wire [56:0] sbr6_d;
-  wire [56:0] sbp7;
-  wire [56:0] sbr7_d;
-  wire [56:0] sbp8;
-  wire [56:0] sbr8_d;
-  wire [56:0] sbp9;
-  wire [56:0] sbr9_d;
-  wire [56:0] sbp10;
-  wire [56:0] sbr10_d;
-  wire [56:0] sbp11;
-  wire [56:0] sbr11_d;
-  wire [56:0] sbp12;
-  wire [56:0] sbr12_d;
-  wire [56:0] sbp13;
-  wire [56:0] sbr13_d;
-  wire [56:0] sbp14;
-  wire [56:0] sbr14_d;
-  wire [56:0] sbp15;
-  wire [56:0] sbr15_d;
+  wire [57:0] sbp0;
+  wire [57:0] sbp1;
+  wire [57:0] sbr1_d;
+  wire [57:0] sbp2;
+  wire [57:0] sbr2_d;
+  wire [57:0] sbp3;
+  wire [57:0] sbr3_d;
+  wire [57:0] sbp4;
+  wire [57:0] sbr4_d;
+  wire [57:0] sbp5;
+  wire [57:0] sbr5_d;
+  wire [57:0] sbp6;
+  wire [57:0] sbr6_d;
+  wire [57:0] sbp7;
+  wire [57:0] sbr7_d;
+  wire [57:0] sbp8;
+  wire [57:0] sbr8_d;
+  wire [57:0] sbp9;
+  wire [57:0] sbr9_d;
+  wire [57:0] sbp10;
+  wire [57:0] sbr10_d;
+  wire [57:0] sbp11;
+  wire [57:0] sbr11_d;
+  wire [57:0] sbp12;
+  wire [57:0] sbr12_d;
+  wire [57:0] sbp13;
+  wire [57:0] sbr13_d;
+  wire [57:0] sbp14;
+  wire [57:0] sbr14_d;
+  wire [57:0] sbp15;
+  wire [57:0] sbr15_d;
   wire [15:0] final;
   wire [511:0] rd_y;
   wire [5:0] out_m;
@@ -159,7 +162,7 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   wire y_acc;
   // the last row of an N tile
   wire y_last;
-  wire [6:0] rows_ready_d;
+  wire [7:0] rows_avail_d;
   wire [6:0] out_d;
   wire [15:0] out_done_d;
   // staged beats
@@ -168,6 +171,8 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   reg [6:0] m_total_q;
   reg [15:0] kt_total_q;
   reg [15:0] nt_total_q;
+  // two N tiles' rows fit in the group units
+  reg dbl_q;
   // the cycle after a command: its tile total is being summed
   reg fresh_q;
   reg [23:0] tiles_lo_q;
@@ -203,26 +208,26 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   reg [255:0] scale0_q;
   reg [255:0] scale1_q;
   // the row control, registered with the edge outputs
-  reg [43:0] ctl1_q;
+  reg [44:0] ctl1_q;
   reg first1_q;
-  reg [56:0] sbr1_q;
-  reg [56:0] sbr2_q;
-  reg [56:0] sbr3_q;
-  reg [56:0] sbr4_q;
-  reg [56:0] sbr5_q;
-  reg [56:0] sbr6_q;
-  reg [56:0] sbr7_q;
-  reg [56:0] sbr8_q;
-  reg [56:0] sbr9_q;
-  reg [56:0] sbr10_q;
-  reg [56:0] sbr11_q;
-  reg [56:0] sbr12_q;
-  reg [56:0] sbr13_q;
-  reg [56:0] sbr14_q;
-  reg [56:0] sbr15_q;
-  // final rows of the current N tile
-  reg [6:0] rows_ready_q;
-  // next output row
+  reg [57:0] sbr1_q;
+  reg [57:0] sbr2_q;
+  reg [57:0] sbr3_q;
+  reg [57:0] sbr4_q;
+  reg [57:0] sbr5_q;
+  reg [57:0] sbr6_q;
+  reg [57:0] sbr7_q;
+  reg [57:0] sbr8_q;
+  reg [57:0] sbr9_q;
+  reg [57:0] sbr10_q;
+  reg [57:0] sbr11_q;
+  reg [57:0] sbr12_q;
+  reg [57:0] sbr13_q;
+  reg [57:0] sbr14_q;
+  reg [57:0] sbr15_q;
+  // final rows not yet sent (two N tiles' worth with dbl)
+  reg [7:0] rows_avail_q;
+  // next output row of the N tile
   reg [6:0] out_q;
   // N tiles whose output has left
   reg [15:0] out_done_q;
@@ -234,6 +239,7 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   assign m_total_d = cmd_m_i;
   assign kt_total_d = cmd_ktiles_i;
   assign nt_total_d = cmd_ntiles_i;
+  assign dbl_d = cmd_m_i <= 7'd32;
   assign fresh_d = cmd_acc;
   assign tiles_lo_d = {8'd0, cmd_ktiles_i} * {16'd0, cmd_ntiles_i[7:0]};
   assign tiles_hi_d = {8'd0, cmd_ktiles_i} * {16'd0, cmd_ntiles_i[15:8]};
@@ -275,7 +281,9 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   assign last_group = kt_q >= (kt_total_q - 16'd8);
   assign gidx_d = cmd_acc ? 32'd0 : tile_end & last_tog ? gidx_q + 32'd1 : gidx_q;
   assign sz_ok = ~first_tog | (sz_loaded_q > gidx_q);
-  assign out_ok = ~((kt_q == 16'd7) & (nt_q != 16'd0)) | (out_done_q >= nt_q);
+  assign out_ok = ~((kt_q == 16'd7) & (nt_q != 16'd0)) | (out_done_q >= nt_q) | (dbl_q & (({1'b0,
+      out_done_q} + 17'd1) >= {1'b0, nt_q}));
+  assign row_base = (dbl_q & nt_q[0]) ? m_total_q[5:0] : 6'd0;
   assign since_end_d = cmd_acc ? 3'd4 : tile_end ? 3'd0 : (since_end_q == 3'd4) ? 3'd4 : since_end_q
       + 3'd1;
   assign start_ok = busy_q & ~in_tile_q & w_staged & sz_ok & out_ok & (({5'd0, since_end_q} + {1'd0,
@@ -283,12 +291,12 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   assign a_ready_o = busy_q & (in_tile_q | start_ok);
   assign sz_acc = sz_valid_i & sz_ready_o;
   assign sz_loaded_d = cmd_acc ? 32'd0 : sz_acc ? sz_loaded_q + 32'd1 : sz_loaded_q;
-  assign sz_ahead_d = cmd_acc ? 2'd0 : sz_ahead_q + {1'b0, sz_acc} - {1'b0, group_done};
+  assign sz_ahead_d = cmd_acc ? 2'd0 : sz_ahead_q + {1'd0, sz_acc} - {1'd0, group_done};
   assign sz_ready_o = busy_q & (fresh_q | (sz_loaded_q < groups_total)) & (sz_ahead_q != 2'd2);
   assign scale0_d = sz_scale_i;
   assign scale1_d = sz_scale_i;
-  assign ctl1_d = {a_acc, beat_m[5:0], first_tog, last_tog, first_group, last_group, gidx_q[0],
-      a_scale_i};
+  assign ctl1_d = {a_acc, beat_m[5:0] + row_base, first_tog, last_tog, first_group, last_group,
+      beat_last, gidx_q[0], a_scale_i};
   assign first1_d = beat_first;
   assign arr_in[8:0] = {first1_q, edge_a[7:0]};
   assign arr_in[17:9] = {first1_q, edge_a[15:8]};
@@ -338,8 +346,8 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   assign arr_first[14] = arr_skewed[134];
   assign arr_a[127:120] = arr_skewed[142:135];
   assign arr_first[15] = arr_skewed[143];
-  assign sb_in = {ctl1_q[43], ctl1_q[42:37], ctl1_q[36], ctl1_q[35], ctl1_q[34], ctl1_q[33],
-      ctl1_q[32], ctl1_q[31:0], edge_poison, edge_sum};
+  assign sb_in = {ctl1_q[44], ctl1_q[43:38], ctl1_q[37], ctl1_q[36], ctl1_q[35], ctl1_q[34],
+      ctl1_q[33], ctl1_q[32], ctl1_q[31:0], edge_poison, edge_sum};
   assign sbp0 = sb_delayed;
   assign sbr1_d = sbp0;
   assign sbp1 = sbr1_q;
@@ -371,15 +379,15 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   assign sbp14 = sbr14_q;
   assign sbr15_d = sbp14;
   assign sbp15 = sbr15_q;
-  assign group_done = sbp15[56] & sbp15[48] & ({1'd0, sbp15[55:50]} == (m_total_q - 7'd1));
+  assign group_done = sbp15[57] & sbp15[49] & sbp15[46];
   assign final_unused = final[14:0];
   assign y_acc = y_valid_o & y_ready_i;
   assign y_last = y_acc & (out_q == (m_total_q - 7'd1));
-  assign rows_ready_d = (cmd_acc | y_last) ? 7'd0 : final[15] ? rows_ready_q + 7'd1 : rows_ready_q;
+  assign rows_avail_d = cmd_acc ? 8'd0 : rows_avail_q + {7'd0, final[15]} - {7'd0, y_acc};
   assign out_d = (cmd_acc | y_last) ? 7'd0 : y_acc ? out_q + 7'd1 : out_q;
   assign out_done_d = cmd_acc ? 16'd0 : y_last ? out_done_q + 16'd1 : out_done_q;
-  assign out_m = out_q[5:0];
-  assign y_valid_o = busy_q & (out_q < rows_ready_q);
+  assign out_m = out_q[5:0] + ((dbl_q & out_done_q[0]) ? m_total_q[5:0] : 6'd0);
+  assign y_valid_o = busy_q & (rows_avail_q != 8'd0);
   assign y_data_o = rd_y;
   assign done = y_last & ((out_done_q + 16'd1) == nt_total_q);
 
@@ -437,7 +445,7 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   );
 
   mixpe_skew_rst #(
-      .WIDTH(57),
+      .WIDTH(58),
       .LANES(1),
       .STEP(1),
       .EXTRA(16)
@@ -451,16 +459,16 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   mixpe_group_unit_int8_p0_r16c16_g128_d64 u_group0 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sbp0[56]),
-    .m_i(sbp0[55:50]),
-    .first_tile_i(sbp0[49]),
-    .last_tile_i(sbp0[48]),
-    .first_group_i(sbp0[47]),
-    .last_group_i(sbp0[46]),
+    .valid_i(sbp0[57]),
+    .m_i(sbp0[56:51]),
+    .first_tile_i(sbp0[50]),
+    .last_tile_i(sbp0[49]),
+    .first_group_i(sbp0[48]),
+    .last_group_i(sbp0[47]),
     .poison_i(sbp0[12]),
     .p_i(psum[31:0]),
     .sum_i(sbp0[11:0]),
-    .scale_i(sbp0[45] ? scale1_q[15:0] : scale0_q[15:0]),
+    .scale_i((sbp0[45] == 1'd1) ? scale1_q[15:0] : scale0_q[15:0]),
     .row_scale_i(sbp0[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[31:0]),
@@ -470,16 +478,16 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   mixpe_group_unit_int8_p0_r16c16_g128_d64 u_group1 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sbp1[56]),
-    .m_i(sbp1[55:50]),
-    .first_tile_i(sbp1[49]),
-    .last_tile_i(sbp1[48]),
-    .first_group_i(sbp1[47]),
-    .last_group_i(sbp1[46]),
+    .valid_i(sbp1[57]),
+    .m_i(sbp1[56:51]),
+    .first_tile_i(sbp1[50]),
+    .last_tile_i(sbp1[49]),
+    .first_group_i(sbp1[48]),
+    .last_group_i(sbp1[47]),
     .poison_i(sbp1[12]),
     .p_i(psum[63:32]),
     .sum_i(sbp1[11:0]),
-    .scale_i(sbp1[45] ? scale1_q[31:16] : scale0_q[31:16]),
+    .scale_i((sbp1[45] == 1'd1) ? scale1_q[31:16] : scale0_q[31:16]),
     .row_scale_i(sbp1[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[63:32]),
@@ -489,16 +497,16 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   mixpe_group_unit_int8_p0_r16c16_g128_d64 u_group2 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sbp2[56]),
-    .m_i(sbp2[55:50]),
-    .first_tile_i(sbp2[49]),
-    .last_tile_i(sbp2[48]),
-    .first_group_i(sbp2[47]),
-    .last_group_i(sbp2[46]),
+    .valid_i(sbp2[57]),
+    .m_i(sbp2[56:51]),
+    .first_tile_i(sbp2[50]),
+    .last_tile_i(sbp2[49]),
+    .first_group_i(sbp2[48]),
+    .last_group_i(sbp2[47]),
     .poison_i(sbp2[12]),
     .p_i(psum[95:64]),
     .sum_i(sbp2[11:0]),
-    .scale_i(sbp2[45] ? scale1_q[47:32] : scale0_q[47:32]),
+    .scale_i((sbp2[45] == 1'd1) ? scale1_q[47:32] : scale0_q[47:32]),
     .row_scale_i(sbp2[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[95:64]),
@@ -508,16 +516,16 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   mixpe_group_unit_int8_p0_r16c16_g128_d64 u_group3 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sbp3[56]),
-    .m_i(sbp3[55:50]),
-    .first_tile_i(sbp3[49]),
-    .last_tile_i(sbp3[48]),
-    .first_group_i(sbp3[47]),
-    .last_group_i(sbp3[46]),
+    .valid_i(sbp3[57]),
+    .m_i(sbp3[56:51]),
+    .first_tile_i(sbp3[50]),
+    .last_tile_i(sbp3[49]),
+    .first_group_i(sbp3[48]),
+    .last_group_i(sbp3[47]),
     .poison_i(sbp3[12]),
     .p_i(psum[127:96]),
     .sum_i(sbp3[11:0]),
-    .scale_i(sbp3[45] ? scale1_q[63:48] : scale0_q[63:48]),
+    .scale_i((sbp3[45] == 1'd1) ? scale1_q[63:48] : scale0_q[63:48]),
     .row_scale_i(sbp3[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[127:96]),
@@ -527,16 +535,16 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   mixpe_group_unit_int8_p0_r16c16_g128_d64 u_group4 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sbp4[56]),
-    .m_i(sbp4[55:50]),
-    .first_tile_i(sbp4[49]),
-    .last_tile_i(sbp4[48]),
-    .first_group_i(sbp4[47]),
-    .last_group_i(sbp4[46]),
+    .valid_i(sbp4[57]),
+    .m_i(sbp4[56:51]),
+    .first_tile_i(sbp4[50]),
+    .last_tile_i(sbp4[49]),
+    .first_group_i(sbp4[48]),
+    .last_group_i(sbp4[47]),
     .poison_i(sbp4[12]),
     .p_i(psum[159:128]),
     .sum_i(sbp4[11:0]),
-    .scale_i(sbp4[45] ? scale1_q[79:64] : scale0_q[79:64]),
+    .scale_i((sbp4[45] == 1'd1) ? scale1_q[79:64] : scale0_q[79:64]),
     .row_scale_i(sbp4[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[159:128]),
@@ -546,16 +554,16 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   mixpe_group_unit_int8_p0_r16c16_g128_d64 u_group5 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sbp5[56]),
-    .m_i(sbp5[55:50]),
-    .first_tile_i(sbp5[49]),
-    .last_tile_i(sbp5[48]),
-    .first_group_i(sbp5[47]),
-    .last_group_i(sbp5[46]),
+    .valid_i(sbp5[57]),
+    .m_i(sbp5[56:51]),
+    .first_tile_i(sbp5[50]),
+    .last_tile_i(sbp5[49]),
+    .first_group_i(sbp5[48]),
+    .last_group_i(sbp5[47]),
     .poison_i(sbp5[12]),
     .p_i(psum[191:160]),
     .sum_i(sbp5[11:0]),
-    .scale_i(sbp5[45] ? scale1_q[95:80] : scale0_q[95:80]),
+    .scale_i((sbp5[45] == 1'd1) ? scale1_q[95:80] : scale0_q[95:80]),
     .row_scale_i(sbp5[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[191:160]),
@@ -565,16 +573,16 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   mixpe_group_unit_int8_p0_r16c16_g128_d64 u_group6 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sbp6[56]),
-    .m_i(sbp6[55:50]),
-    .first_tile_i(sbp6[49]),
-    .last_tile_i(sbp6[48]),
-    .first_group_i(sbp6[47]),
-    .last_group_i(sbp6[46]),
+    .valid_i(sbp6[57]),
+    .m_i(sbp6[56:51]),
+    .first_tile_i(sbp6[50]),
+    .last_tile_i(sbp6[49]),
+    .first_group_i(sbp6[48]),
+    .last_group_i(sbp6[47]),
     .poison_i(sbp6[12]),
     .p_i(psum[223:192]),
     .sum_i(sbp6[11:0]),
-    .scale_i(sbp6[45] ? scale1_q[111:96] : scale0_q[111:96]),
+    .scale_i((sbp6[45] == 1'd1) ? scale1_q[111:96] : scale0_q[111:96]),
     .row_scale_i(sbp6[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[223:192]),
@@ -584,16 +592,16 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   mixpe_group_unit_int8_p0_r16c16_g128_d64 u_group7 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sbp7[56]),
-    .m_i(sbp7[55:50]),
-    .first_tile_i(sbp7[49]),
-    .last_tile_i(sbp7[48]),
-    .first_group_i(sbp7[47]),
-    .last_group_i(sbp7[46]),
+    .valid_i(sbp7[57]),
+    .m_i(sbp7[56:51]),
+    .first_tile_i(sbp7[50]),
+    .last_tile_i(sbp7[49]),
+    .first_group_i(sbp7[48]),
+    .last_group_i(sbp7[47]),
     .poison_i(sbp7[12]),
     .p_i(psum[255:224]),
     .sum_i(sbp7[11:0]),
-    .scale_i(sbp7[45] ? scale1_q[127:112] : scale0_q[127:112]),
+    .scale_i((sbp7[45] == 1'd1) ? scale1_q[127:112] : scale0_q[127:112]),
     .row_scale_i(sbp7[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[255:224]),
@@ -603,16 +611,16 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   mixpe_group_unit_int8_p0_r16c16_g128_d64 u_group8 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sbp8[56]),
-    .m_i(sbp8[55:50]),
-    .first_tile_i(sbp8[49]),
-    .last_tile_i(sbp8[48]),
-    .first_group_i(sbp8[47]),
-    .last_group_i(sbp8[46]),
+    .valid_i(sbp8[57]),
+    .m_i(sbp8[56:51]),
+    .first_tile_i(sbp8[50]),
+    .last_tile_i(sbp8[49]),
+    .first_group_i(sbp8[48]),
+    .last_group_i(sbp8[47]),
     .poison_i(sbp8[12]),
     .p_i(psum[287:256]),
     .sum_i(sbp8[11:0]),
-    .scale_i(sbp8[45] ? scale1_q[143:128] : scale0_q[143:128]),
+    .scale_i((sbp8[45] == 1'd1) ? scale1_q[143:128] : scale0_q[143:128]),
     .row_scale_i(sbp8[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[287:256]),
@@ -622,16 +630,16 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   mixpe_group_unit_int8_p0_r16c16_g128_d64 u_group9 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sbp9[56]),
-    .m_i(sbp9[55:50]),
-    .first_tile_i(sbp9[49]),
-    .last_tile_i(sbp9[48]),
-    .first_group_i(sbp9[47]),
-    .last_group_i(sbp9[46]),
+    .valid_i(sbp9[57]),
+    .m_i(sbp9[56:51]),
+    .first_tile_i(sbp9[50]),
+    .last_tile_i(sbp9[49]),
+    .first_group_i(sbp9[48]),
+    .last_group_i(sbp9[47]),
     .poison_i(sbp9[12]),
     .p_i(psum[319:288]),
     .sum_i(sbp9[11:0]),
-    .scale_i(sbp9[45] ? scale1_q[159:144] : scale0_q[159:144]),
+    .scale_i((sbp9[45] == 1'd1) ? scale1_q[159:144] : scale0_q[159:144]),
     .row_scale_i(sbp9[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[319:288]),
@@ -641,16 +649,16 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   mixpe_group_unit_int8_p0_r16c16_g128_d64 u_group10 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sbp10[56]),
-    .m_i(sbp10[55:50]),
-    .first_tile_i(sbp10[49]),
-    .last_tile_i(sbp10[48]),
-    .first_group_i(sbp10[47]),
-    .last_group_i(sbp10[46]),
+    .valid_i(sbp10[57]),
+    .m_i(sbp10[56:51]),
+    .first_tile_i(sbp10[50]),
+    .last_tile_i(sbp10[49]),
+    .first_group_i(sbp10[48]),
+    .last_group_i(sbp10[47]),
     .poison_i(sbp10[12]),
     .p_i(psum[351:320]),
     .sum_i(sbp10[11:0]),
-    .scale_i(sbp10[45] ? scale1_q[175:160] : scale0_q[175:160]),
+    .scale_i((sbp10[45] == 1'd1) ? scale1_q[175:160] : scale0_q[175:160]),
     .row_scale_i(sbp10[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[351:320]),
@@ -660,16 +668,16 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   mixpe_group_unit_int8_p0_r16c16_g128_d64 u_group11 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sbp11[56]),
-    .m_i(sbp11[55:50]),
-    .first_tile_i(sbp11[49]),
-    .last_tile_i(sbp11[48]),
-    .first_group_i(sbp11[47]),
-    .last_group_i(sbp11[46]),
+    .valid_i(sbp11[57]),
+    .m_i(sbp11[56:51]),
+    .first_tile_i(sbp11[50]),
+    .last_tile_i(sbp11[49]),
+    .first_group_i(sbp11[48]),
+    .last_group_i(sbp11[47]),
     .poison_i(sbp11[12]),
     .p_i(psum[383:352]),
     .sum_i(sbp11[11:0]),
-    .scale_i(sbp11[45] ? scale1_q[191:176] : scale0_q[191:176]),
+    .scale_i((sbp11[45] == 1'd1) ? scale1_q[191:176] : scale0_q[191:176]),
     .row_scale_i(sbp11[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[383:352]),
@@ -679,16 +687,16 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   mixpe_group_unit_int8_p0_r16c16_g128_d64 u_group12 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sbp12[56]),
-    .m_i(sbp12[55:50]),
-    .first_tile_i(sbp12[49]),
-    .last_tile_i(sbp12[48]),
-    .first_group_i(sbp12[47]),
-    .last_group_i(sbp12[46]),
+    .valid_i(sbp12[57]),
+    .m_i(sbp12[56:51]),
+    .first_tile_i(sbp12[50]),
+    .last_tile_i(sbp12[49]),
+    .first_group_i(sbp12[48]),
+    .last_group_i(sbp12[47]),
     .poison_i(sbp12[12]),
     .p_i(psum[415:384]),
     .sum_i(sbp12[11:0]),
-    .scale_i(sbp12[45] ? scale1_q[207:192] : scale0_q[207:192]),
+    .scale_i((sbp12[45] == 1'd1) ? scale1_q[207:192] : scale0_q[207:192]),
     .row_scale_i(sbp12[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[415:384]),
@@ -698,16 +706,16 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   mixpe_group_unit_int8_p0_r16c16_g128_d64 u_group13 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sbp13[56]),
-    .m_i(sbp13[55:50]),
-    .first_tile_i(sbp13[49]),
-    .last_tile_i(sbp13[48]),
-    .first_group_i(sbp13[47]),
-    .last_group_i(sbp13[46]),
+    .valid_i(sbp13[57]),
+    .m_i(sbp13[56:51]),
+    .first_tile_i(sbp13[50]),
+    .last_tile_i(sbp13[49]),
+    .first_group_i(sbp13[48]),
+    .last_group_i(sbp13[47]),
     .poison_i(sbp13[12]),
     .p_i(psum[447:416]),
     .sum_i(sbp13[11:0]),
-    .scale_i(sbp13[45] ? scale1_q[223:208] : scale0_q[223:208]),
+    .scale_i((sbp13[45] == 1'd1) ? scale1_q[223:208] : scale0_q[223:208]),
     .row_scale_i(sbp13[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[447:416]),
@@ -717,16 +725,16 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   mixpe_group_unit_int8_p0_r16c16_g128_d64 u_group14 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sbp14[56]),
-    .m_i(sbp14[55:50]),
-    .first_tile_i(sbp14[49]),
-    .last_tile_i(sbp14[48]),
-    .first_group_i(sbp14[47]),
-    .last_group_i(sbp14[46]),
+    .valid_i(sbp14[57]),
+    .m_i(sbp14[56:51]),
+    .first_tile_i(sbp14[50]),
+    .last_tile_i(sbp14[49]),
+    .first_group_i(sbp14[48]),
+    .last_group_i(sbp14[47]),
     .poison_i(sbp14[12]),
     .p_i(psum[479:448]),
     .sum_i(sbp14[11:0]),
-    .scale_i(sbp14[45] ? scale1_q[239:224] : scale0_q[239:224]),
+    .scale_i((sbp14[45] == 1'd1) ? scale1_q[239:224] : scale0_q[239:224]),
     .row_scale_i(sbp14[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[479:448]),
@@ -736,16 +744,16 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   mixpe_group_unit_int8_p0_r16c16_g128_d64 u_group15 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sbp15[56]),
-    .m_i(sbp15[55:50]),
-    .first_tile_i(sbp15[49]),
-    .last_tile_i(sbp15[48]),
-    .first_group_i(sbp15[47]),
-    .last_group_i(sbp15[46]),
+    .valid_i(sbp15[57]),
+    .m_i(sbp15[56:51]),
+    .first_tile_i(sbp15[50]),
+    .last_tile_i(sbp15[49]),
+    .first_group_i(sbp15[48]),
+    .last_group_i(sbp15[47]),
     .poison_i(sbp15[12]),
     .p_i(psum[511:480]),
     .sum_i(sbp15[11:0]),
-    .scale_i(sbp15[45] ? scale1_q[255:240] : scale0_q[255:240]),
+    .scale_i((sbp15[45] == 1'd1) ? scale1_q[255:240] : scale0_q[255:240]),
     .row_scale_i(sbp15[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[511:480]),
@@ -771,6 +779,10 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
 
   always @(posedge clk_i) begin
     if (cmd_acc) nt_total_q <= nt_total_d;
+  end
+
+  always @(posedge clk_i) begin
+    if (cmd_acc) dbl_q <= dbl_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
@@ -871,15 +883,15 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   end
 
   always @(posedge clk_i) begin
-    if (sz_acc & (sz_loaded_q[0] == 1'b0)) scale0_q <= scale0_d;
+    if (sz_acc & (sz_loaded_q[0] == 1'd0)) scale0_q <= scale0_d;
   end
 
   always @(posedge clk_i) begin
-    if (sz_acc & (sz_loaded_q[0] == 1'b1)) scale1_q <= scale1_d;
+    if (sz_acc & (sz_loaded_q[0] == 1'd1)) scale1_q <= scale1_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) ctl1_q <= 44'd0;
+    if (!rst_ni) ctl1_q <= 45'd0;
     else ctl1_q <= ctl1_d;
   end
 
@@ -889,83 +901,83 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr1_q <= 57'd0;
+    if (!rst_ni) sbr1_q <= 58'd0;
     else sbr1_q <= sbr1_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr2_q <= 57'd0;
+    if (!rst_ni) sbr2_q <= 58'd0;
     else sbr2_q <= sbr2_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr3_q <= 57'd0;
+    if (!rst_ni) sbr3_q <= 58'd0;
     else sbr3_q <= sbr3_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr4_q <= 57'd0;
+    if (!rst_ni) sbr4_q <= 58'd0;
     else sbr4_q <= sbr4_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr5_q <= 57'd0;
+    if (!rst_ni) sbr5_q <= 58'd0;
     else sbr5_q <= sbr5_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr6_q <= 57'd0;
+    if (!rst_ni) sbr6_q <= 58'd0;
     else sbr6_q <= sbr6_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr7_q <= 57'd0;
+    if (!rst_ni) sbr7_q <= 58'd0;
     else sbr7_q <= sbr7_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr8_q <= 57'd0;
+    if (!rst_ni) sbr8_q <= 58'd0;
     else sbr8_q <= sbr8_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr9_q <= 57'd0;
+    if (!rst_ni) sbr9_q <= 58'd0;
     else sbr9_q <= sbr9_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr10_q <= 57'd0;
+    if (!rst_ni) sbr10_q <= 58'd0;
     else sbr10_q <= sbr10_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr11_q <= 57'd0;
+    if (!rst_ni) sbr11_q <= 58'd0;
     else sbr11_q <= sbr11_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr12_q <= 57'd0;
+    if (!rst_ni) sbr12_q <= 58'd0;
     else sbr12_q <= sbr12_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr13_q <= 57'd0;
+    if (!rst_ni) sbr13_q <= 58'd0;
     else sbr13_q <= sbr13_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr14_q <= 57'd0;
+    if (!rst_ni) sbr14_q <= 58'd0;
     else sbr14_q <= sbr14_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr15_q <= 57'd0;
+    if (!rst_ni) sbr15_q <= 58'd0;
     else sbr15_q <= sbr15_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) rows_ready_q <= 7'd0;
-    else rows_ready_q <= rows_ready_d;
+    if (!rst_ni) rows_avail_q <= 8'd0;
+    else rows_avail_q <= rows_avail_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin

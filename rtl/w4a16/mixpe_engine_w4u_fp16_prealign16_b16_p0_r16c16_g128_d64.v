@@ -45,6 +45,7 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   wire [6:0] m_total_d;
   wire [15:0] kt_total_d;
   wire [15:0] nt_total_d;
+  wire dbl_d;
   wire fresh_d;
   wire [23:0] tiles_lo_d;
   wire [23:0] tiles_hi_d;
@@ -95,8 +96,10 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   wire [31:0] gidx_d;
   // the group's scales are loaded
   wire sz_ok;
-  // Y of the previous N tile has left before this tile's first write overwrites it
+  // Y of the N tile that used these rows has left before this tile's first write overwrites it
   wire out_ok;
+  // the first group-unit row of this N tile
+  wire [5:0] row_base;
   wire [2:0] since_end_d;
   wire start_ok;
   // the last column has taken a group's last row
@@ -112,54 +115,54 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   wire [19:0] edge_sum;
   wire [4:0] edge_exp;
   wire edge_poison;
-  wire [11:0] ctl1_d;
+  wire [12:0] ctl1_d;
   wire first1_d;
-  wire [11:0] ctl2_d;
+  wire [12:0] ctl2_d;
   wire first2_d;
-  wire [11:0] ctl3_d;
+  wire [12:0] ctl3_d;
   wire first3_d;
-  wire [11:0] ctl4_d;
+  wire [12:0] ctl4_d;
   wire first4_d;
   wire [271:0] arr_in;
   wire [271:0] arr_skewed;
   wire [255:0] arr_a;
   wire [15:0] arr_first;
   wire [383:0] psum;
-  wire [37:0] sb_in;
+  wire [38:0] sb_in;
   // the side band at the bottom of array column 0
-  wire [37:0] sb_delayed;
+  wire [38:0] sb_delayed;
   // the side band at array column 0
-  wire [37:0] sbp0;
-  wire [37:0] sbp1;
-  wire [37:0] sbr1_d;
-  wire [37:0] sbp2;
-  wire [37:0] sbr2_d;
-  wire [37:0] sbp3;
-  wire [37:0] sbr3_d;
-  wire [37:0] sbp4;
-  wire [37:0] sbr4_d;
-  wire [37:0] sbp5;
-  wire [37:0] sbr5_d;
-  wire [37:0] sbp6;
-  wire [37:0] sbr6_d;
-  wire [37:0] sbp7;
-  wire [37:0] sbr7_d;
-  wire [37:0] sbp8;
-  wire [37:0] sbr8_d;
-  wire [37:0] sbp9;
-  wire [37:0] sbr9_d;
-  wire [37:0] sbp10;
-  wire [37:0] sbr10_d;
-  wire [37:0] sbp11;
-  wire [37:0] sbr11_d;
-  wire [37:0] sbp12;
-  wire [37:0] sbr12_d;
-  wire [37:0] sbp13;
-  wire [37:0] sbr13_d;
-  wire [37:0] sbp14;
-  wire [37:0] sbr14_d;
-  wire [37:0] sbp15;
-  wire [37:0] sbr15_d;
+  wire [38:0] sbp0;
+  wire [38:0] sbp1;
+  wire [38:0] sbr1_d;
+  wire [38:0] sbp2;
+  wire [38:0] sbr2_d;
+  wire [38:0] sbp3;
+  wire [38:0] sbr3_d;
+  wire [38:0] sbp4;
+  wire [38:0] sbr4_d;
+  wire [38:0] sbp5;
+  wire [38:0] sbr5_d;
+  wire [38:0] sbp6;
+  wire [38:0] sbr6_d;
+  wire [38:0] sbp7;
+  wire [38:0] sbr7_d;
+  wire [38:0] sbp8;
+  wire [38:0] sbr8_d;
+  wire [38:0] sbp9;
+  wire [38:0] sbr9_d;
+  wire [38:0] sbp10;
+  wire [38:0] sbr10_d;
+  wire [38:0] sbp11;
+  wire [38:0] sbr11_d;
+  wire [38:0] sbp12;
+  wire [38:0] sbr12_d;
+  wire [38:0] sbp13;
+  wire [38:0] sbr13_d;
+  wire [38:0] sbp14;
+  wire [38:0] sbr14_d;
+  wire [38:0] sbp15;
+  wire [38:0] sbr15_d;
   wire [15:0] final;
   wire [511:0] rd_y;
   wire [5:0] out_m;
@@ -170,7 +173,7 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   wire y_acc;
   // the last row of an N tile
   wire y_last;
-  wire [6:0] rows_ready_d;
+  wire [7:0] rows_avail_d;
   wire [6:0] out_d;
   wire [15:0] out_done_d;
   // staged beats
@@ -179,6 +182,8 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   reg [6:0] m_total_q;
   reg [15:0] kt_total_q;
   reg [15:0] nt_total_q;
+  // two N tiles' rows fit in the group units
+  reg dbl_q;
   // the cycle after a command: its tile total is being summed
   reg fresh_q;
   reg [23:0] tiles_lo_q;
@@ -216,32 +221,32 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   reg [255:0] scale1_q;
   reg [63:0] zero1_q;
   // the row control, registered with the edge outputs
-  reg [11:0] ctl1_q;
+  reg [12:0] ctl1_q;
   reg first1_q;
-  reg [11:0] ctl2_q;
+  reg [12:0] ctl2_q;
   reg first2_q;
-  reg [11:0] ctl3_q;
+  reg [12:0] ctl3_q;
   reg first3_q;
-  reg [11:0] ctl4_q;
+  reg [12:0] ctl4_q;
   reg first4_q;
-  reg [37:0] sbr1_q;
-  reg [37:0] sbr2_q;
-  reg [37:0] sbr3_q;
-  reg [37:0] sbr4_q;
-  reg [37:0] sbr5_q;
-  reg [37:0] sbr6_q;
-  reg [37:0] sbr7_q;
-  reg [37:0] sbr8_q;
-  reg [37:0] sbr9_q;
-  reg [37:0] sbr10_q;
-  reg [37:0] sbr11_q;
-  reg [37:0] sbr12_q;
-  reg [37:0] sbr13_q;
-  reg [37:0] sbr14_q;
-  reg [37:0] sbr15_q;
-  // final rows of the current N tile
-  reg [6:0] rows_ready_q;
-  // next output row
+  reg [38:0] sbr1_q;
+  reg [38:0] sbr2_q;
+  reg [38:0] sbr3_q;
+  reg [38:0] sbr4_q;
+  reg [38:0] sbr5_q;
+  reg [38:0] sbr6_q;
+  reg [38:0] sbr7_q;
+  reg [38:0] sbr8_q;
+  reg [38:0] sbr9_q;
+  reg [38:0] sbr10_q;
+  reg [38:0] sbr11_q;
+  reg [38:0] sbr12_q;
+  reg [38:0] sbr13_q;
+  reg [38:0] sbr14_q;
+  reg [38:0] sbr15_q;
+  // final rows not yet sent (two N tiles' worth with dbl)
+  reg [7:0] rows_avail_q;
+  // next output row of the N tile
   reg [6:0] out_q;
   // N tiles whose output has left
   reg [15:0] out_done_q;
@@ -253,6 +258,7 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   assign m_total_d = cmd_m_i;
   assign kt_total_d = cmd_ktiles_i;
   assign nt_total_d = cmd_ntiles_i;
+  assign dbl_d = cmd_m_i <= 7'd32;
   assign fresh_d = cmd_acc;
   assign tiles_lo_d = {8'd0, cmd_ktiles_i} * {16'd0, cmd_ntiles_i[7:0]};
   assign tiles_hi_d = {8'd0, cmd_ktiles_i} * {16'd0, cmd_ntiles_i[15:8]};
@@ -294,7 +300,9 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   assign last_group = kt_q >= (kt_total_q - 16'd8);
   assign gidx_d = cmd_acc ? 32'd0 : tile_end & last_tog ? gidx_q + 32'd1 : gidx_q;
   assign sz_ok = ~first_tog | (sz_loaded_q > gidx_q);
-  assign out_ok = ~((kt_q == 16'd7) & (nt_q != 16'd0)) | (out_done_q >= nt_q);
+  assign out_ok = ~((kt_q == 16'd7) & (nt_q != 16'd0)) | (out_done_q >= nt_q) | (dbl_q & (({1'b0,
+      out_done_q} + 17'd1) >= {1'b0, nt_q}));
+  assign row_base = (dbl_q & nt_q[0]) ? m_total_q[5:0] : 6'd0;
   assign since_end_d = cmd_acc ? 3'd4 : tile_end ? 3'd0 : (since_end_q == 3'd4) ? 3'd4 : since_end_q
       + 3'd1;
   assign start_ok = busy_q & ~in_tile_q & w_staged & sz_ok & out_ok & (({5'd0, since_end_q} + {1'd0,
@@ -302,13 +310,14 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   assign a_ready_o = busy_q & (in_tile_q | start_ok);
   assign sz_acc = sz_valid_i & sz_ready_o;
   assign sz_loaded_d = cmd_acc ? 32'd0 : sz_acc ? sz_loaded_q + 32'd1 : sz_loaded_q;
-  assign sz_ahead_d = cmd_acc ? 2'd0 : sz_ahead_q + {1'b0, sz_acc} - {1'b0, group_done};
+  assign sz_ahead_d = cmd_acc ? 2'd0 : sz_ahead_q + {1'd0, sz_acc} - {1'd0, group_done};
   assign sz_ready_o = busy_q & (fresh_q | (sz_loaded_q < groups_total)) & (sz_ahead_q != 2'd2);
   assign scale0_d = sz_scale_i;
   assign zero0_d = sz_zero_i;
   assign scale1_d = sz_scale_i;
   assign zero1_d = sz_zero_i;
-  assign ctl1_d = {a_acc, beat_m[5:0], first_tog, last_tog, first_group, last_group, gidx_q[0]};
+  assign ctl1_d = {a_acc, beat_m[5:0] + row_base, first_tog, last_tog, first_group, last_group,
+      beat_last, gidx_q[0]};
   assign first1_d = beat_first;
   assign ctl2_d = ctl1_q;
   assign first2_d = first1_q;
@@ -364,8 +373,8 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   assign arr_first[14] = arr_skewed[254];
   assign arr_a[255:240] = arr_skewed[270:255];
   assign arr_first[15] = arr_skewed[271];
-  assign sb_in = {ctl4_q[11], ctl4_q[10:5], ctl4_q[4], ctl4_q[3], ctl4_q[2], ctl4_q[1], ctl4_q[0],
-      edge_poison, edge_sum, edge_exp};
+  assign sb_in = {ctl4_q[12], ctl4_q[11:6], ctl4_q[5], ctl4_q[4], ctl4_q[3], ctl4_q[2], ctl4_q[1],
+      ctl4_q[0], edge_poison, edge_sum, edge_exp};
   assign sbp0 = sb_delayed;
   assign sbr1_d = sbp0;
   assign sbp1 = sbr1_q;
@@ -397,15 +406,15 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   assign sbp14 = sbr14_q;
   assign sbr15_d = sbp14;
   assign sbp15 = sbr15_q;
-  assign group_done = sbp15[37] & sbp15[29] & ({1'd0, sbp15[36:31]} == (m_total_q - 7'd1));
+  assign group_done = sbp15[38] & sbp15[30] & sbp15[27];
   assign final_unused = final[14:0];
   assign y_acc = y_valid_o & y_ready_i;
   assign y_last = y_acc & (out_q == (m_total_q - 7'd1));
-  assign rows_ready_d = (cmd_acc | y_last) ? 7'd0 : final[15] ? rows_ready_q + 7'd1 : rows_ready_q;
+  assign rows_avail_d = cmd_acc ? 8'd0 : rows_avail_q + {7'd0, final[15]} - {7'd0, y_acc};
   assign out_d = (cmd_acc | y_last) ? 7'd0 : y_acc ? out_q + 7'd1 : out_q;
   assign out_done_d = cmd_acc ? 16'd0 : y_last ? out_done_q + 16'd1 : out_done_q;
-  assign out_m = out_q[5:0];
-  assign y_valid_o = busy_q & (out_q < rows_ready_q);
+  assign out_m = out_q[5:0] + ((dbl_q & out_done_q[0]) ? m_total_q[5:0] : 6'd0);
+  assign y_valid_o = busy_q & (rows_avail_q != 8'd0);
   assign y_data_o = rd_y;
   assign done = y_last & ((out_done_q + 16'd1) == nt_total_q);
 
@@ -476,7 +485,7 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   );
 
   mixpe_skew_rst #(
-      .WIDTH(38),
+      .WIDTH(39),
       .LANES(1),
       .STEP(1),
       .EXTRA(16)
@@ -490,18 +499,18 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group0 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sbp0[37]),
-    .m_i(sbp0[36:31]),
-    .first_tile_i(sbp0[30]),
-    .last_tile_i(sbp0[29]),
-    .first_group_i(sbp0[28]),
-    .last_group_i(sbp0[27]),
+    .valid_i(sbp0[38]),
+    .m_i(sbp0[37:32]),
+    .first_tile_i(sbp0[31]),
+    .last_tile_i(sbp0[30]),
+    .first_group_i(sbp0[29]),
+    .last_group_i(sbp0[28]),
     .poison_i(sbp0[25]),
     .p_i(psum[23:0]),
     .sum_i(sbp0[24:5]),
     .exp_i(sbp0[4:0]),
-    .zero_i(sbp0[26] ? zero1_q[3:0] : zero0_q[3:0]),
-    .scale_i(sbp0[26] ? scale1_q[15:0] : scale0_q[15:0]),
+    .zero_i((sbp0[26] == 1'd1) ? zero1_q[3:0] : zero0_q[3:0]),
+    .scale_i((sbp0[26] == 1'd1) ? scale1_q[15:0] : scale0_q[15:0]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[31:0]),
     .final_o(final[0])
@@ -510,18 +519,18 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group1 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sbp1[37]),
-    .m_i(sbp1[36:31]),
-    .first_tile_i(sbp1[30]),
-    .last_tile_i(sbp1[29]),
-    .first_group_i(sbp1[28]),
-    .last_group_i(sbp1[27]),
+    .valid_i(sbp1[38]),
+    .m_i(sbp1[37:32]),
+    .first_tile_i(sbp1[31]),
+    .last_tile_i(sbp1[30]),
+    .first_group_i(sbp1[29]),
+    .last_group_i(sbp1[28]),
     .poison_i(sbp1[25]),
     .p_i(psum[47:24]),
     .sum_i(sbp1[24:5]),
     .exp_i(sbp1[4:0]),
-    .zero_i(sbp1[26] ? zero1_q[7:4] : zero0_q[7:4]),
-    .scale_i(sbp1[26] ? scale1_q[31:16] : scale0_q[31:16]),
+    .zero_i((sbp1[26] == 1'd1) ? zero1_q[7:4] : zero0_q[7:4]),
+    .scale_i((sbp1[26] == 1'd1) ? scale1_q[31:16] : scale0_q[31:16]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[63:32]),
     .final_o(final[1])
@@ -530,18 +539,18 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group2 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sbp2[37]),
-    .m_i(sbp2[36:31]),
-    .first_tile_i(sbp2[30]),
-    .last_tile_i(sbp2[29]),
-    .first_group_i(sbp2[28]),
-    .last_group_i(sbp2[27]),
+    .valid_i(sbp2[38]),
+    .m_i(sbp2[37:32]),
+    .first_tile_i(sbp2[31]),
+    .last_tile_i(sbp2[30]),
+    .first_group_i(sbp2[29]),
+    .last_group_i(sbp2[28]),
     .poison_i(sbp2[25]),
     .p_i(psum[71:48]),
     .sum_i(sbp2[24:5]),
     .exp_i(sbp2[4:0]),
-    .zero_i(sbp2[26] ? zero1_q[11:8] : zero0_q[11:8]),
-    .scale_i(sbp2[26] ? scale1_q[47:32] : scale0_q[47:32]),
+    .zero_i((sbp2[26] == 1'd1) ? zero1_q[11:8] : zero0_q[11:8]),
+    .scale_i((sbp2[26] == 1'd1) ? scale1_q[47:32] : scale0_q[47:32]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[95:64]),
     .final_o(final[2])
@@ -550,18 +559,18 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group3 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sbp3[37]),
-    .m_i(sbp3[36:31]),
-    .first_tile_i(sbp3[30]),
-    .last_tile_i(sbp3[29]),
-    .first_group_i(sbp3[28]),
-    .last_group_i(sbp3[27]),
+    .valid_i(sbp3[38]),
+    .m_i(sbp3[37:32]),
+    .first_tile_i(sbp3[31]),
+    .last_tile_i(sbp3[30]),
+    .first_group_i(sbp3[29]),
+    .last_group_i(sbp3[28]),
     .poison_i(sbp3[25]),
     .p_i(psum[95:72]),
     .sum_i(sbp3[24:5]),
     .exp_i(sbp3[4:0]),
-    .zero_i(sbp3[26] ? zero1_q[15:12] : zero0_q[15:12]),
-    .scale_i(sbp3[26] ? scale1_q[63:48] : scale0_q[63:48]),
+    .zero_i((sbp3[26] == 1'd1) ? zero1_q[15:12] : zero0_q[15:12]),
+    .scale_i((sbp3[26] == 1'd1) ? scale1_q[63:48] : scale0_q[63:48]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[127:96]),
     .final_o(final[3])
@@ -570,18 +579,18 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group4 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sbp4[37]),
-    .m_i(sbp4[36:31]),
-    .first_tile_i(sbp4[30]),
-    .last_tile_i(sbp4[29]),
-    .first_group_i(sbp4[28]),
-    .last_group_i(sbp4[27]),
+    .valid_i(sbp4[38]),
+    .m_i(sbp4[37:32]),
+    .first_tile_i(sbp4[31]),
+    .last_tile_i(sbp4[30]),
+    .first_group_i(sbp4[29]),
+    .last_group_i(sbp4[28]),
     .poison_i(sbp4[25]),
     .p_i(psum[119:96]),
     .sum_i(sbp4[24:5]),
     .exp_i(sbp4[4:0]),
-    .zero_i(sbp4[26] ? zero1_q[19:16] : zero0_q[19:16]),
-    .scale_i(sbp4[26] ? scale1_q[79:64] : scale0_q[79:64]),
+    .zero_i((sbp4[26] == 1'd1) ? zero1_q[19:16] : zero0_q[19:16]),
+    .scale_i((sbp4[26] == 1'd1) ? scale1_q[79:64] : scale0_q[79:64]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[159:128]),
     .final_o(final[4])
@@ -590,18 +599,18 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group5 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sbp5[37]),
-    .m_i(sbp5[36:31]),
-    .first_tile_i(sbp5[30]),
-    .last_tile_i(sbp5[29]),
-    .first_group_i(sbp5[28]),
-    .last_group_i(sbp5[27]),
+    .valid_i(sbp5[38]),
+    .m_i(sbp5[37:32]),
+    .first_tile_i(sbp5[31]),
+    .last_tile_i(sbp5[30]),
+    .first_group_i(sbp5[29]),
+    .last_group_i(sbp5[28]),
     .poison_i(sbp5[25]),
     .p_i(psum[143:120]),
     .sum_i(sbp5[24:5]),
     .exp_i(sbp5[4:0]),
-    .zero_i(sbp5[26] ? zero1_q[23:20] : zero0_q[23:20]),
-    .scale_i(sbp5[26] ? scale1_q[95:80] : scale0_q[95:80]),
+    .zero_i((sbp5[26] == 1'd1) ? zero1_q[23:20] : zero0_q[23:20]),
+    .scale_i((sbp5[26] == 1'd1) ? scale1_q[95:80] : scale0_q[95:80]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[191:160]),
     .final_o(final[5])
@@ -610,18 +619,18 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group6 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sbp6[37]),
-    .m_i(sbp6[36:31]),
-    .first_tile_i(sbp6[30]),
-    .last_tile_i(sbp6[29]),
-    .first_group_i(sbp6[28]),
-    .last_group_i(sbp6[27]),
+    .valid_i(sbp6[38]),
+    .m_i(sbp6[37:32]),
+    .first_tile_i(sbp6[31]),
+    .last_tile_i(sbp6[30]),
+    .first_group_i(sbp6[29]),
+    .last_group_i(sbp6[28]),
     .poison_i(sbp6[25]),
     .p_i(psum[167:144]),
     .sum_i(sbp6[24:5]),
     .exp_i(sbp6[4:0]),
-    .zero_i(sbp6[26] ? zero1_q[27:24] : zero0_q[27:24]),
-    .scale_i(sbp6[26] ? scale1_q[111:96] : scale0_q[111:96]),
+    .zero_i((sbp6[26] == 1'd1) ? zero1_q[27:24] : zero0_q[27:24]),
+    .scale_i((sbp6[26] == 1'd1) ? scale1_q[111:96] : scale0_q[111:96]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[223:192]),
     .final_o(final[6])
@@ -630,18 +639,18 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group7 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sbp7[37]),
-    .m_i(sbp7[36:31]),
-    .first_tile_i(sbp7[30]),
-    .last_tile_i(sbp7[29]),
-    .first_group_i(sbp7[28]),
-    .last_group_i(sbp7[27]),
+    .valid_i(sbp7[38]),
+    .m_i(sbp7[37:32]),
+    .first_tile_i(sbp7[31]),
+    .last_tile_i(sbp7[30]),
+    .first_group_i(sbp7[29]),
+    .last_group_i(sbp7[28]),
     .poison_i(sbp7[25]),
     .p_i(psum[191:168]),
     .sum_i(sbp7[24:5]),
     .exp_i(sbp7[4:0]),
-    .zero_i(sbp7[26] ? zero1_q[31:28] : zero0_q[31:28]),
-    .scale_i(sbp7[26] ? scale1_q[127:112] : scale0_q[127:112]),
+    .zero_i((sbp7[26] == 1'd1) ? zero1_q[31:28] : zero0_q[31:28]),
+    .scale_i((sbp7[26] == 1'd1) ? scale1_q[127:112] : scale0_q[127:112]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[255:224]),
     .final_o(final[7])
@@ -650,18 +659,18 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group8 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sbp8[37]),
-    .m_i(sbp8[36:31]),
-    .first_tile_i(sbp8[30]),
-    .last_tile_i(sbp8[29]),
-    .first_group_i(sbp8[28]),
-    .last_group_i(sbp8[27]),
+    .valid_i(sbp8[38]),
+    .m_i(sbp8[37:32]),
+    .first_tile_i(sbp8[31]),
+    .last_tile_i(sbp8[30]),
+    .first_group_i(sbp8[29]),
+    .last_group_i(sbp8[28]),
     .poison_i(sbp8[25]),
     .p_i(psum[215:192]),
     .sum_i(sbp8[24:5]),
     .exp_i(sbp8[4:0]),
-    .zero_i(sbp8[26] ? zero1_q[35:32] : zero0_q[35:32]),
-    .scale_i(sbp8[26] ? scale1_q[143:128] : scale0_q[143:128]),
+    .zero_i((sbp8[26] == 1'd1) ? zero1_q[35:32] : zero0_q[35:32]),
+    .scale_i((sbp8[26] == 1'd1) ? scale1_q[143:128] : scale0_q[143:128]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[287:256]),
     .final_o(final[8])
@@ -670,18 +679,18 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group9 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sbp9[37]),
-    .m_i(sbp9[36:31]),
-    .first_tile_i(sbp9[30]),
-    .last_tile_i(sbp9[29]),
-    .first_group_i(sbp9[28]),
-    .last_group_i(sbp9[27]),
+    .valid_i(sbp9[38]),
+    .m_i(sbp9[37:32]),
+    .first_tile_i(sbp9[31]),
+    .last_tile_i(sbp9[30]),
+    .first_group_i(sbp9[29]),
+    .last_group_i(sbp9[28]),
     .poison_i(sbp9[25]),
     .p_i(psum[239:216]),
     .sum_i(sbp9[24:5]),
     .exp_i(sbp9[4:0]),
-    .zero_i(sbp9[26] ? zero1_q[39:36] : zero0_q[39:36]),
-    .scale_i(sbp9[26] ? scale1_q[159:144] : scale0_q[159:144]),
+    .zero_i((sbp9[26] == 1'd1) ? zero1_q[39:36] : zero0_q[39:36]),
+    .scale_i((sbp9[26] == 1'd1) ? scale1_q[159:144] : scale0_q[159:144]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[319:288]),
     .final_o(final[9])
@@ -690,18 +699,18 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group10 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sbp10[37]),
-    .m_i(sbp10[36:31]),
-    .first_tile_i(sbp10[30]),
-    .last_tile_i(sbp10[29]),
-    .first_group_i(sbp10[28]),
-    .last_group_i(sbp10[27]),
+    .valid_i(sbp10[38]),
+    .m_i(sbp10[37:32]),
+    .first_tile_i(sbp10[31]),
+    .last_tile_i(sbp10[30]),
+    .first_group_i(sbp10[29]),
+    .last_group_i(sbp10[28]),
     .poison_i(sbp10[25]),
     .p_i(psum[263:240]),
     .sum_i(sbp10[24:5]),
     .exp_i(sbp10[4:0]),
-    .zero_i(sbp10[26] ? zero1_q[43:40] : zero0_q[43:40]),
-    .scale_i(sbp10[26] ? scale1_q[175:160] : scale0_q[175:160]),
+    .zero_i((sbp10[26] == 1'd1) ? zero1_q[43:40] : zero0_q[43:40]),
+    .scale_i((sbp10[26] == 1'd1) ? scale1_q[175:160] : scale0_q[175:160]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[351:320]),
     .final_o(final[10])
@@ -710,18 +719,18 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group11 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sbp11[37]),
-    .m_i(sbp11[36:31]),
-    .first_tile_i(sbp11[30]),
-    .last_tile_i(sbp11[29]),
-    .first_group_i(sbp11[28]),
-    .last_group_i(sbp11[27]),
+    .valid_i(sbp11[38]),
+    .m_i(sbp11[37:32]),
+    .first_tile_i(sbp11[31]),
+    .last_tile_i(sbp11[30]),
+    .first_group_i(sbp11[29]),
+    .last_group_i(sbp11[28]),
     .poison_i(sbp11[25]),
     .p_i(psum[287:264]),
     .sum_i(sbp11[24:5]),
     .exp_i(sbp11[4:0]),
-    .zero_i(sbp11[26] ? zero1_q[47:44] : zero0_q[47:44]),
-    .scale_i(sbp11[26] ? scale1_q[191:176] : scale0_q[191:176]),
+    .zero_i((sbp11[26] == 1'd1) ? zero1_q[47:44] : zero0_q[47:44]),
+    .scale_i((sbp11[26] == 1'd1) ? scale1_q[191:176] : scale0_q[191:176]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[383:352]),
     .final_o(final[11])
@@ -730,18 +739,18 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group12 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sbp12[37]),
-    .m_i(sbp12[36:31]),
-    .first_tile_i(sbp12[30]),
-    .last_tile_i(sbp12[29]),
-    .first_group_i(sbp12[28]),
-    .last_group_i(sbp12[27]),
+    .valid_i(sbp12[38]),
+    .m_i(sbp12[37:32]),
+    .first_tile_i(sbp12[31]),
+    .last_tile_i(sbp12[30]),
+    .first_group_i(sbp12[29]),
+    .last_group_i(sbp12[28]),
     .poison_i(sbp12[25]),
     .p_i(psum[311:288]),
     .sum_i(sbp12[24:5]),
     .exp_i(sbp12[4:0]),
-    .zero_i(sbp12[26] ? zero1_q[51:48] : zero0_q[51:48]),
-    .scale_i(sbp12[26] ? scale1_q[207:192] : scale0_q[207:192]),
+    .zero_i((sbp12[26] == 1'd1) ? zero1_q[51:48] : zero0_q[51:48]),
+    .scale_i((sbp12[26] == 1'd1) ? scale1_q[207:192] : scale0_q[207:192]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[415:384]),
     .final_o(final[12])
@@ -750,18 +759,18 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group13 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sbp13[37]),
-    .m_i(sbp13[36:31]),
-    .first_tile_i(sbp13[30]),
-    .last_tile_i(sbp13[29]),
-    .first_group_i(sbp13[28]),
-    .last_group_i(sbp13[27]),
+    .valid_i(sbp13[38]),
+    .m_i(sbp13[37:32]),
+    .first_tile_i(sbp13[31]),
+    .last_tile_i(sbp13[30]),
+    .first_group_i(sbp13[29]),
+    .last_group_i(sbp13[28]),
     .poison_i(sbp13[25]),
     .p_i(psum[335:312]),
     .sum_i(sbp13[24:5]),
     .exp_i(sbp13[4:0]),
-    .zero_i(sbp13[26] ? zero1_q[55:52] : zero0_q[55:52]),
-    .scale_i(sbp13[26] ? scale1_q[223:208] : scale0_q[223:208]),
+    .zero_i((sbp13[26] == 1'd1) ? zero1_q[55:52] : zero0_q[55:52]),
+    .scale_i((sbp13[26] == 1'd1) ? scale1_q[223:208] : scale0_q[223:208]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[447:416]),
     .final_o(final[13])
@@ -770,18 +779,18 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group14 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sbp14[37]),
-    .m_i(sbp14[36:31]),
-    .first_tile_i(sbp14[30]),
-    .last_tile_i(sbp14[29]),
-    .first_group_i(sbp14[28]),
-    .last_group_i(sbp14[27]),
+    .valid_i(sbp14[38]),
+    .m_i(sbp14[37:32]),
+    .first_tile_i(sbp14[31]),
+    .last_tile_i(sbp14[30]),
+    .first_group_i(sbp14[29]),
+    .last_group_i(sbp14[28]),
     .poison_i(sbp14[25]),
     .p_i(psum[359:336]),
     .sum_i(sbp14[24:5]),
     .exp_i(sbp14[4:0]),
-    .zero_i(sbp14[26] ? zero1_q[59:56] : zero0_q[59:56]),
-    .scale_i(sbp14[26] ? scale1_q[239:224] : scale0_q[239:224]),
+    .zero_i((sbp14[26] == 1'd1) ? zero1_q[59:56] : zero0_q[59:56]),
+    .scale_i((sbp14[26] == 1'd1) ? scale1_q[239:224] : scale0_q[239:224]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[479:448]),
     .final_o(final[14])
@@ -790,18 +799,18 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group15 (
     .clk_i(clk_i),
     .rst_ni(rst_ni),
-    .valid_i(sbp15[37]),
-    .m_i(sbp15[36:31]),
-    .first_tile_i(sbp15[30]),
-    .last_tile_i(sbp15[29]),
-    .first_group_i(sbp15[28]),
-    .last_group_i(sbp15[27]),
+    .valid_i(sbp15[38]),
+    .m_i(sbp15[37:32]),
+    .first_tile_i(sbp15[31]),
+    .last_tile_i(sbp15[30]),
+    .first_group_i(sbp15[29]),
+    .last_group_i(sbp15[28]),
     .poison_i(sbp15[25]),
     .p_i(psum[383:360]),
     .sum_i(sbp15[24:5]),
     .exp_i(sbp15[4:0]),
-    .zero_i(sbp15[26] ? zero1_q[63:60] : zero0_q[63:60]),
-    .scale_i(sbp15[26] ? scale1_q[255:240] : scale0_q[255:240]),
+    .zero_i((sbp15[26] == 1'd1) ? zero1_q[63:60] : zero0_q[63:60]),
+    .scale_i((sbp15[26] == 1'd1) ? scale1_q[255:240] : scale0_q[255:240]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[511:480]),
     .final_o(final[15])
@@ -826,6 +835,10 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
 
   always @(posedge clk_i) begin
     if (cmd_acc) nt_total_q <= nt_total_d;
+  end
+
+  always @(posedge clk_i) begin
+    if (cmd_acc) dbl_q <= dbl_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
@@ -926,23 +939,23 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   end
 
   always @(posedge clk_i) begin
-    if (sz_acc & (sz_loaded_q[0] == 1'b0)) scale0_q <= scale0_d;
+    if (sz_acc & (sz_loaded_q[0] == 1'd0)) scale0_q <= scale0_d;
   end
 
   always @(posedge clk_i) begin
-    if (sz_acc & (sz_loaded_q[0] == 1'b0)) zero0_q <= zero0_d;
+    if (sz_acc & (sz_loaded_q[0] == 1'd0)) zero0_q <= zero0_d;
   end
 
   always @(posedge clk_i) begin
-    if (sz_acc & (sz_loaded_q[0] == 1'b1)) scale1_q <= scale1_d;
+    if (sz_acc & (sz_loaded_q[0] == 1'd1)) scale1_q <= scale1_d;
   end
 
   always @(posedge clk_i) begin
-    if (sz_acc & (sz_loaded_q[0] == 1'b1)) zero1_q <= zero1_d;
+    if (sz_acc & (sz_loaded_q[0] == 1'd1)) zero1_q <= zero1_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) ctl1_q <= 12'd0;
+    if (!rst_ni) ctl1_q <= 13'd0;
     else ctl1_q <= ctl1_d;
   end
 
@@ -952,7 +965,7 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) ctl2_q <= 12'd0;
+    if (!rst_ni) ctl2_q <= 13'd0;
     else ctl2_q <= ctl2_d;
   end
 
@@ -962,7 +975,7 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) ctl3_q <= 12'd0;
+    if (!rst_ni) ctl3_q <= 13'd0;
     else ctl3_q <= ctl3_d;
   end
 
@@ -972,7 +985,7 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) ctl4_q <= 12'd0;
+    if (!rst_ni) ctl4_q <= 13'd0;
     else ctl4_q <= ctl4_d;
   end
 
@@ -982,83 +995,83 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr1_q <= 38'd0;
+    if (!rst_ni) sbr1_q <= 39'd0;
     else sbr1_q <= sbr1_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr2_q <= 38'd0;
+    if (!rst_ni) sbr2_q <= 39'd0;
     else sbr2_q <= sbr2_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr3_q <= 38'd0;
+    if (!rst_ni) sbr3_q <= 39'd0;
     else sbr3_q <= sbr3_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr4_q <= 38'd0;
+    if (!rst_ni) sbr4_q <= 39'd0;
     else sbr4_q <= sbr4_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr5_q <= 38'd0;
+    if (!rst_ni) sbr5_q <= 39'd0;
     else sbr5_q <= sbr5_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr6_q <= 38'd0;
+    if (!rst_ni) sbr6_q <= 39'd0;
     else sbr6_q <= sbr6_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr7_q <= 38'd0;
+    if (!rst_ni) sbr7_q <= 39'd0;
     else sbr7_q <= sbr7_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr8_q <= 38'd0;
+    if (!rst_ni) sbr8_q <= 39'd0;
     else sbr8_q <= sbr8_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr9_q <= 38'd0;
+    if (!rst_ni) sbr9_q <= 39'd0;
     else sbr9_q <= sbr9_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr10_q <= 38'd0;
+    if (!rst_ni) sbr10_q <= 39'd0;
     else sbr10_q <= sbr10_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr11_q <= 38'd0;
+    if (!rst_ni) sbr11_q <= 39'd0;
     else sbr11_q <= sbr11_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr12_q <= 38'd0;
+    if (!rst_ni) sbr12_q <= 39'd0;
     else sbr12_q <= sbr12_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr13_q <= 38'd0;
+    if (!rst_ni) sbr13_q <= 39'd0;
     else sbr13_q <= sbr13_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr14_q <= 38'd0;
+    if (!rst_ni) sbr14_q <= 39'd0;
     else sbr14_q <= sbr14_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr15_q <= 38'd0;
+    if (!rst_ni) sbr15_q <= 39'd0;
     else sbr15_q <= sbr15_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) rows_ready_q <= 7'd0;
-    else rows_ready_q <= rows_ready_d;
+    if (!rst_ni) rows_avail_q <= 8'd0;
+    else rows_avail_q <= rows_avail_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin

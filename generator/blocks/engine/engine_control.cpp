@@ -9,6 +9,7 @@
 namespace mixpe {
 
 using hdl::lit;
+using hdl::slice;
 
 void add_command(hdl::Module& m, const EngineConfig& c) {
   const int mw = c.m_width(), tpg = c.tiles_per_group();
@@ -21,6 +22,10 @@ void add_command(hdl::Module& m, const EngineConfig& c) {
   m.stage("cmd_m_i", "m_total", mw + 1, "", "cmd_acc");
   m.stage("cmd_ktiles_i", "kt_total", 16, "", "cmd_acc");
   m.stage("cmd_ntiles_i", "nt_total", 16, "", "cmd_acc");
+  // with M <= D / 2, odd N tiles use rows M .. 2M - 1 of the group units: an N tile's output drains
+  // while the next one fills the other half
+  m.stage(fmt::format("cmd_m_i <= {}", lit(mw + 1, unsigned(c.depth / 2))), "dbl", 1,
+          "two N tiles' rows fit in the group units", "cmd_acc");
   if (const int tw = c.pe.table_entry_width() * c.pe.table_entries())
     m.stage("table_i", "table", tw, "the command's weight table, broadcast to every PE", "cmd_acc");
   // K tiles x N tiles in two cycles (a 16 x 16 multiply was the controller's longest path): two
@@ -74,9 +79,12 @@ void add_activation_control(hdl::Module& m, const EngineConfig& c) {
   m.wire("sz_ok", 1, "the group's scales are loaded");
   m.assign("sz_ok", c.has_scales() ? "~first_tog | (sz_loaded_q > gidx_q)" : "1'b1");
   // the first tile that writes Y: the first group's last (dequant after), or the first (fma)
-  m.wire("out_ok", 1, "Y of the previous N tile has left before this tile's first write overwrites it");
-  m.assign("out_ok", fmt::format("~((kt_q == {}) & (nt_q != 16'd0)) | (out_done_q >= nt_q)",
+  m.wire("out_ok", 1, "Y of the N tile that used these rows has left before this tile's first write overwrites it");
+  m.assign("out_ok", fmt::format("~((kt_q == {}) & (nt_q != 16'd0)) | (out_done_q >= nt_q) | "
+                                 "(dbl_q & (({{1'b0, out_done_q}} + 17'd1) >= {{1'b0, nt_q}}))",
                                  lit(16, c.fma() ? 0u : unsigned(tpg - 1))));
+  m.wire("row_base", mw, "the first group-unit row of this N tile");
+  m.assign("row_base", fmt::format("(dbl_q & nt_q[0]) ? {} : {}", slice("m_total_q", mw - 1, 0), lit(mw, 0)));
   std::string gap_ok = "1'b1";
   if (const int gap = c.row_gap(); gap > 1) {
     const int gw = std::bit_width(unsigned(gap)), w = std::max(gw, mw + 1) + 1;
@@ -96,17 +104,19 @@ void add_activation_control(hdl::Module& m, const EngineConfig& c) {
 
 void add_scales(hdl::Module& m, const EngineConfig& c) {
   if (!c.has_scales()) return;
-  const int C = c.cols, b = c.pe.weight_bits;
+  const int C = c.cols, b = c.pe.weight_bits, S = c.scale_slots(), sw = c.slot_width();
   m.wire("group_done", 1, "the last column has taken a group's last row");
   m.wire("sz_acc", 1);
   m.assign("sz_acc", "sz_valid_i & sz_ready_o");
   counter(m, "sz_loaded", 32, "sz_acc", "groups whose scales are loaded");
-  // loaded minus done (0 to 2: two slots), counted apart rather than compared as 32-bit sums
-  m.state("sz_ahead", 2, "cmd_acc ? 2'd0 : sz_ahead_q + {1'b0, sz_acc} - {1'b0, group_done}", true,
-          "groups whose scales are loaded and not yet applied");
-  m.assign("sz_ready_o", "busy_q & (fresh_q | (sz_loaded_q < groups_total)) & (sz_ahead_q != 2'd2)");
-  for (int s = 0; s < 2; ++s) {
-    const std::string we = fmt::format("sz_acc & (sz_loaded_q[0] == 1'b{})", s);
+  // loaded minus done (0 to S), counted apart rather than compared as 32-bit sums
+  m.state("sz_ahead", sw + 1,
+          fmt::format("cmd_acc ? {0} : sz_ahead_q + {{{1}, sz_acc}} - {{{1}, group_done}}", lit(sw + 1, 0), lit(sw, 0)),
+          true, "groups whose scales are loaded and not yet applied");
+  m.assign("sz_ready_o",
+           fmt::format("busy_q & (fresh_q | (sz_loaded_q < groups_total)) & (sz_ahead_q != {})", lit(sw + 1, unsigned(S))));
+  for (int s = 0; s < S; ++s) {
+    const std::string we = fmt::format("sz_acc & ({} == {})", hdl::slice("sz_loaded_q", sw - 1, 0), lit(sw, unsigned(s)));
     m.stage("sz_scale_i", fmt::format("scale{}", s), C * 16, "", we);
     if (c.has_zero()) m.stage("sz_zero_i", fmt::format("zero{}", s), C * b, "", we);
   }

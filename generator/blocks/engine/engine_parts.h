@@ -17,7 +17,7 @@ void add_command(hdl::Module& m, const EngineConfig& c);
 void add_weight_stager(hdl::Module& m, const EngineConfig& c);
 // The activation stream: tiles of M rows, the K/N tile and group counters, when a tile may start.
 void add_activation_control(hdl::Module& m, const EngineConfig& c);
-// Scales and zero points: two slots, group g in slot g % 2.
+// Scales and zero points: scale_slots() slots, group g in slot g % slots.
 void add_scales(hdl::Module& m, const EngineConfig& c);
 // The west edge, the row control registered beside it, the skew and the array.
 void add_array_path(hdl::Module& m, const EngineConfig& c);

@@ -15,7 +15,8 @@ hdl::Bundle row_control(const EngineConfig& c) {
   hdl::Bundle b;
   b.field("valid", 1).field("m", c.m_width()).field("first_tile", 1).field("last_tile", 1);
   b.field("first_group", 1).field("last_group", 1);
-  b.field("slot", c.has_scales() ? 1 : 0);                 // the group's scale slot
+  b.field("last_row", c.has_scales() ? 1 : 0);            // the tile's last row: its group's scales are done
+  b.field("slot", c.has_scales() ? c.slot_width() : 0);    // the group's scale slot
   b.field("row_scale", is_float(c.pe.act) ? 0 : 32);       // INT8: the row's FP32 scale
   return b;
 }
@@ -50,10 +51,11 @@ void add_array_path(hdl::Module& m, const EngineConfig& c) {
   if (c.edge_stages() > 1) ek.emplace_back("rst_ni", "rst_ni");
   m.instance(act_edge_module(c), "u_edge", ek);
   const hdl::Bundle ctl = row_control(c);
-  std::map<std::string, std::string> v = {{"valid", "a_acc"}, {"m", slice("beat_m", mw - 1, 0)},
+  std::map<std::string, std::string> v = {{"valid", "a_acc"}, {"m", fmt::format("{} + row_base", slice("beat_m", mw - 1, 0))},
                                           {"first_tile", "first_tog"}, {"last_tile", "last_tog"},
                                           {"first_group", "first_group"}, {"last_group", "last_group"}};
-  if (ctl.has("slot")) v["slot"] = "gidx_q[0]";
+  if (ctl.has("last_row")) v["last_row"] = "beat_last";
+  if (ctl.has("slot")) v["slot"] = slice("gidx_q", c.slot_width() - 1, 0);
   if (ctl.has("row_scale")) v["row_scale"] = "a_scale_i";
   // the row control and the tile's first-row flag, delayed as long as the edge's pipeline
   m.state("ctl1", ctl.width(), ctl.pack(v), true, "the row control, registered with the edge outputs");
@@ -128,9 +130,12 @@ void group_units(hdl::Module& m, const EngineConfig& c) {
     if (east.has("sum")) k.emplace_back("sum_i", f("sum"));
     if (east.has("sum_column")) k.emplace_back("sum_i", f("sum_column"));
     if (east.has("exp")) k.emplace_back("exp_i", f("exp"));
-    auto slot = [&](const char* reg, int w) {
-      return fmt::format("{} ? {} : {}", f("slot"), hdl::part(fmt::format("{}1_q", reg), cc, w),
-                         hdl::part(fmt::format("{}0_q", reg), cc, w));
+    auto slot = [&](const char* reg, int w) {  // slot 0 last: (slot == S-1) ? .. : .. : slot 0
+      std::string e = hdl::part(fmt::format("{}0_q", reg), cc, w);
+      for (int s = 1; s < c.scale_slots(); ++s)
+        e = fmt::format("({} == {}) ? {} : {}", f("slot"), lit(c.slot_width(), unsigned(s)),
+                        hdl::part(fmt::format("{}{}_q", reg, s), cc, w), e);
+      return e;
     };
     if (c.has_zero()) k.emplace_back("zero_i", slot("zero", b));
     if (c.has_scales()) k.emplace_back("scale_i", slot("scale", 16));
@@ -140,8 +145,7 @@ void group_units(hdl::Module& m, const EngineConfig& c) {
     k.emplace_back("final_o", fmt::format("final[{}]", cc));
     m.instance(unit, fmt::format("u_group{}", cc), k);
     if (cc == C - 1 && c.has_scales())
-      m.assign("group_done", fmt::format("{} & {} & ({} == (m_total_q - {}))", f("valid"), f("last_tile"),
-                                         hdl::zext(f("m"), mw, mw + 1), lit(mw + 1, 1)));
+      m.assign("group_done", fmt::format("{} & {} & {}", f("valid"), f("last_tile"), f("last_row")));
   }
   m.unused_wire("final_unused", C - 1, "columns finish in order: the last column's flag says the row is done");
   m.assign("final_unused", slice("final", C - 2, 0));
@@ -155,14 +159,16 @@ void output_rows(hdl::Module& m, const EngineConfig& c) {
   m.assign("y_acc", "y_valid_o & y_ready_i");
   m.wire("y_last", 1, "the last row of an N tile");
   m.assign("y_last", fmt::format("y_acc & (out_q == (m_total_q - {}))", one));
-  m.state("rows_ready", mw + 1,
-          fmt::format("(cmd_acc | y_last) ? {0} : final[{1}] ? rows_ready_q + {2} : rows_ready_q", zero, c.cols - 1, one),
-          true, "final rows of the current N tile");
+  m.state("rows_avail", mw + 2,
+          fmt::format("cmd_acc ? {0} : rows_avail_q + {{{1}, final[{2}]}} - {{{1}, y_acc}}", lit(mw + 2, 0),
+                      lit(mw + 1, 0), c.cols - 1),
+          true, "final rows not yet sent (two N tiles' worth with dbl)");
   m.state("out", mw + 1, fmt::format("(cmd_acc | y_last) ? {0} : y_acc ? out_q + {1} : out_q", zero, one), true,
-          "next output row");
+          "next output row of the N tile");
   counter(m, "out_done", 16, "y_last", "N tiles whose output has left");
-  m.assign("out_m", slice("out_q", mw - 1, 0));
-  m.assign("y_valid_o", "busy_q & (out_q < rows_ready_q)");
+  m.assign("out_m", fmt::format("{} + ((dbl_q & out_done_q[0]) ? {} : {})", slice("out_q", mw - 1, 0),
+                                slice("m_total_q", mw - 1, 0), lit(mw, 0)));
+  m.assign("y_valid_o", fmt::format("busy_q & (rows_avail_q != {})", lit(mw + 2, 0)));
   m.assign("y_data_o", "rd_y");
   m.assign("done", "y_last & ((out_done_q + 16'd1) == nt_total_q)");
 }
