@@ -61,7 +61,7 @@ int EngineConfig::scale_slots() const {
   // its last row reaches the last column's group unit
   const int group_cycles = tiles_per_group() * std::max(beats_per_tile(), row_gap());
   const int to_unit = latency() - dequant_stages();
-  return int(std::bit_ceil(unsigned(2 + (to_unit - 1) / group_cycles)));
+  return int(std::bit_ceil(unsigned(2 + to_unit / group_cycles)));
 }
 int EngineConfig::slot_width() const { return log2i(scale_slots()); }
 int EngineConfig::row_gap() const {
