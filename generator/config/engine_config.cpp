@@ -56,12 +56,19 @@ int EngineConfig::edge_stages() const {
   if (!is_float(pe.act) || float_accum()) return 1;
   return pe.accum.mode == AccumMode::kPrealign ? 4 : 2;
 }
+int EngineConfig::interleave(int M) const {
+  const int tile = std::max(M, beats_per_tile()), gap = row_gap();
+  if (tile >= gap) return 1;
+  const int b = (gap + tile - 1) / tile;
+  return 2 * b * M <= depth ? b : 1;
+}
+
 int EngineConfig::scale_slots() const {
-  // a group of one-row tiles lasts this long; its scales are needed from its first tile until
-  // its last row reaches the last column's group unit
+  // a group of one-row tiles lasts this long (per N tile of an interleaved block); its scales
+  // are needed from its first tile until its last row reaches the last column's group unit
   const int group_cycles = tiles_per_group() * std::max(beats_per_tile(), row_gap());
   const int to_unit = latency() - dequant_stages();
-  return int(std::bit_ceil(unsigned(2 + to_unit / group_cycles)));
+  return int(std::bit_ceil(unsigned(interleave(1) * (2 + to_unit / group_cycles))));
 }
 int EngineConfig::slot_width() const { return log2i(scale_slots()); }
 int EngineConfig::row_gap() const {

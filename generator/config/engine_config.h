@@ -56,6 +56,11 @@ struct EngineConfig {
   // with its weights staged) and reach array row r one cycle before that activation row does:
   // they wait edge_stages() - 1 cycles, bank l another l * R / L. Tiles start max(M, R / L) apart.
   int weight_delay() const { return edge_stages() - 1; }
+  // N tiles interleaved at M rows: when a row would return to the group unit sooner than
+  // row_gap() (one-row tiles at a wide load), B consecutive N tiles take turns tile by tile, each
+  // in its own rows of the group units (B * M rows per block of N tiles, two blocks in flight):
+  // B = ceil(row_gap() / max(M, R / L)) where 2 B M <= depth, else 1. Streams follow the turns.
+  int interleave(int M) const;
   // Scale slots (a power of two, at least 2): group g's scales sit in slot g % slots from their
   // beat until the last column has taken the group's last row; enough that the scale stream never
   // holds back a GEMM of one-row tiles (M = 1) at this load width.

@@ -16,9 +16,8 @@ struct State {
   bool busy = false, burst = false, in_tile = false;
   int w_row = 0, w_count = 0, burst_row = 0, m_cnt = 0, since_end = 0;
   uint64_t w_tiles = 0, started = 0, gidx = 0, sz_loaded = 0, groups_done = 0;
-  int kt = 0, nt = 0;
-  int rows_avail = 0, out = 0;
-  int out_done = 0;
+  int kt = 0, b = 0, nt = 0, bn = 0, blk = 0, round_rows = 0;
+  int rows_avail = 0, out = 0, out_b = 0, out_nt = 0, out_bn = 0, blk_done = 0;
 };
 
 }  // namespace
@@ -32,8 +31,10 @@ EngineCycles engine_cycles(const EngineConfig& c, int M, int ktiles, int ntiles)
   if (ktiles > 65535) fail("cycle model: {} K tiles is above the command's limit 65535: split K", ktiles);
   if (ntiles > 65535) fail("cycle model: {} N tiles is above the command's limit 65535: split N", ntiles);
   const uint64_t tiles = uint64_t(ktiles) * uint64_t(ntiles), groups = tiles / uint64_t(tpg);
-  // with M <= D / 2, consecutive N tiles use the two halves of the group units' rows
-  const bool dbl = 2 * M <= c.depth;
+  // B N tiles interleaved; with B M <= D / 2, consecutive blocks use the two halves of the group
+  // units' rows
+  const int B = c.interleave(M);
+  const bool dbl = 2 * B * M <= c.depth;
   EngineCycles n;
   n.w_beats = tiles * uint64_t(nb);
   n.sz_beats = c.has_scales() ? groups : 0;
@@ -59,9 +60,9 @@ EngineCycles engine_cycles(const EngineConfig& c, int M, int ktiles, int ntiles)
     // the activation tiles
     const bool first_tog = s.kt % tpg == 0, last_tog = s.kt % tpg == tpg - 1;
     const bool last_group = s.kt >= ktiles - tpg;
-    const bool sz_ok = !c.has_scales() || !first_tog || s.sz_loaded > s.gidx;
-    const bool out_ok = !(s.kt == (c.fma() ? 0 : tpg - 1) && s.nt != 0) || s.out_done >= s.nt || (dbl && s.out_done + 1 >= s.nt);
-    const bool gap_ok = gap <= 1 || s.since_end + M >= gap;
+    const bool sz_ok = !c.has_scales() || !first_tog || s.sz_loaded > s.gidx + uint64_t(s.b);
+    const bool out_ok = !(s.kt == (c.fma() ? 0 : tpg - 1) && s.blk != 0) || s.blk_done >= s.blk || (dbl && s.blk_done + 1 >= s.blk);
+    const bool gap_ok = gap <= 1 || s.since_end + (s.kt == 0 ? M : s.round_rows) >= gap;
     const bool start_ok = s.busy && !s.in_tile && w_staged && sz_ok && out_ok && gap_ok && s.started < tiles;
     const bool a_ready = s.busy && (s.in_tile || start_ok);
     const bool a_acc = a_ready && a_sent < n.a_beats;
@@ -78,8 +79,9 @@ EngineCycles engine_cycles(const EngineConfig& c, int M, int ktiles, int ntiles)
     const bool sz_acc = c.has_scales() && sz_ready && sz_sent < n.sz_beats;
     // the output rows
     const bool y_valid = s.busy && s.rows_avail > 0;
-    const bool y_last = y_valid && s.out == M - 1;
-    const bool done = y_last && s.out_done + 1 == ntiles;
+    const bool out_mlast = y_valid && s.out == M - 1;
+    const bool y_last = out_mlast && s.out_b == s.out_bn - 1;
+    const bool done = y_last && s.out_nt + s.out_bn == ntiles;
     if (y_valid && ++y_sent == n.y_beats) {
       if (!done) throw std::logic_error("cycle model: the last output row is not the command's end");
       n.cycles = t + 1;
@@ -96,6 +98,7 @@ EngineCycles engine_cycles(const EngineConfig& c, int M, int ktiles, int ntiles)
       q = State{};
       q.busy = true;
       q.since_end = gap;
+      q.bn = q.out_bn = std::min(B, ntiles);
       s = q;
       continue;
     }
@@ -106,17 +109,24 @@ EngineCycles engine_cycles(const EngineConfig& c, int M, int ktiles, int ntiles)
     q.burst_row = beat_first ? 1 % nb : s.burst ? (s.burst_row + 1) % nb : s.burst_row;
     q.in_tile = tile_end ? false : a_acc ? true : s.in_tile;
     q.m_cnt = tile_end ? 0 : a_acc ? beat_m + 1 : s.m_cnt;
-    const bool kt_wrap = s.kt == ktiles - 1;
-    q.kt = tile_end ? (kt_wrap ? 0 : s.kt + 1) : s.kt;
-    q.nt = (tile_end && kt_wrap) ? s.nt + 1 : s.nt;
+    const bool kt_wrap = s.kt == ktiles - 1, round_end = tile_end && s.b == s.bn - 1, block_end = round_end && kt_wrap;
+    q.b = round_end ? 0 : tile_end ? s.b + 1 : s.b;
+    q.kt = round_end ? (kt_wrap ? 0 : s.kt + 1) : s.kt;
+    q.nt = block_end ? s.nt + s.bn : s.nt;
+    q.bn = block_end ? std::min(B, ntiles - q.nt) : s.bn;
+    q.blk = s.blk + block_end;
+    q.gidx = s.gidx + (round_end && last_tog ? uint64_t(s.bn) : 0);
+    q.round_rows = block_end ? 0 : (tile_end && s.kt == 0) ? s.round_rows + M : s.round_rows;
     q.started = s.started + beat_first;
-    q.gidx = s.gidx + (tile_end && last_tog);
     q.since_end = tile_end ? 0 : s.since_end == gap ? gap : s.since_end + 1;
     q.sz_loaded = s.sz_loaded + sz_acc;
     q.groups_done = s.groups_done + group_done;
     q.rows_avail = s.rows_avail + int(final_row) - int(y_valid);
-    q.out = y_last ? 0 : y_valid ? s.out + 1 : s.out;
-    q.out_done = s.out_done + y_last;
+    q.out = out_mlast ? 0 : y_valid ? s.out + 1 : s.out;
+    q.out_b = y_last ? 0 : out_mlast ? s.out_b + 1 : s.out_b;
+    q.out_nt = y_last ? s.out_nt + s.out_bn : s.out_nt;
+    q.out_bn = y_last ? std::min(B, ntiles - q.out_nt) : s.out_bn;
+    q.blk_done = s.blk_done + y_last;
     s = q;
   }
 }

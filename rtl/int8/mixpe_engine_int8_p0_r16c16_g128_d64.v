@@ -45,7 +45,15 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   wire [6:0] m_total_d;
   wire [15:0] kt_total_d;
   wire [15:0] nt_total_d;
+  // N tiles interleaved for this M
+  wire cmd_ilv;
+  // group-unit rows of a block of N tiles
+  wire [6:0] cmd_half;
+  wire ilv_d;
+  wire [5:0] half_d;
   wire dbl_d;
+  // N tiles in the first block
+  wire cmd_bn;
   wire fresh_d;
   wire [23:0] tiles_lo_d;
   wire [23:0] tiles_hi_d;
@@ -82,8 +90,19 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   wire in_tile_d;
   wire [6:0] m_cnt_d;
   wire kt_wrap;
+  // the block's last N tile of this K tile
+  wire round_end;
+  wire block_end;
+  wire b_d;
   wire [15:0] kt_d;
+  // the next block's first N tile
+  wire [15:0] nt_next;
   wire [15:0] nt_d;
+  wire [15:0] blk_d;
+  // N tiles after this block
+  wire [15:0] nt_rest;
+  wire bn_d;
+  wire [5:0] tile_row_d;
   wire [31:0] started_d;
   // this tile is the first of its group
   wire first_tog;
@@ -92,13 +111,14 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   wire first_group;
   wire last_group;
   wire [31:0] gidx_d;
+  // this tile's scale beat
+  wire [31:0] sz_beat;
   // the group's scales are loaded
   wire sz_ok;
   // Y of the N tile that used these rows has left before this tile's first write overwrites it
   wire out_ok;
-  // the first group-unit row of this N tile
-  wire [5:0] row_base;
   wire [2:0] since_end_d;
+  wire [6:0] round_rows_d;
   wire start_ok;
   // the last column has taken a group's last row
   wire group_done;
@@ -161,17 +181,29 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   /* verilator lint_on UNUSEDSIGNAL */
   wire y_acc;
   // the last row of an N tile
+  wire out_mlast;
+  // the last row of a block
   wire y_last;
   wire [7:0] rows_avail_d;
   wire [6:0] out_d;
-  wire [15:0] out_done_d;
+  wire out_b_d;
+  // the next output block's first N tile
+  wire [15:0] out_next;
+  wire [15:0] out_nt_d;
+  wire [15:0] out_rest;
+  wire out_bn_d;
+  wire [15:0] blk_done_d;
+  wire [5:0] out_row_d;
   // staged beats
   reg [127:0] w_stage [0:15];
   reg busy_q;
   reg [6:0] m_total_q;
   reg [15:0] kt_total_q;
   reg [15:0] nt_total_q;
-  // two N tiles' rows fit in the group units
+  reg ilv_q;
+  // used with dbl only: below D / 2
+  reg [5:0] half_q;
+  // two blocks' rows fit in the group units
   reg dbl_q;
   // the cycle after a command: its tile total is being summed
   reg fresh_q;
@@ -191,16 +223,26 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   reg [4:0] w_count_q;
   reg in_tile_q;
   reg [6:0] m_cnt_q;
+  // N tile within the block
+  reg b_q;
   // K tile
   reg [15:0] kt_q;
-  // N tile
+  // the block's first N tile
   reg [15:0] nt_q;
+  // blocks of N tiles begun before this one
+  reg [15:0] blk_q;
+  // N tiles in this block
+  reg bn_q;
+  // the first group-unit row of this tile
+  reg [5:0] tile_row_q;
   // tiles whose first row has entered
   reg [31:0] started_q;
-  // group of the current tile, counted over the whole command
+  // scale beats of the groups before this one
   reg [31:0] gidx_q;
   // 0 in the cycle after a tile's last row, then counting up to the gap
   reg [2:0] since_end_q;
+  // rows of one turn of the block
+  reg [6:0] round_rows_q;
   // groups whose scales are loaded
   reg [31:0] sz_loaded_q;
   // groups whose scales are loaded and not yet applied
@@ -225,12 +267,20 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   reg [57:0] sbr13_q;
   reg [57:0] sbr14_q;
   reg [57:0] sbr15_q;
-  // final rows not yet sent (two N tiles' worth with dbl)
+  // final rows not yet sent (two blocks' worth with dbl)
   reg [7:0] rows_avail_q;
   // next output row of the N tile
   reg [6:0] out_q;
-  // N tiles whose output has left
-  reg [15:0] out_done_q;
+  // N tile of the block being sent
+  reg out_b_q;
+  // the output block's first N tile
+  reg [15:0] out_nt_q;
+  // N tiles in the output block
+  reg out_bn_q;
+  // blocks whose output has left
+  reg [15:0] blk_done_q;
+  // the group-unit row being sent
+  reg [5:0] out_row_q;
 
   assign cmd_acc = cmd_valid_i & cmd_ready_o;
   assign busy_d = cmd_acc | (busy_q & ~done);
@@ -239,7 +289,12 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   assign m_total_d = cmd_m_i;
   assign kt_total_d = cmd_ktiles_i;
   assign nt_total_d = cmd_ntiles_i;
-  assign dbl_d = cmd_m_i <= 7'd32;
+  assign cmd_ilv = 1'd1;
+  assign cmd_half = cmd_m_i;
+  assign ilv_d = cmd_ilv;
+  assign half_d = cmd_half[5:0];
+  assign dbl_d = cmd_half <= 7'd32;
+  assign cmd_bn = (cmd_ntiles_i < {15'd0, cmd_ilv}) ? cmd_ntiles_i[0] : cmd_ilv;
   assign fresh_d = cmd_acc;
   assign tiles_lo_d = {8'd0, cmd_ktiles_i} * {16'd0, cmd_ntiles_i[7:0]};
   assign tiles_hi_d = {8'd0, cmd_ktiles_i} * {16'd0, cmd_ntiles_i[15:8]};
@@ -272,22 +327,35 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   assign in_tile_d = cmd_acc ? 1'b0 : tile_end ? 1'b0 : a_acc ? 1'b1 : in_tile_q;
   assign m_cnt_d = (cmd_acc | tile_end) ? 7'd0 : a_acc ? beat_m + 7'd1 : m_cnt_q;
   assign kt_wrap = kt_q == (kt_total_q - 16'd1);
-  assign kt_d = cmd_acc ? 16'd0 : tile_end ? (kt_wrap ? 16'd0 : kt_q + 16'd1) : kt_q;
-  assign nt_d = cmd_acc ? 16'd0 : (tile_end & kt_wrap) ? nt_q + 16'd1 : nt_q;
+  assign round_end = tile_end & (b_q == (bn_q - 1'd1));
+  assign block_end = round_end & kt_wrap;
+  assign b_d = (cmd_acc | round_end) ? 1'd0 : tile_end ? b_q + 1'd1 : b_q;
+  assign kt_d = cmd_acc ? 16'd0 : round_end ? (kt_wrap ? 16'd0 : kt_q + 16'd1) : kt_q;
+  assign nt_next = nt_q + {15'd0, bn_q};
+  assign nt_d = cmd_acc ? 16'd0 : block_end ? nt_next : nt_q;
+  assign blk_d = cmd_acc ? 16'd0 : block_end ? blk_q + 16'd1 : blk_q;
+  assign nt_rest = nt_total_q - nt_next;
+  assign bn_d = cmd_acc ? cmd_bn : block_end ? ((nt_rest < {15'd0, ilv_q}) ? nt_rest[0] : ilv_q) :
+      bn_q;
+  assign tile_row_d = cmd_acc ? 6'd0 : block_end ? ((dbl_q & ~blk_q[0]) ? half_q : 6'd0) : round_end
+      ? ((dbl_q & blk_q[0]) ? half_q : 6'd0) : tile_end ? tile_row_q + m_total_q[5:0] : tile_row_q;
   assign started_d = cmd_acc ? 32'd0 : beat_first ? started_q + 32'd1 : started_q;
   assign first_tog = (kt_q[2:0] == 3'd0);
   assign last_tog = (kt_q[2:0] == 3'd7);
   assign first_group = kt_q < 16'd8;
   assign last_group = kt_q >= (kt_total_q - 16'd8);
-  assign gidx_d = cmd_acc ? 32'd0 : tile_end & last_tog ? gidx_q + 32'd1 : gidx_q;
-  assign sz_ok = ~first_tog | (sz_loaded_q > gidx_q);
-  assign out_ok = ~((kt_q == 16'd7) & (nt_q != 16'd0)) | (out_done_q >= nt_q) | (dbl_q & (({1'b0,
-      out_done_q} + 17'd1) >= {1'b0, nt_q}));
-  assign row_base = (dbl_q & nt_q[0]) ? m_total_q[5:0] : 6'd0;
+  assign gidx_d = cmd_acc ? 32'd0 : (round_end & last_tog) ? gidx_q + {31'd0, bn_q} : gidx_q;
+  assign sz_beat = gidx_q + {31'd0, b_q};
+  assign sz_ok = ~first_tog | (sz_loaded_q > sz_beat);
+  assign out_ok = ~((kt_q == 16'd7) & (blk_q != 16'd0)) | (blk_done_q >= blk_q) | (dbl_q & (({1'b0,
+      blk_done_q} + 17'd1) >= {1'b0, blk_q}));
   assign since_end_d = cmd_acc ? 3'd4 : tile_end ? 3'd0 : (since_end_q == 3'd4) ? 3'd4 : since_end_q
       + 3'd1;
+  assign round_rows_d = (cmd_acc | block_end) ? 7'd0 : (tile_end & (kt_q == 16'd0)) ? round_rows_q +
+      m_total_q : round_rows_q;
   assign start_ok = busy_q & ~in_tile_q & w_staged & sz_ok & out_ok & (({5'd0, since_end_q} + {1'd0,
-      m_total_q}) >= 8'd4) & (fresh_q | (started_q < tiles_total_q));
+      ((kt_q == 16'd0) ? m_total_q : round_rows_q)}) >= 8'd4) & (fresh_q | (started_q <
+      tiles_total_q));
   assign a_ready_o = busy_q & (in_tile_q | start_ok);
   assign sz_acc = sz_valid_i & sz_ready_o;
   assign sz_loaded_d = cmd_acc ? 32'd0 : sz_acc ? sz_loaded_q + 32'd1 : sz_loaded_q;
@@ -295,8 +363,8 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   assign sz_ready_o = busy_q & (fresh_q | (sz_loaded_q < groups_total)) & (sz_ahead_q != 2'd2);
   assign scale0_d = sz_scale_i;
   assign scale1_d = sz_scale_i;
-  assign ctl1_d = {a_acc, beat_m[5:0] + row_base, first_tog, last_tog, first_group, last_group,
-      beat_last, gidx_q[0], a_scale_i};
+  assign ctl1_d = {a_acc, beat_m[5:0] + tile_row_q, first_tog, last_tog, first_group, last_group,
+      beat_last, sz_beat[0], a_scale_i};
   assign first1_d = beat_first;
   assign arr_in[8:0] = {first1_q, edge_a[7:0]};
   assign arr_in[17:9] = {first1_q, edge_a[15:8]};
@@ -382,14 +450,23 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   assign group_done = sbp15[57] & sbp15[49] & sbp15[46];
   assign final_unused = final[14:0];
   assign y_acc = y_valid_o & y_ready_i;
-  assign y_last = y_acc & (out_q == (m_total_q - 7'd1));
+  assign out_mlast = out_q == (m_total_q - 7'd1);
+  assign y_last = y_acc & out_mlast & (out_b_q == (out_bn_q - 1'd1));
   assign rows_avail_d = cmd_acc ? 8'd0 : rows_avail_q + {7'd0, final[15]} - {7'd0, y_acc};
-  assign out_d = (cmd_acc | y_last) ? 7'd0 : y_acc ? out_q + 7'd1 : out_q;
-  assign out_done_d = cmd_acc ? 16'd0 : y_last ? out_done_q + 16'd1 : out_done_q;
-  assign out_m = out_q[5:0] + ((dbl_q & out_done_q[0]) ? m_total_q[5:0] : 6'd0);
+  assign out_d = (cmd_acc | (y_acc & out_mlast)) ? 7'd0 : y_acc ? out_q + 7'd1 : out_q;
+  assign out_b_d = (cmd_acc | y_last) ? 1'd0 : (y_acc & out_mlast) ? out_b_q + 1'd1 : out_b_q;
+  assign out_next = out_nt_q + {15'd0, out_bn_q};
+  assign out_nt_d = cmd_acc ? 16'd0 : y_last ? out_next : out_nt_q;
+  assign out_rest = nt_total_q - out_next;
+  assign out_bn_d = cmd_acc ? cmd_bn : y_last ? ((out_rest < {15'd0, ilv_q}) ? out_rest[0] : ilv_q)
+      : out_bn_q;
+  assign blk_done_d = cmd_acc ? 16'd0 : y_last ? blk_done_q + 16'd1 : blk_done_q;
+  assign out_row_d = cmd_acc ? 6'd0 : y_last ? ((dbl_q & ~blk_done_q[0]) ? half_q : 6'd0) : y_acc ?
+      out_row_q + 6'd1 : out_row_q;
+  assign out_m = out_row_q;
   assign y_valid_o = busy_q & (rows_avail_q != 8'd0);
   assign y_data_o = rd_y;
-  assign done = y_last & ((out_done_q + 16'd1) == nt_total_q);
+  assign done = y_last & (out_next == nt_total_q);
 
   mixpe_skew #(
       .WIDTH(8),
@@ -782,6 +859,14 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   end
 
   always @(posedge clk_i) begin
+    if (cmd_acc) ilv_q <= ilv_d;
+  end
+
+  always @(posedge clk_i) begin
+    if (cmd_acc) half_q <= half_d;
+  end
+
+  always @(posedge clk_i) begin
     if (cmd_acc) dbl_q <= dbl_d;
   end
 
@@ -848,6 +933,11 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) b_q <= 1'd0;
+    else b_q <= b_d;
+  end
+
+  always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) kt_q <= 16'd0;
     else kt_q <= kt_d;
   end
@@ -855,6 +945,21 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) nt_q <= 16'd0;
     else nt_q <= nt_d;
+  end
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) blk_q <= 16'd0;
+    else blk_q <= blk_d;
+  end
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) bn_q <= 1'd0;
+    else bn_q <= bn_d;
+  end
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) tile_row_q <= 6'd0;
+    else tile_row_q <= tile_row_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
@@ -870,6 +975,11 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) since_end_q <= 3'd0;
     else since_end_q <= since_end_d;
+  end
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) round_rows_q <= 7'd0;
+    else round_rows_q <= round_rows_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
@@ -986,8 +1096,28 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) out_done_q <= 16'd0;
-    else out_done_q <= out_done_d;
+    if (!rst_ni) out_b_q <= 1'd0;
+    else out_b_q <= out_b_d;
+  end
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) out_nt_q <= 16'd0;
+    else out_nt_q <= out_nt_d;
+  end
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) out_bn_q <= 1'd0;
+    else out_bn_q <= out_bn_d;
+  end
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) blk_done_q <= 16'd0;
+    else blk_done_q <= blk_done_d;
+  end
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) out_row_q <= 6'd0;
+    else out_row_q <= out_row_d;
   end
 
 endmodule

@@ -10,6 +10,8 @@ namespace mixpe {
 // A counter register: cleared by a command, +1 when `inc`.
 void counter(hdl::Module& m, const std::string& name, int w, const std::string& inc, const std::string& comment = "");
 
+// Bits of the number of N tiles interleaved (EngineConfig::interleave).
+int ilv_width(const EngineConfig& c);
 // The command: busy, the totals, the LUT table.
 void add_command(hdl::Module& m, const EngineConfig& c);
 // The weight stager: a FIFO of a tile's R / L beats, burst as the tile starts into the array's

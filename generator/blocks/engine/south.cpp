@@ -51,11 +51,11 @@ void add_array_path(hdl::Module& m, const EngineConfig& c) {
   if (c.edge_stages() > 1) ek.emplace_back("rst_ni", "rst_ni");
   m.instance(act_edge_module(c), "u_edge", ek);
   const hdl::Bundle ctl = row_control(c);
-  std::map<std::string, std::string> v = {{"valid", "a_acc"}, {"m", fmt::format("{} + row_base", slice("beat_m", mw - 1, 0))},
+  std::map<std::string, std::string> v = {{"valid", "a_acc"}, {"m", fmt::format("{} + tile_row_q", slice("beat_m", mw - 1, 0))},
                                           {"first_tile", "first_tog"}, {"last_tile", "last_tog"},
                                           {"first_group", "first_group"}, {"last_group", "last_group"}};
   if (ctl.has("last_row")) v["last_row"] = "beat_last";
-  if (ctl.has("slot")) v["slot"] = slice("gidx_q", c.slot_width() - 1, 0);
+  if (ctl.has("slot")) v["slot"] = slice("sz_beat", c.slot_width() - 1, 0);
   if (ctl.has("row_scale")) v["row_scale"] = "a_scale_i";
   // the row control and the tile's first-row flag, delayed as long as the edge's pipeline
   m.state("ctl1", ctl.width(), ctl.pack(v), true, "the row control, registered with the edge outputs");
@@ -153,24 +153,41 @@ void group_units(hdl::Module& m, const EngineConfig& c) {
 
 // Output rows, in order, once the last column has written them.
 void output_rows(hdl::Module& m, const EngineConfig& c) {
-  const int mw = c.m_width();
+  const int mw = c.m_width(), bw = ilv_width(c);
   const std::string one = lit(mw + 1, 1), zero = lit(mw + 1, 0);
   m.wire("y_acc", 1);
   m.assign("y_acc", "y_valid_o & y_ready_i");
-  m.wire("y_last", 1, "the last row of an N tile");
-  m.assign("y_last", fmt::format("y_acc & (out_q == (m_total_q - {}))", one));
+  m.wire("out_mlast", 1, "the last row of an N tile");
+  m.assign("out_mlast", fmt::format("out_q == (m_total_q - {})", one));
+  m.wire("y_last", 1, "the last row of a block");
+  m.assign("y_last", fmt::format("y_acc & out_mlast & (out_b_q == (out_bn_q - {}))", lit(bw, 1)));
   m.state("rows_avail", mw + 2,
           fmt::format("cmd_acc ? {0} : rows_avail_q + {{{1}, final[{2}]}} - {{{1}, y_acc}}", lit(mw + 2, 0),
                       lit(mw + 1, 0), c.cols - 1),
-          true, "final rows not yet sent (two N tiles' worth with dbl)");
-  m.state("out", mw + 1, fmt::format("(cmd_acc | y_last) ? {0} : y_acc ? out_q + {1} : out_q", zero, one), true,
-          "next output row of the N tile");
-  counter(m, "out_done", 16, "y_last", "N tiles whose output has left");
-  m.assign("out_m", fmt::format("{} + ((dbl_q & out_done_q[0]) ? {} : {})", slice("out_q", mw - 1, 0),
-                                slice("m_total_q", mw - 1, 0), lit(mw, 0)));
+          true, "final rows not yet sent (two blocks' worth with dbl)");
+  m.state("out", mw + 1, fmt::format("(cmd_acc | (y_acc & out_mlast)) ? {0} : y_acc ? out_q + {1} : out_q", zero, one),
+          true, "next output row of the N tile");
+  m.state("out_b", bw, fmt::format("(cmd_acc | y_last) ? {0} : (y_acc & out_mlast) ? out_b_q + {1} : out_b_q",
+                                   lit(bw, 0), lit(bw, 1)),
+          true, "N tile of the block being sent");
+  m.wire("out_next", 16, "the next output block's first N tile");
+  m.assign("out_next", fmt::format("out_nt_q + {}", hdl::zext("out_bn_q", bw, 16)));
+  m.state("out_nt", 16, "cmd_acc ? 16'd0 : y_last ? out_next : out_nt_q", true, "the output block's first N tile");
+  m.wire("out_rest", 16);
+  m.assign("out_rest", "nt_total_q - out_next");
+  m.state("out_bn", bw,
+          fmt::format("cmd_acc ? cmd_bn : y_last ? ((out_rest < {}) ? {} : ilv_q) : out_bn_q",
+                      hdl::zext("ilv_q", bw, 16), slice("out_rest", bw - 1, 0)),
+          true, "N tiles in the output block");
+  counter(m, "blk_done", 16, "y_last", "blocks whose output has left");
+  m.state("out_row", mw,
+          fmt::format("cmd_acc ? {0} : y_last ? ((dbl_q & ~blk_done_q[0]) ? {1} : {0}) : y_acc ? out_row_q + {2} : out_row_q",
+                      lit(mw, 0), "half_q", lit(mw, 1)),
+          true, "the group-unit row being sent");
+  m.assign("out_m", "out_row_q");
   m.assign("y_valid_o", fmt::format("busy_q & (rows_avail_q != {})", lit(mw + 2, 0)));
   m.assign("y_data_o", "rd_y");
-  m.assign("done", "y_last & ((out_done_q + 16'd1) == nt_total_q)");
+  m.assign("done", "y_last & (out_next == nt_total_q)");
 }
 
 }  // namespace
