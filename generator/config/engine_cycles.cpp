@@ -61,13 +61,14 @@ EngineCycles engine_cycles(const EngineConfig& c, int M, int ktiles, int ntiles)
     const bool first_tog = s.kt % tpg == 0, last_tog = s.kt % tpg == tpg - 1;
     const bool last_group = s.kt >= ktiles - tpg;
     const bool sz_ok = !c.has_scales() || !first_tog || s.sz_loaded > s.gidx + uint64_t(s.b);
-    const bool out_ok = !(s.kt == (c.fma() ? 0 : tpg - 1) && s.blk != 0) || s.blk_done >= s.blk || (dbl && s.blk_done + 1 >= s.blk);
-    const bool gap_ok = gap <= 1 || s.since_end + (s.kt == 0 ? M : s.round_rows) >= gap;
+    const int beat_m = s.in_tile ? s.m_cnt : 0;
+    const bool out_ok = !(s.kt == (c.fma() ? 0 : tpg - 1) && s.blk != 0) || s.blk_done >= s.blk ||
+                        (dbl && s.blk_done + 1 >= s.blk) || (s.blk_done + 1 == s.blk && s.out > beat_m);
+    const bool gap_ok = gap <= 1 || (B > 1 && s.kt == 0) || s.since_end + (s.kt == 0 ? M : s.round_rows) >= gap;
     const bool start_ok = s.busy && !s.in_tile && w_staged && sz_ok && out_ok && gap_ok && s.started < tiles;
-    const bool a_ready = s.busy && (s.in_tile || start_ok);
+    const bool a_ready = s.busy && (s.in_tile ? out_ok : start_ok);
     const bool a_acc = a_ready && a_sent < n.a_beats;
     const bool beat_first = a_acc && !s.in_tile;
-    const int beat_m = s.in_tile ? s.m_cnt : 0;
     const bool tile_end = a_acc && beat_m == M - 1;
     // its burst leaves with the tile's first row
     const bool reading = beat_first || s.burst;

@@ -59,6 +59,11 @@ nlohmann::ordered_json Design::manifest() const {
   nlohmann::ordered_json latency = nlohmann::ordered_json::object();
   for (const auto& [k, v] : top->latency) latency[k] = v;
   j["latency"] = latency;
+  if (block == "engine") {  // the order of the streams (README, port protocol): M -> N tiles in turn, else 1
+    nlohmann::ordered_json ilv = nlohmann::ordered_json::object();
+    for (const auto& [mm, b] : top->interleave) ilv[std::to_string(mm)] = b;
+    j["interleave"] = ilv;
+  }
   nlohmann::ordered_json ports = nlohmann::ordered_json::array();
   for (const Port& p : top->ports)
     ports.push_back({{"name", p.name}, {"direction", p.output ? "output" : "input"}, {"width", p.width.bits}});
@@ -90,6 +95,12 @@ std::string Design::params_header() const {
                  : fmt::format("inline constexpr const char* {} = \"{}\";\n", name, v);
   }
   for (const auto& [k, v] : top->latency) h += fmt::format("inline constexpr int kLatency_{} = {};\n", k, v);
+  if (block == "engine") {
+    std::string e = "1";
+    for (auto it = top->interleave.rbegin(); it != top->interleave.rend(); ++it)
+      e = fmt::format("m == {} ? {} : {}", it->first, it->second, e);
+    h += fmt::format("// N tiles that take turns at M rows (the streams' order)\ninline constexpr int interleave([[maybe_unused]] int m) {{ return {}; }}\n", e);
+  }
   h += fmt::format("}}  // namespace {}_params\n\n// The top's ports, for harnesses whose ports depend on the parameters.\n", t);
   for (const Port& p : top->ports) h += fmt::format("#define MIXPE_HAS_PORT_{} 1\n", p.name);
   return h;

@@ -124,6 +124,7 @@ struct Module : Scope {
   std::string description;                                  // one or more lines for the header
   std::vector<std::pair<std::string, std::string>> params;  // the full parameter set, for the header
   std::vector<std::pair<std::string, int>> latency;         // the block's own latencies, in cycles
+  std::vector<std::pair<int, int>> interleave;              // engine: (M, N tiles in turn) where more than one
   std::vector<Parameter> parameters;                        // Verilog parameters
   std::vector<Port> ports;
 

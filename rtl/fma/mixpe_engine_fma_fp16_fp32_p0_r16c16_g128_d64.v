@@ -107,7 +107,7 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
   wire last_group;
   // the group's scales are loaded
   wire sz_ok;
-  // Y of the N tile that used these rows has left before this tile's first write overwrites it
+  // Y of the block that used this row has left before this row's write overwrites it
   wire out_ok;
   wire [1:0] since_end_d;
   wire [6:0] round_rows_d;
@@ -322,15 +322,16 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
   assign last_group = kt_q >= (kt_total_q - 16'd8);
   assign sz_ok = 1'b1;
   assign out_ok = ~((kt_q == 16'd0) & (blk_q != 16'd0)) | (blk_done_q >= blk_q) | (dbl_q & (({1'b0,
-      blk_done_q} + 17'd1) >= {1'b0, blk_q}));
+      blk_done_q} + 17'd1) >= {1'b0, blk_q})) | (((blk_done_q + 16'd1) == blk_q) & (out_q >
+      beat_m));
   assign since_end_d = cmd_acc ? 2'd2 : tile_end ? 2'd0 : (since_end_q == 2'd2) ? 2'd2 : since_end_q
       + 2'd1;
   assign round_rows_d = (cmd_acc | block_end) ? 7'd0 : (tile_end & (kt_q == 16'd0)) ? round_rows_q +
       m_total_q : round_rows_q;
-  assign start_ok = busy_q & ~in_tile_q & w_staged & sz_ok & out_ok & (({6'd0, since_end_q} + {1'd0,
-      ((kt_q == 16'd0) ? m_total_q : round_rows_q)}) >= 8'd2) & (fresh_q | (started_q <
-      tiles_total_q));
-  assign a_ready_o = busy_q & (in_tile_q | start_ok);
+  assign start_ok = busy_q & ~in_tile_q & w_staged & sz_ok & out_ok & (((ilv_q != 1'd1) & (kt_q ==
+      16'd0)) | (({6'd0, since_end_q} + {1'd0, ((kt_q == 16'd0) ? m_total_q : round_rows_q)}) >=
+      8'd2)) & (fresh_q | (started_q < tiles_total_q));
+  assign a_ready_o = busy_q & (in_tile_q ? out_ok : start_ok);
   assign ctl1_d = {a_acc, beat_m[5:0] + tile_row_q, first_tog, last_tog, first_group, last_group};
   assign first1_d = beat_first;
   assign arr_in[16:0] = {first1_q, edge_a[15:0]};

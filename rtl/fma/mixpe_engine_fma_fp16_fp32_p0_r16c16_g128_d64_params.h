@@ -26,6 +26,8 @@ inline constexpr int kSumWidth = 0;
 inline constexpr int kAccWidth = 37;
 inline constexpr int kLoad = 1;
 inline constexpr int kLatency_last_a_to_y = 34;
+// N tiles that take turns at M rows (the streams' order)
+inline constexpr int interleave([[maybe_unused]] int m) { return 1; }
 }  // namespace mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64_params
 
 // The top's ports, for harnesses whose ports depend on the parameters.

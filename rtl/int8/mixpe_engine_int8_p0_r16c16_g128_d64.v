@@ -115,7 +115,7 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   wire [31:0] sz_beat;
   // the group's scales are loaded
   wire sz_ok;
-  // Y of the N tile that used these rows has left before this tile's first write overwrites it
+  // Y of the block that used this row has left before this row's write overwrites it
   wire out_ok;
   wire [2:0] since_end_d;
   wire [6:0] round_rows_d;
@@ -348,15 +348,16 @@ module mixpe_engine_int8_p0_r16c16_g128_d64 (
   assign sz_beat = gidx_q + {31'd0, b_q};
   assign sz_ok = ~first_tog | (sz_loaded_q > sz_beat);
   assign out_ok = ~((kt_q == 16'd7) & (blk_q != 16'd0)) | (blk_done_q >= blk_q) | (dbl_q & (({1'b0,
-      blk_done_q} + 17'd1) >= {1'b0, blk_q}));
+      blk_done_q} + 17'd1) >= {1'b0, blk_q})) | (((blk_done_q + 16'd1) == blk_q) & (out_q >
+      beat_m));
   assign since_end_d = cmd_acc ? 3'd4 : tile_end ? 3'd0 : (since_end_q == 3'd4) ? 3'd4 : since_end_q
       + 3'd1;
   assign round_rows_d = (cmd_acc | block_end) ? 7'd0 : (tile_end & (kt_q == 16'd0)) ? round_rows_q +
       m_total_q : round_rows_q;
-  assign start_ok = busy_q & ~in_tile_q & w_staged & sz_ok & out_ok & (({5'd0, since_end_q} + {1'd0,
-      ((kt_q == 16'd0) ? m_total_q : round_rows_q)}) >= 8'd4) & (fresh_q | (started_q <
-      tiles_total_q));
-  assign a_ready_o = busy_q & (in_tile_q | start_ok);
+  assign start_ok = busy_q & ~in_tile_q & w_staged & sz_ok & out_ok & (((ilv_q != 1'd1) & (kt_q ==
+      16'd0)) | (({5'd0, since_end_q} + {1'd0, ((kt_q == 16'd0) ? m_total_q : round_rows_q)}) >=
+      8'd4)) & (fresh_q | (started_q < tiles_total_q));
+  assign a_ready_o = busy_q & (in_tile_q ? out_ok : start_ok);
   assign sz_acc = sz_valid_i & sz_ready_o;
   assign sz_loaded_d = cmd_acc ? 32'd0 : sz_acc ? sz_loaded_q + 32'd1 : sz_loaded_q;
   assign sz_ahead_d = cmd_acc ? 2'd0 : sz_ahead_q + {1'd0, sz_acc} - {1'd0, group_done};

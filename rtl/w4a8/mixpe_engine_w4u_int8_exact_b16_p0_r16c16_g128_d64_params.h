@@ -26,6 +26,8 @@ inline constexpr int kSumWidth = 12;
 inline constexpr int kAccWidth = 22;
 inline constexpr int kLoad = 1;
 inline constexpr int kLatency_last_a_to_y = 58;
+// N tiles that take turns at M rows (the streams' order)
+inline constexpr int interleave([[maybe_unused]] int m) { return 1; }
 }  // namespace mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64_params
 
 // The top's ports, for harnesses whose ports depend on the parameters.

@@ -61,6 +61,8 @@ hdl::Module make_engine(const EngineConfig& c) {
   m.params = c.params();
   m.params.emplace_back("load", std::to_string(c.load));  // the top's alone: the blocks do not depend on it
   m.latency = {{"last_a_to_y", c.latency()}};
+  for (int mm = 1; mm <= c.depth; ++mm)
+    if (const int b = c.interleave(mm); b > 1) m.interleave.emplace_back(mm, b);
   engine_ports(m, c);
   add_command(m, c);
   add_weight_stager(m, c);
