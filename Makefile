@@ -3,7 +3,7 @@
 BUILD ?= build
 JOBS ?= 2
 
-.PHONY: all setup build test test-sanitize lint sim-pe sim bench regen area power dse fuzz-configs mutate clean
+.PHONY: all setup build test test-sanitize lint sim-pe sim bench bench-icarus perf regen area power dse fuzz-configs mutate clean
 
 all: build
 
@@ -77,6 +77,17 @@ bench: build
 	bash scripts/sim_engine.sh $(BUILD)/mixpe "$(TB_LIBS)" $(BUILD)/sim "$(ENGINE_OPTS)" --bench
 	$(BUILD)/mixpe cycles $(ENGINE_OPTS) $(addprefix --shape ,$(DECODE_SHAPES))
 	$(BUILD)/mixpe cycles $(ENGINE_OPTS) --load=$(or $(ROWS),16) $(addprefix --shape ,$(DECODE_SHAPES))
+
+# LLM inference on the engines against FP16, INT8 and dequant-first arrays at equal area and DRAM
+# bandwidth (docs/perf.md): tables on stdout, CSV, JSON and plots in $(BUILD)/perf.
+perf: build
+	$(BUILD)/mixpe perf --out $(BUILD)/perf $(PERF_OPTS)
+	$(PYTHON) scripts/perf_plot.py $(BUILD)/perf
+
+# The same GEMMs simulated in Verilator and in Icarus (recorded at the ports, replayed on the RTL):
+# cycles per second of each and their ratio, on a 4 x 4 engine and the default 16 x 16.
+bench-icarus: build
+	$(PYTHON) scripts/bench_icarus.py $(BUILD)/mixpe "$(TB_LIBS)" $(BUILD) --random $(or $(GEMMS_ICARUS),4)
 
 # Random legal engine configurations: generated and linted, every SIM_EVERY-th simulated bit-exact.
 N ?= 40

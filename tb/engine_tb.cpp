@@ -37,16 +37,22 @@ int serve(const EngineConfig& cfg, Driver& driver, Tally& tally, std::mt19937_64
   Activations x;
   QuantWeights w;
   long served = 0;
+  uint64_t rtl_cycles = 0, model_cycles = 0;  // command to last output beat, summed over the GEMMs
   while (read_gemm_request(0, x, w)) {
     if (w.cfg.group_size != cfg.group_size || x.fmt != cfg.pe.act || w.cfg.bits != cfg.pe.weight_bits)
       fail("a served GEMM must match the engine: group size {}, {} activations, {}-bit weights", cfg.group_size,
            act_name(cfg.pe.act), cfg.pe.weight_bits);
     if (x.M() > cfg.depth) fail("a served GEMM has M = {} rows; the engine holds {}", x.M(), cfg.depth);
     Matrix<uint32_t> y;
-    driver.run(Gemm{fmt::format("served #{}", served++), x, w}, Pace{}, rng, &y);
+    const RunResult r = driver.run(Gemm{fmt::format("served #{}", served++), x, w}, Pace{}, rng, &y);
+    // streams never idle here, so the cycle model (mixpe perf's compute) must equal the RTL
+    const uint64_t model = engine_cycles_mkn(cfg, x.M(), w.K, w.N).cycles;
+    tally.check(r.cycles, model, [&] { return fmt::format("served #{}: cycles against the cycle model", served - 1); });
+    rtl_cycles += r.cycles, model_cycles += model;
     write_gemm_result(1, y);
   }
-  fmt::print(log, "served {} GEMMs in {} cycles\n", served, driver.cycles());
+  fmt::print(log, "served {} GEMMs in {} cycles; command to last output, summed: {} cycles (cycle model: {})\n", served,
+             driver.cycles(), rtl_cycles, model_cycles);
   return tally.finish();
 }
 

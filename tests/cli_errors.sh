@@ -82,6 +82,17 @@ expect_error cycles --shape 0x64x64
 expect_error cycles --shape 128x64x64
 expect_error cycles --shape 1x64x64 --shape 1x999999999x64
 expect_error cycles
+perf_out=/tmp/mixpe_perf_never.$$
+expect_error perf --model gpt-5 --out $perf_out
+expect_error perf --decode-model /nonexistent.bin --out $perf_out
+expect_error perf --design fp8 --out $perf_out
+expect_error perf --dram-gbps 0 --out $perf_out
+expect_error perf --weight-buffer-kib 0.5 --out $perf_out
+expect_error perf --act-buffer-kib 1 --out $perf_out
+expect_error perf --area-mm2 0.01 --out $perf_out
+expect_error perf --area /nonexistent.json --out $perf_out
+expect_error perf --decode-batch 0 --out $perf_out
+if [ -e $perf_out ]; then echo "FAIL: mixpe perf wrote $perf_out on bad input"; failed=$((failed + 1)); fi
 expect_error
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

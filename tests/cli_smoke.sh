@@ -21,5 +21,11 @@ run trace --model "$model" --tokens 2 -o "$tmp/traces"
 run fidelity --traces "$tmp/traces" --pe fma --group-size 32
 run error --model "$model" --act-rows 2
 run cycles --shape 1x4096x4096 --shape 64x1024x1024 --pe fma
+# mixpe perf on the small model (make perf runs the large ones): every design in every output
+run perf --model "$model" --decode-model "$model" --sweep-model "$model" --context 64 --out "$tmp/perf"
+for f in perf.csv perf.json perf_sweep.csv perf_roofline.csv; do
+  if [ "$(grep -c "w4a16-dqf" "$tmp/perf/$f")" -ge 1 ] && [ "$(grep -c "nf4" "$tmp/perf/$f")" -ge 1 ]; then passed=$((passed + 1))
+  else echo "FAIL: mixpe perf: $f lacks a design"; failed=$((failed + 1)); fi
+done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

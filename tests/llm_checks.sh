@@ -24,6 +24,13 @@ if "$mixpe" llm --model "$model" --steps 20 --gemm rtl --logits "$tmp/rtl.f32" >
   fi
   grep -q " 0 failed" "$tmp/rtl.log" && ok "the simulator checked every served GEMM: $(tail -n 1 "$tmp/rtl.log")" \
     || bad "simulator log: $(tail -n 3 "$tmp/rtl.log")"
+  # the engine's cycles over the run, measured and from the cycle model (mixpe perf's compute)
+  line=$(grep "command to last output" "$tmp/rtl.log")
+  if [[ "$line" =~ summed:\ ([0-9]+)\ cycles\ \(cycle\ model:\ ([0-9]+)\) ]] && [ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ]; then
+    ok "engine cycles over the run equal the cycle model's: $line"
+  else
+    bad "engine cycles against the cycle model: '$line'"
+  fi
 else
   bad "--gemm rtl failed: $(cat "$tmp/rtl.log" | tail -n 3)"
 fi

@@ -10,5 +10,6 @@ void register_llm_commands(CLI::App& app);
 void register_fidelity_command(CLI::App& app);
 void register_mutate_command(CLI::App& app);
 void register_cycles_command(CLI::App& app);
+void register_perf_command(CLI::App& app);
 
 }  // namespace mixpe

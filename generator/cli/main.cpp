@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   mixpe::register_fidelity_command(app);
   mixpe::register_mutate_command(app);
   mixpe::register_cycles_command(app);
+  mixpe::register_perf_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""Simulation speed of an engine in Verilator and in Icarus on the same GEMMs (make bench-icarus).
+
+The engine testbench's power workload (GEMMs of M = depth, K = 4 groups, N = 2 column tiles,
+streams never idle) runs in the Verilator testbench (bit-exact against the golden model), is
+recorded at the engine's ports cycle by cycle (scripts/area/glitch.py's recorder), and the
+recording is replayed on the same RTL in Icarus (every output checked before each rising edge).
+Both are timed on the wall clock and printed as simulated cycles per second, with their ratio.
+The Verilator figure includes the golden model and the checks; the Icarus one the stimulus file's
+reading and the checks, so each is a testbench's speed, not the bare simulator's.
+
+Usage: bench_icarus.py MIXPE LIBS BUILD_DIR [--random N] [--engine "OPTIONS"]...
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "area"))
+import glitch  # noqa: E402
+
+ROOT = os.path.dirname(HERE)
+
+
+def timed(cmd, what):
+    t0 = time.monotonic()
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    secs = time.monotonic() - t0
+    closing = r.stdout.strip().splitlines()[-1] if r.stdout.strip() else ""
+    if r.returncode != 0 or not re.fullmatch(r"\d+ passed, 0 failed", closing):
+        raise SystemExit(f"bench-icarus: {what} failed ({closing or r.stderr.strip()[:200]})")
+    return r.stdout, secs
+
+
+def one(mixpe, libs, d, opts, random):
+    os.makedirs(d, exist_ok=True)
+    top = subprocess.run([mixpe, "gen", "engine", "--print-top"] + opts.split(), check=True,
+                         capture_output=True, text=True).stdout.strip()
+    # Verilator: the engine testbench as make sim builds it
+    subprocess.run(["bash", os.path.join(ROOT, "scripts", "verilate_tb.sh"), mixpe,
+                    os.path.join(ROOT, "tb", "engine_tb.cpp"), os.path.join(d, "verilator"), libs, "engine"] + opts.split(),
+                   check=True, capture_output=True, text=True)
+    out, v_secs = timed([os.path.join(d, "verilator", "tb"), "--power", "--random", str(random)], "the Verilator run")
+    cycles = int(re.search(r"power workload: (\d+) cycles", out).group(1))
+    # the same run recorded at the ports, then replayed on the RTL in Icarus
+    subprocess.run([mixpe, "gen", "engine", "-o", os.path.join(d, "rtl")] + opts.split(), check=True, capture_output=True)
+    stim = glitch.record(mixpe, libs, d, top, opts, ["--random", str(random)])
+    manifest = json.load(open(os.path.join(d, "rtl", top + ".json")))
+    tb = os.path.join(d, "replay.v")
+    open(tb, "w").write(glitch.replay_tb(manifest, top, stim, 10.0, None, os.path.join(d, "none.vcd"), []))
+    rtl = [os.path.join(d, "rtl", f) for f in sorted(os.listdir(os.path.join(d, "rtl"))) if f.endswith(".v")]
+    vvp = os.path.join(d, "replay.vvp")
+    subprocess.run(["iverilog", "-g2005", "-s", "mixpe_replay", "-o", vvp, tb] + rtl, check=True, capture_output=True)
+    out, i_secs = timed(["vvp", "-n", vvp], "the Icarus replay")
+    replayed = int(re.search(r"replayed (\d+) cycles", out).group(1))
+    return top, cycles, v_secs, replayed, i_secs
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("mixpe")
+    ap.add_argument("libs")
+    ap.add_argument("build")
+    ap.add_argument("--random", type=int, default=1, help="GEMMs of the power workload")
+    ap.add_argument("--engine", action="append", metavar="OPTIONS",
+                    help="engine options (repeatable; default: a 4 x 4 W4A16 engine of depth 16, then the default 16 x 16)")
+    a = ap.parse_args()
+    engines = a.engine or ["--rows 4 --cols 4 --depth 16", ""]
+    print(f"{'engine':58} {'cycles':>8} {'Verilator cyc/s':>16} {'Icarus cyc/s':>13} {'ratio':>7}")
+    for i, opts in enumerate(engines):
+        top, cycles, v_secs, replayed, i_secs = one(a.mixpe, a.libs, os.path.join(a.build, "bench_icarus", str(i)), opts, a.random)
+        v, ic = cycles / v_secs, replayed / i_secs
+        print(f"{top:58} {cycles:8d} {v:16.0f} {ic:13.0f} {v / ic:6.0f}x")
+    print("(wall clock of each testbench, one core; Verilator with its golden-model checks, Icarus replaying the recorded ports)")
+
+
+if __name__ == "__main__":
+    main()
