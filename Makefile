@@ -85,9 +85,9 @@ perf: build
 	$(PYTHON) scripts/perf_plot.py $(BUILD)/perf
 
 # The same GEMMs simulated in Verilator and in Icarus (recorded at the ports, replayed on the RTL):
-# cycles per second of each and their ratio, on a 4 x 4 engine and the default 16 x 16.
+# cycles per second of each and their ratio, on a 4 x 4 engine.
 bench-icarus: build
-	$(PYTHON) scripts/bench_icarus.py $(BUILD)/mixpe "$(TB_LIBS)" $(BUILD) --random $(or $(GEMMS_ICARUS),4)
+	$(PYTHON) scripts/bench_icarus.py $(BUILD)/mixpe "$(TB_LIBS)" $(BUILD)
 
 # Random legal engine configurations: generated and linted, every SIM_EVERY-th simulated bit-exact.
 N ?= 40
