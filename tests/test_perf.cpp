@@ -82,5 +82,32 @@ TEST(PerfModel, CyclesAreTheEngineModelsInChunksOfDepth) {
   EXPECT_GT(p.linear.total(), 0.0);
 }
 
+TEST(PerfHardware, TheCommittedAreaTableCoversEveryDesign) {
+  const AreaTable t = load_area_table(MIXPE_AREA_JSON);
+  for (const Design& d : perf_designs())
+    for (const std::string& b : {d.blocks.pe, d.blocks.edge, d.blocks.unit_logic, d.blocks.unit}) {
+      EXPECT_GT(t.block(b).um2, 0.0) << d.name << ": " << b;
+      EXPECT_GT(t.block(b).fmax_mhz, 0.0) << d.name << ": " << b;
+    }
+}
+
+TEST(PerfModel, TrafficOfALayerThatFitsOnChip) {
+  // M <= D, the weights fit the weight buffer and the activations their halves: DRAM carries the
+  // weights once (4-bit codes, then a 16-bit scale and a 4-bit zero point per group and column)
+  const AreaTable t = load_area_table(MIXPE_AREA_JSON);
+  const SizedDesign s = size_design(perf_design("w4a16"), t, 16, 16, 16);
+  PerfModel pm(s, MemorySystem{});
+  Workload w{model_preset("llama-2-7b"), Phase::kPrefill, 1, 1, {{"x", 8, 256, 64, 1}}, 0.0, 1};
+  const PerfResult p = pm.run(w);
+  EXPECT_EQ(p.layers[0].dram_bytes, (256.0 * 64 * 4 + 2 * 64 * (16 + 4)) / 8);
+  EXPECT_EQ(p.kv_bytes, 0.0);
+  // FP16 weights: 16 bits each, no scales
+  PerfModel fp(size_design(perf_design("fp16"), t, 16, 16, 16), MemorySystem{});
+  EXPECT_EQ(fp.run(w).layers[0].dram_bytes, 256.0 * 64 * 2);
+  // decode: the K and V caches read for the context and the new token's written, FP16
+  const Workload d = make_workload(model_preset("llama-2-7b"), Phase::kDecode, 2, 100);
+  EXPECT_EQ(pm.run(d).kv_bytes, 2.0 * 4096 * 2 * 32 * 2 * 101);
+}
+
 }  // namespace
 }  // namespace mixpe
