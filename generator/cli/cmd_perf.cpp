@@ -122,7 +122,7 @@ void run_perf(PerfArgs a) {
     SizedDesign s = fit_design(d, area, budget, a.load);
     if (a.clock_mhz > 0) s.clock_mhz = a.clock_mhz, s.clock_limit = "--clock-mhz";
     // a buffer must hold one tile's weights (double-buffered) and one tile's activations
-    const double tile_w = 2.0 * s.engine.rows * s.engine.cols * std::max(d.dram_weight_bits, s.engine.pe.weight_width()) / 8;
+    const double tile_w = 2.0 * s.engine.rows * s.engine.cols * std::max(dram_weights(d, s.engine).bits, s.engine.pe.weight_width()) / 8;
     if (a.mem.weight_buffer_kib * 1024 < tile_w)
       fail("--weight-buffer-kib {}: {} needs at least {} bytes (two {} x {} weight tiles)", a.mem.weight_buffer_kib, d.name,
            tile_w, s.engine.rows, s.engine.cols);

@@ -14,19 +14,25 @@ namespace mixpe {
 const std::vector<Design>& perf_designs() {
   static const std::vector<Design> designs = {
       {"fp16", "FP16 x FP16 PEs, FP32 accumulation, FP16 weights (the unquantized model)", "--preset fma",
-       {"fma", "fma_edge", "fma_group_unit_d2", "fma_group_unit"}, 16},
+       {"fma", "fma_edge", "fma_group_unit_d2", "fma_group_unit"}},
       {"w4a16-dqf", "dequant-first: 4-bit weights dequantized to FP16 on their way in, then the FP16 array", "--preset fma",
-       {"fma", "fma_edge", "fma_group_unit_d2", "fma_group_unit"}, 4, true},
+       {"fma", "fma_edge", "fma_group_unit_d2", "fma_group_unit"}, true},
       {"int8", "INT8 x INT8 PEs, INT32 column sums, W8A8 (TPU-like)", "--preset int8",
-       {"int8", "int8_edge", "int8_group_unit_d2", "int8_group_unit"}, 8},
+       {"int8", "int8_edge", "int8_group_unit_d2", "int8_group_unit"}},
       {"w4a16", "MixPE W4A16: shift-add PEs, FP16 activations prealigned, dequant per group", "--preset w4a16",
-       {"mixpe_w4a16", "w4a16_edge", "w4a16_group_unit_d2", "w4a16_group_unit"}, 4},
+       {"mixpe_w4a16", "w4a16_edge", "w4a16_group_unit_d2", "w4a16_group_unit"}},
       {"w4a8", "MixPE W4A8: shift-add PEs, INT8 activations, exact integer accumulation", "--preset w4a8",
-       {"mixpe_w4a8", "w4a8_edge", "w4a8_group_unit_d2", "w4a8_group_unit"}, 4},
+       {"mixpe_w4a8", "w4a8_edge", "w4a8_group_unit_d2", "w4a8_group_unit"}},
       {"nf4", "LUT PE with NF4 weights (a 16-entry table, multiplier), FP16 activations (W4A16's edge and units)",
-       "--pe lut --weight-format nf4", {"lut_nf4", "w4a16_edge", "w4a16_group_unit_d2", "w4a16_group_unit"}, 4},
+       "--pe lut --weight-format nf4", {"lut_nf4", "w4a16_edge", "w4a16_group_unit_d2", "w4a16_group_unit"}},
   };
   return designs;
+}
+
+DramWeights dram_weights(const Design& d, const EngineConfig& e) {
+  if (d.dequant_first) return {4, 16 + 4};
+  if (e.fma()) return {16, 0};
+  return {e.pe.weight_bits, 16 + (e.has_zero() ? e.pe.weight_bits : 0)};
 }
 
 const Design& perf_design(const std::string& name) {

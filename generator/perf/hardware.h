@@ -23,9 +23,16 @@ struct Design {
   std::string name, description;
   std::string options;       // engine options (config/options.h), before sizing
   DesignBlocks blocks;
-  int dram_weight_bits;      // bits per weight in DRAM (the dequant-first array reads 4-bit codes)
-  bool dequant_first = false;  // weights dequantized to FP16 on the way in (their units' area not counted)
+  bool dequant_first = false;  // 4-bit asymmetric codes in DRAM, dequantized to FP16 on the way in
+                               // (the dequantizers' area not counted)
 };
+
+// What DRAM holds per weight and per group and column: the engine's codes (FP16 for the fma array)
+// with a 16-bit scale and its zero point, or the dequant-first array's 4-bit codes and zero points.
+struct DramWeights {
+  int bits, group_bits;
+};
+DramWeights dram_weights(const Design& d, const EngineConfig& e);
 
 // FP16 (fma, FP16 weights), W4A16 dequant-first (fma array, 4-bit weights in DRAM), INT8 (W8A8),
 // MixPE W4A16 and W4A8, the LUT PE with NF4.

@@ -34,9 +34,8 @@ LayerResult PerfModel::layer(const LayerGemm& g) {
   // weight buffer holds them, else once per chunk; activations in and out only when they do not
   // stay in the activation buffer (FP16, INT8 in for INT8 activations)
   const double kp = double((g.k + G - 1) / G * G);
-  const int zero_bits = d_.design.dequant_first ? 4 : e.has_zero() ? e.pe.weight_bits : 0;
-  const bool quantized = d_.design.dram_weight_bits < 16;
-  const double w_bits = kp * g.n * d_.design.dram_weight_bits + (quantized ? kp / G * g.n * (16 + zero_bits) : 0.0);
+  const DramWeights dw = dram_weights(d_.design, e);
+  const double w_bits = kp * g.n * dw.bits + kp / G * g.n * dw.group_bits;
   // Activations: the input stays in the activation buffer's half if it fits (the previous layer
   // wrote it there), else comes from DRAM, and again for every N tile when even one chunk's rows
   // do not fit; the output likewise. Weights, in the cheaper of two loop orders: chunks outer (the
@@ -48,9 +47,9 @@ LayerResult PerfModel::layer(const LayerGemm& g) {
   double in_dram = in_bytes > half ? in_bytes : 0.0;
   if (double(std::min<int64_t>(g.m, D)) * g.k * a_bytes > half) in_dram = in_bytes * ntiles;
   const double out_dram = out_bytes > half ? out_bytes : 0.0, w_bytes = w_bits / 8;
-  const double chunks_outer = w_bytes * (w_bytes <= wbuf ? 1.0 : double(chunks)) + in_dram;
-  const double slabs_outer = w_bytes + in_dram * std::ceil(w_bytes / wbuf);
-  const double w_reads = chunks_outer <= slabs_outer ? (w_bytes <= wbuf ? 1.0 : double(chunks)) : 1.0;
+  const double chunk_reads = w_bytes <= wbuf ? 1.0 : double(chunks);
+  const double chunks_outer = w_bytes * chunk_reads + in_dram, slabs_outer = w_bytes + in_dram * std::ceil(w_bytes / wbuf);
+  const double w_reads = chunks_outer <= slabs_outer ? chunk_reads : 1.0;
   r.dram_bytes = std::min(chunks_outer, slabs_outer) + out_dram;
   r.compute_s = double(sum.cycles) / (d_.clock_mhz * 1e6);
   r.dram_s = r.dram_bytes / (mem_.dram_gbps * 1e9);
