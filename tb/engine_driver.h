@@ -123,10 +123,8 @@ class Driver {
  private:
   void set_table([[maybe_unused]] const Gemm& g) {
 #ifdef MIXPE_HAS_PORT_table_i
-    const int ew = cfg_.pe.table_entry_width(), terms = cfg_.pe.lut_terms;
-    for (int i = 0; i < cfg_.pe.table_entries(); ++i)
-      set_bits(top_->table_i, ew * i, ew,
-               terms ? term_code(g.w.cfg.lut.fixed(i), terms) : uint64_t(uint16_t(g.w.cfg.lut.fixed(i))));
+    const int ew = cfg_.pe.table_entry_width();
+    for (int i = 0; i < cfg_.pe.table_entries(); ++i) set_bits(top_->table_i, ew * i, ew, cfg_.pe.table_code(g.w.cfg.lut, i));
 #endif
   }
   // This cycle's inputs: the front beat of each stream that is valid.

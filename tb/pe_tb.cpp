@@ -143,7 +143,7 @@ std::vector<uint64_t> corner_activations(const PeConfig& cfg) {
 }
 
 std::vector<uint64_t> corner_weights(const PeConfig& cfg) {
-  const int ww = cfg.weight_width();
+  const int ww = cfg.pe_weight_width();
   if (cfg.kind == PeKind::kFma) return {0x0000, 0x8000, 0x0001, 0x3C00, 0x7BFF, 0xFBFF, 0x7C00, 0x7E00, 0x0400};
   std::vector<uint64_t> all;
   for (uint64_t w = 0; w <= mask(ww); ++w) all.push_back(w);  // every code: at most 256
@@ -161,8 +161,16 @@ void stream(Bench& b, std::mt19937_64& rng, uint64_t w, const std::vector<uint64
 // Every (activation, weight) pair where act_width + weight_width <= 24; else corner cases and
 // --random seeded cases.
 void operand_sweep(Bench& b, const PeConfig& cfg, const tb::Options& opt, std::mt19937_64& rng) {
-  const int aw = cfg.act_width(), ww = cfg.weight_width();
+  const int aw = cfg.act_width(), ww = cfg.pe_weight_width();
   long cases = 0;
+  if (cfg.lut_decode_column && aw <= 20) {  // every activation x every entry of the table, as decoded
+    std::vector<uint64_t> acts(size_t(1) << aw);
+    for (uint64_t a = 0; a < acts.size(); ++a) acts[a] = a;
+    const LutFormat t = cfg.lut_table();
+    for (int i = 0; i < cfg.table_entries(); ++i) stream(b, rng, cfg.table_code(t, i), acts), cases += long(acts.size());
+    fmt::print("exhaustive: {} activations x {} table entries = {} cases\n", acts.size(), cfg.table_entries(), cases);
+    return;
+  }
   if (aw + ww <= 24) {
     std::vector<uint64_t> acts(size_t(1) << aw);
     for (uint64_t a = 0; a < acts.size(); ++a) acts[a] = a;
@@ -186,7 +194,7 @@ void operand_sweep(Bench& b, const PeConfig& cfg, const tb::Options& opt, std::m
 // into the shadow register while the current one computes, the weight bus driven with random
 // values whenever no load token passes, and (lut) a random table per run.
 void accumulation_runs(Bench& b, const PeConfig& cfg, std::mt19937_64& rng) {
-  const int aw = cfg.act_width(), ww = cfg.weight_width();
+  const int aw = cfg.act_width(), ww = cfg.pe_weight_width();
   long acc_cycles = 0;
   for (int run = 0; run < 64; ++run) {
     for (uint32_t& e : b.table) e = uint32_t(rng()) & uint32_t(mask(cfg.table_entry_width()));
@@ -230,10 +238,8 @@ int main(int argc, char** argv) {
   }
   b.reset();
   if (cfg.kind == PeKind::kLut) {  // the NormalFloat table of this width (restricted to its terms); random later
-    const LutFormat nf = cfg.lut_terms ? restrict_terms(nf_format(cfg.weight_bits), cfg.lut_terms)
-                                       : nf_format(cfg.weight_bits);
-    for (int i = 0; i < cfg.table_entries(); ++i)
-      b.table.push_back(cfg.lut_terms ? term_code(nf.fixed(i), cfg.lut_terms) : uint32_t(uint16_t(nf.fixed(i))));
+    const LutFormat nf = cfg.lut_table();
+    for (int i = 0; i < cfg.table_entries(); ++i) b.table.push_back(cfg.table_code(nf, i));
   }
 
   operand_sweep(b, cfg, opt, rng);

@@ -39,3 +39,25 @@ TEST(LutFormat, BadTablesAreRejected) {
   EXPECT_THROW(table_format({0.0, 0.5, 1.0, 2.5}), Error);     // |entry| >= 2
   EXPECT_THROW(table_format({0.0, 0.5, 1.0, 0.001}), Error);   // bits below 2^-14
 }
+
+TEST(LutFormat, TermTablesEncodeEveryEntryInTheirShiftRange) {
+  for (int shift : {3, 4})
+    for (int terms : {1, 2, 3}) {
+      const LutFormat t = restrict_terms(nf_format(4), terms, shift);
+      const int F = t.frac_bits(), cw = (shift + 2) * terms;
+      EXPECT_EQ(F, shift == 4 ? 14 : 6);
+      for (int i = 0; i < 16; ++i) {
+        EXPECT_EQ(std::ldexp(double(t.fixed(i)), -F), t.value(i));  // on the 2^-F grid
+        const uint32_t code = term_code(t.fixed(i), terms, shift);
+        EXPECT_LT(code, 1u << cw);
+        EXPECT_EQ(term_value(code, terms, shift), t.fixed(i)) << shift << " " << terms << " " << i;
+        EXPECT_LE(std::fabs(t.value(i) - nf_format(4).value(i)), terms == 1 ? 0.25 : terms == 2 ? 0.06 : 0.02);
+      }
+    }
+  // NF4 in two terms: 3-bit shifts (2^-6 .. 2^1) move an entry by at most 2^-7 from the 4-bit table
+  const LutFormat s3 = restrict_terms(nf_format(4), 2, 3), s4 = restrict_terms(nf_format(4), 2, 4);
+  for (int i = 0; i < 16; ++i) EXPECT_LE(std::fabs(s3.value(i) - s4.value(i)), 0x1p-7) << i;
+  EXPECT_EQ(term_value(term_code(-3, 2, 3), 2, 3), -3);  // -3 * 2^-6 = -2^-4 + 2^-6
+  EXPECT_THROW(term_code(0b10101, 2, 3), Error);          // three terms
+  EXPECT_THROW(restrict_terms(nf_format(4), 2, 2), Error);
+}

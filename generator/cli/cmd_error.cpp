@@ -1,5 +1,7 @@
 // `mixpe error`: the golden model's error against float64, beside the software W4A16 kernel's,
-// on random N(0,1) data and on the real weights of a llama2.c checkpoint.
+// on random N(0,1) data and on the real weights of a llama2.c checkpoint; with --traces on real
+// activations, with --outliers on activations with outlier channels, and with --sweep-align for
+// several alignment widths A side by side (where prealignment stops matching the software kernel).
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -13,6 +15,8 @@
 #include "cli/design_args.h"
 #include "golden/mpgemm.h"
 #include "golden/reference.h"
+#include "llm/trace_file.h"
+#include "numerics/error.h"
 #include "model/llama_model.h"
 
 namespace mixpe {
@@ -20,7 +24,9 @@ namespace {
 
 struct ErrorArgs {
   DesignArgs design;
-  std::string model;
+  std::string model, traces;
+  bool outliers = false;
+  std::vector<int> sweep_align;  // A values: one golden column each
   int rows = 16;  // activation rows M
   uint64_t seed = 1;
 };
@@ -63,8 +69,11 @@ void print_row(const char* name, const Row& r) {
              r.software.rel(), r.software.max_abs);
 }
 
+void run_sweep(const ErrorArgs& a);
+
 void run(const ErrorArgs& a) {
   a.design.refuse(DesignArgs::hardware_only(), "mixpe error (the golden model)");
+  if (!a.sweep_align.empty() || !a.traces.empty() || a.outliers) return run_sweep(a);
   const EngineConfig e = a.design.engine();  // validated before anything is printed
   std::optional<LlamaModel> model;
   if (!a.model.empty()) model = load_llama_model(a.model);
@@ -93,6 +102,88 @@ void run(const ErrorArgs& a) {
   print_row("model: every linear layer", all);
 }
 
+// One named data set: GEMMs whose errors combine into one relative Frobenius error.
+struct DataSet {
+  std::string name;
+  std::vector<std::pair<Matrix<float>, Matrix<float>>> gemms;  // (X, W)
+};
+
+// Activations with outlier channels, as LLMs have them: N(0,1) with the channels `ks` scaled by
+// `mag` in every row. A prealigned block that holds an outlier aligns its other values far down.
+DataSet outlier_set(const std::string& name, const std::vector<int>& ks, float mag, const Matrix<float>& x,
+                    const Matrix<float>& w) {
+  Matrix<float> xo = x;
+  for (int m = 0; m < xo.rows; ++m)
+    for (int k : ks) xo.at(m, k) *= mag;
+  return {fmt::format("{}, x{:g}", name, mag), {{xo, w}}};
+}
+
+std::vector<DataSet> data_sets(const ErrorArgs& a, std::mt19937_64& rng) {
+  std::vector<DataSet> sets;
+  sets.push_back({fmt::format("random N(0,1) {}x1024 * 1024x256", a.rows),
+                  {{normal_matrix(a.rows, 1024, rng), normal_matrix(1024, 256, rng)}}});
+  if (!a.model.empty()) {
+    DataSet d{"stories260K layers, N(0,1) X", {}};
+    for (const LinearWeight& lw : load_llama_model(a.model).linear_layers())
+      d.gemms.emplace_back(normal_matrix(a.rows, lw.w.rows, rng), lw.w);
+    sets.push_back(std::move(d));
+  }
+  if (!a.traces.empty()) {
+    DataSet d{"real traces (activations and weights)", {}};
+    for (const TraceFile& t : read_traces(a.traces)) d.gemms.emplace_back(t.x, t.w);
+    sets.push_back(std::move(d));
+  }
+  if (a.outliers) {
+    const Matrix<float> x = normal_matrix(a.rows, 1024, rng), w = normal_matrix(1024, 256, rng);
+    std::vector<int> spread, every, cluster;
+    for (int i = 0; i < 8; ++i) spread.push_back(128 * i + 5), cluster.push_back(16 + i);
+    for (int i = 0; i < 64; ++i) every.push_back(16 * i + 7);
+    for (float mag : {20.0f, 100.0f}) {
+      sets.push_back(outlier_set("outliers: 1 channel (k=0)", {0}, mag, x, w));
+      sets.push_back(outlier_set("outliers: 8 in 8 blocks (k=128i+5)", spread, mag, x, w));
+      sets.push_back(outlier_set("outliers: 8 in one block (k=16..23)", cluster, mag, x, w));
+      sets.push_back(outlier_set("outliers: 1 in every block (k=16i+7)", every, mag, x, w));
+    }
+  }
+  return sets;
+}
+
+// The golden model at each A of --sweep-align beside the software kernel, one row per data set.
+void run_sweep(const ErrorArgs& a) {
+  std::vector<EngineConfig> configs;
+  std::vector<std::string> heads;
+  for (int A : a.sweep_align) {
+    OptionList o = a.design.given();
+    o.emplace_back("--align-bits", std::to_string(A));
+    configs.push_back(engine_from_options(o));
+    heads.push_back(fmt::format("A={}", A));
+    if (configs.back().pe.accum.mode != AccumMode::kPrealign)
+      fail("--sweep-align compares prealigned datapaths: this design accumulates {}", accum_name(configs.back().pe.accum.mode));
+  }
+  if (configs.empty()) configs.push_back(a.design.engine()), heads.push_back("golden");
+  std::mt19937_64 rng(a.seed);
+  const std::vector<DataSet> sets = data_sets(a, rng);
+  fmt::print("relative Frobenius error against float64 of the same quantized operands; seed {}\n", a.seed);
+  fmt::print("{}\n", option_string(numeric_options(configs.front().to_options())));
+  fmt::print("{:<44}", "data");
+  for (const std::string& h : heads) fmt::print(" {:>10}", h);
+  fmt::print(" {:>10}\n", "software");
+  for (const DataSet& d : sets) {
+    std::vector<ErrSum> golden(configs.size());
+    ErrSum software;
+    for (const auto& [x, w] : d.gemms) {
+      const Activations xq = quantize_activations(x, configs.front().pe.act);
+      const QuantWeights wq = quantize_weights(w, configs.front().weight_quant());
+      const Matrix<double> ref = reference_f64(xq, wq);
+      for (size_t i = 0; i < configs.size(); ++i) golden[i].add(fp32_to_double(golden_engine(configs[i], xq, wq)), ref);
+      software.add(fp32_to_double(software_reference(xq, wq)), ref);
+    }
+    fmt::print("{:<44}", d.name);
+    for (const ErrSum& g : golden) fmt::print(" {:>10.2e}", g.rel());
+    fmt::print(" {:>10.2e}\n", software.rel());
+  }
+}
+
 }  // namespace
 
 void register_error_command(CLI::App& app) {
@@ -100,6 +191,12 @@ void register_error_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("error", "golden model and software W4A16 error against float64");
   args->design.add_to(*cmd, kPeScope | kEngineScope);
   cmd->add_option("--model", args->model, "llama2.c checkpoint whose linear layers to use");
+  cmd->add_option("--traces", args->traces, "also the real activations and weights of a trace directory (mixpe trace)");
+  cmd->add_flag("--outliers", args->outliers,
+                "also N(0,1) activations with outlier channels (x20, x100; one, spread, clustered, every block)");
+  cmd->add_option("--sweep-align", args->sweep_align, "alignment widths A to compare side by side (e.g. 8,10,12,16)")
+      ->delimiter(',')
+      ->check(CLI::Range(2, 64));
   cmd->add_option("--act-rows", args->rows, "activation rows M")->capture_default_str();
   cmd->add_option("--seed", args->seed, "random seed")->capture_default_str();
   cmd->callback([args] { run(*args); });

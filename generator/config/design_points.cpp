@@ -57,6 +57,16 @@ std::vector<PeConfig> pe_sweep() {
     c.kind = PeKind::kLut, c.lut_terms = terms;
     add(c);
   }
+  for (int terms : {0, 1, 2, 3})  // decoded once per column bus (the PE holds the entry), 3-bit shifts
+    for (int shift : {3, 4}) {
+      if ((terms == 0 && shift == 3) || (terms != 2 && shift == 4)) continue;
+      PeConfig c;
+      c.kind = PeKind::kLut, c.lut_terms = terms, c.lut_shift_bits = shift, c.lut_decode_column = true;
+      add(c);
+    }
+  PeConfig lut_s3;  // 3-bit shifts, decoded in the PE
+  lut_s3.kind = PeKind::kLut, lut_s3.lut_terms = 2, lut_s3.lut_shift_bits = 3;
+  add(lut_s3);
   PeConfig lut_p1;
   lut_p1.kind = PeKind::kLut, lut_p1.pipeline = 1;
   add(lut_p1);
@@ -119,6 +129,21 @@ const std::vector<DesignPoint>& area_points() {
          "LUT PE, entries of one signed power of two: a shifter"},
         {"lut_nf4_t2", "pe", "--weight-format nf4 --lut-terms 2 --act fp16 --align-bits 16", "pe",
          "LUT PE, entries of two signed powers of two: shift-add of 2 terms"},
+        {"lut_nf4_c", "pe", "--weight-format nf4 --lut-decode column --act fp16 --align-bits 16", "pe",
+         "LUT PE holding its 16-bit entry, decoded once per column at weight load: a multiplier"},
+        {"lut_nf4_t2_c", "pe", "--weight-format nf4 --lut-terms 2 --lut-decode column --act fp16 --align-bits 16", "pe",
+         "LUT PE, 2 terms, decoded once per column at weight load (the PE holds the term codes)"},
+        {"lut_nf4_t2_s3", "pe", "--weight-format nf4 --lut-terms 2 --lut-shift-bits 3 --act fp16 --align-bits 16", "pe",
+         "LUT PE, 2 terms of 3-bit shifts (2^-6 .. 2^1), decoded in the PE"},
+        {"lut_nf4_t1_s3c", "pe",
+         "--weight-format nf4 --lut-terms 1 --lut-shift-bits 3 --lut-decode column --act fp16 --align-bits 16", "pe",
+         "LUT PE, 1 term of a 3-bit shift, decoded once per column"},
+        {"lut_nf4_t2_s3c", "pe",
+         "--weight-format nf4 --lut-terms 2 --lut-shift-bits 3 --lut-decode column --act fp16 --align-bits 16", "pe",
+         "LUT PE, 2 terms of 3-bit shifts, decoded once per column: the PE is a shift-add of its 2 terms"},
+        {"lut_nf4_t3_s3c", "pe",
+         "--weight-format nf4 --lut-terms 3 --lut-shift-bits 3 --lut-decode column --act fp16 --align-bits 16", "pe",
+         "LUT PE, 3 terms of 3-bit shifts, decoded once per column"},
         {"lut_nf4_t3", "pe", "--weight-format nf4 --lut-terms 3 --act fp16 --align-bits 16", "pe",
          "LUT PE, entries of three signed powers of two: shift-add of 3 terms"},
         {"mixpe_w4a16_p1", "pe", "--weight-bits 4 --act fp16 --align-bits 16 --pipeline 1", "pe",
@@ -205,6 +230,11 @@ const std::vector<DesignPoint>& dse_points() {
       for (int g : {32, 64})
         add(fmt::format("NF4 {}-term G{}", terms, g), "lut (NF)",
             fmt::format("--weight-format nf4 --lut-terms {} --act fp16 --group-size {} --align-bits 16", terms, g));
+    for (int terms : {1, 2, 3})  // ... with 3-bit shifts, decoded once per column: the small LUT PEs
+      for (int g : {32, 64})
+        add(fmt::format("NF4 {}-term s3 column G{}", terms, g), "lut (NF)",
+            fmt::format("--weight-format nf4 --lut-terms {} --lut-shift-bits 3 --lut-decode column --act fp16 "
+                        "--group-size {} --align-bits 16", terms, g));
     for (int r : {8, 32})  // the array's rows: the alignment block and the column sum width
       add(fmt::format("W4A16 fp16 G128 A16 R{}", r), "mixpe prealign",
           fmt::format("--weight-bits 4 --act fp16 --group-size 128 --align-bits 16 --rows {}", r));
@@ -231,6 +261,9 @@ const std::vector<DesignPoint>& eval_points() {
               fmt::format("--weight-bits {} --act {} --group-size {}", bits, act, g));
     for (int g : {32, 64})
       add(fmt::format("W4A16 fp16 G{} software kernel", g), "software", fmt::format("--weight-bits 4 --group-size {}", g));
+    for (int a : {8, 10, 12, 14})  // the alignment width A below the default 16
+      add(fmt::format("W4A16 fp16 G32 A{}", a), "golden-prealign",
+          fmt::format("--weight-bits 4 --group-size 32 --align-bits {}", a));
     // lookup-table weights (NormalFloat, group absmax scale) against INT4 at the same group size
     for (int g : {32, 64})
       for (int bits : {4, 3, 2})
@@ -241,6 +274,10 @@ const std::vector<DesignPoint>& eval_points() {
       for (int t : {1, 2, 3})
         add(fmt::format("NF4A16 fp16 G{} {}-term", g, t), "golden-prealign16",
             fmt::format("--weight-format nf4 --lut-terms {} --group-size {}", t, g));
+    for (int g : {32, 64})  // ... with 3-bit shifts (2^-6 .. 2^1)
+      for (int t : {1, 2, 3})
+        add(fmt::format("NF4A16 fp16 G{} {}-term s3", g, t), "golden-prealign16",
+            fmt::format("--weight-format nf4 --lut-terms {} --lut-shift-bits 3 --group-size {}", t, g));
     return out;
   }();
   return points;
@@ -278,6 +315,11 @@ std::vector<std::string> random_engine_options(int count, uint64_t seed, int max
     for (int l = 1; l <= rows; l *= 2) loads.push_back(l);
     o += fmt::format(" --load {}", loads[load_rng() % loads.size()]);
     if (rng() % 4 == 0) o += fmt::format(" --edge-frac-bits {}", rng() % 40);
+    if (kind == "lut") {  // the LUT's shift width and decode place, also from a generator of their own
+      std::mt19937_64 lut_rng(seed * 7919 + out.size());
+      if (lut_rng() % 2 && o.find("--lut-terms 0") == std::string::npos) o += " --lut-shift-bits 3";
+      if (lut_rng() % 2) o += " --lut-decode column";
+    }
     try {
       engine_from_options(parse_option_string(o));
       out.push_back(o);
@@ -292,6 +334,7 @@ const std::vector<std::string>& array_lint_points() {
   static const std::vector<std::string> points = {
       "--rows 4 --cols 3 --group-size 32", "--pe fma --rows 2 --cols 2 --group-size 32",
       "--weight-format nf4 --lut-terms 2 --rows 8 --cols 4 --group-size 32",
+      "--weight-format nf4 --lut-terms 2 --lut-shift-bits 3 --lut-decode column --rows 8 --cols 4 --group-size 32",
       "--accum fp32 --act bf16 --rows 4 --cols 2 --group-size 32"};
   return points;
 }

@@ -106,7 +106,7 @@ WeightQuantConfig EngineConfig::weight_quant() const {
   w.scheme = pe.weight_signed ? WeightScheme::kSym : WeightScheme::kAsym;
   if (pe.kind == PeKind::kLut) {
     w.scheme = WeightScheme::kLut;
-    w.lut = pe.lut_terms ? restrict_terms(nf_format(pe.weight_bits), pe.lut_terms) : nf_format(pe.weight_bits);
+    w.lut = pe.lut_table();
   }
   w.validate();
   return w;

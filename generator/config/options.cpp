@@ -22,6 +22,12 @@ const std::vector<OptionSpec>& option_schema() {
       {"--weight-signed", "SIGNED", "signed weight codes (symmetric quantization)", both, true},
       {"--lut-terms", "TERMS", "lut: entries of 1-3 signed powers of two, a shift-add PE (0: a multiplier)", both,
        false},
+      {"--lut-shift-bits", "SHIFT", "lut with terms: bits of a term's shift: 4 (powers 2^-14 .. 2^1) or 3 (2^-6 .. 2^1)",
+       both, false},
+      {"--lut-decode", "DECODE",
+       "lut: where the index selects its table entry: pe (a decoder in every PE) or column (once per column bus at "
+       "weight load; the PE holds the entry)",
+       both, false, true},
       {"--int8-psum", "PSUM", "int8: partial-sum width: 32 (INT32, default) or column (16 + log2 R bits, as the mixpe PEs)",
        both, false},
       {"--act", "ACT", "activation format: fp16, bf16, int8", both, false},
@@ -49,7 +55,8 @@ struct Settings {
   bool kind_from_preset = false;  // a user's --weight-format replaces a preset's --pe
   std::optional<int> format_bits;  // --weight-format nfB: B; table: 0
   std::optional<int> bits, terms, align, pipeline, rows, cols, group, depth, load, frac;
-  std::optional<bool> is_signed, int8_column_psum;
+  std::optional<int> shift;
+  std::optional<bool> is_signed, int8_column_psum, decode_column;
   std::optional<ActFormat> act;
   std::optional<AccumMode> accum;
 };
@@ -77,6 +84,11 @@ void set(Settings& s, const std::string& name, const std::string& v) {
   } else if (name == "--weight-bits") s.bits = to_int(name, v);
   else if (name == "--weight-signed") s.is_signed = to_flag(name, v);
   else if (name == "--lut-terms") s.terms = to_int(name, v);
+  else if (name == "--lut-shift-bits") s.shift = to_int(name, v);
+  else if (name == "--lut-decode") {
+    if (v != "pe" && v != "column") fail("--lut-decode '{}' is not legal: use pe or column", v);
+    s.decode_column = v == "column";
+  }
   else if (name == "--int8-psum") {
     if (v != "32" && v != "column") fail("--int8-psum '{}' is not legal: use 32 or column", v);
     s.int8_column_psum = v == "column";
@@ -119,6 +131,8 @@ EngineConfig resolve(const Settings& s) {
   p.weight_bits = s.bits.value_or(s.format_bits && *s.format_bits ? *s.format_bits : int8_pe ? 8 : 4);
   p.weight_signed = s.is_signed.value_or(int8_pe);
   p.lut_terms = s.terms.value_or(0);
+  p.lut_shift_bits = s.shift.value_or(4);
+  p.lut_decode_column = s.decode_column.value_or(false);
   p.int8_column_psum = s.int8_column_psum.value_or(false);
   p.act = s.act.value_or(int8_pe ? ActFormat::kInt8 : ActFormat::kFp16);
   p.accum.mode = s.accum.value_or(p.kind == PeKind::kFma                     ? AccumMode::kFp32
@@ -212,6 +226,8 @@ OptionList PeConfig::to_options() const {
   // a flag only where it differs from its default (signed for the int8 PE)
   if (weight_signed != (kind == PeKind::kInt8)) o.emplace_back("--weight-signed", weight_signed ? "1" : "0");
   if (kind == PeKind::kLut) o.emplace_back("--lut-terms", std::to_string(lut_terms));
+  if (lut_shift_bits != 4) o.emplace_back("--lut-shift-bits", std::to_string(lut_shift_bits));
+  if (lut_decode_column) o.emplace_back("--lut-decode", "column");
   if (int8_column_psum) o.emplace_back("--int8-psum", "column");
   return o;
 }

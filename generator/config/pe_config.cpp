@@ -34,6 +34,11 @@ void PeConfig::validate() const {
   if (accum.block < 1 || accum.block > 256 || !std::has_single_bit(unsigned(accum.block)))
     fail("block {} is not legal: use a power of two from 1 to 256 (the array's rows)", accum.block);
   if (lut_terms != 0 && kind != PeKind::kLut) fail("--lut-terms applies to LUT weights (--weight-format) only");
+  if (lut_decode_column && kind != PeKind::kLut) fail("--lut-decode applies to LUT weights (--weight-format) only");
+  if (lut_shift_bits != 4 && (kind != PeKind::kLut || lut_terms == 0))
+    fail("--lut-shift-bits {} applies to LUT weights of terms only (--weight-format nf4 --lut-terms 1..3)", lut_shift_bits);
+  if (lut_shift_bits != 3 && lut_shift_bits != 4)
+    fail("--lut-shift-bits {} is not legal: use 4 (terms 2^-14 .. 2^1) or 3 (2^-6 .. 2^1)", lut_shift_bits);
   switch (kind) {
     case PeKind::kMixpe:
       check_weight_bits(weight_bits);
@@ -84,7 +89,8 @@ int PeConfig::psum_width() const {
   if (kind == PeKind::kInt8) return int8_column_psum ? 8 + 8 + log2b : 32;
   if (psum_is_float()) return 32;
   // A-bit activation times a 16-bit entry, or up to 3 terms of at most 2^15
-  if (kind == PeKind::kLut) return accum.align_bits + (lut_terms ? 18 : 16) + log2b;
+  // (terms: each below 2^(A-1) * 2^(2^S - 1), at most 3 of them)
+  if (kind == PeKind::kLut) return accum.align_bits + (lut_terms ? (1 << lut_shift_bits) + 2 : 16) + log2b;
   if (accum.mode == AccumMode::kPrealign) return accum.align_bits + weight_bits + log2b;
   if (act == ActFormat::kInt8) return 8 + weight_bits + log2b;
   // exact FP16: an 11-bit significand times the weight, shifted by up to 29, plus the sign
@@ -96,9 +102,8 @@ std::string PeConfig::module_name() const {
     case PeKind::kFma: return fmt::format("mixpe_pe_fma_fp16_fp32_p{}", pipeline);
     case PeKind::kInt8: return fmt::format("mixpe_pe_int8{}_p{}", int8_column_psum ? "col" : "", pipeline);
     case PeKind::kLut:
-      return fmt::format("mixpe_pe_lut{}{}_{}_prealign{}_b{}_p{}", weight_bits,
-                         lut_terms ? fmt::format("t{}", lut_terms) : "", act_name(act), accum.align_bits, accum.block,
-                         pipeline);
+      return fmt::format("mixpe_pe_{}_{}_prealign{}_b{}_p{}", weight_name(), act_name(act), accum.align_bits,
+                         accum.block, pipeline);
     case PeKind::kMixpe: break;
   }
   std::string acc = std::string(accum_name(accum.mode));
@@ -110,7 +115,9 @@ std::string PeConfig::module_name() const {
 std::string PeConfig::weight_name() const {
   switch (kind) {
     case PeKind::kMixpe: return fmt::format("{}{}", weight_signed ? "s" : "u", weight_bits);
-    case PeKind::kLut: return fmt::format("lut{}{}", weight_bits, lut_terms ? fmt::format("t{}", lut_terms) : "");
+    case PeKind::kLut:  // lut4, lut4t2, lut4t2s3 (3-bit shifts), ...c (decoded per column)
+      return fmt::format("lut{}{}{}{}", weight_bits, lut_terms ? fmt::format("t{}", lut_terms) : "",
+                         lut_shift_bits != 4 ? fmt::format("s{}", lut_shift_bits) : "", lut_decode_column ? "c" : "");
     case PeKind::kFma: return "fp16";
     case PeKind::kInt8: return "s8";
   }
@@ -129,10 +136,27 @@ std::vector<std::pair<std::string, std::string>> PeConfig::params() const {
   p.emplace_back("rows", std::to_string(accum.block));
   p.emplace_back("pipeline", std::to_string(pipeline));
   p.emplace_back("lut_terms", std::to_string(lut_terms));
+  if (kind == PeKind::kLut) {
+    p.emplace_back("lut_shift_bits", std::to_string(lut_shift_bits));
+    p.emplace_back("lut_decode", lut_decode_column ? "column" : "pe");
+    p.emplace_back("pe_weight_width", std::to_string(pe_weight_width()));
+  }
   p.emplace_back("act_width", std::to_string(act_width()));
   p.emplace_back("weight_width", std::to_string(weight_width()));
   p.emplace_back("psum_width", std::to_string(psum_width()));
   return p;
+}
+
+LutFormat PeConfig::lut_table() const {
+  return lut_terms ? restrict_terms(nf_format(weight_bits), lut_terms, lut_shift_bits) : nf_format(weight_bits);
+}
+
+uint32_t PeConfig::table_code(const LutFormat& t, int i) const {
+  return lut_terms ? term_code(t.fixed(i), lut_terms, lut_shift_bits) : uint32_t(uint16_t(t.fixed(i)));
+}
+
+int64_t PeConfig::entry_value(uint32_t code) const {
+  return lut_terms ? term_value(code, lut_terms, lut_shift_bits) : int64_t(int16_t(uint16_t(code)));
 }
 
 }  // namespace mixpe

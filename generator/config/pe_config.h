@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/accum_config.h"
+#include "numerics/lut_format.h"
 #include "quant/act_quant.h"
 
 namespace mixpe {
@@ -35,6 +36,9 @@ struct PeConfig {
                                 // signed powers of two (6-bit codes each) and a shift-add
   bool int8_column_psum = false;  // int8: partial sums sized to the column (16 + log2 R bits, the
                                   // rule of the mixpe PEs) instead of INT32
+  int lut_shift_bits = 4;         // lut with terms: bits of a term's shift, S = 4 (2^-14 .. 2^1) or 3 (2^-6 .. 2^1)
+  bool lut_decode_column = false;  // lut: the index is decoded into the table entry once per column bus at
+                                   // weight load; the PE holds the entry itself (no table port, no decoder)
 
   // Throws Error naming the bad parameter and its legal values.
   void validate() const;
@@ -44,7 +48,18 @@ struct PeConfig {
   int act_width() const;     // a_i: aligned integer (prealign), FP16/BF16 encoding, or INT8
   int weight_width() const;  // w_i: the code (mixpe), the index (lut), an FP16 encoding (fma), INT8 (int8)
   int table_entries() const { return kind == PeKind::kLut ? 1 << weight_bits : 0; }
-  int table_entry_width() const { return lut_terms ? 6 * lut_terms : 16; }  // bits of one table_i entry
+  // bits of one table_i entry: 16-bit fixed point, or `lut_terms` codes {enable, negative, shift}
+  int table_entry_width() const { return lut_terms ? (2 + lut_shift_bits) * lut_terms : 16; }
+  // The PE's own w_i: the weight code, or (lut decoded per column) the table entry it selects.
+  int pe_weight_width() const { return kind == PeKind::kLut && lut_decode_column ? table_entry_width() : weight_width(); }
+  // lut: the fraction bits of the fixed-point entries the PE multiplies by (LutFormat::frac_bits).
+  int lut_frac_bits() const { return lut_terms ? LutFormat::term_frac_bits(lut_shift_bits) : LutFormat::kFracBits; }
+  // lut: the NormalFloat table of this width as the PE takes it (restricted to its terms), the
+  // hardware encoding of entry i of a table (table_i's field, or the decoded w_i), and an
+  // encoding's fixed-point value. One definition for the golden models, drivers and testbenches.
+  LutFormat lut_table() const;
+  uint32_t table_code(const LutFormat& t, int i) const;
+  int64_t entry_value(uint32_t code) const;
   int psum_width() const;    // psum_i/psum_o: wide enough for a block of B products
   bool psum_is_float() const;  // FP32 encoding rather than two's complement
   // Cycles from a_i to the psum_o that includes its product; psum_i to psum_o is always 1.

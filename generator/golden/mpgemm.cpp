@@ -135,7 +135,7 @@ Matrix<uint32_t> software_reference(const Activations& x, const QuantWeights& w)
 int column_sum_lsb_exp(const EngineConfig& e, int block_exp) {
   if (!is_float(e.pe.act)) return 0;
   const FloatFormat f = float_format(e.pe.act);
-  const int table = e.pe.kind == PeKind::kLut ? LutFormat::kFracBits : 0;
+  const int table = e.pe.kind == PeKind::kLut ? e.pe.lut_frac_bits() : 0;
   if (e.pe.accum.mode == AccumMode::kExact) return exact_lsb_exp(f) - table;
   return prealign_lsb_exp(f, block_exp, e.pe.accum.align_bits) - table;
 }

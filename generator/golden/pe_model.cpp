@@ -52,8 +52,9 @@ uint64_t pe_step(const PeConfig& cfg, uint64_t a_bits, uint64_t w_bits, uint64_t
   const int pw = cfg.psum_width();
   switch (cfg.kind) {
     case PeKind::kLut: {
-      const uint32_t e = table.at(w_bits);
-      const int64_t entry = cfg.lut_terms ? term_value(e, cfg.lut_terms) : sign_extend(e, 16);
+      // the PE decodes the index through table_i, or (decoded per column) holds the entry itself
+      const uint32_t e = cfg.lut_decode_column ? uint32_t(w_bits) : table.at(w_bits);
+      const int64_t entry = cfg.entry_value(e);
       return wrap(sign_extend(psum_bits, pw) + sign_extend(a_bits, cfg.act_width()) * entry, pw);
     }
     case PeKind::kFma:

@@ -92,43 +92,47 @@ std::vector<std::pair<int, bool>> naf(int64_t v) {
 
 }  // namespace
 
-uint32_t term_code(int64_t fixed, int terms) {
+uint32_t term_code(int64_t fixed, int terms, int shift_bits) {
+  const int F = LutFormat::term_frac_bits(shift_bits), S = shift_bits;
   const auto d = naf(fixed);
-  if (int(d.size()) > terms || (!d.empty() && d.back().first > 15))
-    fail("table value {} needs {} signed powers of two; this table allows {}", std::ldexp(double(fixed), -14),
-         d.size(), terms);
+  if (int(d.size()) > terms || (!d.empty() && d.back().first > F + 1))
+    fail("table value {} needs {} signed powers of two from 2^-{} to 2^1; this table allows {}",
+         std::ldexp(double(fixed), -F), d.size(), F, terms);
   uint32_t code = 0;
   for (size_t j = 0; j < d.size(); ++j)
-    code |= (0x20u | (d[j].second ? 0x10u : 0u) | uint32_t(d[j].first)) << (6 * j);
+    code |= ((2u << S) | (d[j].second ? 1u << S : 0u) | uint32_t(d[j].first)) << ((S + 2) * j);
   return code;
 }
 
-int64_t term_value(uint32_t code, int terms) {
+int64_t term_value(uint32_t code, int terms, int shift_bits) {
+  const int S = shift_bits;
   int64_t v = 0;
   for (int j = 0; j < terms; ++j) {
-    const uint32_t t = (code >> (6 * j)) & 0x3Fu;
-    if (!(t & 0x20u)) continue;
-    const int64_t p = int64_t(1) << (t & 0xFu);
-    v += (t & 0x10u) ? -p : p;
+    const uint32_t t = (code >> ((S + 2) * j)) & ((4u << S) - 1);
+    if (!(t & (2u << S))) continue;
+    const int64_t p = int64_t(1) << (t & ((1u << S) - 1));
+    v += (t & (1u << S)) ? -p : p;
   }
   return v;
 }
 
-LutFormat restrict_terms(const LutFormat& t, int terms) {
+LutFormat restrict_terms(const LutFormat& t, int terms, int shift_bits) {
   if (terms < 1 || terms > 3) fail("table terms {} is not legal: use 1, 2 or 3 (0: unrestricted)", terms);
-  // every value of at most `terms` signed powers of two in 1.14 that FP16 holds exactly
+  if (shift_bits != 3 && shift_bits != 4) fail("table shift bits {} is not legal: use 3 or 4", shift_bits);
+  const int F = LutFormat::term_frac_bits(shift_bits);
+  // every value of at most `terms` signed powers of two 2^-F .. 2^0 that FP16 holds exactly
   std::vector<int64_t> cand = {0};
   for (int k = 0; k < terms; ++k) {
     const std::vector<int64_t> prev = cand;
     for (int64_t c : prev)
-      for (int pos = 0; pos <= 14; ++pos)
+      for (int pos = 0; pos <= F; ++pos)
         for (int64_t sgn : {1, -1}) cand.push_back(c + sgn * (int64_t(1) << pos));
   }
   std::sort(cand.begin(), cand.end());
   cand.erase(std::unique(cand.begin(), cand.end()), cand.end());
   std::vector<double> ok;
   for (int64_t c : cand) {
-    const double v = std::ldexp(double(c), -14);
+    const double v = std::ldexp(double(c), -F);
     if (std::fabs(v) < 2.0 && to_double(kFp16, from_double(kFp16, v)) == v && int(naf(c).size()) <= terms)
       ok.push_back(v);
   }
@@ -143,8 +147,9 @@ LutFormat restrict_terms(const LutFormat& t, int terms) {
     vals.push_back(best);
   }
   LutFormat r = table_format(vals);
-  r.name = t.name + "t" + std::to_string(terms);
+  r.name = t.name + "t" + std::to_string(terms) + (shift_bits == 4 ? "" : "s" + std::to_string(shift_bits));
   r.terms = terms;
+  r.shift_bits = shift_bits;
   return r;
 }
 

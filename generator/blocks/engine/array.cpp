@@ -13,6 +13,7 @@ namespace {
 hdl::Module make_array(const EngineConfig& c) {
   const PeConfig& pe = c.pe;
   const int R = c.rows, C = c.array_cols(), aw = pe.act_width(), ww = pe.weight_width(), pw = pe.psum_width();
+  const int pww = pe.pe_weight_width();  // the PEs' bus: the index, or its decoded entry
   const hdl::ModulePtr cell = pe_module(pe);
   hdl::Module m;
   m.name = "mixpe_array_" + pe.module_name().substr(9);
@@ -34,7 +35,8 @@ hdl::Module make_array(const EngineConfig& c) {
           fmt::format("column c's bus l at bits [(c*LOAD+l)*{0} +: {0}]", ww));
   m.input("w_load_i", {C, "COLS"}, "column c's load token, entering row 0");
   const int tw = pe.table_entry_width() * pe.table_entries();
-  if (tw) m.input("table_i", tw, "the weight table, broadcast to every PE");
+  if (tw) m.input("table_i", tw, pe.lut_decode_column ? "the weight table, to every column bus's decoder"
+                                                       : "the weight table, broadcast to every PE");
   m.output("psum_o", {C * pw, fmt::format("COLS*{}", pw)}, "column c's sum of ROWS products");
 
   // Buses between the PEs, flat: the value west of PE (r, c) is field r * (COLS + 1) + c.
@@ -47,6 +49,16 @@ hdl::Module make_array(const EngineConfig& c) {
   m.assign(fmt::format("psum_bus[COLS*{}-1:0]", pw), fmt::format("{{(COLS*{}){{1'b0}}}}", pw));
   m.assign("load_bus[COLS-1:0]", "w_load_i");
   m.assign("psum_o", fmt::format("psum_bus[ROWS*COLS*{0} +: COLS*{0}]", pw));
+  std::string bus = "w_i";
+  if (pe.lut_decode_column) {  // each column bus decoded once, at the column's top
+    bus = "w_entry";
+    m.wire(bus, {C * c.load * pww, fmt::format("COLS*LOAD*{}", pww)}, "the decoded buses, as w_i");
+    hdl::Scope& dec = m.loop("g_dec", "d", "COLS*LOAD");
+    dec.instance(lut_decode_module(pe), "u_dec",
+                 {{"idx_i", fmt::format("w_i[d*{0} +: {0}]", ww)},
+                  {"table_i", "table_i"},
+                  {"entry_o", fmt::format("w_entry[d*{0} +: {0}]", pww)}});
+  }
   hdl::Scope& row = m.loop("g_row", "r", "ROWS");
   row.assign(fmt::format("a_bus[r*(COLS+1)*{0} +: {0}]", aw), fmt::format("a_i[r*{0} +: {0}]", aw));
   row.assign("first_bus[r*(COLS+1)]", "first_i[r]");
@@ -54,7 +66,7 @@ hdl::Module make_array(const EngineConfig& c) {
   std::vector<std::pair<std::string, std::string>> k = {
       {"clk_i", "clk_i"},
       {"rst_ni", "rst_ni"},
-      {"w_i", fmt::format("w_i[(c*LOAD + r/(ROWS/LOAD))*{0} +: {0}]", ww)},
+      {"w_i", fmt::format("{0}[(c*LOAD + r/(ROWS/LOAD))*{1} +: {1}]", bus, pww)},
       {"w_load_i", "load_bus[r*COLS+c]"},
       {"w_load_o", "load_bus[(r+1)*COLS+c]"},
       {"a_i", fmt::format("a_bus[(r*(COLS+1)+c)*{0} +: {0}]", aw)},
@@ -63,7 +75,7 @@ hdl::Module make_array(const EngineConfig& c) {
       {"first_o", "first_bus[r*(COLS+1)+c+1]"},
       {"psum_i", fmt::format("psum_bus[(r*COLS+c)*{0} +: {0}]", pw)},
       {"psum_o", fmt::format("psum_bus[((r+1)*COLS+c)*{0} +: {0}]", pw)}};
-  if (tw) k.emplace_back("table_i", "table_i");
+  if (tw && !pe.lut_decode_column) k.emplace_back("table_i", "table_i");
   col.instance(cell, "u_pe", k);
   return m;
 }

@@ -18,6 +18,8 @@ hdl::Instance skew_instance(bool reset, const std::string& name, int width, int 
 // The west edge: per activation row of R values, the aligned values the PEs take, the
 // activation sum S, the block exponent and the non-finite flag; one register stage.
 hdl::ModulePtr act_edge_module(const EngineConfig& c);
+// A column bus's LUT decoder (lut PEs with --lut-decode column): index in, table entry out.
+hdl::ModulePtr lut_decode_module(const PeConfig& pe);
 // R x C PEs, weight-stationary, with ROWS and COLS parameters.
 hdl::ModulePtr array_module(const EngineConfig& c);
 // One column's group-dequant unit: zero point, group accumulation, dequant, output memory.

@@ -122,32 +122,40 @@ void fma_datapath(hdl::Module& m, const PeConfig& c) {
   accumulate(m, c, p, 32);
 }
 
-// LUT weights: the index selects its entry of the broadcast table, times the aligned activation
-// (a multiplier, or a shift-add of the entry's signed power-of-two terms).
+// LUT weights: the index selects its entry of the broadcast table (or, decoded per column, the
+// PE holds the entry), times the aligned activation: a multiplier, or a shift-add of the entry's
+// signed power-of-two terms, each negated as its ones' complement plus a carry into the sum.
 void lut_datapath(hdl::Module& m, const PeConfig& c) {
   const int n = c.table_entries(), ew = c.table_entry_width(), b = c.weight_bits;
-  std::string mux;
-  for (int i = 0; i < n - 1; ++i) mux += fmt::format("(w_use == {}) ? {} : ", lit(b, unsigned(i)), hdl::part("table_i", i, ew));
-  mux += hdl::part("table_i", n - 1, ew);
-  m.wire("entry", ew, c.lut_terms ? "T[w] as term codes {enable, negative, shift}" : "T[w]: 1.14 fixed point");
-  m.assign("entry", mux);
-  const int A = c.accum.align_bits, w = A + (c.lut_terms ? 18 : 16);
+  const std::string what = c.lut_terms ? "T[w] as term codes {enable, negative, shift}" : "T[w]: 1.14 fixed point";
+  m.wire("entry", ew, what);
+  if (c.lut_decode_column) {
+    m.assign("entry", "w_use");
+  } else {
+    std::string mux;
+    for (int i = 0; i < n - 1; ++i) mux += fmt::format("(w_use == {}) ? {} : ", lit(b, unsigned(i)), hdl::part("table_i", i, ew));
+    mux += hdl::part("table_i", n - 1, ew);
+    m.assign("entry", mux);
+  }
+  const int A = c.accum.align_bits, S = c.lut_shift_bits, cw = S + 2;
+  const int w = A + (c.lut_terms ? (1 << S) + 2 : 16);
   m.wire("prod_full", w, c.lut_terms ? "aligned activation times the entry: a shift-add of its terms"
                                      : "aligned activation times the entry, signed");
   if (c.lut_terms) {
     m.wire("a_ext", w);
     m.assign("a_ext", sext("a_i", A, w));
-    std::string sum;
+    std::string sum, carries;
     for (int j = 0; j < c.lut_terms; ++j) {
       const std::string t = fmt::format("term{}", j);
+      const int en = cw * j + S + 1, neg = cw * j + S;
       m.wire(t + "_shifted", w);
-      m.assign(t + "_shifted", fmt::format("a_ext << entry[{}:{}]", 6 * j + 3, 6 * j));
-      m.wire(t, w);
-      m.assign(t, fmt::format("!entry[{0}] ? {1} : entry[{2}] ? ({1} - {3}_shifted) : {3}_shifted", 6 * j + 5,
-                              lit(w, 0), 6 * j + 4, t));
+      m.assign(t + "_shifted", fmt::format("a_ext << entry[{}:{}]", cw * j + S - 1, cw * j));
+      m.wire(t, w, j == 0 ? "a term: the shifted activation or 0, inverted when negative (+1 below)" : "");
+      m.assign(t, fmt::format("(entry[{0}] ? {1}_shifted : {2}) ^ {{{3}{{entry[{4}]}}}}", en, t, lit(w, 0), w, neg));
       sum += (j ? " + " : "") + t;
+      carries += fmt::format(" + {}", zext(fmt::format("entry[{}]", neg), 1, w));
     }
-    m.assign("prod_full", sum);
+    m.assign("prod_full", sum + carries);
   } else {
     m.assign("prod_full", "$signed(a_i) * $signed(entry)");
   }
@@ -244,9 +252,13 @@ std::string description(const PeConfig& c) {
           c.weight_name(), c.accum.mode == AccumMode::kPrealign ? "prealigned" : std::string(act_name(c.act)));
     case PeKind::kLut:
       return fmt::format(
-          "LUT PE (FLUTE / NormalFloat weights), weight-stationary: psum_o = psum_i + a * T[w], the {}-bit index w\n"
-          "selecting a 1.14 fixed-point entry of the table on table_i, times the prealigned activation.",
-          c.weight_bits);
+          "LUT PE (FLUTE / NormalFloat weights), weight-stationary: psum_o = psum_i + a * T[w], {}\n"
+          "times the prealigned activation{}.",
+          c.lut_decode_column ? fmt::format("the entry T[w] decoded from the {}-bit index at the column's top", c.weight_bits)
+                              : fmt::format("the {}-bit index w selecting its entry of the table on table_i", c.weight_bits),
+          c.lut_terms ? fmt::format(" by a shift-add of {} signed power-of-two terms (2^-{} .. 2^1)", c.lut_terms,
+                                    c.lut_frac_bits())
+                      : ", the entry in 1.14 fixed point (a multiplier)");
     case PeKind::kFma: return "Baseline PE: dequantized FP16 weight x FP16 activation (exact product), FP32 accumulate.";
     case PeKind::kInt8: return "Baseline PE (TPU-like): INT8 x INT8 multiply, INT32 accumulate.";
   }
@@ -255,7 +267,7 @@ std::string description(const PeConfig& c) {
 
 // The weight double buffer and the registers that pass activations and tokens on.
 void pe_registers(hdl::Module& m, const PeConfig& c) {
-  const int aw = c.act_width(), ww = c.weight_width();
+  const int aw = c.act_width(), ww = c.pe_weight_width();
   m.stage("w_i", "w_shadow", ww, "the next tile's weight", "w_load_i");
   m.stage("w_shadow_q", "w_active", ww, "the current tile's weight", "first_i");
   m.wire("w_use", ww, "the weight this activation meets");
@@ -271,7 +283,7 @@ void pe_registers(hdl::Module& m, const PeConfig& c) {
 hdl::Module make_pe(const PeConfig& c) {
   hdl::Module m;
   m.name = c.module_name();
-  const int aw = c.act_width(), ww = c.weight_width(), pw = c.psum_width();
+  const int aw = c.act_width(), ww = c.pe_weight_width(), pw = c.psum_width();
   m.description = description(c) +
       "\nWeights are double-buffered: the column's weight bus w_i is written into the shadow register when the\n"
       "load token w_load_i passes (it moves down one row per cycle, w_load_o); the activation flagged first_i\n"
@@ -280,16 +292,17 @@ hdl::Module make_pe(const PeConfig& c) {
   m.latency = {{"a_to_psum", c.latency()}, {"psum_to_psum", 1}, {"a_to_a", 1}};
   m.input("clk_i", 1, "clock");
   m.input("rst_ni", 1, "asynchronous reset, active low");
-  m.input("w_i", ww, "the column's weight bus");
+  m.input("w_i", ww, c.lut_decode_column ? "the column's weight bus: the table entry, decoded at the column's top"
+                                         : "the column's weight bus");
   m.input("w_load_i", 1, "load token: write w_i into the shadow weight");
   m.output("w_load_o", 1, "load token, to the PE below (1 cycle)");
   m.input("a_i", aw, "activation from the west");
   m.input("first_i", 1, "a_i is the first activation of a new weight tile");
   m.output("a_o", aw, "activation, to the east (1 cycle)");
   m.output("first_o", 1, "first_i, to the east (1 cycle)");
-  if (c.table_entries())
+  if (c.table_entries() && !c.lut_decode_column)
     m.input("table_i", c.table_entry_width() * c.table_entries(),
-            c.lut_terms ? "the weight table: entry i as term codes at bits [6*terms*i +: 6*terms]"
+            c.lut_terms ? fmt::format("the weight table: entry i as term codes at bits [{0}*i +: {0}]", c.table_entry_width())
                         : "the weight table: entry i (1.14 fixed point) at bits [16*i +: 16]");
   m.input("psum_i", pw, "partial sum from the PE above");
   m.output("psum_o", pw, "psum_i + a * w (1 cycle after psum_i)");
