@@ -50,7 +50,7 @@ sim-pe: build
 # sums) come from the configuration. For example:
 #   make sim WBITS=8 ACT=bf16 ROWS=8 COLS=4 G=64
 OPTION_VARS = PRESET:--preset PE:--pe WFORMAT:--weight-format WBITS:--weight-bits SIGNED:--weight-signed \
-  TERMS:--lut-terms SHIFT:--lut-shift-bits DECODE:--lut-decode \
+  BOOTH:--booth TERMS:--lut-terms SHIFT:--lut-shift-bits DECODE:--lut-decode \
   PSUM:--int8-psum ACT:--act ACCUM:--accum A:--align-bits PIPE:--pipeline ROWS:--rows COLS:--cols G:--group-size \
   DEPTH:--depth LOAD:--load FRAC:--edge-frac-bits
 ENGINE_OPTS = $(foreach v,$(OPTION_VARS),$(if $($(firstword $(subst :, ,$(v)))),$(lastword $(subst :, ,$(v)))=$($(firstword $(subst :, ,$(v))))))

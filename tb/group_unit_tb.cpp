@@ -66,7 +66,7 @@ struct Golden {
   // Returns true with the row's final Y in `out` when the beat finishes its N tile.
   bool step(const Beat& b, uint32_t& out) {
     const size_t m = size_t(b.m);
-    const int128 d = int128(b.p) - (c.has_zero() ? int128(b.s) * b.zero : 0);
+    const int128 d = int128(b.p) - (c.has_zero() ? int128(b.s) * (int64_t(b.zero) - c.pe.zero_offset()) : 0);
     if (b.first_tile) acc[m] = GroupAccumulator(c.frac_bits());
     acc[m].add(d, column_sum_lsb_exp(c, b.exp));
     poison[m] = (b.first_tile && b.first_group ? false : bool(poison[m])) || b.poison;

@@ -75,6 +75,18 @@ std::vector<PeConfig> pe_sweep() {
     c.kind = PeKind::kLut, c.accum.align_bits = a, c.lut_terms = a == 12 ? 2 : 0;
     add(c);
   }
+  // Booth-recoded weights (radix 4): every width and signedness, A = 12, pipelined
+  for (int bits : {2, 3, 4, 8})
+    for (bool sgn : {false, true}) {
+      PeConfig c;
+      c.booth = true, c.weight_bits = bits, c.weight_signed = sgn;
+      add(c);
+    }
+  for (int p : {0, 1}) {
+    PeConfig c;
+    c.booth = true, c.accum.align_bits = 12 + 4 * p, c.pipeline = p, c.act = p ? ActFormat::kBf16 : ActFormat::kFp16;
+    add(c);
+  }
   // Variations around the default W4A16 PE.
   for (int a : {8, 12, 24, 32}) {
     PeConfig c;
@@ -115,6 +127,14 @@ const std::vector<DesignPoint>& area_points() {
          "MixPE W4A16: FP16 prealigned to 16 bits (the default)"},
         {"mixpe_w4a16_a12", "pe", "--weight-bits 4 --act fp16 --align-bits 12", "pe",
          "MixPE W4A16, prealigned to 12 bits"},
+        {"mixpe_w4a16_r4", "pe", "--weight-bits 4 --booth --act fp16 --align-bits 16", "pe",
+         "MixPE W4A16, weights recoded to radix-4 (Booth) digits: 2 partial products"},
+        {"mixpe_w4a16_r4_a12", "pe", "--weight-bits 4 --booth --act fp16 --align-bits 12", "pe",
+         "MixPE W4A16, Booth digits, prealigned to 12 bits"},
+        {"mixpe_w4a16_r4_p1", "pe", "--weight-bits 4 --booth --act fp16 --align-bits 16 --pipeline 1", "pe",
+         "MixPE W4A16, Booth digits, a register between product and accumulation"},
+        {"mixpe_w8a16_r4", "pe", "--weight-bits 8 --booth --act fp16 --align-bits 16", "pe",
+         "MixPE W8A16, Booth digits: 4 partial products"},
         {"mixpe_w4a16_exact", "pe", "--weight-bits 4 --act fp16 --accum exact", "pe",
          "MixPE W4A16, exact fixed point in the PE (Kulisch-like)"},
         {"mixpe_w4a16_fp32", "pe", "--weight-bits 4 --act fp16 --accum fp32", "pe",
@@ -172,6 +192,9 @@ const std::vector<DesignPoint>& area_points() {
                         "engine top", fmt::format("W4A16 16 x 16 engine, L = {}: its own logic, blocks excluded", l)});
     // each default engine's west edge and group unit, timed alone (the engine's clock is the slowest
     // block), and its group unit with 2 rows: its logic; the difference to depth 64 is the rows' storage
+    // the W4A16 edge at A = 12: the PE's share of it at the narrower alignment
+    points.push_back({"w4a16_a12_edge", "edge", "--preset w4a16 --align-bits 12", "engine block",
+                      "w4a16 engine at A = 12: the west edge"});
     for (const char* preset : {"w4a16", "w4a8", "int8", "fma"}) {
       const std::string o = fmt::format("--preset {}", preset);
       points.push_back({fmt::format("{}_edge", preset), "edge", o, "engine block",
@@ -221,6 +244,11 @@ const std::vector<DesignPoint>& dse_points() {
             fmt::format("--weight-bits {} --act int8 --group-size {}", bits, g));
       }
     }
+    for (int bits : {3, 4, 8})  // Booth-recoded weights: the same numbers, a smaller PE
+      for (int g : {32, 128})
+        for (int a : {12, 16})
+          add(fmt::format("W{}A16 fp16 G{} A{} booth", bits, g, a), "mixpe booth",
+              fmt::format("--weight-bits {} --booth --act fp16 --group-size {} --accum prealign --align-bits {}", bits, g, a));
     for (int bits : {2, 3, 4})  // lookup-table (NormalFloat) weights
       for (const char* act : {"fp16", "bf16"})
         for (int g : {32, 64, 128})

@@ -20,6 +20,10 @@ const std::vector<OptionSpec>& option_schema() {
       {"--weight-format", "WFORMAT", "LUT weights: nf2, nf3, nf4 (a lut PE of that many bits) or table", both, false},
       {"--weight-bits", "WBITS", "weight code bits: 2, 3, 4, 8 (lut: 2..4)", both, false},
       {"--weight-signed", "SIGNED", "signed weight codes (symmetric quantization)", both, true},
+      {"--booth", "BOOTH",
+       "mixpe prealign: weights recoded to radix-4 (Booth) digits, one partial product per 2 bits (unsigned codes as "
+       "q - 2^(b-1))",
+       both, true, true},
       {"--lut-terms", "TERMS", "lut: entries of 1-3 signed powers of two, a shift-add PE (0: a multiplier)", both,
        false},
       {"--lut-shift-bits", "SHIFT", "lut with terms: bits of a term's shift: 4 (powers 2^-14 .. 2^1) or 3 (2^-6 .. 2^1)",
@@ -56,7 +60,7 @@ struct Settings {
   std::optional<int> format_bits;  // --weight-format nfB: B; table: 0
   std::optional<int> bits, terms, align, pipeline, rows, cols, group, depth, load, frac;
   std::optional<int> shift;
-  std::optional<bool> is_signed, int8_column_psum, decode_column;
+  std::optional<bool> is_signed, int8_column_psum, decode_column, booth;
   std::optional<ActFormat> act;
   std::optional<AccumMode> accum;
 };
@@ -84,6 +88,7 @@ void set(Settings& s, const std::string& name, const std::string& v) {
   } else if (name == "--weight-bits") s.bits = to_int(name, v);
   else if (name == "--weight-signed") s.is_signed = to_flag(name, v);
   else if (name == "--lut-terms") s.terms = to_int(name, v);
+  else if (name == "--booth") s.booth = to_flag(name, v);
   else if (name == "--lut-shift-bits") s.shift = to_int(name, v);
   else if (name == "--lut-decode") {
     if (v != "pe" && v != "column") fail("--lut-decode '{}' is not legal: use pe or column", v);
@@ -132,6 +137,7 @@ EngineConfig resolve(const Settings& s) {
   p.weight_signed = s.is_signed.value_or(int8_pe);
   p.lut_terms = s.terms.value_or(0);
   p.lut_shift_bits = s.shift.value_or(4);
+  p.booth = s.booth.value_or(false);
   p.lut_decode_column = s.decode_column.value_or(false);
   p.int8_column_psum = s.int8_column_psum.value_or(false);
   p.act = s.act.value_or(int8_pe ? ActFormat::kInt8 : ActFormat::kFp16);
@@ -226,6 +232,7 @@ OptionList PeConfig::to_options() const {
   // a flag only where it differs from its default (signed for the int8 PE)
   if (weight_signed != (kind == PeKind::kInt8)) o.emplace_back("--weight-signed", weight_signed ? "1" : "0");
   if (kind == PeKind::kLut) o.emplace_back("--lut-terms", std::to_string(lut_terms));
+  if (booth) o.emplace_back("--booth", "1");
   if (lut_shift_bits != 4) o.emplace_back("--lut-shift-bits", std::to_string(lut_shift_bits));
   if (lut_decode_column) o.emplace_back("--lut-decode", "column");
   if (int8_column_psum) o.emplace_back("--int8-psum", "column");

@@ -34,6 +34,8 @@ void PeConfig::validate() const {
   if (accum.block < 1 || accum.block > 256 || !std::has_single_bit(unsigned(accum.block)))
     fail("block {} is not legal: use a power of two from 1 to 256 (the array's rows)", accum.block);
   if (lut_terms != 0 && kind != PeKind::kLut) fail("--lut-terms applies to LUT weights (--weight-format) only");
+  if (booth && (kind != PeKind::kMixpe || accum.mode != AccumMode::kPrealign))
+    fail("--booth recodes the mixpe PE's weights for its prealigned product: use --pe mixpe --accum prealign");
   if (lut_decode_column && kind != PeKind::kLut) fail("--lut-decode applies to LUT weights (--weight-format) only");
   if (lut_shift_bits != 4 && (kind != PeKind::kLut || lut_terms == 0))
     fail("--lut-shift-bits {} applies to LUT weights of terms only (--weight-format nf4 --lut-terms 1..3)", lut_shift_bits);
@@ -109,7 +111,8 @@ std::string PeConfig::module_name() const {
   std::string acc = std::string(accum_name(accum.mode));
   if (accum.mode == AccumMode::kPrealign) acc += fmt::format("{}", accum.align_bits);
   if (accum.mode != AccumMode::kFp32) acc += fmt::format("_b{}", accum.block);
-  return fmt::format("mixpe_pe_w{}{}_{}_{}_p{}", weight_bits, weight_signed ? "s" : "u", act_name(act), acc, pipeline);
+  return fmt::format("mixpe_pe_w{}{}{}_{}_{}_p{}", weight_bits, weight_signed ? "s" : "u", booth ? "r4" : "", act_name(act),
+                     acc, pipeline);
 }
 
 std::string PeConfig::weight_name() const {
@@ -136,6 +139,7 @@ std::vector<std::pair<std::string, std::string>> PeConfig::params() const {
   p.emplace_back("rows", std::to_string(accum.block));
   p.emplace_back("pipeline", std::to_string(pipeline));
   p.emplace_back("lut_terms", std::to_string(lut_terms));
+  if (booth) p.emplace_back("booth", "1");
   if (kind == PeKind::kLut) {
     p.emplace_back("lut_shift_bits", std::to_string(lut_shift_bits));
     p.emplace_back("lut_decode", lut_decode_column ? "column" : "pe");
@@ -145,6 +149,13 @@ std::vector<std::pair<std::string, std::string>> PeConfig::params() const {
   p.emplace_back("weight_width", std::to_string(weight_width()));
   p.emplace_back("psum_width", std::to_string(psum_width()));
   return p;
+}
+
+int64_t PeConfig::weight_value(uint64_t code) const {
+  const int w = weight_width();
+  const uint64_t c = code & ((uint64_t(1) << w) - 1);
+  if (!weight_signed) return int64_t(c) - zero_offset();
+  return int64_t(c ^ (uint64_t(1) << (w - 1))) - (int64_t(1) << (w - 1));
 }
 
 LutFormat PeConfig::lut_table() const {

@@ -36,6 +36,8 @@ struct PeConfig {
                                 // signed powers of two (6-bit codes each) and a shift-add
   bool int8_column_psum = false;  // int8: partial sums sized to the column (16 + log2 R bits, the
                                   // rule of the mixpe PEs) instead of INT32
+  bool booth = false;             // mixpe prealign: the weight recoded into radix-4 (Booth) digits, one partial
+                                  // product per 2 weight bits; unsigned codes enter as q - 2^(b-1) (zero_offset)
   int lut_shift_bits = 4;         // lut with terms: bits of a term's shift, S = 4 (2^-14 .. 2^1) or 3 (2^-6 .. 2^1)
   bool lut_decode_column = false;  // lut: the index is decoded into the table entry once per column bus at
                                    // weight load; the PE holds the entry itself (no table port, no decoder)
@@ -43,6 +45,11 @@ struct PeConfig {
   // Throws Error naming the bad parameter and its legal values.
   void validate() const;
   bool operator==(const PeConfig&) const = default;
+
+  // The integer the PE multiplies the activation by for weight code `code` (its w_i bits): the code,
+  // signed or not, less zero_offset(); the group unit then subtracts (z - zero_offset()) * S.
+  int64_t weight_value(uint64_t code) const;
+  int zero_offset() const { return booth && !weight_signed ? 1 << (weight_bits - 1) : 0; }
 
   // Widths of the ports (derived; one definition).
   int act_width() const;     // a_i: aligned integer (prealign), FP16/BF16 encoding, or INT8

@@ -63,7 +63,7 @@ uint64_t pe_step(const PeConfig& cfg, uint64_t a_bits, uint64_t w_bits, uint64_t
       return wrap(sign_extend(psum_bits, 32) + sign_extend(a_bits, 8) * sign_extend(w_bits, 8), 32);
     case PeKind::kMixpe: break;
   }
-  const int64_t w = cfg.weight_signed ? sign_extend(w_bits, cfg.weight_bits) : int64_t(w_bits);
+  const int64_t w = cfg.weight_value(w_bits);
   switch (cfg.accum.mode) {
     case AccumMode::kFp32: {
       const int32_t code = is_float(cfg.act) ? int32_t(a_bits) : int32_t(sign_extend(a_bits, 8));

@@ -248,7 +248,13 @@ std::string accumulate_group(GroupPipe& g, const EngineConfig& c) {
   m.wire("diff", dw, "D = P - z * S, exact");
   if (c.has_zero()) {
     m.wire("zs", dw);
-    m.assign("zs", fmt::format("{} * {}", sext("sum_i", sw, dw), zext("zero_i", b, dw)));
+    if (c.pe.zero_offset()) {  // Booth PEs sum x (q - 2^(b-1)): the zero point enters as z - 2^(b-1), signed
+      m.wire("zero_v", b, "z - 2^(b-1): the top bit inverted");
+      m.assign("zero_v", b > 1 ? fmt::format("{{~zero_i[{}], {}}}", b - 1, slice("zero_i", b - 2, 0)) : "~zero_i");
+      m.assign("zs", fmt::format("{} * {}", sext("sum_i", sw, dw), sext("zero_v", b, dw)));
+    } else {
+      m.assign("zs", fmt::format("{} * {}", sext("sum_i", sw, dw), zext("zero_i", b, dw)));
+    }
     m.assign("diff", fmt::format("{} - zs", sext("p_i", pw, dw)));
   } else {
     m.unused_wire("sum_unused", sw, "symmetric weights have no zero point, so S is not needed");

@@ -179,6 +179,46 @@ void prealign_datapath(hdl::Module& m, const PeConfig& c) {
   accumulate(m, c, product(m, c, sum, w), w);
 }
 
+// MixPE, prealigned, the weight recoded to radix-4 (Booth) digits d_i in {-2..2} of its signed value
+// s (the code, or for unsigned codes q - 2^(b-1): the top bit inverted), s = sum_i d_i 4^i: one
+// partial product per digit, a_i or 2 a_i or 0, inverted when negative with the +1 carried into
+// the sum. Half the partial products of the bitwise shift-add, exact.
+void booth_datapath(hdl::Module& m, const PeConfig& c) {
+  const int A = c.accum.align_bits, b = c.weight_bits, w = A + b, nd = (b + 1) / 2;
+  // s[0] is the implicit 0 below the weight's bit 0; the sign repeats up to the last digit's top bit
+  const int sw = 2 * nd + 1;
+  m.wire("s", sw, "the weight's signed value, sign-extended to the last digit, above an implicit 0");
+  const std::string top = fmt::format("{}w_use[{}]", c.weight_signed ? "" : "~", b - 1);
+  const std::string signs = sw - b == 1 ? top : fmt::format("{{{}{{{}}}}}", sw - b, top);
+  m.assign("s", fmt::format("{{{}, {}, 1'b0}}", signs, slice("w_use", b - 2, 0)));
+  m.wire("a_ext", w);
+  m.assign("a_ext", sext("a_i", A, w));
+  std::string sum, carries;
+  for (int i = 0; i < nd; ++i) {
+    // the digit's bits: s[2i+1] (weight -2), s[2i] and s[2i-1] (weight 1 each); s holds s[-1] at bit 0
+    const std::string hi = fmt::format("s[{}]", 2 * i + 2), mid = fmt::format("s[{}]", 2 * i + 1),
+                      lo = fmt::format("s[{}]", 2 * i);
+    const std::string d = fmt::format("d{}", i);
+    m.wire(d + "_one", 1, i == 0 ? "digit i: |d| = 1, |d| = 2, d < 0" : "");
+    m.assign(d + "_one", fmt::format("{} ^ {}", mid, lo));
+    m.wire(d + "_two", 1);
+    m.assign(d + "_two", fmt::format("({0} & ~{1} & ~{2}) | (~{0} & {1} & {2})", hi, mid, lo));
+    m.wire(d + "_neg", 1);
+    m.assign(d + "_neg", hi);
+    // the multiple, inverted when negative, then shifted: the +1 goes in at bit 2i
+    const int mw = w - 2 * i;
+    m.wire(d + "_m", mw, i == 0 ? "a, 2 a or 0 (to the digit's weight 4^i), inverted when the digit is negative" : "");
+    m.assign(d + "_m", fmt::format("({0}_one ? {1} : {0}_two ? {{{2}, 1'b0}} : {3}) ^ {{{4}{{{0}_neg}}}}", d,
+                                   slice("a_ext", mw - 1, 0), slice("a_ext", mw - 2, 0), lit(mw, 0), mw));
+    m.wire(d + "_pp", w);
+    m.assign(d + "_pp", i == 0 ? d + "_m" : fmt::format("{{{}_m, {}}}", d, lit(2 * i, 0)));
+    sum += (i ? " + " : "") + d + "_pp";
+    carries += i == 0 ? fmt::format(" + {{{}, {}_neg}}", lit(w - 1, 0), d)
+                      : fmt::format(" + {{{}, {}_neg, {}}}", lit(w - 1 - 2 * i, 0), d, lit(2 * i, 0));
+  }
+  accumulate(m, c, product(m, c, sum + carries, w), w);
+}
+
 // The unaligned MixPE product: |significand| x |weight| by shift-add (exact, `sig_prod`, the
 // returned width) and its sign (`prod_sign`); `a` receives the unpacked activation.
 int signed_shift_add(hdl::Module& m, const PeConfig& c, Unpacked& a) {
@@ -237,7 +277,7 @@ void datapath(hdl::Module& m, const PeConfig& c) {
     case PeKind::kMixpe: break;
   }
   switch (c.accum.mode) {
-    case AccumMode::kPrealign: return prealign_datapath(m, c);
+    case AccumMode::kPrealign: return c.booth ? booth_datapath(m, c) : prealign_datapath(m, c);
     case AccumMode::kExact: return exact_datapath(m, c);
     case AccumMode::kFp32: return fp32_datapath(m, c);
   }
