@@ -245,10 +245,12 @@ const std::vector<DesignPoint>& dse_points() {
       }
     }
     for (int bits : {3, 4, 8})  // Booth-recoded weights: the same numbers, a smaller PE
-      for (int g : {32, 128})
-        for (int a : {12, 16})
-          add(fmt::format("W{}A16 fp16 G{} A{} booth", bits, g, a), "mixpe booth",
-              fmt::format("--weight-bits {} --booth --act fp16 --group-size {} --accum prealign --align-bits {}", bits, g, a));
+      for (const char* act : {"fp16", "bf16"})
+        for (int g : {32, 128})
+          for (int a : {12, 16})
+            add(fmt::format("W{}A16 {} G{} A{} booth", bits, act, g, a), "mixpe booth",
+                fmt::format("--weight-bits {} --booth --act {} --group-size {} --accum prealign --align-bits {}", bits, act,
+                            g, a));
     for (int bits : {2, 3, 4})  // lookup-table (NormalFloat) weights
       for (const char* act : {"fp16", "bf16"})
         for (int g : {32, 64, 128})

@@ -23,8 +23,10 @@ const std::vector<Design>& perf_designs() {
        {"mixpe_w4a16", "w4a16_edge", "w4a16_group_unit_d2", "w4a16_group_unit"}},
       {"w4a8", "MixPE W4A8: shift-add PEs, INT8 activations, exact integer accumulation", "--preset w4a8",
        {"mixpe_w4a8", "w4a8_edge", "w4a8_group_unit_d2", "w4a8_group_unit"}},
-      {"nf4", "LUT PE with NF4 weights (a 16-entry table, multiplier), FP16 activations (W4A16's edge and units)",
-       "--pe lut --weight-format nf4", {"lut_nf4", "w4a16_edge", "w4a16_group_unit_d2", "w4a16_group_unit"}},
+      {"nf4", "LUT PE with NF4 weights in two signed powers of two (3-bit shifts, decoded in the PE: at L = R every "
+              "row has its own bus), a shift-add; FP16 activations (W4A16's edge and units)",
+       "--pe lut --weight-format nf4 --lut-terms 2 --lut-shift-bits 3",
+       {"lut_nf4_t2_s3", "w4a16_edge", "w4a16_group_unit_d2", "w4a16_group_unit"}},
   };
   return designs;
 }

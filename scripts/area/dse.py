@@ -77,7 +77,7 @@ def main():
                 for p in pts}
         futs.update({pool.submit(area.synthesize, mixpe, os.path.join(a.build, "area"), lib,
                                  {"name": "pe_" + hashlib.sha1(o.encode()).hexdigest()[:10], "block": "pe",
-                                  "options": o, "macs_per_cycle": 1, "what": o}): ("pe", o)
+                                  "options": o, "macs_per_cycle": 1, "what": o, "family": "pe"}): ("pe", o)
                      for o in pe_opts})
         for f in concurrent.futures.as_completed(futs):
             kind, k = futs[f]
@@ -126,7 +126,7 @@ def plot(rows, front, path):
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(11, 7))
     styles = {"mixpe prealign": ("o", "tab:blue"), "mixpe exact": ("s", "tab:green"), "mixpe fp32": ("D", "tab:purple"),
-              "mixpe W*A8": ("^", "tab:orange"), "lut (NF)": ("v", "tab:cyan"), "baseline fma": ("X", "tab:red"), "baseline int8": ("P", "black")}
+              "mixpe W*A8": ("^", "tab:orange"), "mixpe booth": ("h", "tab:olive"), "lut (NF)": ("v", "tab:cyan"), "baseline fma": ("X", "tab:red"), "baseline int8": ("P", "black")}
     for fam, (mk, col) in styles.items():
         pts = [r for r in rows if r["family"] == fam]
         if pts:
