@@ -5,6 +5,8 @@
 #include <bit>
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "numerics/error.h"
 #include "numerics/float_format.h"
 
@@ -147,7 +149,7 @@ LutFormat restrict_terms(const LutFormat& t, int terms, int shift_bits) {
     vals.push_back(best);
   }
   LutFormat r = table_format(vals);
-  r.name = t.name + "t" + std::to_string(terms) + (shift_bits == 4 ? "" : "s" + std::to_string(shift_bits));
+  r.name = shift_bits == 4 ? fmt::format("{}t{}", t.name, terms) : fmt::format("{}t{}s{}", t.name, terms, shift_bits);
   r.terms = terms;
   r.shift_bits = shift_bits;
   return r;
