@@ -102,22 +102,32 @@ MUTANTS ?= 25
 mutate: build
 	bash scripts/mutate.sh $(BUILD)/mixpe "$(TB_LIBS)" $(BUILD)/mutate "$(ENGINE_OPTS)" $(MUTANTS) $(SEED)
 
+# Sweeps (area, power, dse): one job per design point, run by GNU parallel (docs/sweeps.md). JOBS
+# jobs at once per host; HOSTS=file runs them over ssh (GNU parallel --sshloginfile, ':' is this
+# machine); TIMEOUT limits a job (seconds, or 30m); SLURM=1 writes the job list and prints the sbatch
+# command instead; DRY_RUN=1 prints the parallel command. A point whose result exists is not redone.
+SWEEP_OPTS = $(if $(HOSTS),--hosts $(HOSTS)) $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(SLURM),--slurm) \
+  $(if $(DRY_RUN),--dry-run)
+
 # Synthesis estimates (Yosys -> SKY130 HD, OpenSTA): build/reports/area.csv and area.json.
 # Debian's python3 (its matplotlib and numpy): not whatever python3 comes first on PATH.
 PYTHON ?= /usr/bin/python3
 area: build
-	$(PYTHON) scripts/area/area.py $(BUILD)/mixpe $(BUILD) -j $(JOBS)
+	$(PYTHON) scripts/area/area.py $(BUILD)/mixpe $(BUILD) -j $(JOBS) $(SWEEP_OPTS)
 
 # Energy per MAC from gate-level simulation of small engines on the model's real activations
 # (toggles counted per net, OpenSTA per cell), then the random workload replayed in Icarus with the
 # cells' SDF delays (glitches): build/reports/power.csv and power.json.
+# One engine at a time unless POWER_JOBS says otherwise (a gate-level build takes up to 14 GB).
 POWER_CYCLES ?= 5000
+POWER_JOBS ?= 1
 power: build $(TRACES)/tokens.txt
-	$(PYTHON) scripts/area/power.py $(BUILD)/mixpe "$(TB_LIBS)" $(BUILD) --traces $(TRACES) --cycles $(POWER_CYCLES)
+	$(PYTHON) scripts/area/power.py $(BUILD)/mixpe "$(TB_LIBS)" $(BUILD) --traces $(TRACES) --cycles $(POWER_CYCLES) \
+	  -j $(POWER_JOBS) $(SWEEP_OPTS)
 
 # The design-space exploration: fidelity on the real traces against PE area; dse.csv and dse.png.
 dse: build $(TRACES)/tokens.txt
-	$(PYTHON) scripts/area/dse.py $(BUILD)/mixpe $(BUILD) -j $(JOBS)
+	$(PYTHON) scripts/area/dse.py $(BUILD)/mixpe $(BUILD) -j $(JOBS) $(SWEEP_OPTS)
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-sanitize

@@ -145,6 +145,12 @@ std::vector<uint64_t> corner_activations(const PeConfig& cfg) {
 std::vector<uint64_t> corner_weights(const PeConfig& cfg) {
   const int ww = cfg.pe_weight_width();
   if (cfg.kind == PeKind::kFma) return {0x0000, 0x8000, 0x0001, 0x3C00, 0x7BFF, 0xFBFF, 0x7C00, 0x7E00, 0x0400};
+  if (cfg.lut_decode_column && ww > 8) {  // decoded entries: the table's, the extremes (random ones come later)
+    const LutFormat t = cfg.lut_table();
+    std::vector<uint64_t> codes = {0, mask(ww)};
+    for (int i = 0; i < cfg.table_entries(); ++i) codes.push_back(cfg.table_code(t, i));
+    return codes;
+  }
   std::vector<uint64_t> all;
   for (uint64_t w = 0; w <= mask(ww); ++w) all.push_back(w);  // every code: at most 256
   return all;

@@ -133,16 +133,18 @@ std::vector<DataSet> data_sets(const ErrorArgs& a, std::mt19937_64& rng) {
     for (const TraceFile& t : read_traces(a.traces)) d.gemms.emplace_back(t.x, t.w);
     sets.push_back(std::move(d));
   }
-  if (a.outliers) {
+  if (a.outliers) {  // positions relative to the alignment block B (the array's rows)
     const Matrix<float> x = normal_matrix(a.rows, 1024, rng), w = normal_matrix(1024, 256, rng);
+    const int B = a.design.engine().rows, n = std::min(B, 8);
     std::vector<int> spread, every, cluster;
-    for (int i = 0; i < 8; ++i) spread.push_back(128 * i + 5), cluster.push_back(16 + i);
-    for (int i = 0; i < 64; ++i) every.push_back(16 * i + 7);
+    for (int i = 0; i < 8; ++i) spread.push_back(128 * i + 5);
+    for (int i = 0; i < n; ++i) cluster.push_back(B + i);
+    for (int k = B / 2 - 1 + (B == 1); k < 1024; k += B) every.push_back(k);
     for (float mag : {20.0f, 100.0f}) {
       sets.push_back(outlier_set("outliers: 1 channel (k=0)", {0}, mag, x, w));
       sets.push_back(outlier_set("outliers: 8 in 8 blocks (k=128i+5)", spread, mag, x, w));
-      sets.push_back(outlier_set("outliers: 8 in one block (k=16..23)", cluster, mag, x, w));
-      sets.push_back(outlier_set("outliers: 1 in every block (k=16i+7)", every, mag, x, w));
+      sets.push_back(outlier_set(fmt::format("outliers: {} in one block (k={}..{})", n, B, B + n - 1), cluster, mag, x, w));
+      sets.push_back(outlier_set(fmt::format("outliers: 1 in every block (k={}i+{})", B, every.front()), every, mag, x, w));
     }
   }
   return sets;

@@ -46,6 +46,8 @@ nlohmann::ordered_json point_json(const DesignPoint& p) {
           {"block", p.block},
           {"options", p.options},
           {"numeric_options", option_string(numeric_options(parse_option_string(p.options)))},
+          // every option that decides the numbers, canonical: equal for points that compute alike
+          {"numbers", option_string(numeric_options(e.to_options()))},
           {"pe_options", option_string(e.pe.to_options())},
           {"top", p.block == "pe" ? e.pe.module_name() : make_design(find_block(p.block), e).top->name},
           {"macs_per_cycle", macs_per_cycle(p.block, e)},

@@ -143,7 +143,7 @@ void run_eval(const EvalArgs& a) {
   }
   std::string csv =
       "config,act,weight_bits,group_size,scheme,lut_terms,datapath,gemm_rel_err,logit_rel_err,top1_agreement,perplexity,"
-      "greedy_agreement,first_divergence\n";
+      "greedy_agreement,first_divergence,numbers\n";
   fmt::print("fidelity against the FP32 model on its own {}-token greedy continuation (FP32 perplexity {:.4f})\n",
              a.steps, std::exp(nll / a.steps));
   fmt::print("{:<32} {:>12} {:>12} {:>8} {:>11} {:>8} {:>6}\n", "configuration", "GEMM relerr", "logit relerr",
@@ -156,9 +156,11 @@ void run_eval(const EvalArgs& a) {
     const Fidelity f = evaluate(model, layers, backend, seq, ref);
     fmt::print("{:<32} {:>12.3e} {:>12.3e} {:>8.3f} {:>11.4f} {:>8.3f} {:>6}\n", p.name, f.gemm_rel, f.logit_rel,
                f.top1, f.ppl, f.greedy_agree, f.first_divergence);
-    csv += fmt::format("{},{},{},{},{},{},{},{:.6e},{:.6e},{:.4f},{:.6f},{:.4f},{}\n", p.name, act_name(e.pe.act), w.bits,
+    // (numbers: the canonical numeric options, as `mixpe list --json` gives them: the DSE joins on them)
+    csv += fmt::format("{},{},{},{},{},{},{},{:.6e},{:.6e},{:.4f},{:.6f},{:.4f},{},{}\n", p.name, act_name(e.pe.act), w.bits,
                        w.group_size, scheme_name(w.scheme), e.pe.lut_terms,
-                       p.family, f.gemm_rel, f.logit_rel, f.top1, f.ppl, f.greedy_agree, f.first_divergence);
+                       p.family, f.gemm_rel, f.logit_rel, f.top1, f.ppl, f.greedy_agree, f.first_divergence,
+                       option_string(numeric_options(e.to_options())));
   }
   std::filesystem::create_directories(std::filesystem::path(a.csv).parent_path());
   std::ofstream(a.csv) << csv;

@@ -59,7 +59,7 @@ std::vector<PeConfig> pe_sweep() {
   }
   for (int terms : {0, 1, 2, 3})  // decoded once per column bus (the PE holds the entry), 3-bit shifts
     for (int shift : {3, 4}) {
-      if ((terms == 0 && shift == 3) || (terms != 2 && shift == 4)) continue;
+      if (terms == 0 ? shift == 3 : terms != 2 && shift == 4) continue;  // t0: 16-bit entries; t1, t3: s3
       PeConfig c;
       c.kind = PeKind::kLut, c.lut_terms = terms, c.lut_shift_bits = shift, c.lut_decode_column = true;
       add(c);
@@ -345,6 +345,10 @@ std::vector<std::string> random_engine_options(int count, uint64_t seed, int max
     for (int l = 1; l <= rows; l *= 2) loads.push_back(l);
     o += fmt::format(" --load {}", loads[load_rng() % loads.size()]);
     if (rng() % 4 == 0) o += fmt::format(" --edge-frac-bits {}", rng() % 40);
+    if (kind == "mixpe" && o.find("--accum prealign") != std::string::npos) {  // Booth digits, the same way
+      std::mt19937_64 booth_rng(seed * 104729 + out.size());
+      if (booth_rng() % 3 == 0) o += " --booth";
+    }
     if (kind == "lut") {  // the LUT's shift width and decode place, also from a generator of their own
       std::mt19937_64 lut_rng(seed * 7919 + out.size());
       if (lut_rng() % 2 && o.find("--lut-terms 0") == std::string::npos) o += " --lut-shift-bits 3";

@@ -35,7 +35,8 @@ void PeConfig::validate() const {
     fail("block {} is not legal: use a power of two from 1 to 256 (the array's rows)", accum.block);
   if (lut_terms != 0 && kind != PeKind::kLut) fail("--lut-terms applies to LUT weights (--weight-format) only");
   if (booth && (kind != PeKind::kMixpe || accum.mode != AccumMode::kPrealign))
-    fail("--booth recodes the mixpe PE's weights for its prealigned product: use --pe mixpe --accum prealign");
+    fail("--booth recodes the mixpe PE's weights for its prealigned product: use --pe mixpe --accum prealign "
+         "with fp16 or bf16 activations");
   if (lut_decode_column && kind != PeKind::kLut) fail("--lut-decode applies to LUT weights (--weight-format) only");
   if (lut_shift_bits != 4 && (kind != PeKind::kLut || lut_terms == 0))
     fail("--lut-shift-bits {} applies to LUT weights of terms only (--weight-format nf4 --lut-terms 1..3)", lut_shift_bits);
@@ -90,9 +91,7 @@ int PeConfig::psum_width() const {
   const int log2b = std::countr_zero(unsigned(accum.block));
   if (kind == PeKind::kInt8) return int8_column_psum ? 8 + 8 + log2b : 32;
   if (psum_is_float()) return 32;
-  // A-bit activation times a 16-bit entry, or up to 3 terms of at most 2^15
-  // (terms: each below 2^(A-1) * 2^(2^S - 1), at most 3 of them)
-  if (kind == PeKind::kLut) return accum.align_bits + (lut_terms ? (1 << lut_shift_bits) + 2 : 16) + log2b;
+  if (kind == PeKind::kLut) return lut_product_width() + log2b;
   if (accum.mode == AccumMode::kPrealign) return accum.align_bits + weight_bits + log2b;
   if (act == ActFormat::kInt8) return 8 + weight_bits + log2b;
   // exact FP16: an 11-bit significand times the weight, shifted by up to 29, plus the sign

@@ -18,8 +18,9 @@ enum class PeKind {
   kMixpe,  // low-bit weight x activation by shift-add, exact product (the MixPE PE)
   kFma,    // baseline: dequantized FP16 weight x FP16 activation, FP32 accumulate
   kInt8,   // baseline: INT8 x INT8 multiply, INT32 accumulate (TPU-like)
-  kLut,    // lookup-table weights (FLUTE, NormalFloat): the index selects a 1.14 fixed-point entry of a
-           // table broadcast on a port; times the prealigned activation (a multiplier)
+  kLut,    // lookup-table weights (FLUTE, NormalFloat): the index selects a fixed-point entry of a table
+           // broadcast on a port (or decoded per column); times the prealigned activation (a multiplier,
+           // or a shift-add of the entry's signed power-of-two terms)
 };
 
 std::string_view pe_kind_name(PeKind k);
@@ -33,7 +34,7 @@ struct PeConfig {
   AccumConfig accum;            // prealign (A), exact or fp32; its block B is always the array's rows
   int pipeline = 0;             // registers between the product and the accumulation: 0 or 1
   int lut_terms = 0;            // lut: 0 = 16-bit entries and a multiplier; 1..3 = entries of that many
-                                // signed powers of two (6-bit codes each) and a shift-add
+                                // signed powers of two (codes of 2 + lut_shift_bits bits each) and a shift-add
   bool int8_column_psum = false;  // int8: partial sums sized to the column (16 + log2 R bits, the
                                   // rule of the mixpe PEs) instead of INT32
   bool booth = false;             // mixpe prealign: the weight recoded into radix-4 (Booth) digits, one partial
@@ -59,8 +60,11 @@ struct PeConfig {
   int table_entry_width() const { return lut_terms ? (2 + lut_shift_bits) * lut_terms : 16; }
   // The PE's own w_i: the weight code, or (lut decoded per column) the table entry it selects.
   int pe_weight_width() const { return kind == PeKind::kLut && lut_decode_column ? table_entry_width() : weight_width(); }
-  // lut: the fraction bits of the fixed-point entries the PE multiplies by (LutFormat::frac_bits).
+  // lut: the fraction bits of the fixed-point entries the PE multiplies by (LutFormat::frac_bits of
+  // lut_table()), and the width of the product a_i * entry (terms: each below 2^(A-1) * 2^(2^S - 1),
+  // at most 3 of them; 16-bit entries: A + 16).
   int lut_frac_bits() const { return lut_terms ? LutFormat::term_frac_bits(lut_shift_bits) : LutFormat::kFracBits; }
+  int lut_product_width() const { return accum.align_bits + (lut_terms ? (1 << lut_shift_bits) + 2 : 16); }
   // lut: the NormalFloat table of this width as the PE takes it (restricted to its terms), the
   // hardware encoding of entry i of a table (table_i's field, or the decoded w_i), and an
   // encoding's fixed-point value. One definition for the golden models, drivers and testbenches.

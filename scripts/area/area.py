@@ -5,20 +5,28 @@ critical path and the transition checks. Writes build/reports/area.csv and area.
 These are synthesis estimates (no placement, wires, clock tree or SRAM macros), not tape-out
 figures; ratios between designs made in this one flow are what carry weight.
 
-Usage: area.py MIXPE BUILD_DIR [-j N] [--only NAME ...]
+One job per design point (scripts/sweep/sweep.py: GNU parallel locally or over ssh hosts, or a
+Slurm array), keyed by a hash of the generated Verilog, the flow's scripts, the tool versions and
+the options, so a point whose result exists is not redone.
+
+Usage: area.py MIXPE BUILD_DIR [-j N] [--hosts FILE] [--timeout T] [--slurm] [--dry-run] [--only NAME ...]
+       area.py job --mixpe MIXPE --name NAME [--block B --options "OPTIONS"] --out FILE
 """
 import argparse
-import concurrent.futures
 import csv
-import hashlib
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
+import time
 
 import liberty
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "sweep"))
+import sweep  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -109,29 +117,14 @@ def synthesize(mixpe, work, lib, design):
     netlist without transition violations."""
     name, block, opts, macs, what = (design[k] for k in ("name", "block", "options", "macs_per_cycle", "what"))
     d = os.path.join(work, name)
-    rtl = os.path.join(d, "rtl")
-    shutil.rmtree(rtl, ignore_errors=True)
-    out = run([mixpe, "gen", block, "-o", rtl] + opts.split()).stdout.split()
-    top = os.path.basename([p for p in out if p.endswith(".json")][0])[:-5]
-    files = sorted(p for p in out if p.endswith(".v"))
-    templates = ("synth.ys.in", "sta.tcl.in", "liberty.py") + (("sta_top.tcl.in",) if block == "engine" else ())
-    key = hashlib.sha256(b"".join(open(f, "rb").read() for f in files) +
-                         b"".join(open(os.path.join(HERE, t), "rb").read() for t in templates)).hexdigest()
-    cached = os.path.join(d, "result.json")
-    if os.path.exists(cached):
-        r = json.load(open(cached))
-        if r.get("key") == key:
-            return r
-    if design["family"] == "engine top":
+    top, files = generate(mixpe, block, opts, os.path.join(d, "rtl"))
+    if design.get("family") == "engine top":
         # the engine's own logic: its blocks (array, edge, group units) are black boxes
         boxed = [f for f in files if re.match(r"mixpe_(array|act_edge|group_unit)_", os.path.basename(f))]
         a = map_and_time(os.path.join(d, "area_run"), [f for f in files if f not in boxed], top, lib, "",
                          "area-oriented, ABC's default script", blackboxes=boxed)
-        r = {"name": name, "block": block, "top": top, "options": opts, "what": what, "macs_per_cycle": macs,
-             "cells": a["cells"], "area_um2": round(a["area"], 1), "kge": round(a["area"] / NAND2_UM2 / 1000, 3),
-             "key": key}
-        json.dump(r, open(cached, "w"), indent=1)
-        return r
+        return {"name": name, "block": block, "top": top, "options": opts, "what": what, "macs_per_cycle": macs,
+                "cells": a["cells"], "area_um2": round(a["area"], 1), "kge": round(a["area"] / NAND2_UM2 / 1000, 3)}
     a = map_and_time(os.path.join(d, "area_run"), files, top, lib, "", "area-oriented, ABC's default script")
     t = timing_run(os.path.join(d, "timing_run"), files, top, lib, work)
     fmax = round(1000 / t["period"], 1) if t["slew_violations"] == 0 else None
@@ -141,34 +134,96 @@ def synthesize(mixpe, work, lib, design):
         "area_run_period_ns": round(a["period"], 3), "area_run_slew_violations": a["slew_violations"],
         "timing_area_um2": round(t["area"], 1), "min_period_ns": round(t["period"], 3), "fmax_mhz": fmax,
         "slew_violations": t["slew_violations"],
-        "key": key,
     }
     if block == "engine":
         r.update(top_logic_timing(os.path.join(d, "timing_run_hier"), files, top, lib, work))
-    json.dump(r, open(cached, "w"), indent=1)
     return r
+
+def generate(mixpe, block, opts, rtl):
+    """The design's Verilog in rtl/ (replaced): its top module and its files."""
+    shutil.rmtree(rtl, ignore_errors=True)
+    out = run([mixpe, "gen", block, "-o", rtl] + opts.split()).stdout.split()
+    return os.path.basename([p for p in out if p.endswith(".json")][0])[:-5], sorted(p for p in out if p.endswith(".v"))
+
+
+FLOW_FILES = ("area.py", "liberty.py", "synth.ys.in", "sta.tcl.in", "sta_top.tcl.in")
+
+
+def bundle_files(mixpe):
+    """What a synthesis job needs, by its path in the bundle: the generator, the flow, the cells."""
+    files = {"bin/mixpe": mixpe, "scripts/sweep/sweep.py": os.path.join(ROOT, "scripts", "sweep", "sweep.py"),
+             os.path.relpath(liberty.LIB_GZ, ROOT): liberty.LIB_GZ}
+    files.update({f"scripts/area/{f}": os.path.join(HERE, f) for f in FLOW_FILES})
+    return files
+
+
+def point_key(mixpe, design, versions):
+    """Everything that decides a point's result: its Verilog, the flow, the tools, the options."""
+    with tempfile.TemporaryDirectory() as tmp:
+        _, files = generate(mixpe, design["block"], design["options"], tmp)
+        return sweep.digest(*[("file", f) for f in files], *[("file", os.path.join(HERE, f)) for f in FLOW_FILES],
+                            ("file", liberty.LIB_GZ), versions,
+                            json.dumps({k: design.get(k) for k in ("name", "block", "options", "family")}, sort_keys=True))
+
+
+def plan(sw, mixpe, designs, versions=None):
+    """One job per design point: `area.py job` in the sweep directory, from the bundle."""
+    versions = versions or sweep.tool_versions(("yosys", "sta"))
+    for d in designs:
+        argv = ["python3", "scripts/area/area.py", "job", "--mixpe", "bin/mixpe", "--name", d["name"],
+                "--block", d["block"], "--options", d["options"]]
+        if d.get("family") == "engine top":
+            argv.append("--engine-top")
+        sw.add(d["name"], point_key(mixpe, d, versions), argv)
+
+
+def job(a):
+    """One point, in the sweep directory: synthesize it, write its result (with its cost) last."""
+    t0 = time.monotonic()
+    mixpe = os.path.abspath(a.mixpe)
+    design = {"name": a.name, "block": a.block, "options": a.options, "macs_per_cycle": 1, "what": a.options,
+              "family": "engine top" if a.engine_top else a.block}
+    known = {d["name"]: d for d in design_points(mixpe)}
+    if a.name in known:
+        design = known[a.name]
+    work = os.path.abspath("work")
+    os.makedirs(work, exist_ok=True)
+    sweep.write_result(a.out, synthesize(mixpe, work, liberty.flow_liberty(work), design), t0)
 
 
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "job":
+        ap = argparse.ArgumentParser(description="one synthesis job (run by the sweep)")
+        ap.add_argument("job")
+        ap.add_argument("--mixpe", required=True)
+        ap.add_argument("--name", required=True)
+        ap.add_argument("--block", default="pe")
+        ap.add_argument("--options", default="")
+        ap.add_argument("--engine-top", action="store_true", help="the engine's own logic, its blocks as black boxes")
+        ap.add_argument("--out", required=True)
+        return job(ap.parse_args())
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("mixpe")
     ap.add_argument("build")
-    ap.add_argument("-j", type=int, default=2)
     ap.add_argument("--only", nargs="*")
+    sweep.sweep_args(ap)
     a = ap.parse_args()
     for tool in ("yosys", "sta"):
         if not shutil.which(tool):
             sys.exit(f"area: '{tool}' is not installed: run `make setup`")
-    work = os.path.join(a.build, "area")
-    lib = liberty.flow_liberty(work)
-    designs = [d for d in design_points(os.path.abspath(a.mixpe)) if not a.only or d["name"] in a.only]
-    results = {}
-    with concurrent.futures.ThreadPoolExecutor(a.j) as pool:
-        futures = {pool.submit(synthesize, os.path.abspath(a.mixpe), work, lib, d): d["name"] for d in designs}
-        for i, f in enumerate(concurrent.futures.as_completed(futures), 1):
-            r = f.result()
-            results[r["name"]] = r
-            print(f"[{i}/{len(designs)}] {r['name']}: {r['area_um2']} um2, {fmt_fmax(r)} MHz", file=sys.stderr)
+    mixpe = os.path.abspath(a.mixpe)
+    designs = [d for d in design_points(mixpe) if not a.only or d["name"] in a.only]
+    unknown = sorted(set(a.only or []) - {d["name"] for d in designs})
+    if unknown:
+        sys.exit(f"area: no design point named {', '.join(unknown)}: see `{a.mixpe} list area`")
+    sw = sweep.Sweep("area", a.build, bundle_files(mixpe))
+    plan(sw, mixpe, designs)
+    failed = sw.run(a.j, a.hosts, a.timeout, a.slurm, a.dry_run)
+    if a.slurm or a.dry_run:
+        return
+    if sw.report_failures(failed):
+        sys.exit(1)
+    results = sw.results()
     rows = [results[d["name"]] for d in designs]
     reports = os.path.join(a.build, "reports")
     os.makedirs(reports, exist_ok=True)
@@ -184,9 +239,10 @@ def main():
                "flow": {"driver": liberty.DRIVER_CELL, "load_pf": liberty.LOAD_PF,
                         "abc_timing_target_ps": liberty.ABC_TIMING_TARGET_PS, "abc_timing_script": liberty.ABC_DELAY_SCRIPT,
                         "dont_use": liberty.DONT_USE.pattern},
-               "designs": rows},
+               "designs": [{k: v for k, v in r.items() if k != "cost"} for r in rows]},
               open(os.path.join(reports, "area.json"), "w"), indent=1)
     report(results, rows)
+    sweep.cost_table("area", rows)
     print(f"written {reports}/area.csv and area.json")
 
 

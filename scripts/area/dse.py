@@ -7,31 +7,32 @@ error against float64 of the unquantized matrices), plus the perplexity of `mixp
 has the configuration. Efficiency: the PE's synthesized area (um2 per MAC per cycle; in an array a
 PE costs what it costs alone, see `make area`) and its clock (the timing run); energy per MAC comes
 from `make power`.
-Independent points run in parallel; results are cached, so a rerun only does what changed.
+One job per fidelity point and per PE synthesis (scripts/sweep/sweep.py: GNU parallel locally or
+over ssh hosts, or a Slurm array), each keyed by a hash of what decides it, so a rerun only does
+what changed or failed.
 
-Writes build/reports/dse.csv and dse.png. Usage: dse.py MIXPE BUILD_DIR [-j N]
+Writes build/reports/dse.csv and dse.png. Usage: dse.py MIXPE BUILD_DIR [-j N] [--hosts FILE] [--timeout T]
+[--slurm] [--dry-run]
 """
 import argparse
-import concurrent.futures
 import csv
-import hashlib
 import json
 import os
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import area  # noqa: E402
+import sweep  # noqa: E402  (area put scripts/sweep on the path)
 
 
-def fidelity(mixpe, traces, opts, cache, key_base):
-    key = hashlib.sha256((key_base + opts).encode()).hexdigest()
-    if key in cache:
-        return cache[key]
-    out = subprocess.run([mixpe, "fidelity", "--traces", traces] + opts.split(), check=True, capture_output=True,
-                         text=True).stdout
-    cache[key] = float(out.strip())
-    return cache[key]
+def fidelity_job(a):
+    """One fidelity point, in the sweep directory: `mixpe fidelity` on the traces, its result last."""
+    t0 = time.monotonic()
+    out = subprocess.run([os.path.abspath(a.mixpe), "fidelity", "--traces", a.traces] + a.options.split(), check=True,
+                         capture_output=True, text=True).stdout
+    sweep.write_result(a.out, {"options": a.options, "gemm_rel_err": float(out.strip())}, t0)
 
 
 def pareto(rows):
@@ -46,62 +47,59 @@ def pareto(rows):
 
 
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "fidelity":
+        ap = argparse.ArgumentParser(description="one fidelity job (run by the sweep)")
+        ap.add_argument("fidelity")
+        ap.add_argument("--mixpe", required=True)
+        ap.add_argument("--traces", required=True)
+        ap.add_argument("--options", required=True)
+        ap.add_argument("--out", required=True)
+        return fidelity_job(ap.parse_args())
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("mixpe")
     ap.add_argument("build")
-    ap.add_argument("-j", type=int, default=2)
+    sweep.sweep_args(ap)
     a = ap.parse_args()
     mixpe = os.path.abspath(a.mixpe)
     traces = os.path.join(a.build, "traces")
     if not os.path.isdir(traces):
         sys.exit(f"dse: no traces in {traces}: run `{a.mixpe} trace -o {traces}` (make dse does)")
-    work = os.path.join(a.build, "dse")
-    os.makedirs(work, exist_ok=True)
-    lib = area.liberty.flow_liberty(os.path.join(a.build, "area"))
     pts = area.design_points(mixpe, "dse")
-    # fidelity: cached by the mixpe binary, the traces and the options
-    cache_path = os.path.join(work, "fidelity_cache.json")
-    cache = json.load(open(cache_path)) if os.path.exists(cache_path) else {}
-    h = hashlib.sha256(open(mixpe, "rb").read())
-    for f in sorted(os.listdir(traces)):
-        h.update(open(os.path.join(traces, f), "rb").read())
-    key_base = h.hexdigest()
+    trace_files = sorted(os.listdir(traces))
+    files = area.bundle_files(mixpe)
+    files["scripts/area/dse.py"] = os.path.abspath(__file__)
+    files.update({f"traces/{f}": os.path.join(traces, f) for f in trace_files})
+    sw = sweep.Sweep("dse", a.build, files)
+    # fidelity: one job per numeric configuration, keyed by the generator, the traces and the options
+    base = sweep.digest(("file", mixpe), *[("file", os.path.join(traces, f)) for f in trace_files])
+    fid_name = {}
+    for o in sorted({p["numeric_options"] for p in pts}):
+        fid_name[o] = "fid_" + sweep.digest(o)[:10]
+        sw.add(fid_name[o], sweep.digest(base, o),
+               ["python3", "scripts/area/dse.py", "fidelity", "--mixpe", "bin/mixpe", "--traces", "traces", "--options", o])
     # one synthesis per PE module (options that do not change a kind's hardware give the same top)
     top_opts = {p["top"]: p["pe_options"] for p in pts}
-    pe_opts = sorted(top_opts.values())
-    fid, pe_area = {}, {}
-    total = len(pts) + len(pe_opts)
-    done = 0
-    with concurrent.futures.ThreadPoolExecutor(a.j) as pool:
-        futs = {pool.submit(fidelity, mixpe, traces, p["numeric_options"], cache, key_base): ("fid", p["numeric_options"])
-                for p in pts}
-        futs.update({pool.submit(area.synthesize, mixpe, os.path.join(a.build, "area"), lib,
-                                 {"name": "pe_" + hashlib.sha1(o.encode()).hexdigest()[:10], "block": "pe",
-                                  "options": o, "macs_per_cycle": 1, "what": o, "family": "pe"}): ("pe", o)
-                     for o in pe_opts})
-        for f in concurrent.futures.as_completed(futs):
-            kind, k = futs[f]
-            (fid if kind == "fid" else pe_area)[k] = f.result()
-            done += 1
-            if done % 20 == 0 or done == total:
-                print(f"dse: {done}/{total} points and PEs done", file=sys.stderr, flush=True)
-    json.dump(cache, open(cache_path, "w"))
-    # perplexity from `mixpe eval`, where it has the configuration
+    pe_name = {o: "pe_" + sweep.digest(o)[:10] for o in top_opts.values()}
+    area.plan(sw, mixpe, [{"name": n, "block": "pe", "options": o, "family": "pe"} for o, n in sorted(pe_name.items())])
+    failed = sw.run(a.j, a.hosts, a.timeout, a.slurm, a.dry_run)
+    if a.slurm or a.dry_run:
+        return
+    if sw.report_failures(failed):
+        sys.exit(1)
+    res = sw.results()
+    # perplexity from `mixpe eval`, where it has the configuration (joined on the canonical numeric options)
     ppl = {}
     fcsv = os.path.join(a.build, "reports", "fidelity.csv")
     if os.path.exists(fcsv):
         for r in csv.DictReader(open(fcsv)):
-            if r["datapath"] != "software":
-                key = (int(r["weight_bits"]), r["act"], int(r["group_size"]), r.get("scheme", "asym"),
-                       int(r.get("lut_terms", 0) or 0))
-                ppl[key] = float(r["perplexity"])
+            if r["datapath"] != "software" and r.get("numbers"):
+                ppl[r["numbers"]] = float(r["perplexity"])
     rows = []
     for p in pts:
-        syn = pe_area[top_opts[p["top"]]]
+        syn = res[pe_name[top_opts[p["top"]]]]
         family = p["family"]
-        key = (p["weight_bits"], p["act"], p["group_size"], p["scheme"], p["lut_terms"])
-        rows.append({"label": p["name"], "family": family, "gemm_rel_err": fid[p["numeric_options"]],
-                     "perplexity": ppl.get(key, "") if family.startswith("mixpe prealign") or family.startswith("lut") else "",
+        rows.append({"label": p["name"], "family": family, "gemm_rel_err": res[fid_name[p["numeric_options"]]]["gemm_rel_err"],
+                     "perplexity": ppl.get(p["numbers"], ""),
                      "area_per_mac_um2": syn["area_um2"],
                      "fmax_mhz": syn["fmax_mhz"], "pe": syn["top"], "fidelity_options": p["numeric_options"]})
     front = pareto(rows)
@@ -117,6 +115,7 @@ def main():
     print(f"{len(rows)} design points, {len(front)} on the Pareto front (area per MAC vs GEMM error):")
     for r in sorted(front, key=lambda r: r["area_per_mac_um2"]):
         print(f"  {r['label']:<28} {r['area_per_mac_um2']:8.0f} um2/MAC  error {r['gemm_rel_err']:.3e}  ({r['pe']})")
+    sweep.cost_table("dse", list(res.values()), group=lambda r: "fidelity" if "gemm_rel_err" in r else "pe synthesis")
     print(f"written {reports}/dse.csv and dse.png")
 
 

@@ -12,8 +12,14 @@ That simulation has zero delay; the random workload is then replayed in Icarus w
 delays to count the glitches too (glitch.py). No placement, wires (wire-load model only), clock
 tree or SRAM macros (the group units keep their rows in flip-flops without clock gating).
 
+One job per design point (scripts/sweep/sweep.py: GNU parallel, over ssh hosts or a Slurm array),
+keyed by a hash of the generated Verilog, the flows, the testbench sources, the tools, the traces and
+the options; inside a job its stages (gate-level build, runs, replays) are kept by stamps, so a job
+that is retried resumes where it stopped.
+
 Usage: power.py MIXPE "TB_LIBS" BUILD_DIR [--traces DIR] [--cycles N] [--random N] [--only NAME ...]
-       [--engine "OPTIONS"] [--zero-delay-only | --replay-only]
+       [--engine "OPTIONS"] [--zero-delay-only | --replay-only] [-j N] [--hosts FILE] [--timeout T]
+       [--slurm] [--dry-run]
 """
 import argparse
 import collections
@@ -25,10 +31,13 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
+import time
 
 import area
 import glitch
 import liberty
+import sweep  # (area put scripts/sweep on the path)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -236,11 +245,93 @@ def energy(d, facts, point, workload, run_facts, activity):
     }
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("mixpe")
-    ap.add_argument("libs")
-    ap.add_argument("build")
+POWER_FILES = ("power.py", "glitch.py", "gate_sim.ys.in", "power.tcl.in", "sdf.tcl.in")
+TB_FILES = ("engine_tb.cpp", "engine_driver.h", "engine_workloads.cpp")
+
+
+def bundle_files(mixpe, libs, traces):
+    """What a power job needs, by its path in the bundle: the synthesis flow (area.bundle_files), the
+    power flow, the testbench sources, the generator's headers and the prebuilt libraries it links,
+    the traces."""
+    files = area.bundle_files(mixpe)
+    files.update({f"scripts/area/{f}": os.path.join(HERE, f) for f in POWER_FILES})
+    files["scripts/verilate_tb.sh"] = os.path.join(ROOT, "scripts", "verilate_tb.sh")
+    for sub, exts in (("tb", (".h", ".cpp")), ("generator", (".h",))):
+        for dirpath, _, names in os.walk(os.path.join(ROOT, sub)):
+            for n in names:
+                if n.endswith(exts):
+                    path = os.path.join(dirpath, n)
+                    files[os.path.relpath(path, ROOT)] = path
+    files.update({f"tblibs/{os.path.basename(lib)}": lib for lib in libs.split()})
+    if traces:
+        files.update({f"traces/{f}": os.path.join(traces, f) for f in sorted(os.listdir(traces))})
+    return files
+
+
+def job_options(a):
+    """The options of `power.py job` that decide a point's rows, as given to this sweep."""
+    opts = ["--cycles", str(a.cycles), "--random", str(a.random)]
+    opts += ["--zero-delay-only"] * a.zero_delay_only + ["--replay-only"] * a.replay_only
+    return opts + (["--traces", "traces"] if a.traces else [])
+
+
+def plan(sw, mixpe, points, a, libs):
+    """One job per power point, keyed like its gate-level build: its Verilog, the flows, the testbench
+    sources, the tools, the traces and the options."""
+    versions = sweep.tool_versions(("yosys", "sta", "verilator", "iverilog"))
+    flow = [os.path.join(HERE, f) for f in POWER_FILES] + [os.path.join(HERE, f) for f in area.FLOW_FILES]
+    flow += [os.path.join(ROOT, "tb", f) for f in TB_FILES] + [os.path.join(ROOT, "scripts", "verilate_tb.sh")]
+    traces = [os.path.join(a.traces, f) for f in sorted(os.listdir(a.traces))] if a.traces else []
+    for p in points:
+        with tempfile.TemporaryDirectory() as tmp:
+            _, files = area.generate(mixpe, "engine", p["options"], tmp)
+            key = sweep.digest(*[("file", f) for f in files + flow + traces], versions, p["name"], p["options"],
+                               " ".join(job_options(a)))
+        argv = ["python3", "scripts/area/power.py", "job", "--mixpe", "bin/mixpe",
+                "--libs", " ".join(f"tblibs/{os.path.basename(lib)}" for lib in libs.split()),
+                "--name", p["name"], "--options", p["options"], "--what", p["what"]] + job_options(a)
+        sw.add(p["name"], key, argv)
+
+
+def run_point(mixpe, libs, work, lib, p, a):
+    """One point's rows: gate-level energy on the traces and random GEMMs, then the replay with delays."""
+    traces = os.path.abspath(a.traces) if a.traces else None
+    rows = []
+    d, facts = gate_level(mixpe, libs, work, lib, p, traces, a.cycles, verilator=not a.replay_only)
+    rnd = None
+    if not a.replay_only:
+        if traces:
+            rows.append(energy(d, facts, p, "traces", facts,
+                               verilator_activity(read_cells(d, facts["top"]), os.path.join(d, "toggles.dat"))))
+        rnd = random_run(d, facts, a.random)
+        rows.append(energy(d, facts, p, "random", rnd,
+                           verilator_activity(read_cells(d, facts["top"]), rnd["toggles"])))
+    if a.zero_delay_only:
+        return rows
+    # the same stimulus replayed in Icarus with the cells' delays: glitches included (and, with
+    # --replay-only, without them, as the zero-delay reference)
+    for delays in ("zero", "sdf") if a.replay_only else ("sdf",):
+        g = glitch.glitch_run(mixpe, libs, d, facts, p["options"], lib, ["--random", str(a.random)], delays)
+        if rnd and (g["cycles"], g["macs"]) != (rnd["cycles"], rnd["macs"]):
+            sys.exit(f"power: {p['name']}: the recorded run ({g['cycles']} cycles, {g['macs']} MACs) is not the "
+                     f"gate-level one ({rnd['cycles']}, {rnd['macs']})")
+        counts = {(sc, n): c for sc, n, c in g["transitions"]}
+        rows.append(dict(energy(d, facts, p, "random", g, instance_activity(counts)), delays=delays,
+                         simulator="icarus", sdf_warnings=g["sdf_warnings"]))
+    return rows
+
+
+def job(a):
+    """One point, in the sweep directory: its rows, written last (with the job's cost)."""
+    t0 = time.monotonic()
+    work = os.path.abspath("work")
+    os.makedirs(work, exist_ok=True)
+    lib = liberty.flow_liberty(work)
+    p = {"name": a.name, "options": a.options, "what": a.what}
+    sweep.write_result(a.out, {"rows": run_point(os.path.abspath(a.mixpe), a.libs, work, lib, p, a)}, t0)
+
+
+def add_run_options(ap):
     ap.add_argument("--traces", help="LLM traces (mixpe trace); without: random LLM-like GEMMs")
     ap.add_argument("--cycles", type=int, default=5000,
                     help="trace GEMMs are simulated until this many cycles (the GEMM that crosses it ends)")
@@ -250,42 +341,42 @@ def main():
     ap.add_argument("--replay-only", action="store_true",
                     help="no Verilator gate-level run: the random workload replayed in Icarus at zero delay and "
                          "with delays only (no traces workload)")
+
+
+def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "job":
+        ap = argparse.ArgumentParser(description="one power job (run by the sweep)")
+        ap.add_argument("job")
+        for opt in ("--mixpe", "--libs", "--name", "--options", "--what", "--out"):
+            ap.add_argument(opt, required=True)
+        add_run_options(ap)
+        return job(ap.parse_args())
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("mixpe")
+    ap.add_argument("libs")
+    ap.add_argument("build")
+    add_run_options(ap)
     ap.add_argument("--only", nargs="*")
     ap.add_argument("--engine", metavar="OPTIONS", help="one engine of these options instead of the list (tests)")
+    sweep.sweep_args(ap)
+    ap.set_defaults(j=1)  # a gate-level build takes minutes and gigabytes: one at a time unless told
     a = ap.parse_args()
     for tool in ("yosys", "sta", "verilator", "iverilog", "vvp"):
         if not shutil.which(tool):
             sys.exit(f"power: '{tool}' is not installed: run `make setup`")
     mixpe = os.path.abspath(a.mixpe)
-    work = os.path.join(a.build, "power")
-    lib = liberty.flow_liberty(os.path.join(a.build, "area"))
     points = [p for p in area.design_points(mixpe, "power") if not a.only or p["name"] in a.only]
     if a.engine:
         points = [{"name": "engine", "options": a.engine, "what": "mixpe gen engine " + a.engine}]
-    traces = os.path.abspath(a.traces) if a.traces else None
-    rows = []
-    for p in points:  # one at a time: a gate-level build takes minutes and gigabytes
-        d, facts = gate_level(mixpe, a.libs, work, lib, p, traces, a.cycles, verilator=not a.replay_only)
-        rnd = None
-        if not a.replay_only:
-            if traces:
-                rows.append(energy(d, facts, p, "traces", facts,
-                                   verilator_activity(read_cells(d, facts["top"]), os.path.join(d, "toggles.dat"))))
-            rnd = random_run(d, facts, a.random)
-            rows.append(energy(d, facts, p, "random", rnd,
-                               verilator_activity(read_cells(d, facts["top"]), rnd["toggles"])))
-        if a.zero_delay_only:
-            continue
-        # the same stimulus replayed in Icarus with the cells' delays: glitches included (and, with
-        # --replay-only, without them, as the zero-delay reference)
-        for delays in ("zero", "sdf") if a.replay_only else ("sdf",):
-            g = glitch.glitch_run(mixpe, a.libs, d, facts, p["options"], lib, ["--random", str(a.random)], delays)
-            if rnd and (g["cycles"], g["macs"]) != (rnd["cycles"], rnd["macs"]):
-                sys.exit(f"power: {p['name']}: the recorded run ({g['cycles']} cycles, {g['macs']} MACs) is not the "
-                         f"gate-level one ({rnd['cycles']}, {rnd['macs']})")
-            counts = {(sc, n): c for sc, n, c in g["transitions"]}
-            rows.append(dict(energy(d, facts, p, "random", g, instance_activity(counts)), delays=delays,
-                             simulator="icarus", sdf_warnings=g["sdf_warnings"]))
+    sw = sweep.Sweep("power", a.build, bundle_files(mixpe, a.libs, a.traces))
+    plan(sw, mixpe, points, a, a.libs)
+    failed = sw.run(a.j, a.hosts, a.timeout, a.slurm, a.dry_run)
+    if a.slurm or a.dry_run:
+        return
+    if sw.report_failures(failed):
+        sys.exit(1)
+    res = sw.results()
+    rows = [r for p in points for r in res[p["name"]]["rows"]]
     reports = os.path.join(a.build, "reports")
     os.makedirs(reports, exist_ok=True)
     blocks = ["array", "edge", "group units", "skews", "controller"]
@@ -324,6 +415,7 @@ def main():
                 f"{b} {r['pj_per_mac_by_block'][b] / z['pj_per_mac_by_block'][b]:.2f}x"
                 for b in blocks if z["pj_per_mac_by_block"].get(b)) +
                   f", engine {r['pj_per_mac'] / z['pj_per_mac']:.2f}x ({r['sdf_warnings']} SDF warnings)")
+    sweep.cost_table("power", list(res.values()), group=lambda r: "engine")
     print(f"written {reports}/power.csv and power.json")
     # the method checks itself: every net simulated, the linear model equal to OpenSTA's total
     bad = [r["name"] for r in rows if r["unannotated_nets"] or

@@ -137,8 +137,7 @@ void lut_datapath(hdl::Module& m, const PeConfig& c) {
     mux += hdl::part("table_i", n - 1, ew);
     m.assign("entry", mux);
   }
-  const int A = c.accum.align_bits, S = c.lut_shift_bits, cw = S + 2;
-  const int w = A + (c.lut_terms ? (1 << S) + 2 : 16);
+  const int A = c.accum.align_bits, S = c.lut_shift_bits, cw = S + 2, w = c.lut_product_width();
   m.wire("prod_full", w, c.lut_terms ? "aligned activation times the entry: a shift-add of its terms"
                                      : "aligned activation times the entry, signed");
   if (c.lut_terms) {
