@@ -1,5 +1,6 @@
-// Writes a generated design: one .v file per module, <top>_params.h for testbenches and
-// <top>.json, the manifest scripts read. Either every file is written or none is.
+// Writes a generated design: one .v file per module, <top>_params.h for testbenches,
+// <top>.json (the manifest scripts read), <top>.f (a filelist) and <top>.core (FuseSoC CAPI2).
+// Either every file is written or none is.
 #pragma once
 #include <string>
 #include <utility>
@@ -20,6 +21,8 @@ struct Design {
   std::vector<ModulePtr> modules() const;
   nlohmann::ordered_json manifest() const;
   std::string params_header() const;
+  std::string filelist() const;  // <top>.f: the Verilog files, for verilator -F / iverilog -c
+  std::string core() const;      // <top>.core: a FuseSoC CAPI2 core description
 };
 
 // Writes into `dir` (created if missing); files of the same name are replaced.

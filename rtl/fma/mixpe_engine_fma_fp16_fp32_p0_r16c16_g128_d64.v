@@ -156,12 +156,13 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
   wire [11:0] sbr14_d;
   wire [11:0] sbp15;
   wire [11:0] sbr15_d;
-  wire [15:0] final;
+  // column c wrote the final Y of a row this cycle
+  wire [15:0] row_final;
   wire [511:0] rd_y;
   wire [5:0] out_m;
   // Not read: columns finish in order: the last column's flag says the row is done
   /* verilator lint_off UNUSEDSIGNAL */
-  wire [14:0] final_unused;
+  wire [14:0] row_final_unused;
   /* verilator lint_on UNUSEDSIGNAL */
   wire y_acc;
   // the last row of an N tile
@@ -414,11 +415,11 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
   assign sbp14 = sbr14_q;
   assign sbr15_d = sbp14;
   assign sbp15 = sbr15_q;
-  assign final_unused = final[14:0];
+  assign row_final_unused = row_final[14:0];
   assign y_acc = y_valid_o & y_ready_i;
   assign out_mlast = out_q == (m_total_q - 7'd1);
   assign y_last = y_acc & out_mlast & (out_b_q == (out_bn_q - 1'd1));
-  assign rows_avail_d = cmd_acc ? 8'd0 : rows_avail_q + {7'd0, final[15]} - {7'd0, y_acc};
+  assign rows_avail_d = cmd_acc ? 8'd0 : rows_avail_q + {7'd0, row_final[15]} - {7'd0, y_acc};
   assign out_d = (cmd_acc | (y_acc & out_mlast)) ? 7'd0 : y_acc ? out_q + 7'd1 : out_q;
   assign out_b_d = (cmd_acc | y_last) ? 1'd0 : (y_acc & out_mlast) ? out_b_q + 1'd1 : out_b_q;
   assign out_next = out_nt_q + {15'd0, out_bn_q};
@@ -511,7 +512,7 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
     .p_i(psum[31:0]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[31:0]),
-    .final_o(final[0])
+    .final_o(row_final[0])
   );
 
   mixpe_group_unit_fma_fp16_fp32_p0_r16c16_g128_d64 u_group1 (
@@ -527,7 +528,7 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
     .p_i(psum[63:32]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[63:32]),
-    .final_o(final[1])
+    .final_o(row_final[1])
   );
 
   mixpe_group_unit_fma_fp16_fp32_p0_r16c16_g128_d64 u_group2 (
@@ -543,7 +544,7 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
     .p_i(psum[95:64]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[95:64]),
-    .final_o(final[2])
+    .final_o(row_final[2])
   );
 
   mixpe_group_unit_fma_fp16_fp32_p0_r16c16_g128_d64 u_group3 (
@@ -559,7 +560,7 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
     .p_i(psum[127:96]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[127:96]),
-    .final_o(final[3])
+    .final_o(row_final[3])
   );
 
   mixpe_group_unit_fma_fp16_fp32_p0_r16c16_g128_d64 u_group4 (
@@ -575,7 +576,7 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
     .p_i(psum[159:128]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[159:128]),
-    .final_o(final[4])
+    .final_o(row_final[4])
   );
 
   mixpe_group_unit_fma_fp16_fp32_p0_r16c16_g128_d64 u_group5 (
@@ -591,7 +592,7 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
     .p_i(psum[191:160]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[191:160]),
-    .final_o(final[5])
+    .final_o(row_final[5])
   );
 
   mixpe_group_unit_fma_fp16_fp32_p0_r16c16_g128_d64 u_group6 (
@@ -607,7 +608,7 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
     .p_i(psum[223:192]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[223:192]),
-    .final_o(final[6])
+    .final_o(row_final[6])
   );
 
   mixpe_group_unit_fma_fp16_fp32_p0_r16c16_g128_d64 u_group7 (
@@ -623,7 +624,7 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
     .p_i(psum[255:224]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[255:224]),
-    .final_o(final[7])
+    .final_o(row_final[7])
   );
 
   mixpe_group_unit_fma_fp16_fp32_p0_r16c16_g128_d64 u_group8 (
@@ -639,7 +640,7 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
     .p_i(psum[287:256]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[287:256]),
-    .final_o(final[8])
+    .final_o(row_final[8])
   );
 
   mixpe_group_unit_fma_fp16_fp32_p0_r16c16_g128_d64 u_group9 (
@@ -655,7 +656,7 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
     .p_i(psum[319:288]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[319:288]),
-    .final_o(final[9])
+    .final_o(row_final[9])
   );
 
   mixpe_group_unit_fma_fp16_fp32_p0_r16c16_g128_d64 u_group10 (
@@ -671,7 +672,7 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
     .p_i(psum[351:320]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[351:320]),
-    .final_o(final[10])
+    .final_o(row_final[10])
   );
 
   mixpe_group_unit_fma_fp16_fp32_p0_r16c16_g128_d64 u_group11 (
@@ -687,7 +688,7 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
     .p_i(psum[383:352]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[383:352]),
-    .final_o(final[11])
+    .final_o(row_final[11])
   );
 
   mixpe_group_unit_fma_fp16_fp32_p0_r16c16_g128_d64 u_group12 (
@@ -703,7 +704,7 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
     .p_i(psum[415:384]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[415:384]),
-    .final_o(final[12])
+    .final_o(row_final[12])
   );
 
   mixpe_group_unit_fma_fp16_fp32_p0_r16c16_g128_d64 u_group13 (
@@ -719,7 +720,7 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
     .p_i(psum[447:416]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[447:416]),
-    .final_o(final[13])
+    .final_o(row_final[13])
   );
 
   mixpe_group_unit_fma_fp16_fp32_p0_r16c16_g128_d64 u_group14 (
@@ -735,7 +736,7 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
     .p_i(psum[479:448]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[479:448]),
-    .final_o(final[14])
+    .final_o(row_final[14])
   );
 
   mixpe_group_unit_fma_fp16_fp32_p0_r16c16_g128_d64 u_group15 (
@@ -751,7 +752,7 @@ module mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d64 (
     .p_i(psum[511:480]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[511:480]),
-    .final_o(final[15])
+    .final_o(row_final[15])
   );
 
   always @(posedge clk_i) begin

@@ -183,12 +183,13 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   wire [38:0] sbr14_d;
   wire [38:0] sbp15;
   wire [38:0] sbr15_d;
-  wire [15:0] final;
+  // column c wrote the final Y of a row this cycle
+  wire [15:0] row_final;
   wire [511:0] rd_y;
   wire [5:0] out_m;
   // Not read: columns finish in order: the last column's flag says the row is done
   /* verilator lint_off UNUSEDSIGNAL */
-  wire [14:0] final_unused;
+  wire [14:0] row_final_unused;
   /* verilator lint_on UNUSEDSIGNAL */
   wire y_acc;
   // the last row of an N tile
@@ -476,11 +477,11 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   assign sbr15_d = sbp14;
   assign sbp15 = sbr15_q;
   assign group_done = sbp15[38] & sbp15[30] & sbp15[27];
-  assign final_unused = final[14:0];
+  assign row_final_unused = row_final[14:0];
   assign y_acc = y_valid_o & y_ready_i;
   assign out_mlast = out_q == (m_total_q - 7'd1);
   assign y_last = y_acc & out_mlast & (out_b_q == (out_bn_q - 1'd1));
-  assign rows_avail_d = cmd_acc ? 8'd0 : rows_avail_q + {7'd0, final[15]} - {7'd0, y_acc};
+  assign rows_avail_d = cmd_acc ? 8'd0 : rows_avail_q + {7'd0, row_final[15]} - {7'd0, y_acc};
   assign out_d = (cmd_acc | (y_acc & out_mlast)) ? 7'd0 : y_acc ? out_q + 7'd1 : out_q;
   assign out_b_d = (cmd_acc | y_last) ? 1'd0 : (y_acc & out_mlast) ? out_b_q + 1'd1 : out_b_q;
   assign out_next = out_nt_q + {15'd0, out_bn_q};
@@ -591,7 +592,7 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
     .scale_i((sbp0[26] == 1'd1) ? scale1_q[15:0] : scale0_q[15:0]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[31:0]),
-    .final_o(final[0])
+    .final_o(row_final[0])
   );
 
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group1 (
@@ -611,7 +612,7 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
     .scale_i((sbp1[26] == 1'd1) ? scale1_q[31:16] : scale0_q[31:16]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[63:32]),
-    .final_o(final[1])
+    .final_o(row_final[1])
   );
 
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group2 (
@@ -631,7 +632,7 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
     .scale_i((sbp2[26] == 1'd1) ? scale1_q[47:32] : scale0_q[47:32]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[95:64]),
-    .final_o(final[2])
+    .final_o(row_final[2])
   );
 
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group3 (
@@ -651,7 +652,7 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
     .scale_i((sbp3[26] == 1'd1) ? scale1_q[63:48] : scale0_q[63:48]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[127:96]),
-    .final_o(final[3])
+    .final_o(row_final[3])
   );
 
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group4 (
@@ -671,7 +672,7 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
     .scale_i((sbp4[26] == 1'd1) ? scale1_q[79:64] : scale0_q[79:64]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[159:128]),
-    .final_o(final[4])
+    .final_o(row_final[4])
   );
 
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group5 (
@@ -691,7 +692,7 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
     .scale_i((sbp5[26] == 1'd1) ? scale1_q[95:80] : scale0_q[95:80]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[191:160]),
-    .final_o(final[5])
+    .final_o(row_final[5])
   );
 
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group6 (
@@ -711,7 +712,7 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
     .scale_i((sbp6[26] == 1'd1) ? scale1_q[111:96] : scale0_q[111:96]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[223:192]),
-    .final_o(final[6])
+    .final_o(row_final[6])
   );
 
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group7 (
@@ -731,7 +732,7 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
     .scale_i((sbp7[26] == 1'd1) ? scale1_q[127:112] : scale0_q[127:112]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[255:224]),
-    .final_o(final[7])
+    .final_o(row_final[7])
   );
 
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group8 (
@@ -751,7 +752,7 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
     .scale_i((sbp8[26] == 1'd1) ? scale1_q[143:128] : scale0_q[143:128]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[287:256]),
-    .final_o(final[8])
+    .final_o(row_final[8])
   );
 
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group9 (
@@ -771,7 +772,7 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
     .scale_i((sbp9[26] == 1'd1) ? scale1_q[159:144] : scale0_q[159:144]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[319:288]),
-    .final_o(final[9])
+    .final_o(row_final[9])
   );
 
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group10 (
@@ -791,7 +792,7 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
     .scale_i((sbp10[26] == 1'd1) ? scale1_q[175:160] : scale0_q[175:160]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[351:320]),
-    .final_o(final[10])
+    .final_o(row_final[10])
   );
 
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group11 (
@@ -811,7 +812,7 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
     .scale_i((sbp11[26] == 1'd1) ? scale1_q[191:176] : scale0_q[191:176]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[383:352]),
-    .final_o(final[11])
+    .final_o(row_final[11])
   );
 
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group12 (
@@ -831,7 +832,7 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
     .scale_i((sbp12[26] == 1'd1) ? scale1_q[207:192] : scale0_q[207:192]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[415:384]),
-    .final_o(final[12])
+    .final_o(row_final[12])
   );
 
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group13 (
@@ -851,7 +852,7 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
     .scale_i((sbp13[26] == 1'd1) ? scale1_q[223:208] : scale0_q[223:208]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[447:416]),
-    .final_o(final[13])
+    .final_o(row_final[13])
   );
 
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group14 (
@@ -871,7 +872,7 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
     .scale_i((sbp14[26] == 1'd1) ? scale1_q[239:224] : scale0_q[239:224]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[479:448]),
-    .final_o(final[14])
+    .final_o(row_final[14])
   );
 
   mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 u_group15 (
@@ -891,7 +892,7 @@ module mixpe_engine_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
     .scale_i((sbp15[26] == 1'd1) ? scale1_q[255:240] : scale0_q[255:240]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[511:480]),
-    .final_o(final[15])
+    .final_o(row_final[15])
   );
 
   always @(posedge clk_i) begin

@@ -175,12 +175,13 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   wire [57:0] sbr14_d;
   wire [57:0] sbp15;
   wire [57:0] sbr15_d;
-  wire [15:0] final;
+  // column c wrote the final Y of a row this cycle
+  wire [15:0] row_final;
   wire [511:0] rd_y;
   wire [5:0] out_m;
   // Not read: columns finish in order: the last column's flag says the row is done
   /* verilator lint_off UNUSEDSIGNAL */
-  wire [14:0] final_unused;
+  wire [14:0] row_final_unused;
   /* verilator lint_on UNUSEDSIGNAL */
   wire y_acc;
   // the last row of an N tile
@@ -456,11 +457,11 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   assign sbr15_d = sbp14;
   assign sbp15 = sbr15_q;
   assign group_done = sbp15[57] & sbp15[49] & sbp15[46];
-  assign final_unused = final[14:0];
+  assign row_final_unused = row_final[14:0];
   assign y_acc = y_valid_o & y_ready_i;
   assign out_mlast = out_q == (m_total_q - 7'd1);
   assign y_last = y_acc & out_mlast & (out_b_q == (out_bn_q - 1'd1));
-  assign rows_avail_d = cmd_acc ? 8'd0 : rows_avail_q + {7'd0, final[15]} - {7'd0, y_acc};
+  assign rows_avail_d = cmd_acc ? 8'd0 : rows_avail_q + {7'd0, row_final[15]} - {7'd0, y_acc};
   assign out_d = (cmd_acc | (y_acc & out_mlast)) ? 7'd0 : y_acc ? out_q + 7'd1 : out_q;
   assign out_b_d = (cmd_acc | y_last) ? 1'd0 : (y_acc & out_mlast) ? out_b_q + 1'd1 : out_b_q;
   assign out_next = out_nt_q + {15'd0, out_bn_q};
@@ -558,7 +559,7 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
     .row_scale_i(sbp0[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[31:0]),
-    .final_o(final[0])
+    .final_o(row_final[0])
   );
 
   mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 u_group1 (
@@ -578,7 +579,7 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
     .row_scale_i(sbp1[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[63:32]),
-    .final_o(final[1])
+    .final_o(row_final[1])
   );
 
   mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 u_group2 (
@@ -598,7 +599,7 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
     .row_scale_i(sbp2[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[95:64]),
-    .final_o(final[2])
+    .final_o(row_final[2])
   );
 
   mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 u_group3 (
@@ -618,7 +619,7 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
     .row_scale_i(sbp3[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[127:96]),
-    .final_o(final[3])
+    .final_o(row_final[3])
   );
 
   mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 u_group4 (
@@ -638,7 +639,7 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
     .row_scale_i(sbp4[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[159:128]),
-    .final_o(final[4])
+    .final_o(row_final[4])
   );
 
   mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 u_group5 (
@@ -658,7 +659,7 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
     .row_scale_i(sbp5[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[191:160]),
-    .final_o(final[5])
+    .final_o(row_final[5])
   );
 
   mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 u_group6 (
@@ -678,7 +679,7 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
     .row_scale_i(sbp6[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[223:192]),
-    .final_o(final[6])
+    .final_o(row_final[6])
   );
 
   mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 u_group7 (
@@ -698,7 +699,7 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
     .row_scale_i(sbp7[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[255:224]),
-    .final_o(final[7])
+    .final_o(row_final[7])
   );
 
   mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 u_group8 (
@@ -718,7 +719,7 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
     .row_scale_i(sbp8[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[287:256]),
-    .final_o(final[8])
+    .final_o(row_final[8])
   );
 
   mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 u_group9 (
@@ -738,7 +739,7 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
     .row_scale_i(sbp9[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[319:288]),
-    .final_o(final[9])
+    .final_o(row_final[9])
   );
 
   mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 u_group10 (
@@ -758,7 +759,7 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
     .row_scale_i(sbp10[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[351:320]),
-    .final_o(final[10])
+    .final_o(row_final[10])
   );
 
   mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 u_group11 (
@@ -778,7 +779,7 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
     .row_scale_i(sbp11[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[383:352]),
-    .final_o(final[11])
+    .final_o(row_final[11])
   );
 
   mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 u_group12 (
@@ -798,7 +799,7 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
     .row_scale_i(sbp12[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[415:384]),
-    .final_o(final[12])
+    .final_o(row_final[12])
   );
 
   mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 u_group13 (
@@ -818,7 +819,7 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
     .row_scale_i(sbp13[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[447:416]),
-    .final_o(final[13])
+    .final_o(row_final[13])
   );
 
   mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 u_group14 (
@@ -838,7 +839,7 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
     .row_scale_i(sbp14[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[479:448]),
-    .final_o(final[14])
+    .final_o(row_final[14])
   );
 
   mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 u_group15 (
@@ -858,7 +859,7 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
     .row_scale_i(sbp15[44:13]),
     .rd_m_i(out_m),
     .rd_y_o(rd_y[511:480]),
-    .final_o(final[15])
+    .final_o(row_final[15])
   );
 
   always @(posedge clk_i) begin

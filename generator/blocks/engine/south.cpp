@@ -117,7 +117,7 @@ void group_units(hdl::Module& m, const EngineConfig& c) {
   const int off = c.sum_column() ? 1 : 0;
   const hdl::Bundle east = east_band(c);
   const hdl::ModulePtr unit = group_unit_module(c);
-  m.wire("final", C);
+  m.wire("row_final", C, "column c wrote the final Y of a row this cycle");
   m.wire("rd_y", C * 32);
   m.wire("out_m", mw);
   for (int cc = 0; cc < C; ++cc) {
@@ -142,13 +142,13 @@ void group_units(hdl::Module& m, const EngineConfig& c) {
     if (east.has("row_scale")) k.emplace_back("row_scale_i", f("row_scale"));
     k.emplace_back("rd_m_i", "out_m");
     k.emplace_back("rd_y_o", hdl::part("rd_y", cc, 32));
-    k.emplace_back("final_o", fmt::format("final[{}]", cc));
+    k.emplace_back("final_o", fmt::format("row_final[{}]", cc));
     m.instance(unit, fmt::format("u_group{}", cc), k);
     if (cc == C - 1 && c.has_scales())
       m.assign("group_done", fmt::format("{} & {} & {}", f("valid"), f("last_tile"), f("last_row")));
   }
-  m.unused_wire("final_unused", C - 1, "columns finish in order: the last column's flag says the row is done");
-  m.assign("final_unused", slice("final", C - 2, 0));
+  m.unused_wire("row_final_unused", C - 1, "columns finish in order: the last column's flag says the row is done");
+  m.assign("row_final_unused", slice("row_final", C - 2, 0));
 }
 
 // Output rows, in order, once the last column has written them.
@@ -162,7 +162,7 @@ void output_rows(hdl::Module& m, const EngineConfig& c) {
   m.wire("y_last", 1, "the last row of a block");
   m.assign("y_last", fmt::format("y_acc & out_mlast & (out_b_q == (out_bn_q - {}))", lit(bw, 1)));
   m.state("rows_avail", mw + 2,
-          fmt::format("cmd_acc ? {0} : rows_avail_q + {{{1}, final[{2}]}} - {{{1}, y_acc}}", lit(mw + 2, 0),
+          fmt::format("cmd_acc ? {0} : rows_avail_q + {{{1}, row_final[{2}]}} - {{{1}, y_acc}}", lit(mw + 2, 0),
                       lit(mw + 1, 0), c.cols - 1),
           true, "final rows not yet sent (two blocks' worth with dbl)");
   m.state("out", mw + 1, fmt::format("(cmd_acc | (y_acc & out_mlast)) ? {0} : y_acc ? out_q + {1} : out_q", zero, one),
