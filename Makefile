@@ -52,7 +52,7 @@ sim-pe: build
 OPTION_VARS = PRESET:--preset PE:--pe WFORMAT:--weight-format WBITS:--weight-bits SIGNED:--weight-signed \
   BOOTH:--booth TERMS:--lut-terms SHIFT:--lut-shift-bits DECODE:--lut-decode \
   PSUM:--int8-psum ACT:--act ACCUM:--accum A:--align-bits PIPE:--pipeline ROWS:--rows COLS:--cols G:--group-size \
-  DEPTH:--depth LOAD:--load FRAC:--edge-frac-bits
+  DEPTH:--depth LOAD:--load AXIS:--axis FRAC:--edge-frac-bits
 ENGINE_OPTS = $(foreach v,$(OPTION_VARS),$(if $($(firstword $(subst :, ,$(v)))),$(lastword $(subst :, ,$(v)))=$($(firstword $(subst :, ,$(v))))))
 SEED ?= 1
 GEMMS ?= 40

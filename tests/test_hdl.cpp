@@ -221,7 +221,7 @@ TEST(DesignOutput, WritesVerilogParamsHeaderAndManifest) {
   c.pe.accum.mode = AccumMode::kFp32;
   const hdl::Design d = make_design(find_block("pe"), c);
   const auto files = hdl::write_design(d, dir);
-  ASSERT_EQ(files.size(), 4u);  // PE, FP32 adder, params header, manifest
+  ASSERT_EQ(files.size(), 6u);  // PE, FP32 adder, params header, manifest, filelist, core
   std::ifstream j(dir + "/mixpe_pe_w4u_fp16_fp32_p0.json");
   const nlohmann::json m = nlohmann::json::parse(j);
   EXPECT_EQ(m["top"], "mixpe_pe_w4u_fp16_fp32_p0");
@@ -229,6 +229,8 @@ TEST(DesignOutput, WritesVerilogParamsHeaderAndManifest) {
   EXPECT_EQ(m["parameters"]["act"], "fp16");
   EXPECT_EQ(m["latency"]["a_to_psum"], 1);
   EXPECT_EQ(m["files"].size(), 2u);
+  EXPECT_EQ(m["filelist"], "mixpe_pe_w4u_fp16_fp32_p0.f");
+  EXPECT_EQ(m["core"], "mixpe_pe_w4u_fp16_fp32_p0.core");
   EXPECT_EQ(pe_from_options(parse_option_string(m["options"].get<std::string>())), c.pe);
   std::ifstream h(dir + "/mixpe_pe_w4u_fp16_fp32_p0_params.h");
   const std::string header((std::istreambuf_iterator<char>(h)), {});

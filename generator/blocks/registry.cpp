@@ -25,7 +25,8 @@ const std::vector<Block>& block_registry() {
        "lint_blocks (at two sizes by parameter override), sim_engine_*, area_smoke"},
       {"group-unit", "one column's group-dequant unit: zero point, group accumulation, dequant, Y", kEngineScope,
        group_unit_module, "sim_engine_*"},
-      {"engine", "the mpGEMM engine: array, edges, group dequant, controller, streams", kEngineScope, engine_module,
+      {"engine", "the mpGEMM engine: array, edges, group dequant, controller, streams (--axis: behind AXI4-Stream)",
+       kEngineScope, [](const EngineConfig& c) { return c.axis ? axis_module(c) : engine_module(c); },
        "sim_engine_* (make sim), llm_checks, lint_engine, rtl_up_to_date"},
   };
   return blocks;
@@ -42,7 +43,9 @@ const Block& find_block(std::string_view name) {
 
 hdl::Design make_design(const Block& b, const EngineConfig& c) {
   const OptionList opts = b.scope & kEngineScope ? c.to_options() : b.scope ? c.pe.to_options() : OptionList{};
-  return {b.top(c), b.name, option_string(opts)};
+  hdl::Design d{b.top(c), b.name, option_string(opts)};
+  if (b.name == "engine") d.waves = engine_wave_view(c, *d.top);
+  return d;
 }
 
 }  // namespace mixpe

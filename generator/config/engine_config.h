@@ -19,6 +19,7 @@ struct EngineConfig {
   int group_size = 128; // G
   int depth = 64;       // D: the largest M (rows in flight); a power of two
   int load = 1;         // L: weight rows loaded per cycle, a power of two dividing R
+  bool axis = false;    // the engine behind AXI4-Stream interfaces (blocks/engine/axis_wrapper.cpp)
 
   void validate() const;  // throws Error naming the bad parameter
   bool operator==(const EngineConfig&) const = default;

@@ -45,6 +45,8 @@ const std::vector<OptionSpec>& option_schema() {
       {"--depth", "DEPTH", "D: the largest M (rows in flight), a power of two 2..1024", kEngineScope, false, true},
       {"--load", "LOAD", "L: weight rows loaded per cycle, a power of two dividing R (R / L cycles per tile)",
        kEngineScope, false, true},
+      {"--axis", "AXIS", "the engine behind AXI4-Stream interfaces (s_axis_*/m_axis_y_*; README)", kEngineScope, true,
+       true},
       {"--edge-frac-bits", "FRAC", "F: group accumulator bits below a block's LSB (-1: the format's default)",
        kEngineScope, false},
   };
@@ -60,7 +62,7 @@ struct Settings {
   std::optional<int> format_bits;  // --weight-format nfB: B; table: 0
   std::optional<int> bits, terms, align, pipeline, rows, cols, group, depth, load, frac;
   std::optional<int> shift;
-  std::optional<bool> is_signed, int8_column_psum, decode_column, booth;
+  std::optional<bool> is_signed, int8_column_psum, decode_column, booth, axis;
   std::optional<ActFormat> act;
   std::optional<AccumMode> accum;
 };
@@ -108,6 +110,7 @@ void set(Settings& s, const std::string& name, const std::string& v) {
   else if (name == "--depth") s.depth = to_int(name, v);
   else if (name == "--load") s.load = to_int(name, v);
   else if (name == "--edge-frac-bits") s.frac = to_int(name, v);
+  else if (name == "--axis") s.axis = to_flag(name, v);
   else fail("option '{}' does not exist (mixpe list options)", name);
 }
 
@@ -153,6 +156,7 @@ EngineConfig resolve(const Settings& s) {
   e.group_size = s.group.value_or(128);
   e.depth = s.depth.value_or(64);
   e.load = s.load.value_or(1);
+  e.axis = s.axis.value_or(false);
   return e;
 }
 
@@ -246,6 +250,7 @@ OptionList EngineConfig::to_options() const {
   o.emplace_back("--depth", std::to_string(depth));
   o.emplace_back("--load", std::to_string(load));
   o.emplace_back("--edge-frac-bits", std::to_string(pe.accum.edge_frac_bits));
+  if (axis) o.emplace_back("--axis", "1");
   return o;
 }
 

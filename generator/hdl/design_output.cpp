@@ -158,6 +158,7 @@ std::vector<std::string> write_design(const Design& d, const std::string& dir) {
   files.emplace_back(d.top->name + ".json", d.manifest().dump(2) + "\n");
   files.emplace_back(d.top->name + ".f", d.filelist());
   files.emplace_back(d.top->name + ".core", d.core());
+  if (!d.waves.empty()) files.emplace_back(d.top->name + ".gtkw", d.waves);
 
   std::error_code ec;
   fs::create_directories(dir, ec);

@@ -16,6 +16,7 @@ struct Design {
   ModulePtr top;
   std::string block;    // the registry's name of the top's block: "pe", "array", "engine", ...
   std::string options;  // the canonical options that rebuild its configuration
+  std::string waves;    // engines: a GTKWave save file, written as <top>.gtkw (empty: none)
 
   // The top, then every module it instantiates (directly or not), each once, in first-use order.
   std::vector<ModulePtr> modules() const;

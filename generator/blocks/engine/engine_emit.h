@@ -26,6 +26,11 @@ hdl::ModulePtr array_module(const EngineConfig& c);
 hdl::ModulePtr group_unit_module(const EngineConfig& c);
 // The top: controller, weight stager, streams, side band and outputs around the blocks above.
 hdl::ModulePtr engine_module(const EngineConfig& c);
+// The engine behind AXI4-Stream interfaces (EngineConfig::axis).
+hdl::ModulePtr axis_module(const EngineConfig& c);
+// A GTKWave save file for the engine `top` (the engine or its AXI4-Stream wrapper): the streams, the
+// controller, one PE; it names <top>.fst as its dump file.
+std::string engine_wave_view(const EngineConfig& c, const hdl::Module& top);
 
 // What travels with an activation row from the controller (registered with the edge's outputs),
 // and the side band that carries it and the edge's outputs past the array to the group units.
