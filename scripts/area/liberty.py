@@ -55,9 +55,11 @@ def flow_liberty(work):
     if not os.path.exists(lib):
         with gzip.open(LIB_GZ, "rt") as src:
             text = without_dont_use(src.read())
-        with open(lib + ".tmp", "w") as dst:
+        # (sweep jobs run side by side in one work directory: each writes its own file, then renames)
+        tmp = f"{lib}.{os.getpid()}.tmp"
+        with open(tmp, "w") as dst:
             dst.write(text)
-        os.replace(lib + ".tmp", lib)
+        os.replace(tmp, lib)
     return lib
 
 
@@ -66,6 +68,8 @@ def abc_constraints(work):
     path = os.path.join(work, "abc.constr")
     text = f"set_driving_cell {DRIVER_CELL}\nset_load {LOAD_PF}\n"
     if not os.path.exists(path) or open(path).read() != text:
-        with open(path, "w") as f:
+        tmp = f"{path}.{os.getpid()}.tmp"
+        with open(tmp, "w") as f:
             f.write(text)
+        os.replace(tmp, path)
     return path
