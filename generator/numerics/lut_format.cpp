@@ -101,8 +101,10 @@ uint32_t term_code(int64_t fixed, int terms, int shift_bits) {
     fail("table value {} needs {} signed powers of two from 2^-{} to 2^1; this table allows {}",
          std::ldexp(double(fixed), -F), d.size(), F, terms);
   uint32_t code = 0;
-  for (size_t j = 0; j < d.size(); ++j)
-    code |= ((2u << S) | (d[j].second ? 1u << S : 0u) | uint32_t(d[j].first)) << ((S + 2) * j);
+  for (size_t j = 0; j < d.size(); ++j) {
+    const TermField f = term_field(int(j), S);
+    code |= (1u << f.enable) | (d[j].second ? 1u << f.negative : 0u) | (uint32_t(d[j].first) << f.shift_lsb);
+  }
   return code;
 }
 
@@ -110,10 +112,10 @@ int64_t term_value(uint32_t code, int terms, int shift_bits) {
   const int S = shift_bits;
   int64_t v = 0;
   for (int j = 0; j < terms; ++j) {
-    const uint32_t t = (code >> ((S + 2) * j)) & ((4u << S) - 1);
-    if (!(t & (2u << S))) continue;
-    const int64_t p = int64_t(1) << (t & ((1u << S) - 1));
-    v += (t & (1u << S)) ? -p : p;
+    const TermField f = term_field(j, S);
+    if (!((code >> f.enable) & 1u)) continue;
+    const int64_t p = int64_t(1) << ((code >> f.shift_lsb) & ((1u << S) - 1));
+    v += ((code >> f.negative) & 1u) ? -p : p;
   }
   return v;
 }

@@ -37,6 +37,15 @@ LutFormat restrict_terms(const LutFormat& t, int terms, int shift_bits = 4);
 // The hardware encoding of a restricted entry: term j at bits [(S+2)j +: S+2] = {enable, negative,
 // shift (S = shift_bits)}, the term worth (-1)^negative * 2^shift in fixed-point units (2^-F, so the
 // largest shift, 2^S - 1, is 2^1). Fails if the value needs more than `terms` terms.
+// Where term j's fields sit in a code (the one definition of the layout: the codec below and the
+// PE emitter read it): shift at [shift_lsb +: shift_bits], then negative, then enable.
+struct TermField {
+  int shift_lsb, negative, enable;
+};
+inline TermField term_field(int j, int shift_bits) {
+  const int lsb = (shift_bits + 2) * j;
+  return {lsb, lsb + shift_bits, lsb + shift_bits + 1};
+}
 uint32_t term_code(int64_t fixed, int terms, int shift_bits = 4);
 int64_t term_value(uint32_t code, int terms, int shift_bits = 4);  // the fixed-point value of a code
 

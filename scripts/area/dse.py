@@ -16,7 +16,6 @@ Writes build/reports/dse.csv and dse.png. Usage: dse.py MIXPE BUILD_DIR [-j N] [
 """
 import argparse
 import csv
-import json
 import os
 import subprocess
 import sys

@@ -98,8 +98,12 @@ class Sweep:
     def result_path(self, jid):
         return os.path.join(self.dir, "results", jid + ".json")
 
+    def line(self, jid, argv):
+        """A job as jobs.txt has it: job.sh around the point's command."""
+        return f"sh job.sh {self.bundle_id} {jid} {shlex.join(argv)}"
+
     def write_jobs(self):
-        lines = [f"sh job.sh {self.bundle_id} {jid} {shlex.join(argv)}" for jid, argv in self.jobs]
+        lines = [self.line(jid, argv) for jid, argv in self.jobs]
         text = "".join(line + "\n" for line in lines)
         path = os.path.join(self.dir, "jobs.txt")
         open(path + ".tmp", "w").write(text)
@@ -138,7 +142,7 @@ class Sweep:
         if dry_run:
             print(f"{self.kind}: dry run, from {self.dir}:\n  {shlex.join(cmd)}", file=sys.stderr)
             for jid, argv in self.jobs[:3]:
-                print(f"  job: sh job.sh {self.bundle_id} {jid} {shlex.join(argv)}", file=sys.stderr)
+                print(f"  job: {self.line(jid, argv)}", file=sys.stderr)
             return []
         t0 = time.monotonic()
         subprocess.run(cmd, cwd=self.dir)
@@ -156,7 +160,7 @@ class Sweep:
                 last[jid] = (int(f[6]), int(f[7]), f[8])
         out = []
         for jid, argv in self.jobs:
-            exitval, sig, command = last.get(jid, (None, None, f"sh job.sh {self.bundle_id} {jid} {shlex.join(argv)}"))
+            exitval, sig, command = last.get(jid, (None, None, self.line(jid, argv)))
             if exitval != 0 or sig != 0 or not os.path.exists(self.result_path(jid)):
                 out.append((jid, exitval, sig, command))
         return out

@@ -137,22 +137,23 @@ void lut_datapath(hdl::Module& m, const PeConfig& c) {
     mux += hdl::part("table_i", n - 1, ew);
     m.assign("entry", mux);
   }
-  const int A = c.accum.align_bits, S = c.lut_shift_bits, cw = S + 2, w = c.lut_product_width();
+  const int S = c.lut_shift_bits, w = c.lut_product_width();
   m.wire("prod_full", w, c.lut_terms ? "aligned activation times the entry: a shift-add of its terms"
                                      : "aligned activation times the entry, signed");
   if (c.lut_terms) {
     m.wire("a_ext", w);
-    m.assign("a_ext", sext("a_i", A, w));
+    m.assign("a_ext", sext("a_i", c.accum.align_bits, w));
     std::string sum, carries;
     for (int j = 0; j < c.lut_terms; ++j) {
       const std::string t = fmt::format("term{}", j);
-      const int en = cw * j + S + 1, neg = cw * j + S;
+      const TermField f = term_field(j, S);
       m.wire(t + "_shifted", w);
-      m.assign(t + "_shifted", fmt::format("a_ext << entry[{}:{}]", cw * j + S - 1, cw * j));
+      m.assign(t + "_shifted", fmt::format("a_ext << entry[{}:{}]", f.shift_lsb + S - 1, f.shift_lsb));
       m.wire(t, w, j == 0 ? "a term: the shifted activation or 0, inverted when negative (+1 below)" : "");
-      m.assign(t, fmt::format("(entry[{0}] ? {1}_shifted : {2}) ^ {{{3}{{entry[{4}]}}}}", en, t, lit(w, 0), w, neg));
+      m.assign(t, fmt::format("(entry[{0}] ? {1}_shifted : {2}) ^ {{{3}{{entry[{4}]}}}}", f.enable, t, lit(w, 0), w,
+                              f.negative));
       sum += (j ? " + " : "") + t;
-      carries += fmt::format(" + {}", zext(fmt::format("entry[{}]", neg), 1, w));
+      carries += fmt::format(" + {}", zext(fmt::format("entry[{}]", f.negative), 1, w));
     }
     m.assign("prod_full", sum + carries);
   } else {
