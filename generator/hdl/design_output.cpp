@@ -19,29 +19,32 @@ bool numeric(const std::string& v) {
   return !v.empty() && v.find_first_not_of("-0123456789") == std::string::npos && v != "-";
 }
 
-void collect(const ModulePtr& m, std::vector<ModulePtr>& out) {
-  for (const ModulePtr& seen : out)
-    if (seen == m) return;
-  for (const ModulePtr& seen : out)
-    if (seen->name == m->name) {
-      if (emit_verilog(*seen) != emit_verilog(*m))
+// Depth first, each module after every module it instantiates (post-order): reversed, a
+// topological order with the top first, so the file list (reversed again) puts leaves first.
+void collect(const ModulePtr& m, std::vector<ModulePtr>& seen, std::vector<ModulePtr>& out) {
+  for (const ModulePtr& s : seen)
+    if (s == m) return;
+  for (const ModulePtr& s : seen)
+    if (s->name == m->name) {
+      if (emit_verilog(*s) != emit_verilog(*m))
         throw std::logic_error("two different modules are both named " + m->name);
       return;
     }
-  out.push_back(m);
+  seen.push_back(m);
   auto walk = [&](const Scope& s, auto& self) -> void {
-    for (const Instance& i : s.instances) collect(i.module, out);
+    for (const Instance& i : s.instances) collect(i.module, seen, out);
     for (const Loop& l : s.loops) self(l.body, self);
   };
   walk(*m, walk);
+  out.push_back(m);
 }
 
 }  // namespace
 
 std::vector<ModulePtr> Design::modules() const {
-  std::vector<ModulePtr> out;
-  collect(top, out);
-  return out;
+  std::vector<ModulePtr> seen, out;
+  collect(top, seen, out);
+  return {out.rbegin(), out.rend()};
 }
 
 nlohmann::ordered_json Design::manifest() const {

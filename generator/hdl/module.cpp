@@ -27,6 +27,12 @@ void Scope::wire(std::string n, Width w, std::string c, bool s) {
 void Scope::unused_wire(std::string n, Width w, std::string reason) {
   wires.push_back({std::move(n), std::move(w), false, "", std::move(reason)});
 }
+void Scope::wire_array(std::string n, int w, int entries, std::string c) {
+  wires.push_back({std::move(n), w, false, std::move(c), "", entries});
+}
+void Scope::latch(std::string n, int w, std::string enable, std::string data, std::string c) {
+  latches.push_back({std::move(n), w, std::move(enable), std::move(data), std::move(c)});
+}
 void Scope::memory(std::string n, int w, int depth, std::string we, std::string addr, std::string data,
                    std::string c) {
   memories.push_back({std::move(n), w, depth, std::move(we), std::move(addr), std::move(data), std::move(c)});
@@ -161,6 +167,8 @@ void emit_declarations(std::string& o, const Scope& s, const std::string& in) {
       o += in + "/* verilator lint_off UNUSEDSIGNAL */\n";
       code_line(o, in, decl("wire", w.is_signed, w.width, w.name) + ";");
       o += in + "/* verilator lint_on UNUSEDSIGNAL */\n";
+    } else if (w.entries > 0) {
+      code_line(o, in, fmt::format("{} [0:{}];", decl("wire", w.is_signed, w.width, w.name), w.entries - 1));
     } else {
       code_line(o, in, decl("wire", w.is_signed, w.width, w.name) + ";");
     }
@@ -172,6 +180,10 @@ void emit_declarations(std::string& o, const Scope& s, const std::string& in) {
   for (const Reg& r : s.regs) {
     if (!r.comment.empty()) comment_lines(o, r.comment, in);
     code_line(o, in, decl("reg", r.is_signed, r.width, r.name + "_q") + ";");
+  }
+  for (const Latch& l : s.latches) {
+    if (!l.comment.empty()) comment_lines(o, l.comment, in);
+    code_line(o, in, fmt::format("reg {}{}_q;", range(l.width), l.name));
   }
 }
 
@@ -200,14 +212,19 @@ void emit_statements(std::string& o, const Scope& s, const std::string& in) {
                                         mem.write_data));
     o += in + "end\n";
   }
+  for (const Latch& l : s.latches) {
+    o += fmt::format("\n{0}/* verilator lint_off LATCH */\n{0}always @* begin\n", in);
+    code_line(o, in + "  ", fmt::format("if ({}) {}_q = {};", l.enable, l.name, l.data));
+    o += fmt::format("{0}end\n{0}/* verilator lint_on LATCH */\n", in);
+  }
   for (const Reg& r : s.regs) {
     const std::string update = r.enable.empty() ? fmt::format("{}_q <= {}_d;", r.name, r.name)
                                                 : fmt::format("if ({}) {}_q <= {}_d;", r.enable, r.name, r.name);
     if (r.reset_value.empty()) {
-      o += fmt::format("\n{0}always @(posedge clk_i) begin\n", in);
+      o += fmt::format("\n{0}always @(posedge {1}) begin\n", in, r.clock);
       code_line(o, in + "  ", update);
     } else {
-      o += fmt::format("\n{0}always @(posedge clk_i or negedge rst_ni) begin\n", in);
+      o += fmt::format("\n{0}always @(posedge {1} or negedge rst_ni) begin\n", in, r.clock);
       code_line(o, in + "  ", fmt::format("if (!rst_ni) {}_q <= {};", r.name, r.reset_value));
       code_line(o, in + "  ", "else " + update);
     }
@@ -279,7 +296,7 @@ std::string emit_verilog(const Module& m) {
   }
   o += ");\n";
 
-  if (!m.wires.empty() || !m.regs.empty() || !m.memories.empty()) o += "\n";
+  if (!m.wires.empty() || !m.regs.empty() || !m.memories.empty() || !m.latches.empty()) o += "\n";
   std::vector<std::string> gv;
   genvars(m, gv);
   for (const std::string& g : gv) o += fmt::format("  genvar {};\n", g);

@@ -34,6 +34,7 @@ struct Wire {
   bool is_signed;
   std::string comment;
   std::string unused_reason;  // non-empty: a documented Verilator UNUSEDSIGNAL waiver
+  int entries = 0;            // > 0: an unpacked array `name [0:entries-1]` (read by indexing)
 };
 
 // A register file: `name[0:depth-1]`, one synchronous write port, read by plain indexing in
@@ -54,6 +55,16 @@ struct Reg {
   bool is_signed;
   std::string enable;       // empty: every cycle
   std::string reset_value;  // empty: no reset
+  std::string comment;
+  std::string clock = "clk_i";  // a gated clock (row files) instead of the module's clock
+};
+
+// A level-sensitive latch: `name_q` follows `data` while `enable` is high (the clock gate's only
+// use: its enable is the inverted clock). Emitted with a documented Verilator LATCH waiver.
+struct Latch {
+  std::string name;
+  int width;
+  std::string enable, data;
   std::string comment;
 };
 
@@ -81,12 +92,16 @@ struct Scope {
   std::vector<Wire> wires;
   std::vector<Reg> regs;
   std::vector<Memory> memories;
+  std::vector<Latch> latches;
   std::vector<Assign> assigns;
   std::vector<Instance> instances;
   std::vector<Loop> loops;
 
   void wire(std::string n, Width w, std::string comment = "", bool is_signed = false);
   void unused_wire(std::string n, Width w, std::string reason);
+  // An unpacked array of `entries` wires of `w` bits, assigned element by element.
+  void wire_array(std::string n, int w, int entries, std::string comment = "");
+  void latch(std::string n, int w, std::string enable, std::string data, std::string comment = "");
   void memory(std::string n, int w, int depth, std::string we, std::string addr, std::string data,
               std::string comment = "");
   void assign(std::string lhs, std::string rhs);

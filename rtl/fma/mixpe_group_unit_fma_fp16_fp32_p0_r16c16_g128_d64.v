@@ -42,9 +42,10 @@ module mixpe_group_unit_fma_fp16_fp32_p0_r16c16_g128_d64 (
   wire [5:0] s2_m_d;
   wire [32:0] s2_word_d;
   wire s2_last_d;
-  wire [32:0] rd_word;
   // {poison, Y} per row in flight
-  reg [32:0] y_mem [0:63];
+  wire [32:0] y_mem_rd0;
+  wire [32:0] y_mem_rd1;
+  wire [32:0] rd_word;
   // stage 2: write
   reg s2_valid_q;
   reg [5:0] s2_m_q;
@@ -53,7 +54,7 @@ module mixpe_group_unit_fma_fp16_fp32_p0_r16c16_g128_d64 (
 
   assign flags_unused = {first_tile_i, last_tile_i};
   assign first = first_tile_i & first_group_i;
-  assign word = y_mem[m_i];
+  assign word = y_mem_rd0;
   assign y_old = first ? 32'd0 : word[31:0];
   assign poison_new = (first ? 1'b0 : word[32]) | poison_i;
   assign s2_valid_d = valid_i;
@@ -61,7 +62,7 @@ module mixpe_group_unit_fma_fp16_fp32_p0_r16c16_g128_d64 (
   assign s2_word_d = {poison_new, y_new};
   assign s2_last_d = last_tile_i & last_group_i;
   assign final_o = s2_valid_q & s2_last_q;
-  assign rd_word = y_mem[rd_m_i];
+  assign rd_word = y_mem_rd1;
   assign rd_y_o = rd_word[32] ? 32'h7fc00000 : rd_word[31:0];
 
   mixpe_fp32_add u_add (
@@ -70,9 +71,16 @@ module mixpe_group_unit_fma_fp16_fp32_p0_r16c16_g128_d64 (
     .y_o(y_new)
   );
 
-  always @(posedge clk_i) begin
-    if (s2_valid_q) y_mem[s2_m_q] <= s2_word_q;
-  end
+  mixpe_row_file_w33_d64_r2 u_y_mem (
+    .clk_i(clk_i),
+    .we_i(s2_valid_q),
+    .waddr_i(s2_m_q),
+    .wdata_i(s2_word_q),
+    .raddr0_i(m_i),
+    .rdata0_o(y_mem_rd0),
+    .raddr1_i(rd_m_i),
+    .rdata1_o(y_mem_rd1)
+  );
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) s2_valid_q <= 1'd0;

@@ -96,6 +96,8 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   wire [10:0] g4_in_hi_d;
   wire g4_poison_new_d;
   wire [21:0] acc_new;
+  // {poison, block exponent, group accumulator} per row in flight
+  wire [22:0] acc_mem_rd0;
   // a group's last tile: dequantize
   wire dq_valid;
   wire g5_valid_d;
@@ -410,10 +412,9 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   wire [7:0] mr_r_field;
   // a poisoned row's final value is NaN
   wire [31:0] y_final;
-  // {poison, block exponent, group accumulator} per row in flight
-  reg [22:0] acc_mem [0:63];
   // Y per row in flight (FP32)
-  reg [31:0] y_mem [0:63];
+  wire [31:0] y_mem_rd0;
+  wire [31:0] y_mem_rd1;
   // pipeline stage 2
   reg g1_valid_q;
   reg [5:0] g1_m_q;
@@ -688,7 +689,7 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   assign g1_scale_d = scale_i;
   assign g1_rs_d = row_scale_i;
   assign g1_diff_d = diff;
-  assign acc_word = acc_mem[g1_m_q];
+  assign acc_word = acc_mem_rd0;
   assign g2_valid_d = g1_valid_q;
   assign g2_m_d = g1_m_q;
   assign g2_first_tile_d = g1_first_tile_q;
@@ -924,7 +925,7 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   assign g15_rs_d = g14_rs_q;
   assign g15_poison_d = g14_poison_q;
   assign g15_t_d = t;
-  assign y_old = g15_first_group_q ? 32'd0 : y_mem[g15_m_q];
+  assign y_old = g15_first_group_q ? 32'd0 : y_mem_rd0;
   assign g16_valid_d = g15_valid_q;
   assign g16_m_d = g15_m_q;
   assign g16_last_group_d = g15_last_group_q;
@@ -1063,7 +1064,16 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
   assign y_final = (g25_last_group_q & g25_poison_q) ? 32'h7fc00000 : (g25_last_group_q ? scaled_y :
       g25_y_q);
   assign final_o = g25_valid_q & g25_last_group_q;
-  assign rd_y_o = y_mem[rd_m_i];
+  assign rd_y_o = y_mem_rd1;
+
+  mixpe_row_file_w23_d64_r1 u_acc_mem (
+    .clk_i(clk_i),
+    .we_i(g4_valid_q),
+    .waddr_i(g4_m_q),
+    .wdata_i({g4_poison_new_q, acc_new}),
+    .raddr0_i(g1_m_q),
+    .rdata0_o(acc_mem_rd0)
+  );
 
   mixpe_fp32_add_s5 u_add_y (
     .clk_i(clk_i),
@@ -1072,13 +1082,16 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d64 (
     .y_o(y_sum)
   );
 
-  always @(posedge clk_i) begin
-    if (g4_valid_q) acc_mem[g4_m_q] <= {g4_poison_new_q, acc_new};
-  end
-
-  always @(posedge clk_i) begin
-    if (g25_valid_q) y_mem[g25_m_q] <= y_final;
-  end
+  mixpe_row_file_w32_d64_r2 u_y_mem (
+    .clk_i(clk_i),
+    .we_i(g25_valid_q),
+    .waddr_i(g25_m_q),
+    .wdata_i(y_final),
+    .raddr0_i(g15_m_q),
+    .rdata0_o(y_mem_rd0),
+    .raddr1_i(rd_m_i),
+    .rdata1_o(y_mem_rd1)
+  );
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) g1_valid_q <= 1'd0;

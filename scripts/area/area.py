@@ -58,7 +58,7 @@ def map_and_time(work_dir, files, top, lib, abc, note, flatten=True, blackboxes=
     os.makedirs(work_dir, exist_ok=True)
     netlist = os.path.join(work_dir, "netlist.v")
     with open(os.path.join(work_dir, "synth.ys"), "w") as f:
-        f.write(fill("synth.ys.in", FILES=" ".join(files), TOP=top, LIB=lib, NETLIST=netlist, ABC=abc, ABC_NOTE=note,
+        f.write(fill("synth.ys.in", FILES=" ".join(flow_files(files)), TOP=top, LIB=lib, NETLIST=netlist, ABC=abc, ABC_NOTE=note,
                      FLATTEN="-flatten" if flatten else "",
                      READ_BLACKBOXES=f"read_verilog -lib {' '.join(blackboxes)}" if blackboxes else ""))
     log = os.path.join(work_dir, "yosys.log")
@@ -146,7 +146,13 @@ def generate(mixpe, block, opts, rtl):
     return os.path.basename([p for p in out if p.endswith(".json")][0])[:-5], sorted(p for p in out if p.endswith(".v"))
 
 
-FLOW_FILES = ("area.py", "liberty.py", "synth.ys.in", "sta.tcl.in", "sta_top.tcl.in")
+FLOW_FILES = ("area.py", "liberty.py", "synth.ys.in", "sta.tcl.in", "sta_top.tcl.in", "sky130_clock_gate.v")
+CLOCK_GATE = "mixpe_clock_gate.v"  # the generator's behavioural clock gate: synthesized as the SKY130 cell
+
+
+def flow_files(files):
+    """The design's files as synthesis reads them: the clock gate as sky130_fd_sc_hd__dlclkp_1."""
+    return [os.path.join(HERE, "sky130_clock_gate.v") if os.path.basename(f) == CLOCK_GATE else f for f in files]
 
 
 def bundle_files(mixpe):

@@ -65,11 +65,12 @@ def liberty_arcs(lib):
 
 def timed_cell_models(lib, out):
     """The cell models with module paths (for SDF) and zero-initialized state, written to out."""
-    if os.path.exists(out) and os.path.getmtime(out) > os.path.getmtime(lib):
+    model = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sky130_dlclkp.v")
+    if os.path.exists(out) and os.path.getmtime(out) > max(os.path.getmtime(lib), os.path.getmtime(model)):
         return out
     func = out + ".func.v"
     subprocess.run(["yosys", "-q", "-p", f"read_liberty -ignore_miss_func -ignore_miss_dir {lib}; "
-                    f"write_verilog -noattr {func}"], check=True)
+                    f"read_verilog -overwrite {model}; proc; write_verilog -noattr {func}"], check=True)
     arcs = liberty_arcs(lib)
     text = open(func).read()
     models = []
@@ -130,6 +131,15 @@ def vcd_transitions(stream, skip=0):
         for n in names:
             out[n] += count[code]
     return out
+
+
+def ideal_gated_clocks(sdf_text):
+    """The clock gates' CLK -> GCLK delays set to zero: the rows behind a gate see the clock when
+    the other flip-flops do, as a clock tree would balance them (the replay's clock is ideal too);
+    without it, data launched at the same edge races the late gated clock (hold)."""
+    def zero(cell):
+        return re.sub(r"(\(IOPATH CLK GCLK)[^\n]*", r"\1 (0:0:0) (0:0:0))", cell.group(0))
+    return re.sub(r'\(CELLTYPE "sky130_fd_sc_hd__dlclkp_\d+"\).*?(?=\(CELL\b|\Z)', zero, sdf_text, flags=re.S)
 
 
 def _decl(p, kind=""):
@@ -295,7 +305,7 @@ def glitch_run(mixpe, libs, d, facts, opts, lib, workload, delays):
                                    SDF=raw))
     subprocess.run(["sta", "-no_splash", "-exit", tcl], check=True, capture_output=True, text=True)
     # OpenSTA writes (min::max); Icarus reads the typical value of min:typ:max
-    sdf_text = re.sub(r"\((-?[0-9.]+)::(-?[0-9.]+)\)", r"(\2:\2:\2)", open(raw).read())
+    sdf_text = ideal_gated_clocks(re.sub(r"\((-?[0-9.]+)::(-?[0-9.]+)\)", r"(\2:\2:\2)", open(raw).read()))
     os.remove(raw)
     net_text, sdf_text, names = icarus_names(open(os.path.join(d, "gates", "netlist_gates.v")).read(), sdf_text, top)
     sim_net, sdf = os.path.join(g, "netlist_icarus.v"), os.path.join(g, "netlist.sdf")

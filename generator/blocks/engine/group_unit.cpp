@@ -11,6 +11,7 @@
 #include "blocks/fp/fp32_add.h"
 #include "blocks/fp/fp32_round.h"
 #include "blocks/fp/pipeline_cut.h"
+#include "blocks/storage/row_file.h"
 #include "golden/mpgemm.h"
 
 namespace mixpe {
@@ -88,7 +89,7 @@ void dequant_tail(hdl::Module& m, const EngineConfig& c, int k, const std::strin
   m.wire(s(a, "m"), mw);
   m.assign(s(a, "m"), ctl.unpack(s(a, "ctl_q"), "m"));
   m.wire(s(a, "y_old"), 32);
-  m.assign(s(a, "y_old"), fmt::format("{} ? 32'd0 : y_mem[{}]", ctl.unpack(s(a, "ctl_q"), "first_group"), s(a, "m")));
+  m.assign(s(a, "y_old"), fmt::format("{} ? 32'd0 : y_mem_rd0", ctl.unpack(s(a, "ctl_q"), "first_group")));
   m.wire(s(a, "y"), 32);
   m.instance(fp32_add_module(), "u_add_y", {{"a_i", s(a, "y_old")}, {"b_i", s(a, "t_q")}, {"y_o", s(a, "y")}});
 
@@ -107,9 +108,10 @@ void dequant_tail(hdl::Module& m, const EngineConfig& c, int k, const std::strin
   }
   m.wire(s(w, "y_final"), 32, "a poisoned row's final value is NaN");
   m.assign(s(w, "y_final"), fmt::format("({} & {}) ? {} : {}", s(w, "last_q"), s(w, "poison_q"), fp32_nan(), y));
-  m.memory("y_mem", 32, c.depth, s(w, "valid_q"), s(w, "m_q"), s(w, "y_final"), "Y per row in flight (FP32)");
+  const std::vector<std::string> yr = add_row_file(m, "y_mem", 32, c.depth, s(w, "valid_q"), s(w, "m_q"),
+                                                   s(w, "y_final"), {s(a, "m"), "rd_m_i"}, "Y per row in flight (FP32)");
   m.assign("final_o", fmt::format("{} & {}", s(w, "valid_q"), s(w, "last_q")));
-  m.assign("rd_y_o", "y_mem[rd_m_i]");
+  m.assign("rd_y_o", yr[1]);
 }
 
 // The fma baseline: Y = RNE(Y + P) per tile, Y from +0 at the N tile's first tile.
@@ -125,7 +127,7 @@ hdl::Module group_unit_fma(const EngineConfig& c) {
   m.wire("first", 1, "the N tile's first tile");
   m.assign("first", "first_tile_i & first_group_i");
   m.wire("word", 33);
-  m.assign("word", "y_mem[m_i]");
+  m.assign("word", "y_mem_rd0");
   m.wire("y_old", 32);
   m.assign("y_old", "first ? 32'd0 : word[31:0]");
   m.wire("y_new", 32);
@@ -136,10 +138,11 @@ hdl::Module group_unit_fma(const EngineConfig& c) {
   m.stage("m_i", "s2_m", c.m_width());
   m.stage("{poison_new, y_new}", "s2_word", 33);
   m.stage("last_tile_i & last_group_i", "s2_last", 1);
-  m.memory("y_mem", 33, c.depth, "s2_valid_q", "s2_m_q", "s2_word_q", "{poison, Y} per row in flight");
+  const std::vector<std::string> y = add_row_file(m, "y_mem", 33, c.depth, "s2_valid_q", "s2_m_q", "s2_word_q",
+                                                  {"m_i", "rd_m_i"}, "{poison, Y} per row in flight");
   m.assign("final_o", "s2_valid_q & s2_last_q");
   m.wire("rd_word", 33);
-  m.assign("rd_word", "y_mem[rd_m_i]");
+  m.assign("rd_word", y[1]);
   m.assign("rd_y_o", fmt::format("rd_word[32] ? {} : rd_word[31:0]", fp32_nan()));
   return m;
 }
@@ -157,7 +160,7 @@ hdl::Module group_unit_fp32(const EngineConfig& c) {
       "Y + t, stage 6 writes Y (INT8: times the row scale; a poisoned row: NaN). Each step rounds to FP32.";
   group_ports(m, c, 32);
   m.wire("word", 65);
-  m.assign("word", "acc_mem[m_i]");
+  m.assign("word", "acc_mem_rd0");
   m.wire("p_old", 32);
   m.assign("p_old", "first_tile_i ? 32'd0 : word[63:32]");
   m.wire("s_old", 32);
@@ -168,7 +171,8 @@ hdl::Module group_unit_fp32(const EngineConfig& c) {
   m.instance(fp32_add_module(), "u_add_s", {{"a_i", "s_old"}, {"b_i", "sum_i"}, {"y_o", "s_new"}});
   m.wire("poison_new", 1);
   m.assign("poison_new", "((first_tile_i & first_group_i) ? 1'b0 : word[64]) | poison_i");
-  m.memory("acc_mem", 65, c.depth, "valid_i", "m_i", "{poison_new, p_new, s_new}", "{poison, P, S} per row in flight");
+  add_row_file(m, "acc_mem", 65, c.depth, "valid_i", "m_i", "{poison_new, p_new, s_new}", {"m_i"},
+               "{poison, P, S} per row in flight");
   valid_stage(m, "valid_i & last_tile_i", "s2_valid", "stage 2: z * S");
   m.stage(control_in(c), "s2_ctl", dequant_control(c).width());
   m.stage("p_new", "s2_p", 32);
@@ -265,7 +269,8 @@ std::string accumulate_group(GroupPipe& g, const EngineConfig& c) {
 
   const int word = 1 + ew + accw;  // {poison, exp, acc}
   m.wire("acc_word", word);
-  m.assign("acc_word", fmt::format("acc_mem[{}]", g.at("m")));
+  m.assign("acc_word", "acc_mem_rd0");
+  const std::string read_m = g.at("m");
   const int read_at = g.cuts;
   const std::string w = g.cut_values({{"word", "acc_word", word}})[0];
 
@@ -322,9 +327,9 @@ std::string accumulate_group(GroupPipe& g, const EngineConfig& c) {
   m.wire("acc_new", accw);
   m.assign("acc_new", fmt::format("{{{} + {} + {}, {}}}", h[1], h[2], zext(fmt::format("{}[{}]", h[0], lo), 1, hi),
                                   slice(h[0], lo - 1, 0)));
-  m.memory("acc_mem", word, c.depth, g.valid, g.at("m"),
-           ew ? fmt::format("{{{}, {}, acc_new}}", h[3], h[4]) : fmt::format("{{{}, acc_new}}", h[3]),
-           "{poison, block exponent, group accumulator} per row in flight");
+  add_row_file(m, "acc_mem", word, c.depth, g.valid, g.at("m"),
+               ew ? fmt::format("{{{}, {}, acc_new}}", h[3], h[4]) : fmt::format("{{{}, acc_new}}", h[3]), {read_m},
+               "{poison, block exponent, group accumulator} per row in flight");
   if (g.cuts - read_at + 1 != c.acc_update_span())
     throw std::logic_error("group unit: accumulator read-to-write span differs from EngineConfig::acc_update_span");
   g.items.push_back({"poison", h[3], 1});
@@ -397,7 +402,8 @@ hdl::Module group_unit_fixed(const EngineConfig& c) {
   // Y = RNE(Y + t): read, then the five-stage adder; Y of this row is written y_update_span()
   // cycles after the read, and the row's next group comes no sooner (EngineConfig::row_gap())
   m.wire("y_old", 32);
-  m.assign("y_old", fmt::format("{} ? 32'd0 : y_mem[{}]", g.at("first_group"), g.at("m")));
+  m.assign("y_old", fmt::format("{} ? 32'd0 : y_mem_rd0", g.at("first_group")));
+  const std::string y_read_m = g.at("m");
   const int y_read_at = g.cuts;
   g.drop("first_group");
   const std::vector<std::string> yt = g.cut_values({{"y_old", "y_old", 32}, {"t", t, 32}});
@@ -418,11 +424,12 @@ hdl::Module group_unit_fixed(const EngineConfig& c) {
   }
   m.wire("y_final", 32, "a poisoned row's final value is NaN");
   m.assign("y_final", fmt::format("({} & {}) ? {} : {}", g.at("last_group"), g.at("poison"), fp32_nan(), y));
-  m.memory("y_mem", 32, c.depth, g.valid, g.at("m"), "y_final", "Y per row in flight (FP32)");
+  const std::vector<std::string> yr = add_row_file(m, "y_mem", 32, c.depth, g.valid, g.at("m"), "y_final",
+                                                   {y_read_m, "rd_m_i"}, "Y per row in flight (FP32)");
   if (g.cuts - y_read_at + 1 != c.y_update_span())
     throw std::logic_error("group unit: Y read-to-write span differs from EngineConfig::y_update_span");
   m.assign("final_o", fmt::format("{} & {}", g.valid, g.at("last_group")));
-  m.assign("rd_y_o", "y_mem[rd_m_i]");
+  m.assign("rd_y_o", yr[1]);
   if (g.cuts + 1 != c.dequant_stages()) throw std::logic_error("group unit: stages differ from EngineConfig::dequant_stages");
   return m;
 }
