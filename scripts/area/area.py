@@ -13,6 +13,7 @@ Usage: area.py MIXPE BUILD_DIR [-j N] [--hosts FILE] [--timeout T] [--slurm] [--
        area.py job --mixpe MIXPE --name NAME [--block B --options "OPTIONS"] --out FILE
 """
 import argparse
+import collections
 import csv
 import json
 import os
@@ -52,6 +53,70 @@ def fill(template, **values):
     return text
 
 
+MAX_D_FANOUT = 16                        # flip-flop data pins one net drives before it is buffered
+FANOUT_BUFFER = "sky130_fd_sc_hd__buf_2"
+
+
+def buffer_register_fanout(netlist):
+    """Buffers the nets that drive more than MAX_D_FANOUT flip-flop data pins, in a tree of
+    FANOUT_BUFFER cells of at most MAX_D_FANOUT loads each; returns how many were inserted. ABC maps
+    the logic between registers and buffers what it sees, but a net that leaves its netlist for the
+    data pins of many registers (a row file's write data: one word into every row) is one output
+    there, loaded as one pin: unbuffered, it breaks the transition limit and its delay is a guess.
+    A placement-aware flow would repair it (OpenROAD's repair_design); this is the same repair
+    without placement."""
+    text = open(netlist).read()
+    out, added = [], 0
+    for mod in re.split(r"(?m)^(?=module )", text):
+        cells = list(re.finditer(r"(?ms)^  (\S+) (\S+) \(\n(.*?)\n  \);\n", mod))
+        loads = collections.defaultdict(list)  # net -> the flip-flops whose D it drives
+        for i, c in enumerate(cells):
+            pins = dict(re.findall(r"^\s*\.(\w+)\((.*)\),?$", c.group(3), re.M))
+            if "CLK" in pins and "D" in pins:
+                loads[pins["D"]].append(i)
+        big = {n: ix for n, ix in loads.items() if len(ix) > MAX_D_FANOUT}
+        if not big:
+            out.append(mod)
+            continue
+        new_d, decls, bufs = {}, [], []
+        for net, sinks in sorted(big.items()):
+            level = [("ff", i) for i in sinks]
+            while len(level) > MAX_D_FANOUT:
+                parents = []
+                for k in range(0, len(level), MAX_D_FANOUT):
+                    added += 1
+                    wire = f"nfo{added}_"
+                    decls.append(f"  wire {wire};\n")
+                    for kind, ref in level[k:k + MAX_D_FANOUT]:
+                        if kind == "ff":
+                            new_d[ref] = wire
+                        else:
+                            bufs[ref][1] = wire
+                    bufs.append([wire, None])
+                    parents.append(("buf", len(bufs) - 1))
+                level = parents
+            for kind, ref in level:  # the top of the tree hangs on the net itself
+                if kind == "ff":
+                    new_d[ref] = net
+                else:
+                    bufs[ref][1] = net
+        body, last = [], 0
+        for i, c in enumerate(cells):
+            body.append(mod[last:c.start()])
+            cell = c.group(0)
+            if i in new_d:
+                cell = re.sub(r"(?m)^(\s*\.D\()(.*)(\),?)$", lambda m: m.group(1) + new_d[i] + m.group(3), cell, count=1)
+            body.append(cell)
+            last = c.end()
+        body.append(mod[last:])
+        first = cells[0].start()
+        insts = "".join(f"  {FANOUT_BUFFER} {x}b (\n    .A({a}),\n    .X({x})\n  );\n" for x, a in bufs)
+        out.append(mod[:first] + "".join(decls) + "".join(body)[first:].replace("\nendmodule", "\n" + insts + "endmodule", 1))
+    if added:
+        open(netlist, "w").write("".join(out))
+    return added
+
+
 def map_and_time(work_dir, files, top, lib, abc, note, flatten=True, blackboxes=()):
     """One synthesis run (abc: the ABC options) and its STA: area, cells, shortest period, slew
     violations. Modules of `blackboxes` (files) are read as black boxes: area only, no STA."""
@@ -67,6 +132,11 @@ def map_and_time(work_dir, files, top, lib, abc, note, flatten=True, blackboxes=
     if blackboxes:
         return {"area": float(re.findall(r"Chip area for (?:top )?module .*: ([0-9.]+)", ytext)[-1]),
                 "cells": int(re.findall(r"Number of cells:\s+([0-9]+)", ytext)[-1])}
+    if buffer_register_fanout(netlist):  # the repaired netlist counted again
+        log = os.path.join(work_dir, "yosys_buffered.log")
+        run(["yosys", "-q", "-l", log, "-p", f"read_liberty -lib {lib}; read_verilog {netlist}; hierarchy -top {top}; "
+             f"stat -liberty {lib}"])
+        ytext = open(log).read()
     with open(os.path.join(work_dir, "sta.tcl"), "w") as f:
         f.write(fill("sta.tcl.in", LIB=lib, NETLIST=netlist, TOP=top, PERIOD=PERIOD_NS,
                      DRIVER=liberty.DRIVER_CELL, DRIVER_PIN=liberty.DRIVER_PIN, LOAD=liberty.LOAD_PF))
