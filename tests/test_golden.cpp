@@ -116,14 +116,32 @@ TEST(Golden, PrealignEqualsExactWhenNothingIsShiftedOut) {
 }
 
 // With F >= 29 the edge accumulator is exact for FP16, so prealign with a wide A is exact.
-TEST(Golden, WidePrealignWithDefaultEdgeBitsIsExactForFp16) {
+TEST(Golden, WidePrealignWithFullEdgeBitsIsExactForFp16) {
   const Problem p = random_problem(3, 256, 5, 8);
   const Activations x = quantize_activations(p.x, ActFormat::kFp16);
   const QuantWeights w = quantize_weights(p.w, test::weight_config(WeightScheme::kAsym, 4, 64));
-  // A = 32 keeps 20 guard bits: exact whenever the block spans at most 20 binades
-  const Matrix<uint32_t> pre = golden_mpgemm(x, w, accum(AccumMode::kPrealign, 32, 16));
+  // A = 32 keeps 20 guard bits: exact whenever the block spans at most 20 binades; F = 29 keeps
+  // every block of a group exact (FP16 exponents span 29)
+  AccumConfig a = accum(AccumMode::kPrealign, 32, 16);
+  a.edge_frac_bits = 29;
+  const Matrix<uint32_t> pre = golden_mpgemm(x, w, a);
   const Matrix<uint32_t> ex = golden_mpgemm(x, w, accum(AccumMode::kExact));
   EXPECT_EQ(pre.data, ex.data);
+}
+
+// The default F is 8: exact while a group's block exponents differ by at most 8 (here one block
+// of each group 2^8 times the others). Beyond that the group accumulator floors the smaller
+// blocks (Datapath.GroupAccumulatorIsExactWithinItsFractionBits); the FP32 result rarely shows it.
+TEST(Golden, DefaultEdgeBitsAreEightAndExactWithinEightBinades) {
+  Problem p = random_problem(2, 128, 3, 9);
+  for (int m = 0; m < 2; ++m)
+    for (int k = 0; k < 16; ++k) p.x.at(m, k) *= 256.0f;  // block 0 of the first group
+  const Activations x = quantize_activations(p.x, ActFormat::kFp16);
+  const QuantWeights w = quantize_weights(p.w, test::weight_config(WeightScheme::kAsym, 4, 64));
+  const AccumConfig def = accum(AccumMode::kPrealign, 32, 16);
+  EXPECT_EQ(def.frac_bits(ActFormat::kFp16), 8);
+  EXPECT_EQ(def.frac_bits(ActFormat::kBf16), 8);
+  EXPECT_EQ(golden_mpgemm(x, w, def).data, golden_mpgemm(x, w, accum(AccumMode::kExact)).data);
 }
 
 TEST(Golden, KPaddingEqualsExplicitZeros) {

@@ -22,8 +22,9 @@ struct AccumConfig {
   int block = 16;            // B: consecutive K elements accumulated together (the array's rows)
   int edge_frac_bits = -1;   // F: LSBs the group accumulator keeps below a block's LSB; -1 = default
 
-  // F when left at -1: 29 for fp16 (then exact: block exponents differ by at most 29),
-  // 32 for bf16, 0 for int8.
+  // F when left at -1: kDefaultFracBits for fp16 and bf16 (exact while a group's block exponents
+  // differ by at most F; 29 would make fp16 always exact), 0 for int8.
+  static constexpr int kDefaultFracBits = 8;
   int frac_bits(ActFormat act) const;
   // Throws Error naming the bad value and its legal range.
   void validate(ActFormat act, int group_size) const;

@@ -6,7 +6,7 @@
 // exponent (two), the aligned values, the sum. A bubble leaves as zeros.
 // Parameters: pe=mixpe weight_bits=4 weight_signed=0 act=fp16 accum=prealign align_bits=16 rows=16
 // pipeline=0 lut_terms=0 act_width=16 weight_width=4 psum_width=24 cols=16 group_size=128 depth=64
-// edge_frac_bits=29 sum_width=20 acc_width=59
+// edge_frac_bits=8 sum_width=20 acc_width=38
 // Latency (cycles): a_to_out=4
 
 `resetall

@@ -6,7 +6,7 @@ mixpe_act_edge_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64.v
 mixpe_pe_w4u_fp16_prealign16_b16_p0.v
 mixpe_array_w4u_fp16_prealign16_b16_p0.v
 mixpe_clock_gate.v
-mixpe_row_file_w65_d64_r1.v
+mixpe_row_file_w44_d64_r1.v
 mixpe_fp32_add_s5.v
 mixpe_row_file_w32_d64_r2.v
 mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64.v

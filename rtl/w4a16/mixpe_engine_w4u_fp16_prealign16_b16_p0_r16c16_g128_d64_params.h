@@ -21,9 +21,9 @@ inline constexpr int kPsumWidth = 24;
 inline constexpr int kCols = 16;
 inline constexpr int kGroupSize = 128;
 inline constexpr int kDepth = 64;
-inline constexpr int kEdgeFracBits = 29;
+inline constexpr int kEdgeFracBits = 8;
 inline constexpr int kSumWidth = 20;
-inline constexpr int kAccWidth = 59;
+inline constexpr int kAccWidth = 38;
 inline constexpr int kLoad = 1;
 inline constexpr int kLatency_last_a_to_y = 57;
 // N tiles that take turns at M rows (the streams' order)

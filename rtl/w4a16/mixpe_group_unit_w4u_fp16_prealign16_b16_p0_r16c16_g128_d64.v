@@ -8,7 +8,7 @@
 // Memories: the group accumulators and Y, one entry per row in flight.
 // Parameters: pe=mixpe weight_bits=4 weight_signed=0 act=fp16 accum=prealign align_bits=16 rows=16
 // pipeline=0 lut_terms=0 act_width=16 weight_width=4 psum_width=24 cols=16 group_size=128 depth=64
-// edge_frac_bits=29 sum_width=20 acc_width=59
+// edge_frac_bits=8 sum_width=20 acc_width=38
 // Latency (cycles): p_to_final=22
 
 `resetall
@@ -48,7 +48,7 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   wire [15:0] g1_scale_d;
   wire [4:0] g1_exp_d;
   wire [25:0] g1_diff_d;
-  wire [64:0] acc_word;
+  wire [43:0] acc_word;
   wire g2_valid_d;
   wire [5:0] g2_m_d;
   wire g2_first_tile_d;
@@ -59,21 +59,21 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   wire [15:0] g2_scale_d;
   wire [4:0] g2_exp_d;
   wire [25:0] g2_diff_d;
-  wire [64:0] g2_word_d;
-  wire [58:0] acc_old;
+  wire [43:0] g2_word_d;
+  wire [37:0] acc_old;
   wire poison_old;
-  wire [58:0] diff_ext;
+  wire [37:0] diff_ext;
   // D with F fraction bits
-  wire [58:0] scaled;
+  wire [37:0] scaled;
   // the accumulator's term
-  wire [58:0] op_acc;
+  wire [37:0] op_acc;
   // D's term
-  wire [58:0] op_in;
+  wire [37:0] op_in;
   wire [4:0] exp_old;
   // the block's exponent is above the accumulator's: re-align the accumulator
   wire exp_up;
-  wire [58:0] acc_aligned;
-  wire [58:0] in_aligned;
+  wire [37:0] acc_aligned;
+  wire [37:0] in_aligned;
   wire [4:0] exp_new;
   // sticky over the N tile's tiles
   wire poison_new;
@@ -83,27 +83,27 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   wire g3_first_group_d;
   wire g3_last_group_d;
   wire [15:0] g3_scale_d;
-  wire [58:0] g3_op_acc_d;
-  wire [58:0] g3_op_in_d;
+  wire [37:0] g3_op_acc_d;
+  wire [37:0] g3_op_in_d;
   wire g3_poison_new_d;
   wire [4:0] g3_exp_new_d;
-  wire [29:0] sum_lo;
-  wire [29:0] acc_hi;
-  wire [29:0] in_hi;
+  wire [19:0] sum_lo;
+  wire [18:0] acc_hi;
+  wire [18:0] in_hi;
   wire g4_valid_d;
   wire [5:0] g4_m_d;
   wire g4_last_tile_d;
   wire g4_first_group_d;
   wire g4_last_group_d;
   wire [15:0] g4_scale_d;
-  wire [29:0] g4_sum_lo_d;
-  wire [29:0] g4_acc_hi_d;
-  wire [29:0] g4_in_hi_d;
+  wire [19:0] g4_sum_lo_d;
+  wire [18:0] g4_acc_hi_d;
+  wire [18:0] g4_in_hi_d;
   wire g4_poison_new_d;
   wire [4:0] g4_exp_new_d;
-  wire [58:0] acc_new;
+  wire [37:0] acc_new;
   // {poison, block exponent, group accumulator} per row in flight
-  wire [64:0] acc_mem_rd0;
+  wire [43:0] acc_mem_rd0;
   // a group's last tile: dequantize
   wire dq_valid;
   wire g5_valid_d;
@@ -113,10 +113,10 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   wire [15:0] g5_scale_d;
   wire g5_poison_d;
   wire [4:0] g5_exp_d;
-  wire [58:0] g5_acc_d;
+  wire [37:0] g5_acc_d;
   wire neg;
-  wire [29:0] mag_lo;
-  wire [29:0] flip_hi;
+  wire [19:0] mag_lo;
+  wire [18:0] flip_hi;
   // biased FP32 exponent of the accumulator's LSB
   wire [12:0] lsb;
   wire g6_valid_d;
@@ -126,10 +126,10 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   wire [15:0] g6_scale_d;
   wire g6_poison_d;
   wire g6_neg_d;
-  wire [29:0] g6_mag_lo_d;
-  wire [29:0] g6_flip_hi_d;
+  wire [19:0] g6_mag_lo_d;
+  wire [18:0] g6_flip_hi_d;
   wire [12:0] g6_lsb_d;
-  wire [58:0] mag;
+  wire [37:0] mag;
   wire g7_valid_d;
   wire [5:0] g7_m_d;
   wire g7_first_group_d;
@@ -137,13 +137,13 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   wire [15:0] g7_scale_d;
   wire g7_poison_d;
   wire g7_neg_d;
-  wire [58:0] g7_mag_d;
+  wire [37:0] g7_mag_d;
   wire [12:0] g7_lsb_d;
   // the group's sum, rounded to FP32
   wire [31:0] d32;
   wire [5:0] rd_lz;
   // leading one at the top
-  wire [58:0] rd_norm;
+  wire [37:0] rd_norm;
   // biased exponent of the leading one (two's complement)
   wire [12:0] rd_exp;
   wire rd_zero;
@@ -154,7 +154,7 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   wire [15:0] g8_scale_d;
   wire g8_poison_d;
   wire g8_rd_sign_d;
-  wire [58:0] g8_rd_norm_d;
+  wire [37:0] g8_rd_norm_d;
   wire [12:0] g8_rd_exp_d;
   wire g8_rd_zero_d;
   // below the normal range: shift right into a subnormal
@@ -163,7 +163,7 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   // 1 - exp, capped: 26 already moves every bit below the guard
   wire [4:0] rd_dshift;
   // 24 kept bits, guard, then sticky bits
-  wire [84:0] rd_x;
+  wire [63:0] rd_x;
   wire rd_sticky;
   wire rd_round_up;
   wire [23:0] rd_kept;
@@ -338,7 +338,7 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   reg [15:0] g2_scale_q;
   reg [4:0] g2_exp_q;
   reg [25:0] g2_diff_q;
-  reg [64:0] g2_word_q;
+  reg [43:0] g2_word_q;
   // pipeline stage 4
   reg g3_valid_q;
   reg [5:0] g3_m_q;
@@ -346,8 +346,8 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   reg g3_first_group_q;
   reg g3_last_group_q;
   reg [15:0] g3_scale_q;
-  reg [58:0] g3_op_acc_q;
-  reg [58:0] g3_op_in_q;
+  reg [37:0] g3_op_acc_q;
+  reg [37:0] g3_op_in_q;
   reg g3_poison_new_q;
   reg [4:0] g3_exp_new_q;
   // pipeline stage 5
@@ -357,9 +357,9 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   reg g4_first_group_q;
   reg g4_last_group_q;
   reg [15:0] g4_scale_q;
-  reg [29:0] g4_sum_lo_q;
-  reg [29:0] g4_acc_hi_q;
-  reg [29:0] g4_in_hi_q;
+  reg [19:0] g4_sum_lo_q;
+  reg [18:0] g4_acc_hi_q;
+  reg [18:0] g4_in_hi_q;
   reg g4_poison_new_q;
   reg [4:0] g4_exp_new_q;
   // pipeline stage 6
@@ -370,7 +370,7 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   reg [15:0] g5_scale_q;
   reg g5_poison_q;
   reg [4:0] g5_exp_q;
-  reg [58:0] g5_acc_q;
+  reg [37:0] g5_acc_q;
   // pipeline stage 7
   reg g6_valid_q;
   reg [5:0] g6_m_q;
@@ -379,8 +379,8 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   reg [15:0] g6_scale_q;
   reg g6_poison_q;
   reg g6_neg_q;
-  reg [29:0] g6_mag_lo_q;
-  reg [29:0] g6_flip_hi_q;
+  reg [19:0] g6_mag_lo_q;
+  reg [18:0] g6_flip_hi_q;
   reg [12:0] g6_lsb_q;
   // pipeline stage 8
   reg g7_valid_q;
@@ -390,7 +390,7 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   reg [15:0] g7_scale_q;
   reg g7_poison_q;
   reg g7_neg_q;
-  reg [58:0] g7_mag_q;
+  reg [37:0] g7_mag_q;
   reg [12:0] g7_lsb_q;
   // pipeline stage 9
   reg g8_valid_q;
@@ -400,7 +400,7 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   reg [15:0] g8_scale_q;
   reg g8_poison_q;
   reg g8_rd_sign_q;
-  reg [58:0] g8_rd_norm_q;
+  reg [37:0] g8_rd_norm_q;
   reg [12:0] g8_rd_exp_q;
   reg g8_rd_zero_q;
   // pipeline stage 10
@@ -536,15 +536,15 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   assign g2_exp_d = g1_exp_q;
   assign g2_diff_d = g1_diff_q;
   assign g2_word_d = acc_word;
-  assign acc_old = g2_word_q[58:0];
-  assign poison_old = g2_word_q[64];
-  assign diff_ext = {{33{g2_diff_q[25]}}, g2_diff_q};
-  assign scaled = diff_ext << 29;
-  assign exp_old = g2_word_q[63:59];
+  assign acc_old = g2_word_q[37:0];
+  assign poison_old = g2_word_q[43];
+  assign diff_ext = {{12{g2_diff_q[25]}}, g2_diff_q};
+  assign scaled = diff_ext << 8;
+  assign exp_old = g2_word_q[42:38];
   assign exp_up = g2_exp_q > exp_old;
   assign acc_aligned = $signed(acc_old) >>> (g2_exp_q - exp_old);
   assign in_aligned = $signed(scaled) >>> (exp_old - g2_exp_q);
-  assign op_acc = g2_first_tile_q ? 59'd0 : exp_up ? acc_aligned : acc_old;
+  assign op_acc = g2_first_tile_q ? 38'd0 : exp_up ? acc_aligned : acc_old;
   assign op_in = (g2_first_tile_q | exp_up) ? scaled : in_aligned;
   assign exp_new = (g2_first_tile_q | exp_up) ? g2_exp_q : exp_old;
   assign poison_new = ((g2_first_tile_q & g2_first_group_q) ? 1'b0 : poison_old) | g2_poison_q;
@@ -558,9 +558,9 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   assign g3_op_in_d = op_in;
   assign g3_poison_new_d = poison_new;
   assign g3_exp_new_d = exp_new;
-  assign sum_lo = {1'd0, g3_op_acc_q[28:0]} + {1'd0, g3_op_in_q[28:0]};
-  assign acc_hi = g3_op_acc_q[58:29];
-  assign in_hi = g3_op_in_q[58:29];
+  assign sum_lo = {1'd0, g3_op_acc_q[18:0]} + {1'd0, g3_op_in_q[18:0]};
+  assign acc_hi = g3_op_acc_q[37:19];
+  assign in_hi = g3_op_in_q[37:19];
   assign g4_valid_d = g3_valid_q;
   assign g4_m_d = g3_m_q;
   assign g4_last_tile_d = g3_last_tile_q;
@@ -572,7 +572,7 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   assign g4_in_hi_d = in_hi;
   assign g4_poison_new_d = g3_poison_new_q;
   assign g4_exp_new_d = g3_exp_new_q;
-  assign acc_new = {g4_acc_hi_q + g4_in_hi_q + {29'd0, g4_sum_lo_q[29]}, g4_sum_lo_q[28:0]};
+  assign acc_new = {g4_acc_hi_q + g4_in_hi_q + {18'd0, g4_sum_lo_q[19]}, g4_sum_lo_q[18:0]};
   assign dq_valid = g4_valid_q & g4_last_tile_q;
   assign g5_valid_d = dq_valid;
   assign g5_m_d = g4_m_q;
@@ -582,10 +582,10 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   assign g5_poison_d = g4_poison_new_q;
   assign g5_exp_d = g4_exp_new_q;
   assign g5_acc_d = acc_new;
-  assign neg = g5_acc_q[58];
-  assign mag_lo = {1'd0, (g5_acc_q[28:0] ^ {29{neg}})} + {29'd0, neg};
-  assign flip_hi = g5_acc_q[58:29] ^ {30{neg}};
-  assign lsb = {8'd0, g5_exp_q} + 13'd69;
+  assign neg = g5_acc_q[37];
+  assign mag_lo = {1'd0, (g5_acc_q[18:0] ^ {19{neg}})} + {19'd0, neg};
+  assign flip_hi = g5_acc_q[37:19] ^ {19{neg}};
+  assign lsb = {8'd0, g5_exp_q} + 13'd90;
   assign g6_valid_d = g5_valid_q;
   assign g6_m_d = g5_m_q;
   assign g6_first_group_d = g5_first_group_q;
@@ -596,7 +596,7 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   assign g6_mag_lo_d = mag_lo;
   assign g6_flip_hi_d = flip_hi;
   assign g6_lsb_d = lsb;
-  assign mag = {g6_flip_hi_q + {29'd0, g6_mag_lo_q[29]}, g6_mag_lo_q[28:0]};
+  assign mag = {g6_flip_hi_q + {18'd0, g6_mag_lo_q[19]}, g6_mag_lo_q[18:0]};
   assign g7_valid_d = g6_valid_q;
   assign g7_m_d = g6_m_q;
   assign g7_first_group_d = g6_first_group_q;
@@ -606,24 +606,19 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   assign g7_neg_d = g6_neg_q;
   assign g7_mag_d = mag;
   assign g7_lsb_d = g6_lsb_q;
-  assign rd_lz = g7_mag_q[58] ? 6'd0 : g7_mag_q[57] ? 6'd1 : g7_mag_q[56] ? 6'd2 : g7_mag_q[55] ?
-      6'd3 : g7_mag_q[54] ? 6'd4 : g7_mag_q[53] ? 6'd5 : g7_mag_q[52] ? 6'd6 : g7_mag_q[51] ? 6'd7 :
-      g7_mag_q[50] ? 6'd8 : g7_mag_q[49] ? 6'd9 : g7_mag_q[48] ? 6'd10 : g7_mag_q[47] ? 6'd11 :
-      g7_mag_q[46] ? 6'd12 : g7_mag_q[45] ? 6'd13 : g7_mag_q[44] ? 6'd14 : g7_mag_q[43] ? 6'd15 :
-      g7_mag_q[42] ? 6'd16 : g7_mag_q[41] ? 6'd17 : g7_mag_q[40] ? 6'd18 : g7_mag_q[39] ? 6'd19 :
-      g7_mag_q[38] ? 6'd20 : g7_mag_q[37] ? 6'd21 : g7_mag_q[36] ? 6'd22 : g7_mag_q[35] ? 6'd23 :
-      g7_mag_q[34] ? 6'd24 : g7_mag_q[33] ? 6'd25 : g7_mag_q[32] ? 6'd26 : g7_mag_q[31] ? 6'd27 :
-      g7_mag_q[30] ? 6'd28 : g7_mag_q[29] ? 6'd29 : g7_mag_q[28] ? 6'd30 : g7_mag_q[27] ? 6'd31 :
-      g7_mag_q[26] ? 6'd32 : g7_mag_q[25] ? 6'd33 : g7_mag_q[24] ? 6'd34 : g7_mag_q[23] ? 6'd35 :
-      g7_mag_q[22] ? 6'd36 : g7_mag_q[21] ? 6'd37 : g7_mag_q[20] ? 6'd38 : g7_mag_q[19] ? 6'd39 :
-      g7_mag_q[18] ? 6'd40 : g7_mag_q[17] ? 6'd41 : g7_mag_q[16] ? 6'd42 : g7_mag_q[15] ? 6'd43 :
-      g7_mag_q[14] ? 6'd44 : g7_mag_q[13] ? 6'd45 : g7_mag_q[12] ? 6'd46 : g7_mag_q[11] ? 6'd47 :
-      g7_mag_q[10] ? 6'd48 : g7_mag_q[9] ? 6'd49 : g7_mag_q[8] ? 6'd50 : g7_mag_q[7] ? 6'd51 :
-      g7_mag_q[6] ? 6'd52 : g7_mag_q[5] ? 6'd53 : g7_mag_q[4] ? 6'd54 : g7_mag_q[3] ? 6'd55 :
-      g7_mag_q[2] ? 6'd56 : g7_mag_q[1] ? 6'd57 : 6'd58;
+  assign rd_lz = g7_mag_q[37] ? 6'd0 : g7_mag_q[36] ? 6'd1 : g7_mag_q[35] ? 6'd2 : g7_mag_q[34] ?
+      6'd3 : g7_mag_q[33] ? 6'd4 : g7_mag_q[32] ? 6'd5 : g7_mag_q[31] ? 6'd6 : g7_mag_q[30] ? 6'd7 :
+      g7_mag_q[29] ? 6'd8 : g7_mag_q[28] ? 6'd9 : g7_mag_q[27] ? 6'd10 : g7_mag_q[26] ? 6'd11 :
+      g7_mag_q[25] ? 6'd12 : g7_mag_q[24] ? 6'd13 : g7_mag_q[23] ? 6'd14 : g7_mag_q[22] ? 6'd15 :
+      g7_mag_q[21] ? 6'd16 : g7_mag_q[20] ? 6'd17 : g7_mag_q[19] ? 6'd18 : g7_mag_q[18] ? 6'd19 :
+      g7_mag_q[17] ? 6'd20 : g7_mag_q[16] ? 6'd21 : g7_mag_q[15] ? 6'd22 : g7_mag_q[14] ? 6'd23 :
+      g7_mag_q[13] ? 6'd24 : g7_mag_q[12] ? 6'd25 : g7_mag_q[11] ? 6'd26 : g7_mag_q[10] ? 6'd27 :
+      g7_mag_q[9] ? 6'd28 : g7_mag_q[8] ? 6'd29 : g7_mag_q[7] ? 6'd30 : g7_mag_q[6] ? 6'd31 :
+      g7_mag_q[5] ? 6'd32 : g7_mag_q[4] ? 6'd33 : g7_mag_q[3] ? 6'd34 : g7_mag_q[2] ? 6'd35 :
+      g7_mag_q[1] ? 6'd36 : 6'd37;
   assign rd_norm = g7_mag_q << rd_lz;
-  assign rd_exp = g7_lsb_q + 13'd58 - {7'd0, rd_lz};
-  assign rd_zero = g7_mag_q == 59'd0;
+  assign rd_exp = g7_lsb_q + 13'd37 - {7'd0, rd_lz};
+  assign rd_zero = g7_mag_q == 38'd0;
   assign g8_valid_d = g7_valid_q;
   assign g8_m_d = g7_m_q;
   assign g8_first_group_d = g7_first_group_q;
@@ -638,9 +633,9 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   assign rd_neg_exp = 13'd1 - g8_rd_exp_q;
   assign rd_dshift = !rd_sub ? 5'd0 : (rd_neg_exp > 13'd26) ? 5'd26 : rd_neg_exp[4:0];
   assign rd_x = {g8_rd_norm_q, 26'd0} >> rd_dshift;
-  assign rd_sticky = rd_x[59:0] != 60'd0;
-  assign rd_round_up = rd_x[60] & (rd_sticky | rd_x[61]);
-  assign rd_kept = rd_x[84:61];
+  assign rd_sticky = rd_x[38:0] != 39'd0;
+  assign rd_round_up = rd_x[39] & (rd_sticky | rd_x[40]);
+  assign rd_kept = rd_x[63:40];
   assign rd_exp_eff = rd_sub ? 13'd1 : g8_rd_exp_q;
   assign g9_valid_d = g8_valid_q;
   assign g9_m_d = g8_m_q;
@@ -796,7 +791,7 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   assign final_o = g21_valid_q & g21_last_group_q;
   assign rd_y_o = y_mem_rd1;
 
-  mixpe_row_file_w65_d64_r1 u_acc_mem (
+  mixpe_row_file_w44_d64_r1 u_acc_mem (
     .clk_i(clk_i),
     .we_i(g4_valid_q),
     .waddr_i(g4_m_q),
