@@ -41,6 +41,8 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
   wire [11:0] sum_unused;
   /* verilator lint_on UNUSEDSIGNAL */
   wire g1_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g1_gclk;
   wire [5:0] g1_m_d;
   wire g1_first_tile_d;
   wire g1_last_tile_d;
@@ -52,6 +54,8 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
   wire [32:0] g1_diff_d;
   wire [37:0] acc_word;
   wire g2_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g2_gclk;
   wire [5:0] g2_m_d;
   wire g2_first_tile_d;
   wire g2_last_tile_d;
@@ -74,6 +78,8 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
   // sticky over the N tile's tiles
   wire poison_new;
   wire g3_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g3_gclk;
   wire [5:0] g3_m_d;
   wire g3_last_tile_d;
   wire g3_first_group_d;
@@ -87,6 +93,8 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
   wire [18:0] acc_hi;
   wire [18:0] in_hi;
   wire g4_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g4_gclk;
   wire [5:0] g4_m_d;
   wire g4_last_tile_d;
   wire g4_first_group_d;
@@ -103,6 +111,8 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
   // a group's last tile: dequantize
   wire dq_valid;
   wire g5_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g5_gclk;
   wire [5:0] g5_m_d;
   wire g5_first_group_d;
   wire g5_last_group_d;
@@ -116,6 +126,8 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
   // biased FP32 exponent of the accumulator's LSB
   wire [12:0] lsb;
   wire g6_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g6_gclk;
   wire [5:0] g6_m_d;
   wire g6_first_group_d;
   wire g6_last_group_d;
@@ -128,6 +140,8 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
   wire [12:0] g6_lsb_d;
   wire [36:0] mag;
   wire g7_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g7_gclk;
   wire [5:0] g7_m_d;
   wire g7_first_group_d;
   wire g7_last_group_d;
@@ -146,6 +160,8 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
   wire [12:0] rd_exp;
   wire rd_zero;
   wire g8_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g8_gclk;
   wire [5:0] g8_m_d;
   wire g8_first_group_d;
   wire g8_last_group_d;
@@ -169,6 +185,8 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
   // the exponent the kept bits are at: 1 for subnormals
   wire [12:0] rd_exp_eff;
   wire g9_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g9_gclk;
   wire [5:0] g9_m_d;
   wire g9_first_group_d;
   wire g9_last_group_d;
@@ -185,6 +203,8 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
   wire [22:0] rd_frac;
   wire [7:0] rd_field;
   wire g10_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g10_gclk;
   wire [5:0] g10_m_d;
   wire g10_first_group_d;
   wire g10_last_group_d;
@@ -209,6 +229,8 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
   wire ms_nan;
   wire ms_inf;
   wire g11_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g11_gclk;
   wire [5:0] g11_m_d;
   wire g11_first_group_d;
   wire g11_last_group_d;
@@ -223,6 +245,8 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
   // exact significand product, from its partial products
   wire [34:0] ms_prod;
   wire g12_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g12_gclk;
   wire [5:0] g12_m_d;
   wire g12_first_group_d;
   wire g12_last_group_d;
@@ -241,6 +265,8 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
   wire [12:0] ms_r_exp;
   wire ms_r_zero;
   wire g13_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g13_gclk;
   wire [5:0] g13_m_d;
   wire g13_first_group_d;
   wire g13_last_group_d;
@@ -265,6 +291,8 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
   // the exponent the kept bits are at: 1 for subnormals
   wire [12:0] ms_r_exp_eff;
   wire g14_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g14_gclk;
   wire [5:0] g14_m_d;
   wire g14_first_group_d;
   wire g14_last_group_d;
@@ -282,6 +310,8 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
   wire [22:0] ms_r_frac;
   wire [7:0] ms_r_field;
   wire g15_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g15_gclk;
   wire [5:0] g15_m_d;
   wire g15_first_group_d;
   wire g15_last_group_d;
@@ -290,6 +320,8 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
   wire [31:0] g15_t_d;
   wire [31:0] y_old;
   wire g16_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g16_gclk;
   wire [5:0] g16_m_d;
   wire g16_last_group_d;
   wire [31:0] g16_rs_d;
@@ -298,26 +330,36 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
   wire [31:0] g16_t_d;
   wire [31:0] y_sum;
   wire g17_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g17_gclk;
   wire [5:0] g17_m_d;
   wire g17_last_group_d;
   wire [31:0] g17_rs_d;
   wire g17_poison_d;
   wire g18_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g18_gclk;
   wire [5:0] g18_m_d;
   wire g18_last_group_d;
   wire [31:0] g18_rs_d;
   wire g18_poison_d;
   wire g19_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g19_gclk;
   wire [5:0] g19_m_d;
   wire g19_last_group_d;
   wire [31:0] g19_rs_d;
   wire g19_poison_d;
   wire g20_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g20_gclk;
   wire [5:0] g20_m_d;
   wire g20_last_group_d;
   wire [31:0] g20_rs_d;
   wire g20_poison_d;
   wire g21_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g21_gclk;
   wire [5:0] g21_m_d;
   wire g21_last_group_d;
   wire [31:0] g21_rs_d;
@@ -342,6 +384,8 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
   wire mr_nan;
   wire mr_inf;
   wire g22_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g22_gclk;
   wire [5:0] g22_m_d;
   wire g22_last_group_d;
   wire g22_poison_d;
@@ -357,6 +401,8 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
   // exact significand product, from its partial products
   wire [47:0] mr_prod;
   wire g23_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g23_gclk;
   wire [5:0] g23_m_d;
   wire g23_last_group_d;
   wire g23_poison_d;
@@ -374,6 +420,8 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
   wire [12:0] mr_r_exp;
   wire mr_r_zero;
   wire g24_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g24_gclk;
   wire [5:0] g24_m_d;
   wire g24_last_group_d;
   wire g24_poison_d;
@@ -397,6 +445,8 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
   // the exponent the kept bits are at: 1 for subnormals
   wire [12:0] mr_r_exp_eff;
   wire g25_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g25_gclk;
   wire [5:0] g25_m_d;
   wire g25_last_group_d;
   wire g25_poison_d;
@@ -1071,6 +1121,30 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
   assign final_o = g25_valid_q & g25_last_group_q;
   assign rd_y_o = y_mem_rd1;
 
+  mixpe_clock_gate u_g1_gate (
+    .clk_i(clk_i),
+    .en_i(valid_i),
+    .gclk_o(g1_gclk)
+  );
+
+  mixpe_clock_gate u_g2_gate (
+    .clk_i(clk_i),
+    .en_i(g1_valid_q),
+    .gclk_o(g2_gclk)
+  );
+
+  mixpe_clock_gate u_g3_gate (
+    .clk_i(clk_i),
+    .en_i(g2_valid_q),
+    .gclk_o(g3_gclk)
+  );
+
+  mixpe_clock_gate u_g4_gate (
+    .clk_i(clk_i),
+    .en_i(g3_valid_q),
+    .gclk_o(g4_gclk)
+  );
+
   mixpe_row_file_w38_d64_r1 u_acc_mem (
     .clk_i(clk_i),
     .we_i(g4_valid_q),
@@ -1080,11 +1154,137 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
     .rdata0_o(acc_mem_rd0)
   );
 
+  mixpe_clock_gate u_g5_gate (
+    .clk_i(clk_i),
+    .en_i(dq_valid),
+    .gclk_o(g5_gclk)
+  );
+
+  mixpe_clock_gate u_g6_gate (
+    .clk_i(clk_i),
+    .en_i(g5_valid_q),
+    .gclk_o(g6_gclk)
+  );
+
+  mixpe_clock_gate u_g7_gate (
+    .clk_i(clk_i),
+    .en_i(g6_valid_q),
+    .gclk_o(g7_gclk)
+  );
+
+  mixpe_clock_gate u_g8_gate (
+    .clk_i(clk_i),
+    .en_i(g7_valid_q),
+    .gclk_o(g8_gclk)
+  );
+
+  mixpe_clock_gate u_g9_gate (
+    .clk_i(clk_i),
+    .en_i(g8_valid_q),
+    .gclk_o(g9_gclk)
+  );
+
+  mixpe_clock_gate u_g10_gate (
+    .clk_i(clk_i),
+    .en_i(g9_valid_q),
+    .gclk_o(g10_gclk)
+  );
+
+  mixpe_clock_gate u_g11_gate (
+    .clk_i(clk_i),
+    .en_i(g10_valid_q),
+    .gclk_o(g11_gclk)
+  );
+
+  mixpe_clock_gate u_g12_gate (
+    .clk_i(clk_i),
+    .en_i(g11_valid_q),
+    .gclk_o(g12_gclk)
+  );
+
+  mixpe_clock_gate u_g13_gate (
+    .clk_i(clk_i),
+    .en_i(g12_valid_q),
+    .gclk_o(g13_gclk)
+  );
+
+  mixpe_clock_gate u_g14_gate (
+    .clk_i(clk_i),
+    .en_i(g13_valid_q),
+    .gclk_o(g14_gclk)
+  );
+
+  mixpe_clock_gate u_g15_gate (
+    .clk_i(clk_i),
+    .en_i(g14_valid_q),
+    .gclk_o(g15_gclk)
+  );
+
+  mixpe_clock_gate u_g16_gate (
+    .clk_i(clk_i),
+    .en_i(g15_valid_q),
+    .gclk_o(g16_gclk)
+  );
+
   mixpe_fp32_add_s5 u_add_y (
     .clk_i(clk_i),
     .a_i(g16_y_old_q),
     .b_i(g16_t_q),
     .y_o(y_sum)
+  );
+
+  mixpe_clock_gate u_g17_gate (
+    .clk_i(clk_i),
+    .en_i(g16_valid_q),
+    .gclk_o(g17_gclk)
+  );
+
+  mixpe_clock_gate u_g18_gate (
+    .clk_i(clk_i),
+    .en_i(g17_valid_q),
+    .gclk_o(g18_gclk)
+  );
+
+  mixpe_clock_gate u_g19_gate (
+    .clk_i(clk_i),
+    .en_i(g18_valid_q),
+    .gclk_o(g19_gclk)
+  );
+
+  mixpe_clock_gate u_g20_gate (
+    .clk_i(clk_i),
+    .en_i(g19_valid_q),
+    .gclk_o(g20_gclk)
+  );
+
+  mixpe_clock_gate u_g21_gate (
+    .clk_i(clk_i),
+    .en_i(g20_valid_q),
+    .gclk_o(g21_gclk)
+  );
+
+  mixpe_clock_gate u_g22_gate (
+    .clk_i(clk_i),
+    .en_i(g21_valid_q),
+    .gclk_o(g22_gclk)
+  );
+
+  mixpe_clock_gate u_g23_gate (
+    .clk_i(clk_i),
+    .en_i(g22_valid_q),
+    .gclk_o(g23_gclk)
+  );
+
+  mixpe_clock_gate u_g24_gate (
+    .clk_i(clk_i),
+    .en_i(g23_valid_q),
+    .gclk_o(g24_gclk)
+  );
+
+  mixpe_clock_gate u_g25_gate (
+    .clk_i(clk_i),
+    .en_i(g24_valid_q),
+    .gclk_o(g25_gclk)
   );
 
   mixpe_row_file_w32_d64_r2 u_y_mem (
@@ -1103,39 +1303,39 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
     else g1_valid_q <= g1_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g1_gclk) begin
     g1_m_q <= g1_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g1_gclk) begin
     g1_first_tile_q <= g1_first_tile_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g1_gclk) begin
     g1_last_tile_q <= g1_last_tile_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g1_gclk) begin
     g1_first_group_q <= g1_first_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g1_gclk) begin
     g1_last_group_q <= g1_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g1_gclk) begin
     g1_poison_q <= g1_poison_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g1_gclk) begin
     g1_scale_q <= g1_scale_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g1_gclk) begin
     g1_rs_q <= g1_rs_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g1_gclk) begin
     g1_diff_q <= g1_diff_d;
   end
 
@@ -1144,43 +1344,43 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
     else g2_valid_q <= g2_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g2_gclk) begin
     g2_m_q <= g2_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g2_gclk) begin
     g2_first_tile_q <= g2_first_tile_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g2_gclk) begin
     g2_last_tile_q <= g2_last_tile_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g2_gclk) begin
     g2_first_group_q <= g2_first_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g2_gclk) begin
     g2_last_group_q <= g2_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g2_gclk) begin
     g2_poison_q <= g2_poison_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g2_gclk) begin
     g2_scale_q <= g2_scale_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g2_gclk) begin
     g2_rs_q <= g2_rs_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g2_gclk) begin
     g2_diff_q <= g2_diff_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g2_gclk) begin
     g2_word_q <= g2_word_d;
   end
 
@@ -1189,39 +1389,39 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
     else g3_valid_q <= g3_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g3_gclk) begin
     g3_m_q <= g3_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g3_gclk) begin
     g3_last_tile_q <= g3_last_tile_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g3_gclk) begin
     g3_first_group_q <= g3_first_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g3_gclk) begin
     g3_last_group_q <= g3_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g3_gclk) begin
     g3_scale_q <= g3_scale_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g3_gclk) begin
     g3_rs_q <= g3_rs_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g3_gclk) begin
     g3_op_acc_q <= g3_op_acc_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g3_gclk) begin
     g3_op_in_q <= g3_op_in_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g3_gclk) begin
     g3_poison_new_q <= g3_poison_new_d;
   end
 
@@ -1230,43 +1430,43 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
     else g4_valid_q <= g4_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g4_gclk) begin
     g4_m_q <= g4_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g4_gclk) begin
     g4_last_tile_q <= g4_last_tile_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g4_gclk) begin
     g4_first_group_q <= g4_first_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g4_gclk) begin
     g4_last_group_q <= g4_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g4_gclk) begin
     g4_scale_q <= g4_scale_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g4_gclk) begin
     g4_rs_q <= g4_rs_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g4_gclk) begin
     g4_sum_lo_q <= g4_sum_lo_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g4_gclk) begin
     g4_acc_hi_q <= g4_acc_hi_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g4_gclk) begin
     g4_in_hi_q <= g4_in_hi_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g4_gclk) begin
     g4_poison_new_q <= g4_poison_new_d;
   end
 
@@ -1275,31 +1475,31 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
     else g5_valid_q <= g5_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g5_gclk) begin
     g5_m_q <= g5_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g5_gclk) begin
     g5_first_group_q <= g5_first_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g5_gclk) begin
     g5_last_group_q <= g5_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g5_gclk) begin
     g5_scale_q <= g5_scale_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g5_gclk) begin
     g5_rs_q <= g5_rs_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g5_gclk) begin
     g5_poison_q <= g5_poison_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g5_gclk) begin
     g5_acc_q <= g5_acc_d;
   end
 
@@ -1308,43 +1508,43 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
     else g6_valid_q <= g6_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g6_gclk) begin
     g6_m_q <= g6_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g6_gclk) begin
     g6_first_group_q <= g6_first_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g6_gclk) begin
     g6_last_group_q <= g6_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g6_gclk) begin
     g6_scale_q <= g6_scale_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g6_gclk) begin
     g6_rs_q <= g6_rs_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g6_gclk) begin
     g6_poison_q <= g6_poison_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g6_gclk) begin
     g6_neg_q <= g6_neg_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g6_gclk) begin
     g6_mag_lo_q <= g6_mag_lo_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g6_gclk) begin
     g6_flip_hi_q <= g6_flip_hi_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g6_gclk) begin
     g6_lsb_q <= g6_lsb_d;
   end
 
@@ -1353,39 +1553,39 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
     else g7_valid_q <= g7_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g7_gclk) begin
     g7_m_q <= g7_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g7_gclk) begin
     g7_first_group_q <= g7_first_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g7_gclk) begin
     g7_last_group_q <= g7_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g7_gclk) begin
     g7_scale_q <= g7_scale_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g7_gclk) begin
     g7_rs_q <= g7_rs_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g7_gclk) begin
     g7_poison_q <= g7_poison_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g7_gclk) begin
     g7_neg_q <= g7_neg_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g7_gclk) begin
     g7_mag_q <= g7_mag_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g7_gclk) begin
     g7_lsb_q <= g7_lsb_d;
   end
 
@@ -1394,43 +1594,43 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
     else g8_valid_q <= g8_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g8_gclk) begin
     g8_m_q <= g8_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g8_gclk) begin
     g8_first_group_q <= g8_first_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g8_gclk) begin
     g8_last_group_q <= g8_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g8_gclk) begin
     g8_scale_q <= g8_scale_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g8_gclk) begin
     g8_rs_q <= g8_rs_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g8_gclk) begin
     g8_poison_q <= g8_poison_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g8_gclk) begin
     g8_rd_sign_q <= g8_rd_sign_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g8_gclk) begin
     g8_rd_norm_q <= g8_rd_norm_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g8_gclk) begin
     g8_rd_exp_q <= g8_rd_exp_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g8_gclk) begin
     g8_rd_zero_q <= g8_rd_zero_d;
   end
 
@@ -1439,47 +1639,47 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
     else g9_valid_q <= g9_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g9_gclk) begin
     g9_m_q <= g9_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g9_gclk) begin
     g9_first_group_q <= g9_first_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g9_gclk) begin
     g9_last_group_q <= g9_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g9_gclk) begin
     g9_scale_q <= g9_scale_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g9_gclk) begin
     g9_rs_q <= g9_rs_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g9_gclk) begin
     g9_poison_q <= g9_poison_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g9_gclk) begin
     g9_rd_sign_q <= g9_rd_sign_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g9_gclk) begin
     g9_rd_zero_q <= g9_rd_zero_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g9_gclk) begin
     g9_rd_kept_q <= g9_rd_kept_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g9_gclk) begin
     g9_rd_round_up_q <= g9_rd_round_up_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g9_gclk) begin
     g9_rd_exp_eff_q <= g9_rd_exp_eff_d;
   end
 
@@ -1488,31 +1688,31 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
     else g10_valid_q <= g10_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g10_gclk) begin
     g10_m_q <= g10_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g10_gclk) begin
     g10_first_group_q <= g10_first_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g10_gclk) begin
     g10_last_group_q <= g10_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g10_gclk) begin
     g10_scale_q <= g10_scale_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g10_gclk) begin
     g10_rs_q <= g10_rs_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g10_gclk) begin
     g10_poison_q <= g10_poison_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g10_gclk) begin
     g10_d32_q <= g10_d32_d;
   end
 
@@ -1521,47 +1721,47 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
     else g11_valid_q <= g11_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g11_gclk) begin
     g11_m_q <= g11_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g11_gclk) begin
     g11_first_group_q <= g11_first_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g11_gclk) begin
     g11_last_group_q <= g11_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g11_gclk) begin
     g11_rs_q <= g11_rs_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g11_gclk) begin
     g11_poison_q <= g11_poison_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g11_gclk) begin
     g11_ms_pp0_q <= g11_ms_pp0_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g11_gclk) begin
     g11_ms_pp1_q <= g11_ms_pp1_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g11_gclk) begin
     g11_ms_sign_q <= g11_ms_sign_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g11_gclk) begin
     g11_ms_lsb_q <= g11_ms_lsb_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g11_gclk) begin
     g11_ms_nan_q <= g11_ms_nan_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g11_gclk) begin
     g11_ms_inf_q <= g11_ms_inf_d;
   end
 
@@ -1570,43 +1770,43 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
     else g12_valid_q <= g12_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g12_gclk) begin
     g12_m_q <= g12_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g12_gclk) begin
     g12_first_group_q <= g12_first_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g12_gclk) begin
     g12_last_group_q <= g12_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g12_gclk) begin
     g12_rs_q <= g12_rs_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g12_gclk) begin
     g12_poison_q <= g12_poison_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g12_gclk) begin
     g12_ms_prod_q <= g12_ms_prod_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g12_gclk) begin
     g12_ms_sign_q <= g12_ms_sign_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g12_gclk) begin
     g12_ms_lsb_q <= g12_ms_lsb_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g12_gclk) begin
     g12_ms_nan_q <= g12_ms_nan_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g12_gclk) begin
     g12_ms_inf_q <= g12_ms_inf_d;
   end
 
@@ -1615,47 +1815,47 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
     else g13_valid_q <= g13_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g13_gclk) begin
     g13_m_q <= g13_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g13_gclk) begin
     g13_first_group_q <= g13_first_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g13_gclk) begin
     g13_last_group_q <= g13_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g13_gclk) begin
     g13_rs_q <= g13_rs_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g13_gclk) begin
     g13_poison_q <= g13_poison_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g13_gclk) begin
     g13_ms_r_sign_q <= g13_ms_r_sign_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g13_gclk) begin
     g13_ms_r_norm_q <= g13_ms_r_norm_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g13_gclk) begin
     g13_ms_r_exp_q <= g13_ms_r_exp_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g13_gclk) begin
     g13_ms_r_zero_q <= g13_ms_r_zero_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g13_gclk) begin
     g13_ms_nan_q <= g13_ms_nan_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g13_gclk) begin
     g13_ms_inf_q <= g13_ms_inf_d;
   end
 
@@ -1664,51 +1864,51 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
     else g14_valid_q <= g14_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g14_gclk) begin
     g14_m_q <= g14_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g14_gclk) begin
     g14_first_group_q <= g14_first_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g14_gclk) begin
     g14_last_group_q <= g14_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g14_gclk) begin
     g14_rs_q <= g14_rs_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g14_gclk) begin
     g14_poison_q <= g14_poison_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g14_gclk) begin
     g14_ms_r_sign_q <= g14_ms_r_sign_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g14_gclk) begin
     g14_ms_r_zero_q <= g14_ms_r_zero_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g14_gclk) begin
     g14_ms_r_kept_q <= g14_ms_r_kept_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g14_gclk) begin
     g14_ms_r_round_up_q <= g14_ms_r_round_up_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g14_gclk) begin
     g14_ms_r_exp_eff_q <= g14_ms_r_exp_eff_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g14_gclk) begin
     g14_ms_nan_q <= g14_ms_nan_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g14_gclk) begin
     g14_ms_inf_q <= g14_ms_inf_d;
   end
 
@@ -1717,27 +1917,27 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
     else g15_valid_q <= g15_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g15_gclk) begin
     g15_m_q <= g15_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g15_gclk) begin
     g15_first_group_q <= g15_first_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g15_gclk) begin
     g15_last_group_q <= g15_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g15_gclk) begin
     g15_rs_q <= g15_rs_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g15_gclk) begin
     g15_poison_q <= g15_poison_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g15_gclk) begin
     g15_t_q <= g15_t_d;
   end
 
@@ -1746,27 +1946,27 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
     else g16_valid_q <= g16_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g16_gclk) begin
     g16_m_q <= g16_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g16_gclk) begin
     g16_last_group_q <= g16_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g16_gclk) begin
     g16_rs_q <= g16_rs_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g16_gclk) begin
     g16_poison_q <= g16_poison_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g16_gclk) begin
     g16_y_old_q <= g16_y_old_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g16_gclk) begin
     g16_t_q <= g16_t_d;
   end
 
@@ -1775,19 +1975,19 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
     else g17_valid_q <= g17_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g17_gclk) begin
     g17_m_q <= g17_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g17_gclk) begin
     g17_last_group_q <= g17_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g17_gclk) begin
     g17_rs_q <= g17_rs_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g17_gclk) begin
     g17_poison_q <= g17_poison_d;
   end
 
@@ -1796,19 +1996,19 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
     else g18_valid_q <= g18_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g18_gclk) begin
     g18_m_q <= g18_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g18_gclk) begin
     g18_last_group_q <= g18_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g18_gclk) begin
     g18_rs_q <= g18_rs_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g18_gclk) begin
     g18_poison_q <= g18_poison_d;
   end
 
@@ -1817,19 +2017,19 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
     else g19_valid_q <= g19_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g19_gclk) begin
     g19_m_q <= g19_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g19_gclk) begin
     g19_last_group_q <= g19_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g19_gclk) begin
     g19_rs_q <= g19_rs_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g19_gclk) begin
     g19_poison_q <= g19_poison_d;
   end
 
@@ -1838,19 +2038,19 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
     else g20_valid_q <= g20_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g20_gclk) begin
     g20_m_q <= g20_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g20_gclk) begin
     g20_last_group_q <= g20_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g20_gclk) begin
     g20_rs_q <= g20_rs_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g20_gclk) begin
     g20_poison_q <= g20_poison_d;
   end
 
@@ -1859,23 +2059,23 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
     else g21_valid_q <= g21_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g21_gclk) begin
     g21_m_q <= g21_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g21_gclk) begin
     g21_last_group_q <= g21_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g21_gclk) begin
     g21_rs_q <= g21_rs_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g21_gclk) begin
     g21_poison_q <= g21_poison_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g21_gclk) begin
     g21_y_q <= g21_y_d;
   end
 
@@ -1884,51 +2084,51 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
     else g22_valid_q <= g22_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g22_gclk) begin
     g22_m_q <= g22_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g22_gclk) begin
     g22_last_group_q <= g22_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g22_gclk) begin
     g22_poison_q <= g22_poison_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g22_gclk) begin
     g22_y_q <= g22_y_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g22_gclk) begin
     g22_mr_pp0_q <= g22_mr_pp0_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g22_gclk) begin
     g22_mr_pp1_q <= g22_mr_pp1_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g22_gclk) begin
     g22_mr_pp2_q <= g22_mr_pp2_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g22_gclk) begin
     g22_mr_pp3_q <= g22_mr_pp3_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g22_gclk) begin
     g22_mr_sign_q <= g22_mr_sign_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g22_gclk) begin
     g22_mr_lsb_q <= g22_mr_lsb_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g22_gclk) begin
     g22_mr_nan_q <= g22_mr_nan_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g22_gclk) begin
     g22_mr_inf_q <= g22_mr_inf_d;
   end
 
@@ -1937,39 +2137,39 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
     else g23_valid_q <= g23_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g23_gclk) begin
     g23_m_q <= g23_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g23_gclk) begin
     g23_last_group_q <= g23_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g23_gclk) begin
     g23_poison_q <= g23_poison_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g23_gclk) begin
     g23_y_q <= g23_y_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g23_gclk) begin
     g23_mr_prod_q <= g23_mr_prod_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g23_gclk) begin
     g23_mr_sign_q <= g23_mr_sign_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g23_gclk) begin
     g23_mr_lsb_q <= g23_mr_lsb_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g23_gclk) begin
     g23_mr_nan_q <= g23_mr_nan_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g23_gclk) begin
     g23_mr_inf_q <= g23_mr_inf_d;
   end
 
@@ -1978,43 +2178,43 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
     else g24_valid_q <= g24_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g24_gclk) begin
     g24_m_q <= g24_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g24_gclk) begin
     g24_last_group_q <= g24_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g24_gclk) begin
     g24_poison_q <= g24_poison_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g24_gclk) begin
     g24_y_q <= g24_y_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g24_gclk) begin
     g24_mr_r_sign_q <= g24_mr_r_sign_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g24_gclk) begin
     g24_mr_r_norm_q <= g24_mr_r_norm_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g24_gclk) begin
     g24_mr_r_exp_q <= g24_mr_r_exp_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g24_gclk) begin
     g24_mr_r_zero_q <= g24_mr_r_zero_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g24_gclk) begin
     g24_mr_nan_q <= g24_mr_nan_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g24_gclk) begin
     g24_mr_inf_q <= g24_mr_inf_d;
   end
 
@@ -2023,47 +2223,47 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d64 (
     else g25_valid_q <= g25_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g25_gclk) begin
     g25_m_q <= g25_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g25_gclk) begin
     g25_last_group_q <= g25_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g25_gclk) begin
     g25_poison_q <= g25_poison_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g25_gclk) begin
     g25_y_q <= g25_y_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g25_gclk) begin
     g25_mr_r_sign_q <= g25_mr_r_sign_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g25_gclk) begin
     g25_mr_r_zero_q <= g25_mr_r_zero_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g25_gclk) begin
     g25_mr_r_kept_q <= g25_mr_r_kept_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g25_gclk) begin
     g25_mr_r_round_up_q <= g25_mr_r_round_up_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g25_gclk) begin
     g25_mr_r_exp_eff_q <= g25_mr_r_exp_eff_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g25_gclk) begin
     g25_mr_nan_q <= g25_mr_nan_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g25_gclk) begin
     g25_mr_inf_q <= g25_mr_inf_d;
   end
 

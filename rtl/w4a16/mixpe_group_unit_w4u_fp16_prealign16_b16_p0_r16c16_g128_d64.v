@@ -39,6 +39,8 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   wire [25:0] diff;
   wire [25:0] zs;
   wire g1_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g1_gclk;
   wire [5:0] g1_m_d;
   wire g1_first_tile_d;
   wire g1_last_tile_d;
@@ -50,6 +52,8 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   wire [25:0] g1_diff_d;
   wire [43:0] acc_word;
   wire g2_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g2_gclk;
   wire [5:0] g2_m_d;
   wire g2_first_tile_d;
   wire g2_last_tile_d;
@@ -78,6 +82,8 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   // sticky over the N tile's tiles
   wire poison_new;
   wire g3_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g3_gclk;
   wire [5:0] g3_m_d;
   wire g3_last_tile_d;
   wire g3_first_group_d;
@@ -91,6 +97,8 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   wire [18:0] acc_hi;
   wire [18:0] in_hi;
   wire g4_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g4_gclk;
   wire [5:0] g4_m_d;
   wire g4_last_tile_d;
   wire g4_first_group_d;
@@ -107,6 +115,8 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   // a group's last tile: dequantize
   wire dq_valid;
   wire g5_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g5_gclk;
   wire [5:0] g5_m_d;
   wire g5_first_group_d;
   wire g5_last_group_d;
@@ -120,6 +130,8 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   // biased FP32 exponent of the accumulator's LSB
   wire [12:0] lsb;
   wire g6_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g6_gclk;
   wire [5:0] g6_m_d;
   wire g6_first_group_d;
   wire g6_last_group_d;
@@ -131,6 +143,8 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   wire [12:0] g6_lsb_d;
   wire [37:0] mag;
   wire g7_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g7_gclk;
   wire [5:0] g7_m_d;
   wire g7_first_group_d;
   wire g7_last_group_d;
@@ -148,6 +162,8 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   wire [12:0] rd_exp;
   wire rd_zero;
   wire g8_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g8_gclk;
   wire [5:0] g8_m_d;
   wire g8_first_group_d;
   wire g8_last_group_d;
@@ -170,6 +186,8 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   // the exponent the kept bits are at: 1 for subnormals
   wire [12:0] rd_exp_eff;
   wire g9_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g9_gclk;
   wire [5:0] g9_m_d;
   wire g9_first_group_d;
   wire g9_last_group_d;
@@ -185,6 +203,8 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   wire [22:0] rd_frac;
   wire [7:0] rd_field;
   wire g10_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g10_gclk;
   wire [5:0] g10_m_d;
   wire g10_first_group_d;
   wire g10_last_group_d;
@@ -208,6 +228,8 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   wire ms_nan;
   wire ms_inf;
   wire g11_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g11_gclk;
   wire [5:0] g11_m_d;
   wire g11_first_group_d;
   wire g11_last_group_d;
@@ -221,6 +243,8 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   // exact significand product, from its partial products
   wire [34:0] ms_prod;
   wire g12_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g12_gclk;
   wire [5:0] g12_m_d;
   wire g12_first_group_d;
   wire g12_last_group_d;
@@ -238,6 +262,8 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   wire [12:0] ms_r_exp;
   wire ms_r_zero;
   wire g13_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g13_gclk;
   wire [5:0] g13_m_d;
   wire g13_first_group_d;
   wire g13_last_group_d;
@@ -261,6 +287,8 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   // the exponent the kept bits are at: 1 for subnormals
   wire [12:0] ms_r_exp_eff;
   wire g14_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g14_gclk;
   wire [5:0] g14_m_d;
   wire g14_first_group_d;
   wire g14_last_group_d;
@@ -277,6 +305,8 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   wire [22:0] ms_r_frac;
   wire [7:0] ms_r_field;
   wire g15_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g15_gclk;
   wire [5:0] g15_m_d;
   wire g15_first_group_d;
   wire g15_last_group_d;
@@ -284,6 +314,8 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   wire [31:0] g15_t_d;
   wire [31:0] y_old;
   wire g16_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g16_gclk;
   wire [5:0] g16_m_d;
   wire g16_last_group_d;
   wire g16_poison_d;
@@ -291,22 +323,32 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   wire [31:0] g16_t_d;
   wire [31:0] y_sum;
   wire g17_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g17_gclk;
   wire [5:0] g17_m_d;
   wire g17_last_group_d;
   wire g17_poison_d;
   wire g18_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g18_gclk;
   wire [5:0] g18_m_d;
   wire g18_last_group_d;
   wire g18_poison_d;
   wire g19_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g19_gclk;
   wire [5:0] g19_m_d;
   wire g19_last_group_d;
   wire g19_poison_d;
   wire g20_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g20_gclk;
   wire [5:0] g20_m_d;
   wire g20_last_group_d;
   wire g20_poison_d;
   wire g21_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g21_gclk;
   wire [5:0] g21_m_d;
   wire g21_last_group_d;
   wire g21_poison_d;
@@ -791,6 +833,30 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
   assign final_o = g21_valid_q & g21_last_group_q;
   assign rd_y_o = y_mem_rd1;
 
+  mixpe_clock_gate u_g1_gate (
+    .clk_i(clk_i),
+    .en_i(valid_i),
+    .gclk_o(g1_gclk)
+  );
+
+  mixpe_clock_gate u_g2_gate (
+    .clk_i(clk_i),
+    .en_i(g1_valid_q),
+    .gclk_o(g2_gclk)
+  );
+
+  mixpe_clock_gate u_g3_gate (
+    .clk_i(clk_i),
+    .en_i(g2_valid_q),
+    .gclk_o(g3_gclk)
+  );
+
+  mixpe_clock_gate u_g4_gate (
+    .clk_i(clk_i),
+    .en_i(g3_valid_q),
+    .gclk_o(g4_gclk)
+  );
+
   mixpe_row_file_w44_d64_r1 u_acc_mem (
     .clk_i(clk_i),
     .we_i(g4_valid_q),
@@ -800,11 +866,113 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
     .rdata0_o(acc_mem_rd0)
   );
 
+  mixpe_clock_gate u_g5_gate (
+    .clk_i(clk_i),
+    .en_i(dq_valid),
+    .gclk_o(g5_gclk)
+  );
+
+  mixpe_clock_gate u_g6_gate (
+    .clk_i(clk_i),
+    .en_i(g5_valid_q),
+    .gclk_o(g6_gclk)
+  );
+
+  mixpe_clock_gate u_g7_gate (
+    .clk_i(clk_i),
+    .en_i(g6_valid_q),
+    .gclk_o(g7_gclk)
+  );
+
+  mixpe_clock_gate u_g8_gate (
+    .clk_i(clk_i),
+    .en_i(g7_valid_q),
+    .gclk_o(g8_gclk)
+  );
+
+  mixpe_clock_gate u_g9_gate (
+    .clk_i(clk_i),
+    .en_i(g8_valid_q),
+    .gclk_o(g9_gclk)
+  );
+
+  mixpe_clock_gate u_g10_gate (
+    .clk_i(clk_i),
+    .en_i(g9_valid_q),
+    .gclk_o(g10_gclk)
+  );
+
+  mixpe_clock_gate u_g11_gate (
+    .clk_i(clk_i),
+    .en_i(g10_valid_q),
+    .gclk_o(g11_gclk)
+  );
+
+  mixpe_clock_gate u_g12_gate (
+    .clk_i(clk_i),
+    .en_i(g11_valid_q),
+    .gclk_o(g12_gclk)
+  );
+
+  mixpe_clock_gate u_g13_gate (
+    .clk_i(clk_i),
+    .en_i(g12_valid_q),
+    .gclk_o(g13_gclk)
+  );
+
+  mixpe_clock_gate u_g14_gate (
+    .clk_i(clk_i),
+    .en_i(g13_valid_q),
+    .gclk_o(g14_gclk)
+  );
+
+  mixpe_clock_gate u_g15_gate (
+    .clk_i(clk_i),
+    .en_i(g14_valid_q),
+    .gclk_o(g15_gclk)
+  );
+
+  mixpe_clock_gate u_g16_gate (
+    .clk_i(clk_i),
+    .en_i(g15_valid_q),
+    .gclk_o(g16_gclk)
+  );
+
   mixpe_fp32_add_s5 u_add_y (
     .clk_i(clk_i),
     .a_i(g16_y_old_q),
     .b_i(g16_t_q),
     .y_o(y_sum)
+  );
+
+  mixpe_clock_gate u_g17_gate (
+    .clk_i(clk_i),
+    .en_i(g16_valid_q),
+    .gclk_o(g17_gclk)
+  );
+
+  mixpe_clock_gate u_g18_gate (
+    .clk_i(clk_i),
+    .en_i(g17_valid_q),
+    .gclk_o(g18_gclk)
+  );
+
+  mixpe_clock_gate u_g19_gate (
+    .clk_i(clk_i),
+    .en_i(g18_valid_q),
+    .gclk_o(g19_gclk)
+  );
+
+  mixpe_clock_gate u_g20_gate (
+    .clk_i(clk_i),
+    .en_i(g19_valid_q),
+    .gclk_o(g20_gclk)
+  );
+
+  mixpe_clock_gate u_g21_gate (
+    .clk_i(clk_i),
+    .en_i(g20_valid_q),
+    .gclk_o(g21_gclk)
   );
 
   mixpe_row_file_w32_d64_r2 u_y_mem (
@@ -823,39 +991,39 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
     else g1_valid_q <= g1_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g1_gclk) begin
     g1_m_q <= g1_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g1_gclk) begin
     g1_first_tile_q <= g1_first_tile_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g1_gclk) begin
     g1_last_tile_q <= g1_last_tile_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g1_gclk) begin
     g1_first_group_q <= g1_first_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g1_gclk) begin
     g1_last_group_q <= g1_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g1_gclk) begin
     g1_poison_q <= g1_poison_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g1_gclk) begin
     g1_scale_q <= g1_scale_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g1_gclk) begin
     g1_exp_q <= g1_exp_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g1_gclk) begin
     g1_diff_q <= g1_diff_d;
   end
 
@@ -864,43 +1032,43 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
     else g2_valid_q <= g2_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g2_gclk) begin
     g2_m_q <= g2_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g2_gclk) begin
     g2_first_tile_q <= g2_first_tile_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g2_gclk) begin
     g2_last_tile_q <= g2_last_tile_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g2_gclk) begin
     g2_first_group_q <= g2_first_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g2_gclk) begin
     g2_last_group_q <= g2_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g2_gclk) begin
     g2_poison_q <= g2_poison_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g2_gclk) begin
     g2_scale_q <= g2_scale_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g2_gclk) begin
     g2_exp_q <= g2_exp_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g2_gclk) begin
     g2_diff_q <= g2_diff_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g2_gclk) begin
     g2_word_q <= g2_word_d;
   end
 
@@ -909,39 +1077,39 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
     else g3_valid_q <= g3_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g3_gclk) begin
     g3_m_q <= g3_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g3_gclk) begin
     g3_last_tile_q <= g3_last_tile_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g3_gclk) begin
     g3_first_group_q <= g3_first_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g3_gclk) begin
     g3_last_group_q <= g3_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g3_gclk) begin
     g3_scale_q <= g3_scale_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g3_gclk) begin
     g3_op_acc_q <= g3_op_acc_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g3_gclk) begin
     g3_op_in_q <= g3_op_in_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g3_gclk) begin
     g3_poison_new_q <= g3_poison_new_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g3_gclk) begin
     g3_exp_new_q <= g3_exp_new_d;
   end
 
@@ -950,43 +1118,43 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
     else g4_valid_q <= g4_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g4_gclk) begin
     g4_m_q <= g4_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g4_gclk) begin
     g4_last_tile_q <= g4_last_tile_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g4_gclk) begin
     g4_first_group_q <= g4_first_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g4_gclk) begin
     g4_last_group_q <= g4_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g4_gclk) begin
     g4_scale_q <= g4_scale_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g4_gclk) begin
     g4_sum_lo_q <= g4_sum_lo_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g4_gclk) begin
     g4_acc_hi_q <= g4_acc_hi_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g4_gclk) begin
     g4_in_hi_q <= g4_in_hi_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g4_gclk) begin
     g4_poison_new_q <= g4_poison_new_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g4_gclk) begin
     g4_exp_new_q <= g4_exp_new_d;
   end
 
@@ -995,31 +1163,31 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
     else g5_valid_q <= g5_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g5_gclk) begin
     g5_m_q <= g5_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g5_gclk) begin
     g5_first_group_q <= g5_first_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g5_gclk) begin
     g5_last_group_q <= g5_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g5_gclk) begin
     g5_scale_q <= g5_scale_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g5_gclk) begin
     g5_poison_q <= g5_poison_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g5_gclk) begin
     g5_exp_q <= g5_exp_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g5_gclk) begin
     g5_acc_q <= g5_acc_d;
   end
 
@@ -1028,39 +1196,39 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
     else g6_valid_q <= g6_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g6_gclk) begin
     g6_m_q <= g6_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g6_gclk) begin
     g6_first_group_q <= g6_first_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g6_gclk) begin
     g6_last_group_q <= g6_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g6_gclk) begin
     g6_scale_q <= g6_scale_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g6_gclk) begin
     g6_poison_q <= g6_poison_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g6_gclk) begin
     g6_neg_q <= g6_neg_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g6_gclk) begin
     g6_mag_lo_q <= g6_mag_lo_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g6_gclk) begin
     g6_flip_hi_q <= g6_flip_hi_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g6_gclk) begin
     g6_lsb_q <= g6_lsb_d;
   end
 
@@ -1069,35 +1237,35 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
     else g7_valid_q <= g7_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g7_gclk) begin
     g7_m_q <= g7_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g7_gclk) begin
     g7_first_group_q <= g7_first_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g7_gclk) begin
     g7_last_group_q <= g7_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g7_gclk) begin
     g7_scale_q <= g7_scale_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g7_gclk) begin
     g7_poison_q <= g7_poison_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g7_gclk) begin
     g7_neg_q <= g7_neg_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g7_gclk) begin
     g7_mag_q <= g7_mag_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g7_gclk) begin
     g7_lsb_q <= g7_lsb_d;
   end
 
@@ -1106,39 +1274,39 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
     else g8_valid_q <= g8_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g8_gclk) begin
     g8_m_q <= g8_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g8_gclk) begin
     g8_first_group_q <= g8_first_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g8_gclk) begin
     g8_last_group_q <= g8_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g8_gclk) begin
     g8_scale_q <= g8_scale_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g8_gclk) begin
     g8_poison_q <= g8_poison_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g8_gclk) begin
     g8_rd_sign_q <= g8_rd_sign_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g8_gclk) begin
     g8_rd_norm_q <= g8_rd_norm_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g8_gclk) begin
     g8_rd_exp_q <= g8_rd_exp_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g8_gclk) begin
     g8_rd_zero_q <= g8_rd_zero_d;
   end
 
@@ -1147,43 +1315,43 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
     else g9_valid_q <= g9_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g9_gclk) begin
     g9_m_q <= g9_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g9_gclk) begin
     g9_first_group_q <= g9_first_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g9_gclk) begin
     g9_last_group_q <= g9_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g9_gclk) begin
     g9_scale_q <= g9_scale_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g9_gclk) begin
     g9_poison_q <= g9_poison_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g9_gclk) begin
     g9_rd_sign_q <= g9_rd_sign_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g9_gclk) begin
     g9_rd_zero_q <= g9_rd_zero_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g9_gclk) begin
     g9_rd_kept_q <= g9_rd_kept_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g9_gclk) begin
     g9_rd_round_up_q <= g9_rd_round_up_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g9_gclk) begin
     g9_rd_exp_eff_q <= g9_rd_exp_eff_d;
   end
 
@@ -1192,27 +1360,27 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
     else g10_valid_q <= g10_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g10_gclk) begin
     g10_m_q <= g10_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g10_gclk) begin
     g10_first_group_q <= g10_first_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g10_gclk) begin
     g10_last_group_q <= g10_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g10_gclk) begin
     g10_scale_q <= g10_scale_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g10_gclk) begin
     g10_poison_q <= g10_poison_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g10_gclk) begin
     g10_d32_q <= g10_d32_d;
   end
 
@@ -1221,43 +1389,43 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
     else g11_valid_q <= g11_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g11_gclk) begin
     g11_m_q <= g11_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g11_gclk) begin
     g11_first_group_q <= g11_first_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g11_gclk) begin
     g11_last_group_q <= g11_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g11_gclk) begin
     g11_poison_q <= g11_poison_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g11_gclk) begin
     g11_ms_pp0_q <= g11_ms_pp0_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g11_gclk) begin
     g11_ms_pp1_q <= g11_ms_pp1_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g11_gclk) begin
     g11_ms_sign_q <= g11_ms_sign_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g11_gclk) begin
     g11_ms_lsb_q <= g11_ms_lsb_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g11_gclk) begin
     g11_ms_nan_q <= g11_ms_nan_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g11_gclk) begin
     g11_ms_inf_q <= g11_ms_inf_d;
   end
 
@@ -1266,39 +1434,39 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
     else g12_valid_q <= g12_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g12_gclk) begin
     g12_m_q <= g12_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g12_gclk) begin
     g12_first_group_q <= g12_first_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g12_gclk) begin
     g12_last_group_q <= g12_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g12_gclk) begin
     g12_poison_q <= g12_poison_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g12_gclk) begin
     g12_ms_prod_q <= g12_ms_prod_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g12_gclk) begin
     g12_ms_sign_q <= g12_ms_sign_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g12_gclk) begin
     g12_ms_lsb_q <= g12_ms_lsb_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g12_gclk) begin
     g12_ms_nan_q <= g12_ms_nan_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g12_gclk) begin
     g12_ms_inf_q <= g12_ms_inf_d;
   end
 
@@ -1307,43 +1475,43 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
     else g13_valid_q <= g13_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g13_gclk) begin
     g13_m_q <= g13_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g13_gclk) begin
     g13_first_group_q <= g13_first_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g13_gclk) begin
     g13_last_group_q <= g13_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g13_gclk) begin
     g13_poison_q <= g13_poison_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g13_gclk) begin
     g13_ms_r_sign_q <= g13_ms_r_sign_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g13_gclk) begin
     g13_ms_r_norm_q <= g13_ms_r_norm_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g13_gclk) begin
     g13_ms_r_exp_q <= g13_ms_r_exp_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g13_gclk) begin
     g13_ms_r_zero_q <= g13_ms_r_zero_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g13_gclk) begin
     g13_ms_nan_q <= g13_ms_nan_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g13_gclk) begin
     g13_ms_inf_q <= g13_ms_inf_d;
   end
 
@@ -1352,47 +1520,47 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
     else g14_valid_q <= g14_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g14_gclk) begin
     g14_m_q <= g14_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g14_gclk) begin
     g14_first_group_q <= g14_first_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g14_gclk) begin
     g14_last_group_q <= g14_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g14_gclk) begin
     g14_poison_q <= g14_poison_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g14_gclk) begin
     g14_ms_r_sign_q <= g14_ms_r_sign_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g14_gclk) begin
     g14_ms_r_zero_q <= g14_ms_r_zero_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g14_gclk) begin
     g14_ms_r_kept_q <= g14_ms_r_kept_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g14_gclk) begin
     g14_ms_r_round_up_q <= g14_ms_r_round_up_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g14_gclk) begin
     g14_ms_r_exp_eff_q <= g14_ms_r_exp_eff_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g14_gclk) begin
     g14_ms_nan_q <= g14_ms_nan_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g14_gclk) begin
     g14_ms_inf_q <= g14_ms_inf_d;
   end
 
@@ -1401,23 +1569,23 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
     else g15_valid_q <= g15_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g15_gclk) begin
     g15_m_q <= g15_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g15_gclk) begin
     g15_first_group_q <= g15_first_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g15_gclk) begin
     g15_last_group_q <= g15_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g15_gclk) begin
     g15_poison_q <= g15_poison_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g15_gclk) begin
     g15_t_q <= g15_t_d;
   end
 
@@ -1426,23 +1594,23 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
     else g16_valid_q <= g16_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g16_gclk) begin
     g16_m_q <= g16_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g16_gclk) begin
     g16_last_group_q <= g16_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g16_gclk) begin
     g16_poison_q <= g16_poison_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g16_gclk) begin
     g16_y_old_q <= g16_y_old_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g16_gclk) begin
     g16_t_q <= g16_t_d;
   end
 
@@ -1451,15 +1619,15 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
     else g17_valid_q <= g17_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g17_gclk) begin
     g17_m_q <= g17_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g17_gclk) begin
     g17_last_group_q <= g17_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g17_gclk) begin
     g17_poison_q <= g17_poison_d;
   end
 
@@ -1468,15 +1636,15 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
     else g18_valid_q <= g18_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g18_gclk) begin
     g18_m_q <= g18_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g18_gclk) begin
     g18_last_group_q <= g18_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g18_gclk) begin
     g18_poison_q <= g18_poison_d;
   end
 
@@ -1485,15 +1653,15 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
     else g19_valid_q <= g19_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g19_gclk) begin
     g19_m_q <= g19_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g19_gclk) begin
     g19_last_group_q <= g19_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g19_gclk) begin
     g19_poison_q <= g19_poison_d;
   end
 
@@ -1502,15 +1670,15 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
     else g20_valid_q <= g20_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g20_gclk) begin
     g20_m_q <= g20_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g20_gclk) begin
     g20_last_group_q <= g20_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g20_gclk) begin
     g20_poison_q <= g20_poison_d;
   end
 
@@ -1519,19 +1687,19 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d64 (
     else g21_valid_q <= g21_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g21_gclk) begin
     g21_m_q <= g21_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g21_gclk) begin
     g21_last_group_q <= g21_last_group_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g21_gclk) begin
     g21_poison_q <= g21_poison_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge g21_gclk) begin
     g21_y_q <= g21_y_d;
   end
 

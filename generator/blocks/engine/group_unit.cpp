@@ -218,14 +218,22 @@ struct GroupPipe {
   void drop(const std::string& label) {
     std::erase_if(items, [&](const LiveValue& v) { return v.label == label; });
   }
+  // The stage's data registers load only when a row moves in: they sit behind a clock gate
+  // enabled by the incoming valid (the dequant stages hold a row one cycle in G / R tiles).
   void cut(std::vector<LiveValue>& live) {
     ++cuts;
+    const std::string valid_in = valid;
     m.state(fmt::format("g{}_valid", cuts), 1, valid, true, fmt::format("pipeline stage {}", cuts + 1));
     valid = fmt::format("g{}_valid_q", cuts);
+    const std::string gclk = fmt::format("g{}_gclk", cuts);
+    m.wire(gclk, 1, "the stage's clock: it runs only in a cycle whose row moves in");
+    m.instance(clock_gate_module(), fmt::format("u_g{}_gate", cuts),
+               {{"clk_i", "clk_i"}, {"en_i", valid_in}, {"gclk_o", gclk}});
     for (std::vector<LiveValue>* list : {&items, &live})
       for (LiveValue& v : *list) {
         const std::string r = fmt::format("g{}_{}", cuts, v.label);
         m.stage(v.name, r, v.width);
+        m.regs.back().clock = gclk;
         v.name = r + "_q";
       }
   }
