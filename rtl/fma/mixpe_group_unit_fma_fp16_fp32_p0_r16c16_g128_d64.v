@@ -39,6 +39,8 @@ module mixpe_group_unit_fma_fp16_fp32_p0_r16c16_g128_d64 (
   wire [31:0] y_new;
   wire poison_new;
   wire s2_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire s2_gclk;
   wire [5:0] s2_m_d;
   wire [32:0] s2_word_d;
   wire s2_last_d;
@@ -71,6 +73,12 @@ module mixpe_group_unit_fma_fp16_fp32_p0_r16c16_g128_d64 (
     .y_o(y_new)
   );
 
+  mixpe_clock_gate u_s2_gate (
+    .clk_i(clk_i),
+    .en_i(valid_i),
+    .gclk_o(s2_gclk)
+  );
+
   mixpe_row_file_w33_d64_r2 u_y_mem (
     .clk_i(clk_i),
     .we_i(s2_valid_q),
@@ -87,15 +95,15 @@ module mixpe_group_unit_fma_fp16_fp32_p0_r16c16_g128_d64 (
     else s2_valid_q <= s2_valid_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge s2_gclk) begin
     s2_m_q <= s2_m_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge s2_gclk) begin
     s2_word_q <= s2_word_d;
   end
 
-  always @(posedge clk_i) begin
+  always @(posedge s2_gclk) begin
     s2_last_q <= s2_last_d;
   end
 

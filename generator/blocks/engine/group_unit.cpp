@@ -3,6 +3,7 @@
 // it dequantizes: Y = RNE(Y + RNE(RNE(acc) * s)), pipelined to take one row per cycle at the
 // PE's clock (22 stages, 26 with INT8 activations: every FP32 step split). The FP32-accumulating and dequant-first (fma)
 // engines have their own variants, one stage per FP32 step; all share the ports.
+#include <algorithm>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -36,8 +37,24 @@ std::string control_in(const EngineConfig& c) {
       {{"m", "m_i"}, {"first_group", "first_group_i"}, {"last_group", "last_group_i"}, {"poison", "poison_new"}});
 }
 
+// A stage's valid bit `<stage>_valid` (reset) and the clock gate its data registers sit behind
+// (`<stage>_gclk`, enabled by the incoming valid: gate_stage_registers connects them).
 void valid_stage(hdl::Module& m, const std::string& from, const std::string& to, const std::string& comment) {
   m.state(to, 1, from, true, comment);
+  const std::string stage = to.substr(0, to.rfind("_valid"));
+  m.wire(stage + "_gclk", 1, "the stage's clock: it runs only in a cycle whose row moves in");
+  m.instance(clock_gate_module(), "u_" + stage + "_gate", {{"clk_i", "clk_i"}, {"en_i", from}, {"gclk_o", stage + "_gclk"}});
+}
+
+// Every data register `<stage>_<name>` of a stage made by valid_stage onto that stage's gated clock.
+void gate_stage_registers(hdl::Module& m) {
+  for (hdl::Reg& r : m.regs) {
+    const size_t cut = r.name.find('_');
+    if (r.reset_value.empty() && cut != std::string::npos) {
+      const std::string gclk = r.name.substr(0, cut) + "_gclk";
+      if (std::any_of(m.wires.begin(), m.wires.end(), [&](const hdl::Wire& w) { return w.name == gclk; })) r.clock = gclk;
+    }
+  }
 }
 
 // The ports every variant has; `sum_w` is the width of S (0: none).
@@ -144,6 +161,7 @@ hdl::Module group_unit_fma(const EngineConfig& c) {
   m.wire("rd_word", 33);
   m.assign("rd_word", y[1]);
   m.assign("rd_y_o", fmt::format("rd_word[32] ? {} : rd_word[31:0]", fp32_nan()));
+  gate_stage_registers(m);
   return m;
 }
 
@@ -195,6 +213,7 @@ hdl::Module group_unit_fp32(const EngineConfig& c) {
   m.wire("s3_d", 32);
   m.instance(fp32_add_module(), "u_add_d", {{"a_i", "s3_p_q"}, {"b_i", "s3_nzs_q"}, {"y_o", "s3_d"}});
   dequant_tail(m, c, 4, "s3_d");
+  gate_stage_registers(m);
   return m;
 }
 
