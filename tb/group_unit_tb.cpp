@@ -5,8 +5,9 @@
 // column sums P and activation sums S over their whole ranges, and directed cases: the extreme
 // same-sign sums, tiles that cancel below one unit, subnormal, tiny and huge scales, every zero
 // point, block exponents far apart, tiles cancelling across exponents, a dequant product that
-// rounds up to the next power of two, infinite scales, poisoned rows; the first row on the first
-// edge after reset.
+// rounds up to the next power of two, infinite scales, poisoned rows, the two rounding carries into
+// an FP32 exponent (a group accumulator of all ones rounded to FP32; Y one ulp below a power of
+// two plus three quarters of an ulp); the first row on the first edge after reset.
 #include <algorithm>
 #include <cmath>
 #include <deque>
@@ -42,7 +43,7 @@ struct Beat {
 };
 
 // How the values of a case are drawn.
-enum class Kind { kRandom, kExtreme, kCancel, kTinyScale, kHugeScale, kExpSpread, kCarry };
+enum class Kind { kRandom, kExtreme, kCancel, kTinyScale, kHugeScale, kExpSpread, kCarry, kAccCarry, kYCarry };
 
 // A group sum d (the significand of its FP32 rounding) and an FP16 scale whose product rounds
 // up to the next power of two: the rounding carry of the dequant multiply.
@@ -53,6 +54,25 @@ std::pair<int64_t, uint16_t> carry_case(std::mt19937_64& rng) {
     if (d < (int64_t(1) << 24) && d * s < (int64_t(1) << 34))
       return {d, uint16_t(((10 + rng() % 10) << 10) | uint64_t(s - 1024))};
   }
+}
+
+// A group accumulator of n > 24 ones (its FP32 rounding carries into the exponent): 2^j - 1 over
+// the group's first tiles at one block exponent and, where F > 0 and the exponents allow, 2^F - 1
+// in the last tile F exponents below (n = j + F). j = 0: out of reach for this configuration.
+struct AccCarryPlan {
+  int j = 0;
+  bool tail = false;
+};
+AccCarryPlan acc_carry_plan(const EngineConfig& c, int64_t pmax, int emax, std::mt19937_64& rng) {
+  const int F = c.frac_bits(), tpg = c.tiles_per_group();
+  AccCarryPlan p;
+  p.tail = F > 0 && tpg > 1 && emax > F;
+  const int main_tiles = p.tail ? tpg - 1 : tpg;
+  const int j_min = std::max(1, 25 - (p.tail ? F : 0));
+  int j_max = 0;
+  while (j_max < 62 && (int64_t(1) << (j_max + 1)) - 1 <= pmax * main_tiles) ++j_max;
+  if (j_min <= j_max) p.j = j_min + int(rng() % uint64_t(std::min(j_max, j_min + 3) - j_min + 1));
+  return p;
 }
 
 struct Golden {
@@ -174,6 +194,14 @@ std::vector<Beat> n_tile(const EngineConfig& c, Kind kind, int M, int groups, st
   std::vector<int64_t> row_p(static_cast<size_t>(M));
   std::vector<int> row_k(static_cast<size_t>(M));
   const int F = c.frac_bits();
+  if (kind == Kind::kYCarry) groups = 2;
+  const AccCarryPlan acc_plan = acc_carry_plan(c, pmax, emax, rng);
+  if (kind == Kind::kAccCarry && !acc_plan.j) kind = Kind::kRandom;  // the accumulator never rounds
+  // Y carry: group 0 makes Y = (2^24 - 1) 2^u exactly (12291 x a scale of significand 1365 =
+  // 3 * 5 * 7 * 13), group 1 adds 3/4 2^u (3 x a power of two 12 binades lower)
+  const int y_exp = 13 + int(rng() % 18);
+  std::vector<int> row_sign(static_cast<size_t>(M));
+  for (int& sgn : row_sign) sgn = rng() % 2 ? 1 : -1;
   for (int g = 0; g < groups; ++g) {
     uint16_t scale = uint16_t(0x1000 + rng() % 0x3000);  // moderate FP16 scales
     if (kind == Kind::kTinyScale) scale = uint16_t(1 + rng() % 0x3FF);  // subnormal FP16
@@ -181,7 +209,11 @@ std::vector<Beat> n_tile(const EngineConfig& c, Kind kind, int M, int groups, st
     if (kind == Kind::kHugeScale && rng() % 4 == 0) scale = rng() % 2 ? 0x7C00 : 0xFC00;  // +-Inf: Inf x 0 is NaN
     const auto [carry_d, carry_scale] = carry_case(rng);
     if (kind == Kind::kCarry) scale = carry_scale;
-    std::vector<int64_t> carry_left(static_cast<size_t>(M), carry_d);  // of each row's group sum
+    if (kind == Kind::kYCarry) scale = uint16_t(g == 0 ? (y_exp << 10) | 341 : (y_exp - 12) << 10);
+    int64_t group_sum = carry_d;
+    if (kind == Kind::kAccCarry) group_sum = (int64_t(1) << acc_plan.j) - 1;
+    if (kind == Kind::kYCarry) group_sum = g == 0 ? 12291 : 3;
+    std::vector<int64_t> carry_left(static_cast<size_t>(M), group_sum);  // of each row's group sum
     const uint32_t zero = uint32_t(rng() % uint64_t(zmax + 1));
     for (int t = 0; t < tpg; ++t) {
       for (int m = 0; m < M; ++m) {
@@ -216,6 +248,24 @@ std::vector<Beat> n_tile(const EngineConfig& c, Kind kind, int M, int groups, st
             b.p = std::min<int64_t>(pmax, carry_left[size_t(m)]);
             carry_left[size_t(m)] -= b.p;
             if (t > 0) b.exp = row_exp[size_t(m)];
+            break;
+          case Kind::kAccCarry:  // all ones above 24 bits: the FP32 rounding carries into the exponent
+            b.s = 0;
+            if (acc_plan.tail && t == tpg - 1) {
+              b.p = row_sign[size_t(m)] * ((int64_t(1) << F) - 1);
+              b.exp = row_exp[size_t(m)] - F;
+            } else {
+              b.p = row_sign[size_t(m)] * std::min<int64_t>(pmax, carry_left[size_t(m)]);
+              carry_left[size_t(m)] -= std::abs(b.p);
+              b.exp = t > 0 ? row_exp[size_t(m)] : acc_plan.tail ? int(uniform(F + 1, emax)) : b.exp;
+            }
+            break;
+          case Kind::kYCarry:  // Y + t rounds up across a power of two
+            b.s = 0;
+            b.p = row_sign[size_t(m)] * std::min<int64_t>(pmax, carry_left[size_t(m)]);
+            carry_left[size_t(m)] -= std::abs(b.p);
+            if (t > 0 || g > 0) b.exp = row_exp[size_t(m)];
+            b.poison = false;
             break;
           case Kind::kExpSpread:  // block exponents as far apart as the accumulator allows
             b.p = uniform(-pmax, pmax), b.s = uniform(-smax, smax);
@@ -256,15 +306,17 @@ int main(int argc, char** argv) {
   tb::Tally tally(opt);
   Bench bench(c, tally);
   long tiles = 0;
-  const Kind kinds[] = {Kind::kRandom,    Kind::kExtreme,   Kind::kCancel, Kind::kTinyScale,
-                        Kind::kHugeScale, Kind::kExpSpread, Kind::kCarry};
+  const Kind kinds[] = {Kind::kRandom,    Kind::kExtreme,   Kind::kCancel, Kind::kTinyScale, Kind::kHugeScale,
+                        Kind::kExpSpread, Kind::kCarry,     Kind::kAccCarry, Kind::kYCarry};
+  const long n_kinds = long(std::size(kinds));
   for (long i = 0; i < opt.random_cases; ++i) {
-    const Kind kind = kinds[i % 7];
-    const int M = i % 7 == 0 ? 1 : 1 + int(rng() % uint64_t(std::min(c.depth, 6)));
+    const Kind kind = kinds[i % n_kinds];
+    const int M = i % n_kinds == 0 ? 1 : 1 + int(rng() % uint64_t(std::min(c.depth, 6)));
     bench.run(n_tile(c, kind, M, 1 + int(rng() % 3), rng), fmt::format("case {} (kind {})", i, int(kind)));
     ++tiles;
   }
-  fmt::print("{} N tiles: random, extreme, cancelling, subnormal and huge scales, spread exponents, rounding carries\n",
+  fmt::print("{} N tiles: random, extreme, cancelling, subnormal and huge scales, spread exponents, rounding carries "
+             "(product, accumulator, Y)\n",
              tiles);
   return tally.finish();
 }
