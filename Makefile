@@ -46,7 +46,7 @@ sim-pe: build
 
 # The engine to simulate: each make variable is one option of the schema (`mixpe list options`
 # prints the same table; a test checks that they agree). Unset: the defaults, W4A16, 16 x 16,
-# G = 128, prealign A = 16, depth 64; defaults that depend on other options (ACT=int8: exact
+# G = 128, prealign A = 16, depth 16 (max(16, R / L, 2 x row gap)); defaults that depend on other options (ACT=int8: exact
 # sums) come from the configuration. For example:
 #   make sim WBITS=8 ACT=bf16 ROWS=8 COLS=4 G=64
 OPTION_VARS = PRESET:--preset PE:--pe WFORMAT:--weight-format WBITS:--weight-bits SIGNED:--weight-signed \

@@ -20,7 +20,7 @@ run llm --model "$model" --steps 3 --gemm golden --weight-format nf4 --lut-terms
 run trace --model "$model" --tokens 2 -o "$tmp/traces"
 run fidelity --traces "$tmp/traces" --pe fma --group-size 32
 run error --model "$model" --act-rows 2
-run cycles --shape 1x4096x4096 --shape 64x1024x1024 --pe fma
+run cycles --shape 1x4096x4096 --shape 64x1024x1024 --pe fma --depth 64
 # mixpe perf on the small model (make perf runs the large ones): every design in every output
 run perf --model "$model" --decode-model "$model" --sweep-model "$model" --context 64 --out "$tmp/perf"
 for f in perf.csv perf.json perf_sweep.csv perf_roofline.csv; do

@@ -11,6 +11,7 @@
 #include "blocks/pe/pe_emit.h"
 #include "blocks/registry.h"
 #include "config/design_points.h"
+#include "config/engine_cycles.h"
 #include "config/options.h"
 #include "config/presets.h"
 #include "hdl/design_output.h"
@@ -176,6 +177,26 @@ TEST(Options, DefaultsThatDependOnOtherOptions) {
   EXPECT_THROW(engine("--weight-signed=maybe"), Error);
   EXPECT_THROW(engine("--no-such-option 1"), Error);
   EXPECT_THROW(pe_from_options({{"--cols", "8"}}), Error);  // an engine option given to a PE
+}
+
+// Without --depth, the least power of two (at least 16) at which a GEMM of M = D rows keeps the
+// array busy: the presets take 16, a tall array at L = 1 its R / L, one-row tiles that must
+// interleave 2 x the row gap.
+TEST(Options, DefaultDepthKeepsTheArrayBusy) {
+  for (const char* p : {"w4a16", "w4a8", "int8", "fma"}) EXPECT_EQ(engine(std::string("--preset ") + p).depth, 16) << p;
+  EXPECT_EQ(engine("--rows 64").depth, 64);
+  EXPECT_EQ(engine("--rows 64 --load 4").depth, 16);
+  EXPECT_EQ(engine("--depth 128").depth, 128);
+  for (const char* o : {"--preset w4a16", "--preset w4a16 --load 16", "--preset w4a8 --rows 32 --group-size 32 --load 32",
+                        "--rows 64", "--preset int8 --rows 8 --group-size 32 --load 8", "--preset fma --load 16"}) {
+    const EngineConfig e = engine(o);
+    const double util = [&](int M, int K) {
+      const EngineCycles c = engine_cycles_mkn(e, M, K, e.cols);
+      return double(M) * K * e.cols / (double(c.cycles) * e.rows * e.cols);
+    }(e.depth, 256 * e.rows);
+    EXPECT_GT(util, 0.97) << o << ": M = D = " << e.depth;
+    if (e.row_gap() > e.beats_per_tile()) EXPECT_GT(e.interleave(1), 1) << o << ": one-row tiles interleave";
+  }
 }
 
 // Fuzz-style: option strings built from the schema's names and hostile values (huge, negative,

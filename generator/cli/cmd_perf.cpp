@@ -24,7 +24,7 @@ struct PerfArgs {
   std::vector<std::string> decode_models = {"opt-6.7b", "llama-2-7b", "llama-2-13b"};
   std::vector<std::string> designs = {"fp16", "w4a16-dqf", "int8", "w4a16", "w4a8", "nf4"};
   std::vector<int> decode_batches = {1, 8, 64};
-  int batch = 64, context = 2048, load = 0;
+  int batch = 64, context = 2048, load = 0, depth = 64;
   double area_mm2 = 0, clock_mhz = 0;
   std::string area_file = MIXPE_AREA_JSON, out_dir = "build/perf", sweep_model = "llama-2-7b";
   MemorySystem mem;
@@ -53,6 +53,8 @@ void check_args(const PerfArgs& a) {
     if (!(v >= 0)) fail("{} {}: must be a number, zero or more", name, v);
   if (a.batch < 1 || a.context < 1) fail("--batch and --context must be at least 1");
   if (a.load < 0 || (a.load & (a.load - 1))) fail("--load-width {}: a power of two (0: L = R)", a.load);
+  if (a.depth < 0 || a.depth == 1 || a.depth > 1024 || (a.depth & (a.depth - 1)))
+    fail("--depth {}: a power of two from 2 to 1024 (0: each design's default)", a.depth);
   for (int b : a.decode_batches)
     if (b < 1) fail("--decode-batch {}: must be at least 1", b);
 }
@@ -119,7 +121,7 @@ void run_perf(PerfArgs a) {
       a.area_mm2 > 0 ? a.area_mm2 : size_design(perf_design("fp16"), area, 16, 16, a.load > 0 ? std::min(a.load, 16) : 16).logic_mm2;
   std::vector<PerfModel> sized;
   for (const Design& d : designs) {
-    SizedDesign s = fit_design(d, area, budget, a.load);
+    SizedDesign s = fit_design(d, area, budget, a.load, a.depth);
     if (a.clock_mhz > 0) s.clock_mhz = a.clock_mhz, s.clock_limit = "--clock-mhz";
     // a buffer must hold one tile's weights (double-buffered) and one tile's activations
     const double tile_w = 2.0 * s.engine.rows * s.engine.cols * std::max(dram_weights(d, s.engine).bits, s.engine.pe.weight_width()) / 8;
@@ -240,6 +242,7 @@ void register_perf_command(CLI::App& app) {
   cmd->add_option("--area-mm2", a->area_mm2, "logic area of every design (0: the FP16 16 x 16 engine's)")->capture_default_str();
   cmd->add_option("--load-width", a->load, "weight rows loaded per cycle, at most R (0: R, a tile per cycle)")
       ->capture_default_str();
+  cmd->add_option("--depth", a->depth, "rows in flight D of every design (0: each design's default; the rows are outside the area budget here)")->capture_default_str();
   cmd->add_option("--clock-mhz", a->clock_mhz, "one clock for every design (0: each its measured clock)")->capture_default_str();
   cmd->add_option("--area", a->area_file, "area table (make area: build/reports/area.json)")->capture_default_str();
   cmd->add_option("--dram-gbps", a->mem.dram_gbps, "DRAM bandwidth, GB/s")->capture_default_str();

@@ -191,7 +191,8 @@ const std::vector<DesignPoint>& area_points() {
       points.push_back({fmt::format("w4a16_top_l{}", l), "engine", fmt::format("--preset w4a16 --load {}", l),
                         "engine top", fmt::format("W4A16 16 x 16 engine, L = {}: its own logic, blocks excluded", l)});
     // each default engine's west edge and group unit, timed alone (the engine's clock is the slowest
-    // block), and its group unit with 2 rows: its logic; the difference to depth 64 is the rows' storage
+    // block), and its group unit with 2 rows (its logic: the difference to the default depth is the
+    // rows' storage) and with 64 (the storage of the former default depth beside the new one)
     // the W4A16 edge at A = 12: the PE's share of it at the narrower alignment
     points.push_back({"w4a16_a12_edge", "edge", "--preset w4a16 --align-bits 12", "engine block",
                       "w4a16 engine at A = 12: the west edge"});
@@ -200,7 +201,9 @@ const std::vector<DesignPoint>& area_points() {
       points.push_back({fmt::format("{}_edge", preset), "edge", o, "engine block",
                         fmt::format("{} engine: the west edge", preset)});
       points.push_back({fmt::format("{}_group_unit", preset), "group-unit", o, "engine block",
-                        fmt::format("{} engine: one column's group unit, its 64 rows in flip-flops", preset)});
+                        fmt::format("{} engine: one column's group unit, its rows (default depth) clock-gated", preset)});
+      points.push_back({fmt::format("{}_group_unit_d64", preset), "group-unit", o + " --depth 64", "engine block",
+                        fmt::format("{} engine: one column's group unit with 64 rows", preset)});
       points.push_back({fmt::format("{}_group_unit_d2", preset), "group-unit", o + " --depth 2", "engine block",
                         fmt::format("{} engine: one column's group unit with 2 rows", preset)});
     }

@@ -75,6 +75,9 @@ int EngineConfig::row_gap() const {
   const int tpg = tiles_per_group();  // a row's Y is updated once per group
   return std::max(acc_update_span(), (y_update_span() + tpg - 1) / tpg);
 }
+int EngineConfig::default_depth() const {
+  return int(std::bit_ceil(unsigned(std::max({16, beats_per_tile(), 2 * row_gap()}))));
+}
 int EngineConfig::acc_width() const { return diff_width() + frac_bits() + log2i(tiles_per_group()) + 1; }
 
 std::string EngineConfig::suffix() const {

@@ -17,7 +17,7 @@ struct EngineConfig {
   int rows = 16;        // R: K elements per tile (the array's rows), a power of two dividing G
   int cols = 16;        // C: N columns per tile
   int group_size = 128; // G
-  int depth = 64;       // D: the largest M (rows in flight); a power of two
+  int depth = 16;       // D: the largest M (rows in flight); a power of two (options: default_depth())
   int load = 1;         // L: weight rows loaded per cycle, a power of two dividing R
   bool axis = false;    // the engine behind AXI4-Stream interfaces (blocks/engine/axis_wrapper.cpp)
 
@@ -72,6 +72,11 @@ struct EngineConfig {
   // cycles before (once per tiles_per_group() tiles). The controller starts a tile no sooner than
   // row_gap() - M + 1 cycles after the previous tile's last row, so row m returns row_gap() later.
   int row_gap() const;
+  // The depth the options give when --depth is not set: the least power of two, at least 16, at
+  // which a GEMM of M = D rows keeps the array busy (a tile's R / L load cycles are covered) and
+  // one-row tiles can interleave (2 B M <= D, interleave()). Deeper costs row storage and gains
+  // only fewer chunks of a tall GEMM (each pays the latency once).
+  int default_depth() const;
   // The west edge's pipeline: two for the block exponent, aligned values, sum (prealign); values,
   // sum (exact floats); one registered stage otherwise.
   int edge_stages() const;

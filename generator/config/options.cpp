@@ -42,7 +42,7 @@ const std::vector<OptionSpec>& option_schema() {
       {"--rows", "ROWS", "R: array rows, the products a column sums (power of two; engines: 2..G)", both, false},
       {"--cols", "COLS", "C: array columns, 2..64", kEngineScope, false, true},
       {"--group-size", "G", "G: weights per group along K: 32, 64, 128, 256", kEngineScope, false},
-      {"--depth", "DEPTH", "D: the largest M (rows in flight), a power of two 2..1024", kEngineScope, false, true},
+      {"--depth", "DEPTH", "D: the largest M (rows in flight), a power of two 2..1024 (default: max(16, R / L, 2 x the row gap))", kEngineScope, false, true},
       {"--load", "LOAD", "L: weight rows loaded per cycle, a power of two dividing R (R / L cycles per tile)",
        kEngineScope, false, true},
       {"--axis", "AXIS", "the engine behind AXI4-Stream interfaces (s_axis_*/m_axis_y_*; README)", kEngineScope, true,
@@ -154,9 +154,11 @@ EngineConfig resolve(const Settings& s) {
   p.accum.block = e.rows;  // a column of the array sums R products
   e.cols = s.cols.value_or(16);
   e.group_size = s.group.value_or(128);
-  e.depth = s.depth.value_or(64);
   e.load = s.load.value_or(1);
   e.axis = s.axis.value_or(false);
+  // the default depth only from legal shapes (validate() names a bad one)
+  const bool shape_ok = e.rows >= 1 && e.load >= 1 && e.load <= e.rows && e.group_size >= e.rows;
+  e.depth = s.depth ? *s.depth : shape_ok ? e.default_depth() : 16;
   return e;
 }
 

@@ -95,8 +95,9 @@ double skew_bits(const EngineConfig& e) {
   return C * ww * (R * (L - 1) / 2 + L * (E - 1)) + L * ww * C * (C - 1) / 2;
 }
 
-SizedDesign size_design(const Design& d, const AreaTable& t, int rows, int cols, int load) {
+SizedDesign size_design(const Design& d, const AreaTable& t, int rows, int cols, int load, int depth) {
   OptionList opts = parse_option_string(d.options);
+  if (depth > 0) opts.emplace_back("--depth", std::to_string(depth));
   opts.emplace_back("--rows", std::to_string(rows));
   opts.emplace_back("--cols", std::to_string(cols));
   opts.emplace_back("--load", std::to_string(load));
@@ -115,13 +116,13 @@ SizedDesign size_design(const Design& d, const AreaTable& t, int rows, int cols,
   return s;
 }
 
-SizedDesign fit_design(const Design& d, const AreaTable& t, double budget_mm2, int load) {
+SizedDesign fit_design(const Design& d, const AreaTable& t, double budget_mm2, int load, int depth) {
   const EngineConfig base = engine_from_options(parse_option_string(d.options));
   bool found = false;
   SizedDesign best{};
   for (int r = 2; r <= base.group_size && r <= 128; r *= 2)
     for (int c = 2; c <= 64; ++c) {
-      const SizedDesign s = size_design(d, t, r, c, load > 0 ? std::min(load, r) : r);
+      const SizedDesign s = size_design(d, t, r, c, load > 0 ? std::min(load, r) : r, depth);
       if (s.logic_mm2 > budget_mm2) break;
       const long pes = long(r) * c, best_pes = found ? long(best.engine.rows) * best.engine.cols : 0;
       if (!found || pes > best_pes ||

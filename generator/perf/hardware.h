@@ -61,11 +61,12 @@ struct SizedDesign {
 // Flip-flops of the weight skews: bank l delayed l R / L + E - 1 cycles (C columns of codes), and
 // column c delayed c cycles (L codes).
 double skew_bits(const EngineConfig& e);
-SizedDesign size_design(const Design& d, const AreaTable& t, int rows, int cols, int load);
+// depth 0: the design's default D.
+SizedDesign size_design(const Design& d, const AreaTable& t, int rows, int cols, int load, int depth = 0);
 // The largest array (R a power of two dividing G, C <= 64, the most PEs, then the squarer) whose
 // logic fits budget_mm2, loading L = min(load, R) weight rows per cycle (load 0: L = R); fails if
 // not even 2 x 2 fits.
-SizedDesign fit_design(const Design& d, const AreaTable& t, double budget_mm2, int load = 0);
+SizedDesign fit_design(const Design& d, const AreaTable& t, double budget_mm2, int load = 0, int depth = 0);
 
 // The memory system and the energy constants. Defaults and their sources: docs/perf.md.
 struct MemorySystem {

@@ -322,8 +322,22 @@ def main():
     print(f"written {reports}/area.csv and area.json")
 
 
-# The default engines (16 x 16, depth 64) and their PEs' design points.
+# The default engines (16 x 16, their default depth) and their PEs' design points.
 ENGINES = (("w4a16", "mixpe_w4a16"), ("w4a8", "mixpe_w4a8"), ("int8", "int8"), ("fma", "fma"))
+
+
+def depth_of(result):
+    """The depth D of a synthesized group unit or engine, from its module name (..._d<D>...)."""
+    return int(re.search(r"_d(\d+)(_|$)", result["top"]).group(1))
+
+
+def unit_split(results, unit, unit_d2, key="timing_area_um2"):
+    """One group unit's logic and its rows' storage (um2): the storage per row from the difference
+    between the unit at depth D and at depth 2 (the rows are the only thing that grows with D)."""
+    gu, gu2 = results[unit][key], results[unit_d2][key]
+    d = depth_of(results[unit])
+    per_row = (gu - gu2) / (d - 2)
+    return gu2 - 2 * per_row, d * per_row, d
 
 
 def engine_blocks(results, engine, pe):
@@ -339,31 +353,34 @@ def engine_blocks(results, engine, pe):
 
 def engine_table(results):
     """16 x 16 engines with their edge and group units, each block at its timing-run area; the
-    group units' rows (D = 64 of accumulator and Y in flip-flops) apart: the difference between
-    depth 64 and depth 2 is the rows' storage, which a real design would keep in SRAM."""
+    group units' logic and their rows' storage (clock-gated rows of accumulator and Y) apart, at
+    the default depth and at depth 64; the engine's own logic (W4A16, L = 1) where synthesized."""
     rows = {}
+    own = results.get("w4a16_top_l1", {}).get("area_um2", 0.0)
     for e, pe in ENGINES:
         names = (pe, f"{e}_edge", f"{e}_group_unit", f"{e}_group_unit_d2")
         if not all(n in results for n in names):
             continue
-        pe_a, edge, gu64, gu2 = (results[n]["timing_area_um2"] for n in names)
-        per_row = (gu64 - gu2) / 62
-        logic = 256 * pe_a + edge + 16 * (gu2 - 2 * per_row)
-        storage = 16 * 64 * per_row
+        pe_a, edge = results[pe]["timing_area_um2"], results[f"{e}_edge"]["timing_area_um2"]
+        units, per_unit_rows, depth = unit_split(results, f"{e}_group_unit", f"{e}_group_unit_d2")
+        logic = 256 * pe_a + edge + 16 * units
         clock = 1000 / max(r["min_period_ns"] for r in engine_blocks(results, e, pe))
         pe_clock = 1000 / results[pe]["min_period_ns"]
-        rows[e] = dict(pe=256 * pe_a, edge=edge, units=16 * (gu2 - 2 * per_row), storage=storage, logic=logic,
-                       clock=clock, pe_clock=pe_clock)
+        rows[e] = dict(pe=256 * pe_a, edge=edge, units=16 * units, storage=16 * per_unit_rows, depth=depth,
+                       logic=logic, clock=clock, pe_clock=pe_clock)
+        if f"{e}_group_unit_d64" in results:
+            rows[e]["storage64"] = 16 * unit_split(results, f"{e}_group_unit_d64", f"{e}_group_unit_d2")[1]
     if not rows:
         return
-    print("\n16 x 16 engines, timing-run areas (mm2): array, west edge, 16 group units (logic), their 64 rows of "
-          "storage (flip-flops); GMAC/s per mm2 of logic at the engine clock (slowest block) and at the PE's clock:")
+    print("\n16 x 16 engines, timing-run areas (mm2): array, west edge, 16 group units (logic), their rows of "
+          "storage (clock-gated flip-flops) at the default depth D; GMAC/s per mm2 of logic at the engine clock "
+          "(slowest block) and at the PE's clock:")
     for e, r in rows.items():
         dens = 256 * r["clock"] * 1e-3 / (r["logic"] * 1e-6)
         dens_pe = 256 * r["pe_clock"] * 1e-3 / (r["logic"] * 1e-6)
         r["dens"], r["dens_pe"] = dens, dens_pe
         print(f"  {e:<6} array {r['pe'] * 1e-6:6.3f}  edge {r['edge'] * 1e-6:6.3f}  units {r['units'] * 1e-6:6.3f}  "
-              f"rows {r['storage'] * 1e-6:6.3f}  | logic {r['logic'] * 1e-6:6.3f} mm2, edge + units "
+              f"rows (D = {r['depth']}) {r['storage'] * 1e-6:6.3f}  | logic {r['logic'] * 1e-6:6.3f} mm2, edge + units "
               f"{100 * (r['edge'] + r['units']) / r['logic']:4.1f}% | {r['clock']:5.0f} MHz: {dens:6.1f}  "
               f"| {r['pe_clock']:5.0f} MHz: {dens_pe:6.1f}")
     for base in ("int8", "fma"):
@@ -371,6 +388,13 @@ def engine_table(results):
             print(f"  against {base}: " + ", ".join(
                 f"{e} {r['dens'] / rows[base]['dens']:.2f}x (at PE clocks {r['dens_pe'] / rows[base]['dens_pe']:.2f}x)"
                 for e, r in rows.items() if e != base))
+    print("Everything that is not a PE against the PE array (edge, units' logic, their rows"
+          + ("; W4A16 with its own logic at L = 1" if own else "") + "), at the default depth and at depth 64:")
+    for e, r in rows.items():
+        top = own if e == "w4a16" else 0.0
+        split = lambda storage: (r["edge"] + r["units"] + storage + top) / r["pe"]
+        at64 = f"   D = 64: rows {r['storage64'] * 1e-6:6.3f}, {split(r['storage64']):5.2f}x" if "storage64" in r else ""
+        print(f"  {e:<6} D = {r['depth']:>2}: {split(r['storage']):5.2f}x{at64}")
 
 
 def fmt_fmax(r):
@@ -388,9 +412,9 @@ def load_table(results):
     blocks = None
     if all(n in results for n in ("mixpe_w4a16", "w4a16_edge", "w4a16_group_unit", "w4a16_group_unit_d2")):
         # the blocks at their area-run areas, the group units' logic without their rows (engine_table)
-        pe, edge, gu64, gu2 = (results[n]["area_um2"] for n in
-                               ("mixpe_w4a16", "w4a16_edge", "w4a16_group_unit", "w4a16_group_unit_d2"))
-        blocks = 256 * pe + edge + 16 * (gu2 - 2 * (gu64 - gu2) / 62)
+        pe, edge = results["mixpe_w4a16"]["area_um2"], results["w4a16_edge"]["area_um2"]
+        units = unit_split(results, "w4a16_group_unit", "w4a16_group_unit_d2", "area_um2")[0]
+        blocks = 256 * pe + edge + 16 * units
     print("\nW4A16 16 x 16 engine at load width L (area run, mm2): its own logic (controller, weight stager and "
           "skews, side band, outputs; blocks as black boxes)" + (", and the engine's logic with the array, edge and "
           "16 group units (rows' storage apart):" if blocks else ":"))
