@@ -7,7 +7,7 @@ expect_error() {
   local out err status
   out=$("$mixpe" "$@" 2>/tmp/mixpe_cli_err.$$); status=$?
   err=$(cat /tmp/mixpe_cli_err.$$); rm -f /tmp/mixpe_cli_err.$$
-  if [ "$status" -ne 2 ] || [ -n "$out" ] || [ "$(printf '%s\n' "$err" | wc -l)" -ne 1 ]; then
+  if [ "$status" -ne 2 ] || [ -n "$out" ] || [ "$(printf '%s\n' "$err" | wc -l)" -ne 1 ] || [ "${#err}" -gt 500 ]; then
     echo "FAIL: mixpe $* -> status $status, stdout '$out', stderr '$err'"; failed=$((failed + 1))
   else
     echo "ok: mixpe $* -> $err"; passed=$((passed + 1))
@@ -92,7 +92,61 @@ expect_error perf --act-buffer-kib 1 --out $perf_out
 expect_error perf --area-mm2 0.01 --out $perf_out
 expect_error perf --area /nonexistent.json --out $perf_out
 expect_error perf --decode-batch 0 --out $perf_out
+out=$(mktemp -d)
+# the validation layer (cli/validate.h), one case per class: numbers finite and in range, seeds,
+# flags strictly 0/1, lists without empty or repeated items, options a configuration ignores
+expect_error perf --area-mm2 inf --out $perf_out
+expect_error perf --clock-mhz 1e-300 --out $perf_out
+expect_error perf --leak-w-mm2 inf --out $perf_out
+expect_error perf --batch 0x10 --out $perf_out
+expect_error error --seed -1
+expect_error list random --seed 18446744073709551616
+expect_error cycles --shape 1x16x16 --axis=2
+expect_error gen engine --print-top=2
+expect_error error --sweep-align 16,,8
+expect_error error --sweep-align 16,16
+expect_error error --sweep-align 12 --align-bits 8
+expect_error mutate pe --list --mutant 3 -o "$out/m"
+expect_error mutate pe
+# checked before anything runs: values that used to fail late or crash, output paths
+expect_error error --act-rows -1
+expect_error error --act-rows 0
+expect_error eval --model "$model" --steps 2 --csv "$out"
+expect_error eval --model "$model" --steps 2 --csv /dev/null/fidelity.csv
+expect_error trace --model "$model" --tokens 2 -o /dev/null/traces
+expect_error gen engine -o /dev/null/rtl
+# bounded work: the step model refuses shapes beyond 2^24 cycles
+expect_error cycles --shape 16x65536x65536
+# weak messages: an unknown command named, a huge value shortened (expect_error: at most 500 characters)
+expect_error nosuch
+expect_error cycles --shape "$(printf '%0100000d' 1)"
+# input files validated for every value they will use: an area table with a zero area, one with
+# the own-logic points swapped; a trace with a NaN activation, one with every activation zero
+python3 - "$out" "$(dirname "$0")/../docs/measured/area.json" <<'PY'
+import json, struct, sys, os
+out, area = sys.argv[1], sys.argv[2]
+d = json.load(open(area))
+for r in d["designs"]:
+    if r["name"] == "mixpe_w4a16": r["timing_area_um2"] = r["area_um2"] = 0
+json.dump(d, open(os.path.join(out, "zero_area.json"), "w"))
+d = json.load(open(area))
+a = {r["name"]: r for r in d["designs"]}
+a["w4a16_top_l1"]["area_um2"], a["w4a16_top_l16"]["area_um2"] = a["w4a16_top_l16"]["area_um2"], a["w4a16_top_l1"]["area_um2"]
+json.dump(d, open(os.path.join(out, "swapped_area.json"), "w"))
+for name, x in (("nan", [float("nan"), 1.0]), ("zero", [0.0, 0.0])):
+    os.makedirs(os.path.join(out, name), exist_ok=True)
+    with open(os.path.join(out, name, "l.trace"), "wb") as f:  # M = 1, K = 2, N = 1
+        f.write(b"MXTR" + struct.pack("<4i", 1, 1, 2, 1) + struct.pack("<2f", *x) + struct.pack("<2f", 0.5, -0.5))
+PY
+expect_error perf --area "$out/zero_area.json" --out $perf_out
+expect_error perf --area "$out/swapped_area.json" --out $perf_out
+expect_error error --traces "$out/nan"
+expect_error error --traces "$out/zero"
 if [ -e $perf_out ]; then echo "FAIL: mixpe perf wrote $perf_out on bad input"; failed=$((failed + 1)); fi
+for bad in "$out/m" /dev/null/fidelity.csv; do
+  if [ -e "$bad" ]; then echo "FAIL: a refused command wrote $bad"; failed=$((failed + 1)); fi
+done
+rm -rf "$out"
 expect_error
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -13,6 +13,7 @@
 
 #include "cli/commands.h"
 #include "cli/design_args.h"
+#include "cli/validate.h"
 #include "golden/mpgemm.h"
 #include "golden/reference.h"
 #include "llm/trace_file.h"
@@ -26,6 +27,7 @@ struct ErrorArgs {
   DesignArgs design;
   std::string model, traces;
   bool outliers = false;
+  std::string sweep_align_text;  // --sweep-align as given
   std::vector<int> sweep_align;  // A values: one golden column each
   int rows = 16;  // activation rows M
   uint64_t seed = 1;
@@ -196,12 +198,16 @@ void register_error_command(CLI::App& app) {
   cmd->add_option("--traces", args->traces, "also the real activations and weights of a trace directory (mixpe trace)");
   cmd->add_flag("--outliers", args->outliers,
                 "also N(0,1) activations with outlier channels (x20, x100; one, spread, clustered, every block)");
-  cmd->add_option("--sweep-align", args->sweep_align, "alignment widths A to compare side by side (e.g. 8,10,12,16)")
-      ->delimiter(',')
-      ->check(CLI::Range(2, 64));
-  cmd->add_option("--act-rows", args->rows, "activation rows M")->capture_default_str();
-  cmd->add_option("--seed", args->seed, "random seed")->capture_default_str();
-  cmd->callback([args] { run(*args); });
+  cmd->add_option("--sweep-align", args->sweep_align_text, "alignment widths A to compare side by side (e.g. 8,10,12,16)");
+  cmd->add_option("--act-rows", args->rows, "activation rows M")->capture_default_str()->check(integer_in(1, 4096));
+  cmd->add_option("--seed", args->seed, "random seed")->capture_default_str()->check(seed_value());
+  cmd->callback([args] {
+    if (!args->sweep_align_text.empty()) {
+      args->sweep_align = parse_int_list("--sweep-align", args->sweep_align_text, 8, 32);
+      args->design.refuse({"--align-bits"}, "--sweep-align (it sets A itself)");
+    }
+    run(*args);
+  });
 }
 
 }  // namespace mixpe

@@ -6,6 +6,8 @@
 #include "blocks/registry.h"
 #include "cli/commands.h"
 #include "cli/design_args.h"
+#include "cli/validate.h"
+#include "io/output_files.h"
 #include "config/design_points.h"
 #include "config/presets.h"
 #include "numerics/error.h"
@@ -23,12 +25,13 @@ void run_gen(const Block& b, const GenArgs& a) {
   EngineConfig c;
   if (b.scope & kEngineScope) c = a.design.engine();
   else c.pe = a.design.pe();
+  if (!a.print_top && a.out.empty()) fail("gen {}: give the output directory with -o DIR", b.name);
+  if (!a.print_top) check_output_dir("-o", a.out);
   const hdl::Design d = make_design(b, c);
   if (a.print_top) {
     fmt::print("{}\n", d.top->name);
     return;
   }
-  if (a.out.empty()) fail("gen {}: give the output directory with -o DIR", b.name);
   for (const std::string& path : hdl::write_design(d, a.out)) fmt::print("{}\n", path);
 }
 
@@ -104,10 +107,10 @@ void register_list(CLI::App& app) {
       });
   auto rnd = std::make_shared<std::tuple<int, uint64_t, int, int>>(20, 1, 32, 16);
   CLI::App* random = list->add_subcommand("random", "random legal engine configurations (make fuzz-configs)");
-  random->add_option("--count", std::get<0>(*rnd), "how many")->capture_default_str();
-  random->add_option("--seed", std::get<1>(*rnd), "random seed")->capture_default_str();
-  random->add_option("--max-rows", std::get<2>(*rnd), "largest array rows")->capture_default_str();
-  random->add_option("--max-cols", std::get<3>(*rnd), "largest array columns")->capture_default_str();
+  random->add_option("--count", std::get<0>(*rnd), "how many")->capture_default_str()->check(integer_in(1, 1000000));
+  random->add_option("--seed", std::get<1>(*rnd), "random seed")->capture_default_str()->check(seed_value());
+  random->add_option("--max-rows", std::get<2>(*rnd), "largest array rows")->capture_default_str()->check(integer_in(2, 256));
+  random->add_option("--max-cols", std::get<3>(*rnd), "largest array columns")->capture_default_str()->check(integer_in(2, 64));
   random->callback([rnd] {
     const auto [count, seed, rows, cols] = *rnd;
     if (count < 1 || rows < 2 || cols < 2) fail("list random: --count >= 1, --max-rows and --max-cols >= 2");

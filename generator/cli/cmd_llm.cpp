@@ -14,7 +14,9 @@
 
 #include "cli/commands.h"
 #include "cli/design_args.h"
+#include "cli/validate.h"
 #include "config/design_points.h"
+#include "io/output_files.h"
 #include "llm/backends.h"
 #include "llm/decode.h"
 #include "llm/trace_file.h"
@@ -78,6 +80,7 @@ std::unique_ptr<LinearBackend> make_backend(const LlmArgs& a, const std::vector<
 }
 
 void run_llm(const LlmArgs& a) {
+  if (!a.logits.empty()) check_output_file("--logits", a.logits);
   const LlamaModel model = load_llama_model(a.model);
   if (a.steps < 1 || a.steps > model.cfg.max_seq_len - 1)
     fail("--steps {} is not legal: use 1 to {} (the model's positions after BOS)", a.steps, model.cfg.max_seq_len - 1);
@@ -88,9 +91,9 @@ void run_llm(const LlmArgs& a) {
   std::vector<float> logits;
   const std::vector<int> out = generate(t, prompt, a.steps, a.logits.empty() ? nullptr : &logits);
   if (!a.logits.empty()) {
-    std::ofstream f(a.logits, std::ios::binary);
-    f.write(reinterpret_cast<const char*>(logits.data()), std::streamsize(logits.size() * 4));
-    if (!f) fail("cannot write logits to '{}'", a.logits);
+    OutputFiles files;
+    files.add(a.logits, std::string(reinterpret_cast<const char*>(logits.data()), logits.size() * 4));
+    files.commit();
   }
   std::string line;
   for (size_t i = 0; i < out.size(); ++i) line += (i ? " " : "") + std::to_string(out[i]);
@@ -99,6 +102,7 @@ void run_llm(const LlmArgs& a) {
 
 // --- traces
 void run_trace(const std::string& model_path, int tokens, const std::string& dir) {
+  check_output_dir("-o", dir);
   const LlamaModel model = load_llama_model(model_path);
   if (tokens < 1 || tokens + 1 > model.cfg.max_seq_len) fail("--tokens {} is not legal: use 1 to {}", tokens, model.cfg.max_seq_len - 1);
   const std::vector<LinearWeight> layers = model.linear_layers();
@@ -125,6 +129,7 @@ struct EvalArgs {
 };
 
 void run_eval(const EvalArgs& a) {
+  check_output_file("--csv", a.csv);
   const LlamaModel model = load_llama_model(a.model);
   if (a.steps < 2 || a.steps + 1 > model.cfg.max_seq_len) fail("--steps {} is not legal: use 2 to {}", a.steps, model.cfg.max_seq_len - 1);
   const std::vector<LinearWeight> layers = model.linear_layers();
@@ -162,8 +167,9 @@ void run_eval(const EvalArgs& a) {
                        p.family, f.gemm_rel, f.logit_rel, f.top1, f.ppl, f.greedy_agree, f.first_divergence,
                        option_string(numeric_options(e.to_options())));
   }
-  std::filesystem::create_directories(std::filesystem::path(a.csv).parent_path());
-  std::ofstream(a.csv) << csv;
+  OutputFiles files;
+  files.add(a.csv, csv);
+  files.commit();
   fmt::print("written {}\n", a.csv);
 }
 
@@ -173,7 +179,7 @@ void register_llm_commands(CLI::App& app) {
   auto la = std::make_shared<LlmArgs>();
   CLI::App* llm = app.add_subcommand("llm", "greedy decoding with a llama2.c model; the token ids go to stdout");
   llm->add_option("--model", la->model, "llama2.c checkpoint (version 0)")->capture_default_str();
-  llm->add_option("--steps", la->steps, "tokens to generate")->capture_default_str();
+  llm->add_option("--steps", la->steps, "tokens to generate")->capture_default_str()->check(integer_in(1, 1 << 20));
   llm->add_option("--prompt-tokens", la->prompt, "comma-separated token ids after BOS");
   llm->add_option("--gemm", la->gemm, "linear layers: fp32, golden, software (W4A16 kernel), rtl (the engine)")
       ->capture_default_str();
@@ -185,14 +191,18 @@ void register_llm_commands(CLI::App& app) {
   auto tr = std::make_shared<std::tuple<std::string, int, std::string>>("tests/data/stories260K.bin", 16, "");
   CLI::App* trace = app.add_subcommand("trace", "record every linear layer's activations and weights");
   trace->add_option("--model", std::get<0>(*tr), "llama2.c checkpoint")->capture_default_str();
-  trace->add_option("--tokens", std::get<1>(*tr), "tokens of greedy FP32 decoding from BOS")->capture_default_str();
+  trace->add_option("--tokens", std::get<1>(*tr), "tokens of greedy FP32 decoding from BOS")
+      ->capture_default_str()
+      ->check(integer_in(1, 1 << 20));
   trace->add_option("-o,--out", std::get<2>(*tr), "output directory")->required();
   trace->callback([tr] { run_trace(std::get<0>(*tr), std::get<1>(*tr), std::get<2>(*tr)); });
 
   auto ea = std::make_shared<EvalArgs>();
   CLI::App* ev = app.add_subcommand("eval", "fidelity of quantized configurations against the FP32 model");
   ev->add_option("--model", ea->model, "llama2.c checkpoint")->capture_default_str();
-  ev->add_option("--steps", ea->steps, "tokens of the FP32 greedy continuation to score on")->capture_default_str();
+  ev->add_option("--steps", ea->steps, "tokens of the FP32 greedy continuation to score on")
+      ->capture_default_str()
+      ->check(integer_in(2, 1 << 20));
   ev->add_option("--csv", ea->csv, "where to write the table")->capture_default_str();
   ev->callback([ea] { run_eval(*ea); });
 }

@@ -1,13 +1,16 @@
 // `mixpe mutate BLOCK`: the single-point mutants of a generated design (hdl/mutate.h), listed or
 // written one at a time, for make mutate.
-#include <fstream>
+#include <filesystem>
 
 #include <fmt/core.h>
 
 #include "blocks/registry.h"
 #include "cli/commands.h"
 #include "cli/design_args.h"
+#include "cli/validate.h"
+#include "hdl/design_output.h"
 #include "hdl/mutate.h"
+#include "io/output_files.h"
 #include "numerics/error.h"
 
 namespace mixpe {
@@ -50,10 +53,12 @@ void run_mutate(const Block& b, const MutateArgs& a) {
     if (a.list)
       for (const std::string& s : sites) fmt::print("{} {} | {} | {}\n", n++, m->name, first_testbench(*m, c), s);
     else if (a.mutant >= n && a.mutant < n + long(sites.size())) {
-      if (a.out.empty()) fail("mutate {}: give the output directory with -o DIR", b.name);
-      hdl::write_design(d, a.out);
-      const std::string path = a.out + "/" + m->name + ".v";
-      std::ofstream(path, std::ios::binary) << hdl::emit_verilog(hdl::mutate(*m, size_t(a.mutant - n)));
+      // the design's files with this module's mutant in its place, written together
+      OutputFiles out;
+      for (auto& [name, text] : hdl::design_files(d))
+        out.add(std::filesystem::path(a.out) / name,
+                name == m->name + ".v" ? hdl::emit_verilog(hdl::mutate(*m, size_t(a.mutant - n))) : std::move(text));
+      out.commit();
       fmt::print("{} {}\n", m->name, sites[size_t(a.mutant - n)]);
       return;
     } else {
@@ -71,11 +76,20 @@ void register_mutate_command(CLI::App& app) {
   for (const Block& b : block_registry()) {
     auto args = std::make_shared<MutateArgs>();
     CLI::App* cmd = mut->add_subcommand(b.name, b.description);
-    cmd->add_flag("--list", args->list, "list every mutant: number, module | first testbench | what it changes");
-    cmd->add_option("--mutant", args->mutant, "write the design with this mutant applied");
-    cmd->add_option("-o,--out", args->out, "output directory");
+    CLI::Option* list = cmd->add_flag("--list", args->list, "list every mutant: number, module | first testbench | what it changes");
+    CLI::Option* mutant = cmd->add_option("--mutant", args->mutant, "write the design with this mutant applied")
+                              ->check(integer_in(0, 1L << 40));
+    CLI::Option* out = cmd->add_option("-o,--out", args->out, "output directory");
+    list->excludes(mutant)->excludes(out);
     args->design.add_to(*cmd, b.scope);
-    cmd->callback([&b, args] { run_mutate(b, *args); });
+    cmd->callback([&b, args] {
+      if (!args->list) {
+        if (args->mutant < 0 || args->out.empty())
+          fail("mutate {}: give --list, or --mutant N with -o DIR", b.name);
+        check_output_dir("-o", args->out);
+      }
+      run_mutate(b, *args);
+    });
   }
 }
 

@@ -11,6 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/validate.h"
+#include "io/output_files.h"
 #include "numerics/error.h"
 #include "perf/perf_model.h"
 
@@ -52,6 +54,8 @@ void check_args(const PerfArgs& a) {
                                 {"--weight-buffer-kib", a.mem.weight_buffer_kib}, {"--act-buffer-kib", a.mem.act_buffer_kib}})
     if (!(v >= 0)) fail("{} {}: must be a number, zero or more", name, v);
   if (a.batch < 1 || a.context < 1) fail("--batch and --context must be at least 1");
+  if (a.clock_mhz > 0 && a.clock_mhz < 1) fail("--clock-mhz {}: 0 (each design's measured clock) or 1 MHz and more", a.clock_mhz);
+  if (a.area_mm2 > 0 && a.area_mm2 < 0.01) fail("--area-mm2 {}: 0 (the FP16 engine's) or 0.01 mm2 and more", a.area_mm2);
   if (a.load < 0 || (a.load & (a.load - 1))) fail("--load-width {}: a power of two (0: L = R)", a.load);
   if (a.depth < 0 || a.depth == 1 || a.depth > 1024 || (a.depth & (a.depth - 1)))
     fail("--depth {}: a power of two from 2 to 1024 (0: each design's default)", a.depth);
@@ -76,17 +80,6 @@ nlohmann::ordered_json row_json(const std::string& workload, const SizedDesign& 
   return j;
 }
 
-void write_file(const fs::path& path, const std::string& text) {
-  const fs::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream f(tmp);
-    if (!f) fail("cannot write '{}': check the --out directory", tmp.string());
-    f << text;
-    if (!f) fail("cannot write '{}': disk full?", tmp.string());
-  }
-  fs::rename(tmp, path);
-}
-
 std::string csv(const nlohmann::ordered_json& rows) {
   if (rows.empty()) return "";
   std::string out;
@@ -107,6 +100,7 @@ std::string csv(const nlohmann::ordered_json& rows) {
 
 void run_perf(PerfArgs a) {
   check_args(a);
+  check_output_dir("--out", a.out_dir);
   // everything read and checked before anything is computed or written
   const AreaTable area = load_area_table(a.area_file);
   std::vector<ModelShape> models, decode_models;
@@ -134,9 +128,6 @@ void run_perf(PerfArgs a) {
            tile_a, s.engine.depth);
     sized.emplace_back(s, a.mem);
   }
-  std::error_code ec;
-  fs::create_directories(a.out_dir, ec);
-  if (ec) fail("cannot create output directory '{}': {}", a.out_dir, ec.message());
 
   const MemorySystem& mem = sized.front().memory();
   fmt::print("Memory and energy (docs/perf.md): DRAM {:.1f} GB/s, {:.2f} pJ/bit; buffers: weights {:.0f} KiB, activations {:.0f} "
@@ -219,10 +210,12 @@ void run_perf(PerfArgs a) {
     }
   }
   const fs::path out(a.out_dir);
-  write_file(out / "perf.csv", csv(rows));
-  write_file(out / "perf.json", rows.dump(1) + "\n");
-  write_file(out / "perf_sweep.csv", csv(sweep));
-  write_file(out / "perf_roofline.csv", csv(roof));
+  OutputFiles files;
+  files.add(out / "perf.csv", csv(rows));
+  files.add(out / "perf.json", rows.dump(1) + "\n");
+  files.add(out / "perf_sweep.csv", csv(sweep));
+  files.add(out / "perf_roofline.csv", csv(roof));
+  files.commit();
   fmt::print("\nwritten {}/perf.csv, perf.json, perf_sweep.csv, perf_roofline.csv (scripts/perf_plot.py draws them)\n",
              a.out_dir);
 }
@@ -235,28 +228,28 @@ void register_perf_command(CLI::App& app) {
   cmd->add_option("--model", a->models, "workloads of the MixPE table: presets or a llama2.c checkpoint")->capture_default_str();
   cmd->add_option("--decode-model", a->decode_models, "models of the decode table")->capture_default_str();
   cmd->add_option("--design", a->designs, "designs, the first the reference")->capture_default_str();
-  cmd->add_option("--batch", a->batch, "batch of the MixPE table")->capture_default_str();
-  cmd->add_option("--decode-batch", a->decode_batches, "batches of the decode table")->capture_default_str();
-  cmd->add_option("--context", a->context, "tokens in the KV cache at decode")->capture_default_str();
+  cmd->add_option("--batch", a->batch, "batch of the MixPE table")->capture_default_str()->check(integer_in(1, 1 << 20));
+  cmd->add_option("--decode-batch", a->decode_batches, "batches of the decode table")->capture_default_str()->check(integer_in(1, 1 << 20));
+  cmd->add_option("--context", a->context, "tokens in the KV cache at decode")->capture_default_str()->check(integer_in(1, 1 << 24));
   cmd->add_option("--sweep-model", a->sweep_model, "model of the batch sweep (1 to 256)")->capture_default_str();
-  cmd->add_option("--area-mm2", a->area_mm2, "logic area of every design (0: the FP16 16 x 16 engine's)")->capture_default_str();
+  cmd->add_option("--area-mm2", a->area_mm2, "logic area of every design (0: the FP16 16 x 16 engine's)")->capture_default_str()->check(number_in(0, 1e4));
   cmd->add_option("--load-width", a->load, "weight rows loaded per cycle, at most R (0: R, a tile per cycle)")
-      ->capture_default_str();
-  cmd->add_option("--depth", a->depth, "rows in flight D of every design (0: each design's default; the rows are outside the area budget here)")->capture_default_str();
-  cmd->add_option("--clock-mhz", a->clock_mhz, "one clock for every design (0: each its measured clock)")->capture_default_str();
+      ->capture_default_str()->check(integer_in(0, 256));
+  cmd->add_option("--depth", a->depth, "rows in flight D of every design (0: each design's default; the rows are outside the area budget here)")->capture_default_str()->check(integer_in(0, 1024));
+  cmd->add_option("--clock-mhz", a->clock_mhz, "one clock for every design (0: each its measured clock)")->capture_default_str()->check(number_in(0, 1e5));
   cmd->add_option("--area", a->area_file, "area table (make area: build/reports/area.json)")->capture_default_str();
-  cmd->add_option("--dram-gbps", a->mem.dram_gbps, "DRAM bandwidth, GB/s")->capture_default_str();
-  cmd->add_option("--dram-pj-bit", a->mem.dram_pj_per_bit, "DRAM energy, pJ per bit")->capture_default_str();
-  cmd->add_option("--sram-pj-bit", a->mem.sram_pj_per_bit, "weight and activation buffers, pJ per bit")->capture_default_str();
+  cmd->add_option("--dram-gbps", a->mem.dram_gbps, "DRAM bandwidth, GB/s")->capture_default_str()->check(number_in(1e-3, 1e6));
+  cmd->add_option("--dram-pj-bit", a->mem.dram_pj_per_bit, "DRAM energy, pJ per bit")->capture_default_str()->check(number_in(0, 1e6));
+  cmd->add_option("--sram-pj-bit", a->mem.sram_pj_per_bit, "weight and activation buffers, pJ per bit")->capture_default_str()->check(number_in(0, 1e6));
   cmd->add_option("--weight-buffer-kib", a->mem.weight_buffer_kib, "weight buffer: a layer's weights above it are read once per D rows")
-      ->capture_default_str();
+      ->capture_default_str()->check(number_in(0, 1e9));
   cmd->add_option("--act-buffer-kib", a->mem.act_buffer_kib, "activation buffer: a layer's inputs and outputs above it go to DRAM")
-      ->capture_default_str();
-  cmd->add_option("--attn-gmacs", a->mem.attn_gmacs, "the FP16 unit for attention, GMAC/s")->capture_default_str();
+      ->capture_default_str()->check(number_in(0, 1e9));
+  cmd->add_option("--attn-gmacs", a->mem.attn_gmacs, "the FP16 unit for attention, GMAC/s")->capture_default_str()->check(number_in(1e-3, 1e9));
   cmd->add_option("--attn-pj-mac", a->mem.attn_pj_per_mac, "its energy per MAC, pJ; also calibrates the core energy")
-      ->capture_default_str();
-  cmd->add_option("--rows-pj-bit", a->mem.rows_pj_per_bit, "the group units' rows (small SRAMs), pJ per bit")->capture_default_str();
-  cmd->add_option("--leak-w-mm2", a->mem.leak_w_per_mm2, "leakage, W per mm2 of logic")->capture_default_str();
+      ->capture_default_str()->check(number_in(1e-6, 1e6));
+  cmd->add_option("--rows-pj-bit", a->mem.rows_pj_per_bit, "the group units' rows (small SRAMs), pJ per bit")->capture_default_str()->check(number_in(0, 1e6));
+  cmd->add_option("--leak-w-mm2", a->mem.leak_w_per_mm2, "leakage, W per mm2 of logic")->capture_default_str()->check(number_in(0, 1e3));
   cmd->add_option("--out", a->out_dir, "output directory")->capture_default_str();
   cmd->callback([a] { run_perf(*a); });
 }

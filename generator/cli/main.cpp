@@ -3,11 +3,13 @@
 #include <filesystem>
 #include <ios>
 #include <new>
+#include <string>
 
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
 #include "cli/commands.h"
+#include "cli/validate.h"
 #include "numerics/error.h"
 
 int main(int argc, char** argv) {
@@ -21,11 +23,26 @@ int main(int argc, char** argv) {
   mixpe::register_mutate_command(app);
   mixpe::register_cycles_command(app);
   mixpe::register_perf_command(app);
+  mixpe::check_flags(app);
+  // a first word that is neither an option nor a command: name it (CLI11 would only say that a
+  // subcommand is required)
+  if (argc > 1 && argv[1][0] != '-') {
+    std::string names;
+    bool known = false;
+    for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+      known = known || sub->get_name() == argv[1];
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+    }
+    if (!known) {
+      fmt::print(stderr, "mixpe: error: unknown command '{}': use one of {}\n", mixpe::shorten(argv[1]), names);
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);
-    fmt::print(stderr, "mixpe: error: {} (see mixpe --help)\n", e.what());
+    fmt::print(stderr, "mixpe: error: {} (see mixpe --help)\n", mixpe::shorten(e.what(), 300));
     return 2;
   } catch (const mixpe::Error& e) {
     fmt::print(stderr, "mixpe: error: {}\n", e.what());
@@ -39,6 +56,11 @@ int main(int argc, char** argv) {
   } catch (const std::ios_base::failure& e) {
     fmt::print(stderr, "mixpe: error: I/O: {}\n", e.what());
     return 2;
+  } catch (const std::exception& e) {
+    // the last line of defence: every input is validated first, so this is a bug
+    fmt::print(stderr, "mixpe: internal error (a bug, not your input; please report the command line): {}\n",
+               mixpe::shorten(e.what(), 300));
+    return 3;
   }
   return 0;
 }

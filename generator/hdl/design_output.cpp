@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "io/output_files.h"
 #include "numerics/error.h"
 
 namespace mixpe::hdl {
@@ -154,7 +155,7 @@ std::string Design::core() const {
   return c;
 }
 
-std::vector<std::string> write_design(const Design& d, const std::string& dir) {
+std::vector<std::pair<std::string, std::string>> design_files(const Design& d) {
   std::vector<std::pair<std::string, std::string>> files;
   for (const ModulePtr& m : d.modules()) files.emplace_back(m->name + ".v", emit_verilog(*m));
   files.emplace_back(d.top->name + "_params.h", d.params_header());
@@ -162,30 +163,13 @@ std::vector<std::string> write_design(const Design& d, const std::string& dir) {
   files.emplace_back(d.top->name + ".f", d.filelist());
   files.emplace_back(d.top->name + ".core", d.core());
   if (!d.waves.empty()) files.emplace_back(d.top->name + ".gtkw", d.waves);
+  return files;
+}
 
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) fail("cannot create output directory '{}': {}", dir, ec.message());
-  // Write every file under a temporary name first, then rename them all into place.
-  std::vector<std::string> written;
-  std::vector<fs::path> temps;
-  for (const auto& [name, text] : files) {
-    const fs::path tmp = fs::path(dir) / ("." + name + ".tmp");
-    std::ofstream f(tmp, std::ios::binary);
-    f << text;
-    if (!f.flush()) {
-      for (const fs::path& t : temps) fs::remove(t, ec);
-      fs::remove(tmp, ec);
-      fail("cannot write '{}': check that the directory is writable", tmp.string());
-    }
-    temps.push_back(tmp);
-  }
-  for (size_t i = 0; i < files.size(); ++i) {
-    const fs::path final_path = fs::path(dir) / files[i].first;
-    fs::rename(temps[i], final_path);
-    written.push_back(final_path.string());
-  }
-  return written;
+std::vector<std::string> write_design(const Design& d, const std::string& dir) {
+  OutputFiles out;
+  for (auto& [name, text] : design_files(d)) out.add(fs::path(dir) / name, std::move(text));
+  return out.commit();
 }
 
 }  // namespace mixpe::hdl

@@ -26,8 +26,11 @@ struct Design {
   std::string core() const;      // <top>.core: a FuseSoC CAPI2 core description
 };
 
-// Writes into `dir` (created if missing); files of the same name are replaced.
-// Returns the paths written.
+// The design's files: every module's Verilog, the parameters header, manifest, filelist, core
+// description and (engines) the waveform view, as (file name, contents).
+std::vector<std::pair<std::string, std::string>> design_files(const Design& d);
+// Writes into `dir` (created if missing) atomically (io/output_files.h); files of the same name
+// are replaced. Returns the paths written.
 std::vector<std::string> write_design(const Design& d, const std::string& dir);
 
 }  // namespace mixpe::hdl

@@ -6,7 +6,9 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <string>
 
+#include "io/output_files.h"
 #include "numerics/error.h"
 
 namespace mixpe {
@@ -14,24 +16,19 @@ namespace mixpe {
 namespace fs = std::filesystem;
 
 void write_traces(const std::string& dir, const std::vector<TraceFile>& traces, const std::vector<int>& tokens) {
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) fail("cannot create trace directory '{}': {}", dir, ec.message());
+  OutputFiles out;
   for (const TraceFile& t : traces) {
-    const fs::path tmp = fs::path(dir) / ("." + t.name + ".trace.tmp");
-    std::ofstream f(tmp, std::ios::binary);
     const int32_t hdr[4] = {1, t.x.rows, t.x.cols, t.w.cols};
-    f.write("MXTR", 4);
-    f.write(reinterpret_cast<const char*>(hdr), sizeof hdr);
-    f.write(reinterpret_cast<const char*>(t.x.data.data()), std::streamsize(t.x.data.size() * 4));
-    f.write(reinterpret_cast<const char*>(t.w.data.data()), std::streamsize(t.w.data.size() * 4));
-    if (!f.flush()) fail("cannot write '{}'", tmp.string());
-    f.close();
-    fs::rename(tmp, fs::path(dir) / (t.name + ".trace"));
+    std::string bytes = "MXTR";
+    bytes.append(reinterpret_cast<const char*>(hdr), sizeof hdr);
+    bytes.append(reinterpret_cast<const char*>(t.x.data.data()), t.x.data.size() * 4);
+    bytes.append(reinterpret_cast<const char*>(t.w.data.data()), t.w.data.size() * 4);
+    out.add(fs::path(dir) / (t.name + ".trace"), std::move(bytes));
   }
-  std::ofstream tok(fs::path(dir) / "tokens.txt");
-  for (size_t i = 0; i < tokens.size(); ++i) tok << (i ? " " : "") << tokens[i];
-  tok << "\n";
+  std::string tok;
+  for (size_t i = 0; i < tokens.size(); ++i) tok += (i ? " " : "") + std::to_string(tokens[i]);
+  out.add(fs::path(dir) / "tokens.txt", tok + "\n");
+  out.commit();
 }
 
 std::vector<TraceFile> read_traces(const std::string& dir) {
@@ -64,6 +61,15 @@ std::vector<TraceFile> read_traces(const std::string& dir) {
     f.read(reinterpret_cast<char*>(t.w.data.data()), std::streamsize(t.w.data.size() * 4));
     for (float v : t.w.data)
       if (!std::isfinite(v)) fail("trace '{}' has a non-finite weight", p.string());
+    // activations: finite, within FP16's range (the engines' widest common input), not all zero
+    // (a relative error of nothing to measure)
+    bool nonzero = false;
+    for (float v : t.x.data) {
+      if (!std::isfinite(v) || std::fabs(v) > 65504.0f)
+        fail("trace '{}' has an activation {} outside FP16's finite range: re-record it with `mixpe trace`", p.string(), v);
+      nonzero = nonzero || v != 0.0f;
+    }
+    if (!nonzero) fail("trace '{}': every activation is zero, nothing to measure: re-record it with `mixpe trace`", p.string());
     out.push_back(std::move(t));
   }
   return out;

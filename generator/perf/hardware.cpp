@@ -75,12 +75,20 @@ AreaTable load_area_table(const std::string& path) {
     // the timing run's area and clock (buffered and sized; the clock only without slew violations)
     BlockFigures b{num("timing_area_um2"), num("fmax_mhz")};
     if (b.um2 <= 0) b.um2 = num("area_um2");
+    // every value perf will use: a positive, finite area and a finite clock (0: none measured)
+    if (!std::isfinite(b.um2) || b.um2 <= 0 || b.um2 > 1e12)
+      fail("area table '{}': design '{}' has no positive, finite area: regenerate it with `make area`", path, name);
+    if (!std::isfinite(b.fmax_mhz) || b.fmax_mhz < 0 || b.fmax_mhz > 1e5)
+      fail("area table '{}': design '{}' has a clock of {} MHz: regenerate it with `make area`", path, name, b.fmax_mhz);
     t.blocks.emplace_back(name, b);
     // the engine's own logic (area run: its top alone, blocks as black boxes) at L = 1 and 16
     if (name == "w4a16_top_l1") own1 = num("area_um2");
     if (name == "w4a16_top_l16") own16 = num("area_um2");
   }
   if (own1 <= 0 || own16 <= 0) fail("area table '{}' lacks w4a16_top_l1 / w4a16_top_l16: regenerate it with `make area`", path);
+  if (own16 <= own1)
+    fail("area table '{}': the engine's own logic at L = 16 ({} um2) is not above L = 1 ({} um2): regenerate it with `make area`",
+         path, own16, own1);
   // the W4A16 default engine, where the two points were synthesized
   const double s1 = skew_bits(engine_from_options(parse_option_string("--preset w4a16 --load 1")));
   const double s16 = skew_bits(engine_from_options(parse_option_string("--preset w4a16 --load 16")));

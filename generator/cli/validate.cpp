@@ -1,0 +1,105 @@
+#include "cli/validate.h"
+
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "numerics/error.h"
+
+namespace mixpe {
+
+namespace {
+
+// The whole of `s` as a decimal integer (sign allowed), or false.
+bool whole_integer(const std::string& s, long long& v) {
+  if (s.empty() || s.size() > 20) return false;
+  for (size_t i = 0; i < s.size(); ++i)
+    if (!std::isdigit(static_cast<unsigned char>(s[i])) && !(i == 0 && (s[i] == '-' || s[i] == '+'))) return false;
+  errno = 0;
+  char* end = nullptr;
+  v = std::strtoll(s.c_str(), &end, 10);
+  return errno == 0 && end == s.c_str() + s.size();
+}
+
+}  // namespace
+
+std::string shorten(std::string_view s, size_t max) {
+  if (s.size() <= max) return std::string(s);
+  return fmt::format("{}... ({} characters)", s.substr(0, max), s.size());
+}
+
+CLI::Validator number_in(double lo, double hi) {
+  return CLI::Validator(
+      [lo, hi](std::string& s) -> std::string {
+        errno = 0;
+        char* end = nullptr;
+        const double v = std::strtod(s.c_str(), &end);
+        if (s.empty() || end != s.c_str() + s.size() || errno == ERANGE || !std::isfinite(v) || v < lo || v > hi)
+          return fmt::format("'{}' is not a number from {:g} to {:g}", shorten(s), lo, hi);
+        return {};
+      },
+      fmt::format("NUMBER {:g}..{:g}", lo, hi));
+}
+
+CLI::Validator integer_in(long long lo, long long hi) {
+  return CLI::Validator(
+      [lo, hi](std::string& s) -> std::string {
+        long long v = 0;
+        if (!whole_integer(s, v) || v < lo || v > hi) return fmt::format("'{}' is not an integer from {} to {}", shorten(s), lo, hi);
+        return {};
+      },
+      fmt::format("INT {}..{}", lo, hi));
+}
+
+CLI::Validator seed_value() {
+  return CLI::Validator(
+      [](std::string& s) -> std::string {
+        const bool digits = !s.empty() && s.size() <= 20 && s.find_first_not_of("0123456789") == std::string::npos;
+        errno = 0;
+        if (digits) (void)std::strtoull(s.c_str(), nullptr, 10);
+        if (!digits || errno == ERANGE) return fmt::format("'{}' is not a seed: use a decimal from 0 to 2^64 - 1", shorten(s));
+        return {};
+      },
+      "SEED");
+}
+
+CLI::Validator flag_value() {
+  return CLI::Validator(
+      [](std::string& s) -> std::string {
+        static const std::set<std::string> ok = {"", "0", "1", "true", "false", "-1"};  // -1: CLI11's own "off"
+        if (!ok.count(s)) return fmt::format("'{}' is not a flag value: give the flag alone, or =0 / =1", shorten(s));
+        return {};
+      },
+      "");
+}
+
+void check_flags(CLI::App& app) {
+  for (CLI::Option* o : app.get_options())
+    if (o->get_expected_max() == 0 && o->get_name() != "--help" && o->get_name() != "--version") o->check(flag_value());
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) check_flags(*sub);
+}
+
+std::vector<int> parse_int_list(const std::string& option, const std::string& text, int lo, int hi) {
+  std::vector<int> out;
+  std::set<int> seen;
+  size_t start = 0;
+  for (;;) {
+    const size_t comma = text.find(',', start);
+    const std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    long long v = 0;
+    if (item.empty()) fail("{} {}: an empty item; give integers separated by single commas", option, shorten(text));
+    if (!whole_integer(item, v) || v < lo || v > hi)
+      fail("{} {}: '{}' is not an integer from {} to {}", option, shorten(text), shorten(item), lo, hi);
+    if (!seen.insert(int(v)).second) fail("{} {}: {} is repeated", option, shorten(text), v);
+    out.push_back(int(v));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+}  // namespace mixpe
