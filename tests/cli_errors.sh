@@ -106,6 +106,8 @@ expect_error gen engine --print-top=2
 expect_error error --sweep-align 16,,8
 expect_error error --sweep-align 16,16
 expect_error error --sweep-align 12 --align-bits 8
+expect_error cycles --shape 1x16x16 --preset fma --align-bits 12
+expect_error cycles --shape 1x16x16 --act int8 --edge-frac-bits 99999
 expect_error mutate pe --list --mutant 3 -o "$out/m"
 expect_error mutate pe
 # checked before anything runs: values that used to fail late or crash, output paths

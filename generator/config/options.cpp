@@ -147,6 +147,11 @@ EngineConfig resolve(const Settings& s) {
   p.accum.mode = s.accum.value_or(p.kind == PeKind::kFma                     ? AccumMode::kFp32
                                   : int8_pe || p.act == ActFormat::kInt8 ? AccumMode::kExact
                                                                            : AccumMode::kPrealign);
+  // options that only the prealigned datapath reads are refused elsewhere: they would change nothing
+  if (p.accum.mode != AccumMode::kPrealign)
+    for (const auto& [given, name] : {std::pair{s.align.has_value(), "--align-bits"}, std::pair{s.frac.has_value(), "--edge-frac-bits"}})
+      if (given)
+        fail("{} sets the prealigned datapath: {} accumulation ignores it (drop it)", name, accum_name(p.accum.mode));
   p.accum.align_bits = s.align.value_or(16);
   p.accum.edge_frac_bits = s.frac.value_or(-1);
   p.pipeline = s.pipeline.value_or(0);
@@ -231,10 +236,10 @@ OptionList PeConfig::to_options() const {
   OptionList o = {{"--pe", std::string(pe_kind_name(kind))},
                   {"--weight-bits", std::to_string(weight_bits)},
                   {"--act", std::string(act_name(act))},
-                  {"--accum", std::string(accum_name(accum.mode))},
-                  {"--align-bits", std::to_string(accum.align_bits)},
-                  {"--pipeline", std::to_string(pipeline)},
-                  {"--rows", std::to_string(accum.block)}};
+                  {"--accum", std::string(accum_name(accum.mode))}};
+  if (accum.mode == AccumMode::kPrealign) o.emplace_back("--align-bits", std::to_string(accum.align_bits));
+  o.emplace_back("--pipeline", std::to_string(pipeline));
+  o.emplace_back("--rows", std::to_string(accum.block));
   // a flag only where it differs from its default (signed for the int8 PE)
   if (weight_signed != (kind == PeKind::kInt8)) o.emplace_back("--weight-signed", weight_signed ? "1" : "0");
   if (kind == PeKind::kLut) o.emplace_back("--lut-terms", std::to_string(lut_terms));
@@ -251,7 +256,7 @@ OptionList EngineConfig::to_options() const {
   o.emplace_back("--group-size", std::to_string(group_size));
   o.emplace_back("--depth", std::to_string(depth));
   o.emplace_back("--load", std::to_string(load));
-  o.emplace_back("--edge-frac-bits", std::to_string(pe.accum.edge_frac_bits));
+  if (pe.accum.mode == AccumMode::kPrealign) o.emplace_back("--edge-frac-bits", std::to_string(pe.accum.edge_frac_bits));
   if (axis) o.emplace_back("--axis", "1");
   return o;
 }

@@ -5,7 +5,7 @@ namespace mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d16_params {
 inline constexpr const char* kTop = "mixpe_engine_fma_fp16_fp32_p0_r16c16_g128_d16";
 inline constexpr const char* kBlock = "engine";
 // the canonical options of this configuration (config/options.h): harnesses rebuild it from them
-inline constexpr const char* kOptions = "--pe fma --weight-bits 4 --act fp16 --accum fp32 --align-bits 16 --pipeline 0 --rows 16 --cols 16 --group-size 128 --depth 16 --load 1 --edge-frac-bits -1";
+inline constexpr const char* kOptions = "--pe fma --weight-bits 4 --act fp16 --accum fp32 --pipeline 0 --rows 16 --cols 16 --group-size 128 --depth 16 --load 1";
 inline constexpr const char* kPe = "fma";
 inline constexpr int kWeightBits = 4;
 inline constexpr int kWeightSigned = 0;

@@ -5,7 +5,7 @@ namespace mixpe_engine_int8_p0_r16c16_g128_d16_params {
 inline constexpr const char* kTop = "mixpe_engine_int8_p0_r16c16_g128_d16";
 inline constexpr const char* kBlock = "engine";
 // the canonical options of this configuration (config/options.h): harnesses rebuild it from them
-inline constexpr const char* kOptions = "--pe int8 --weight-bits 8 --act int8 --accum exact --align-bits 16 --pipeline 0 --rows 16 --cols 16 --group-size 128 --depth 16 --load 1 --edge-frac-bits -1";
+inline constexpr const char* kOptions = "--pe int8 --weight-bits 8 --act int8 --accum exact --pipeline 0 --rows 16 --cols 16 --group-size 128 --depth 16 --load 1";
 inline constexpr const char* kPe = "int8";
 inline constexpr int kWeightBits = 8;
 inline constexpr int kWeightSigned = 1;
