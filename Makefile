@@ -3,7 +3,7 @@
 BUILD ?= build
 JOBS ?= 2
 
-.PHONY: all setup build test test-sanitize lint sim-pe sim bench bench-icarus perf regen area power dse fuzz-configs mutate clean
+.PHONY: all setup build test test-sanitize lint sim-pe sim bench bench-icarus perf regen area power dse fuzz-configs fuzz-cli mutate clean
 
 all: build
 
@@ -99,6 +99,11 @@ fuzz-configs: build
 # Mutation testing of an engine (the make variables choose it, like make sim): MUTANTS per module,
 # drawn with SEED, each run by the testbenches the suite runs for that module.
 MUTANTS ?= 25
+# The command line fuzzed (tests/cli_fuzz.py): CASES random argument vectors (2000); CLI_SEED unset: a
+# random seed (printed).
+fuzz-cli: build
+	/usr/bin/python3 tests/cli_fuzz.py $(BUILD)/mixpe --cases $(or $(CASES),2000) $(if $(CLI_SEED),--seed $(CLI_SEED))
+
 mutate: build
 	bash scripts/mutate.sh $(BUILD)/mixpe "$(TB_LIBS)" $(BUILD)/mutate "$(ENGINE_OPTS)" $(MUTANTS) $(SEED)
 

@@ -195,7 +195,9 @@ TEST(Options, DefaultDepthKeepsTheArrayBusy) {
       return double(M) * K * e.cols / (double(c.cycles) * e.rows * e.cols);
     }(e.depth, 256 * e.rows);
     EXPECT_GT(util, 0.97) << o << ": M = D = " << e.depth;
-    if (e.row_gap() > e.beats_per_tile()) EXPECT_GT(e.interleave(1), 1) << o << ": one-row tiles interleave";
+    if (e.row_gap() > e.beats_per_tile()) {
+      EXPECT_GT(e.interleave(1), 1) << o << ": one-row tiles interleave";
+    }
   }
 }
 

@@ -66,8 +66,8 @@ void measure(Row& r, const Matrix<float>& x, const Matrix<float>& w, const Engin
   r.software.add(fp32_to_double(software_reference(xq, wq)), ref);
 }
 
-void print_row(const char* name, const Row& r) {
-  fmt::print("{:<34} {:>14.3e} {:>12.3e} {:>14.3e} {:>12.3e}\n", name, r.golden.rel(), r.golden.max_abs,
+std::string row_line(const char* name, const Row& r) {
+  return fmt::format("{:<34} {:>14.3e} {:>12.3e} {:>14.3e} {:>12.3e}\n", name, r.golden.rel(), r.golden.max_abs,
              r.software.rel(), r.software.max_abs);
 }
 
@@ -80,14 +80,15 @@ void run(const ErrorArgs& a) {
   std::optional<LlamaModel> model;
   if (!a.model.empty()) model = load_llama_model(a.model);
   std::mt19937_64 rng(a.seed);
-  fmt::print("error against float64 (same quantized weights, exact dequant); seed {}\n", a.seed);
-  fmt::print("{} (F={})\n", option_string(numeric_options(e.to_options())), e.pe.accum.frac_bits(e.pe.act));
-  fmt::print("{:<34} {:>14} {:>12} {:>14} {:>12}\n", "data", "golden relF", "golden max", "software relF",
+  std::string out;  // printed once everything is computed: a late failure prints nothing
+  out += fmt::format("error against float64 (same quantized weights, exact dequant); seed {}\n", a.seed);
+  out += fmt::format("{} (F={})\n", option_string(numeric_options(e.to_options())), e.pe.accum.frac_bits(e.pe.act));
+  out += fmt::format("{:<34} {:>14} {:>12} {:>14} {:>12}\n", "data", "golden relF", "golden max", "software relF",
              "software max");
   Row rnd;
   measure(rnd, normal_matrix(a.rows, 1024, rng), normal_matrix(1024, 256, rng), e);
-  print_row(fmt::format("random N(0,1) {}x1024 * 1024x256", a.rows).c_str(), rnd);
-  if (!model) return;
+  out += row_line(fmt::format("random N(0,1) {}x1024 * 1024x256", a.rows).c_str(), rnd);
+  if (!model) return (void)fmt::print("{}", out);
   std::map<std::string, Row> by_kind;  // "wq", ..., "classifier": all layers of that kind
   for (const LinearWeight& lw : model->linear_layers()) {
     const Matrix<float> x = normal_matrix(a.rows, lw.w.rows, rng);
@@ -95,13 +96,14 @@ void run(const ErrorArgs& a) {
   }
   Row all;
   for (const auto& [kind, r] : by_kind) {
-    print_row(fmt::format("model {} (N(0,1) X)", kind).c_str(), r);
+    out += row_line(fmt::format("model {} (N(0,1) X)", kind).c_str(), r);
     all.golden.num += r.golden.num, all.golden.den += r.golden.den;
     all.software.num += r.software.num, all.software.den += r.software.den;
     all.golden.max_abs = std::max(all.golden.max_abs, r.golden.max_abs);
     all.software.max_abs = std::max(all.software.max_abs, r.software.max_abs);
   }
-  print_row("model: every linear layer", all);
+  out += row_line("model: every linear layer", all);
+  fmt::print("{}", out);
 }
 
 // One named data set: GEMMs whose errors combine into one relative Frobenius error.
@@ -166,12 +168,13 @@ void run_sweep(const ErrorArgs& a) {
   }
   if (configs.empty()) configs.push_back(a.design.engine()), heads.push_back("golden");
   std::mt19937_64 rng(a.seed);
+  std::string out;  // printed once everything is computed: a late failure prints nothing
   const std::vector<DataSet> sets = data_sets(a, rng);
-  fmt::print("relative Frobenius error against float64 of the same quantized operands; seed {}\n", a.seed);
-  fmt::print("{}\n", option_string(numeric_options(configs.front().to_options())));
-  fmt::print("{:<44}", "data");
-  for (const std::string& h : heads) fmt::print(" {:>10}", h);
-  fmt::print(" {:>10}\n", "software");
+  out += fmt::format("relative Frobenius error against float64 of the same quantized operands; seed {}\n", a.seed);
+  out += fmt::format("{}\n", option_string(numeric_options(configs.front().to_options())));
+  out += fmt::format("{:<44}", "data");
+  for (const std::string& h : heads) out += fmt::format(" {:>10}", h);
+  out += fmt::format(" {:>10}\n", "software");
   for (const DataSet& d : sets) {
     std::vector<ErrSum> golden(configs.size());
     ErrSum software;
@@ -182,10 +185,11 @@ void run_sweep(const ErrorArgs& a) {
       for (size_t i = 0; i < configs.size(); ++i) golden[i].add(fp32_to_double(golden_engine(configs[i], xq, wq)), ref);
       software.add(fp32_to_double(software_reference(xq, wq)), ref);
     }
-    fmt::print("{:<44}", d.name);
-    for (const ErrSum& g : golden) fmt::print(" {:>10.2e}", g.rel());
-    fmt::print(" {:>10.2e}\n", software.rel());
+    out += fmt::format("{:<44}", d.name);
+    for (const ErrSum& g : golden) out += fmt::format(" {:>10.2e}", g.rel());
+    out += fmt::format(" {:>10.2e}\n", software.rel());
   }
+  fmt::print("{}", out);
 }
 
 }  // namespace

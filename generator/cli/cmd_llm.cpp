@@ -130,6 +130,7 @@ struct EvalArgs {
 
 void run_eval(const EvalArgs& a) {
   check_output_file("--csv", a.csv);
+  std::string out;  // printed once the table is written
   const LlamaModel model = load_llama_model(a.model);
   if (a.steps < 2 || a.steps + 1 > model.cfg.max_seq_len) fail("--steps {} is not legal: use 2 to {}", a.steps, model.cfg.max_seq_len - 1);
   const std::vector<LinearWeight> layers = model.linear_layers();
@@ -149,9 +150,9 @@ void run_eval(const EvalArgs& a) {
   std::string csv =
       "config,act,weight_bits,group_size,scheme,lut_terms,datapath,gemm_rel_err,logit_rel_err,top1_agreement,perplexity,"
       "greedy_agreement,first_divergence,numbers\n";
-  fmt::print("fidelity against the FP32 model on its own {}-token greedy continuation (FP32 perplexity {:.4f})\n",
+  out += fmt::format("fidelity against the FP32 model on its own {}-token greedy continuation (FP32 perplexity {:.4f})\n",
              a.steps, std::exp(nll / a.steps));
-  fmt::print("{:<32} {:>12} {:>12} {:>8} {:>11} {:>8} {:>6}\n", "configuration", "GEMM relerr", "logit relerr",
+  out += fmt::format("{:<32} {:>12} {:>12} {:>8} {:>11} {:>8} {:>6}\n", "configuration", "GEMM relerr", "logit relerr",
              "top-1", "perplexity", "greedy", "first");
   for (const DesignPoint& p : eval_points()) {
     const EngineConfig e = engine_from_options(parse_option_string(p.options));
@@ -159,7 +160,7 @@ void run_eval(const EvalArgs& a) {
     const bool software = p.family == "software";
     GoldenBackend backend(layers, e, software);
     const Fidelity f = evaluate(model, layers, backend, seq, ref);
-    fmt::print("{:<32} {:>12.3e} {:>12.3e} {:>8.3f} {:>11.4f} {:>8.3f} {:>6}\n", p.name, f.gemm_rel, f.logit_rel,
+    out += fmt::format("{:<32} {:>12.3e} {:>12.3e} {:>8.3f} {:>11.4f} {:>8.3f} {:>6}\n", p.name, f.gemm_rel, f.logit_rel,
                f.top1, f.ppl, f.greedy_agree, f.first_divergence);
     // (numbers: the canonical numeric options, as `mixpe list --json` gives them: the DSE joins on them)
     csv += fmt::format("{},{},{},{},{},{},{},{:.6e},{:.6e},{:.4f},{:.6f},{:.4f},{},{}\n", p.name, act_name(e.pe.act), w.bits,
@@ -170,7 +171,7 @@ void run_eval(const EvalArgs& a) {
   OutputFiles files;
   files.add(a.csv, csv);
   files.commit();
-  fmt::print("written {}\n", a.csv);
+  fmt::print("{}written {}\n", out, a.csv);
 }
 
 }  // namespace

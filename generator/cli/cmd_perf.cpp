@@ -99,6 +99,7 @@ std::string csv(const nlohmann::ordered_json& rows) {
 }
 
 void run_perf(PerfArgs a) {
+  std::string out;  // everything for stdout, printed once the files are written
   check_args(a);
   check_output_dir("--out", a.out_dir);
   // everything read and checked before anything is computed or written
@@ -130,28 +131,28 @@ void run_perf(PerfArgs a) {
   }
 
   const MemorySystem& mem = sized.front().memory();
-  fmt::print("Memory and energy (docs/perf.md): DRAM {:.1f} GB/s, {:.2f} pJ/bit; buffers: weights {:.0f} KiB, activations {:.0f} "
+  out += fmt::format("Memory and energy (docs/perf.md): DRAM {:.1f} GB/s, {:.2f} pJ/bit; buffers: weights {:.0f} KiB, activations {:.0f} "
              "KiB, {:.3f} pJ/bit;\ngroup-unit rows {:.3f} pJ/bit; core {:.3g} pJ per um2 and cycle ({:.2f} pJ per FP16 PE "
              "area); attention unit {:.1f} GMAC/s, {:.2f} pJ/MAC;\nleakage {:.3g} W/mm2\n",
              mem.dram_gbps, mem.dram_pj_per_bit, mem.weight_buffer_kib, mem.act_buffer_kib, mem.sram_pj_per_bit,
              mem.rows_pj_per_bit, mem.core_pj_per_um2_cycle, mem.attn_pj_per_mac, mem.attn_gmacs, mem.attn_pj_per_mac,
              mem.leak_w_per_mm2);
-  fmt::print("Designs at equal logic area ({:.3f} mm2: array, west edge, group units' logic, the engine's own logic;\n"
+  out += fmt::format("Designs at equal logic area ({:.3f} mm2: array, west edge, group units' logic, the engine's own logic;\n"
              "the group units' rows are SRAM) and equal DRAM bandwidth; areas and clocks from {}:\n",
              budget, a.area_file);
   for (const PerfModel& pm : sized) {
     const SizedDesign& s = pm.design();
-    fmt::print("  {:10} {:3} x {:2}, L = {:3}: {:.3f} mm2 (array {:.3f}, edge {:.3f}, units {:.3f}, own {:.3f}), {:.0f} MHz ({})\n",
+    out += fmt::format("  {:10} {:3} x {:2}, L = {:3}: {:.3f} mm2 (array {:.3f}, edge {:.3f}, units {:.3f}, own {:.3f}), {:.0f} MHz ({})\n",
                s.design.name, s.engine.rows, s.engine.cols, s.engine.load, s.logic_mm2, s.array_mm2, s.edge_mm2,
                s.units_mm2, s.own_mm2, s.clock_mhz, s.clock_limit);
   }
 
   nlohmann::ordered_json rows = nlohmann::ordered_json::array();
   const std::string ref = sized.front().design().design.name;
-  fmt::print("\nThe linear layers at batch {} (LLMs: decode of one token at context {}; ViTs: one image each), G = 128,\n"
+  out += fmt::format("\nThe linear layers at batch {} (LLMs: decode of one token at context {}; ViTs: one image each), G = 128,\n"
              "time and energy normalized to {}'s (energy: core / buffer / DRAM / static shares of {}'s total):\n",
              a.batch, a.context, ref, ref);
-  fmt::print("{:12} {:10} {:>8} {:>8} {:>6} {:>6} {:>6} {:>6} {:>10} {:>10}\n", "workload", "design", "time", "energy", "core",
+  out += fmt::format("{:12} {:10} {:>8} {:>8} {:>6} {:>6} {:>6} {:>6} {:>10} {:>10}\n", "workload", "design", "time", "energy", "core",
              "buffer", "DRAM", "static", "time ms", "attn ms");
   for (const ModelShape& m : models) {
     const Workload w = table_workload(m, a.batch, a.context);
@@ -161,19 +162,19 @@ void run_perf(PerfArgs a) {
     const double e0 = base.linear.total();
     for (size_t i = 0; i < sized.size(); ++i) {
       const PerfResult& p = res[i];
-      fmt::print("{:12} {:10} {:8.3f} {:8.3f} {:6.3f} {:6.3f} {:6.3f} {:6.3f} {:10.3f} {:10.3f}\n", m.name,
+      out += fmt::format("{:12} {:10} {:8.3f} {:8.3f} {:6.3f} {:6.3f} {:6.3f} {:6.3f} {:10.3f} {:10.3f}\n", m.name,
                  sized[i].design().design.name, p.linear_s / base.linear_s, p.linear.total() / e0, p.linear.core / e0,
                  p.linear.buffer / e0, p.linear.dram / e0, p.linear.stat / e0, p.linear_s * 1e3, p.attention_s * 1e3);
       rows.push_back(row_json(m.name, sized[i].design(), p, base));
     }
   }
 
-  fmt::print("\nDecode, one token per sequence at context {}: tokens per second | mJ per token (linear layers and attention):\n",
+  out += fmt::format("\nDecode, one token per sequence at context {}: tokens per second | mJ per token (linear layers and attention):\n",
              a.context);
   // (the CSV's *_vs_fp16 columns are against the first design, fp16 unless --design says otherwise)
   std::string head = fmt::format("{:12} {:>5}", "model", "batch");
   for (const PerfModel& pm : sized) head += fmt::format(" {:>19}", pm.design().design.name);
-  fmt::print("{}\n", head);
+  out += fmt::format("{}\n", head);
   for (const ModelShape& m : decode_models)
     for (int b : a.decode_batches) {
       const Workload w = make_workload(m, Phase::kDecode, b, a.context);
@@ -185,7 +186,7 @@ void run_perf(PerfArgs a) {
         line += fmt::format(" {:>9.1f} | {:7.2f}", double(p.tokens) / p.total_s(), p.total_j() / double(p.tokens) * 1e3);
         rows.push_back(row_json(fmt::format("{}-decode-b{}", m.name, b), sized[i].design(), p, base));
       }
-      fmt::print("{}\n", line);
+      out += fmt::format("{}\n", line);
     }
 
   // the batch sweep (decode) and each layer on the roofline, for scripts/perf_plot.py
@@ -209,14 +210,14 @@ void run_perf(PerfArgs a) {
                           {"dram_gbps", a.mem.dram_gbps}});
     }
   }
-  const fs::path out(a.out_dir);
+  const fs::path dir(a.out_dir);
   OutputFiles files;
-  files.add(out / "perf.csv", csv(rows));
-  files.add(out / "perf.json", rows.dump(1) + "\n");
-  files.add(out / "perf_sweep.csv", csv(sweep));
-  files.add(out / "perf_roofline.csv", csv(roof));
+  files.add(dir / "perf.csv", csv(rows));
+  files.add(dir / "perf.json", rows.dump(1) + "\n");
+  files.add(dir / "perf_sweep.csv", csv(sweep));
+  files.add(dir / "perf_roofline.csv", csv(roof));
   files.commit();
-  fmt::print("\nwritten {}/perf.csv, perf.json, perf_sweep.csv, perf_roofline.csv (scripts/perf_plot.py draws them)\n",
+  fmt::print("{}\nwritten {}/perf.csv, perf.json, perf_sweep.csv, perf_roofline.csv (scripts/perf_plot.py draws them)\n", out,
              a.out_dir);
 }
 

@@ -55,6 +55,7 @@ void PeConfig::validate() const {
       if (lut_terms < 0 || lut_terms > 3) fail("--lut-terms {} is not legal: use 0 (a multiplier) or 1 to 3", lut_terms);
       break;
     case PeKind::kFma:
+      check_weight_bits(weight_bits);  // the weights are quantized, then dequantized to FP16 on their way in
       if (act != ActFormat::kFp16) fail("the fma baseline PE is FP16 x FP16: --act must be fp16, not {}", act_name(act));
       if (accum.mode != AccumMode::kFp32) fail("the fma baseline PE accumulates in FP32: --accum must be fp32");
       break;
