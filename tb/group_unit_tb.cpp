@@ -7,7 +7,8 @@
 // point, block exponents far apart, tiles cancelling across exponents, a dequant product that
 // rounds up to the next power of two, infinite scales, poisoned rows, the two rounding carries into
 // an FP32 exponent (a group accumulator of all ones rounded to FP32; Y one ulp below a power of
-// two plus three quarters of an ulp); the first row on the first edge after reset.
+// two plus three quarters of an ulp), Y sums of infinities of either sign; the first row on the first
+// edge after reset.
 #include <algorithm>
 #include <cmath>
 #include <deque>
@@ -43,7 +44,7 @@ struct Beat {
 };
 
 // How the values of a case are drawn.
-enum class Kind { kRandom, kExtreme, kCancel, kTinyScale, kHugeScale, kExpSpread, kCarry, kAccCarry, kYCarry };
+enum class Kind { kRandom, kExtreme, kCancel, kTinyScale, kHugeScale, kExpSpread, kCarry, kAccCarry, kYCarry, kInfY };
 
 // A group sum d (the significand of its FP32 rounding) and an FP16 scale whose product rounds
 // up to the next power of two: the rounding carry of the dequant multiply.
@@ -194,7 +195,7 @@ std::vector<Beat> n_tile(const EngineConfig& c, Kind kind, int M, int groups, st
   std::vector<int64_t> row_p(static_cast<size_t>(M));
   std::vector<int> row_k(static_cast<size_t>(M));
   const int F = c.frac_bits();
-  if (kind == Kind::kYCarry) groups = 2;
+  if (kind == Kind::kYCarry || kind == Kind::kInfY) groups = 2;
   const AccCarryPlan acc_plan = acc_carry_plan(c, pmax, emax, rng);
   if (kind == Kind::kAccCarry && !acc_plan.j) kind = Kind::kRandom;  // the accumulator never rounds
   // Y carry: group 0 makes Y = (2^24 - 1) 2^u exactly (12291 x a scale of significand 1365 =
@@ -210,6 +211,8 @@ std::vector<Beat> n_tile(const EngineConfig& c, Kind kind, int M, int groups, st
     const auto [carry_d, carry_scale] = carry_case(rng);
     if (kind == Kind::kCarry) scale = carry_scale;
     if (kind == Kind::kYCarry) scale = uint16_t(g == 0 ? (y_exp << 10) | 341 : (y_exp - 12) << 10);
+    // Y + t with infinities: +-Inf scales on both groups (the same sign or opposite: Inf or NaN)
+    if (kind == Kind::kInfY) scale = rng() % 2 ? 0x7C00 : 0xFC00;
     int64_t group_sum = carry_d;
     if (kind == Kind::kAccCarry) group_sum = (int64_t(1) << acc_plan.j) - 1;
     if (kind == Kind::kYCarry) group_sum = g == 0 ? 12291 : 3;
@@ -267,6 +270,11 @@ std::vector<Beat> n_tile(const EngineConfig& c, Kind kind, int M, int groups, st
             if (t > 0 || g > 0) b.exp = row_exp[size_t(m)];
             b.poison = false;
             break;
+          case Kind::kInfY:  // a nonzero group sum, so that its product with an infinite scale is infinite
+            b.s = 0;
+            b.p = (rng() % 2 ? 1 : -1) * uniform(1, pmax);
+            b.poison = false;
+            break;
           case Kind::kExpSpread:  // block exponents as far apart as the accumulator allows
             b.p = uniform(-pmax, pmax), b.s = uniform(-smax, smax);
             b.exp = emax ? (t % 2 ? 1 : emax) : 0;
@@ -307,7 +315,7 @@ int main(int argc, char** argv) {
   Bench bench(c, tally);
   long tiles = 0;
   const Kind kinds[] = {Kind::kRandom,    Kind::kExtreme,   Kind::kCancel, Kind::kTinyScale, Kind::kHugeScale,
-                        Kind::kExpSpread, Kind::kCarry,     Kind::kAccCarry, Kind::kYCarry};
+                        Kind::kExpSpread, Kind::kCarry,     Kind::kAccCarry, Kind::kYCarry, Kind::kInfY};
   const long n_kinds = long(std::size(kinds));
   for (long i = 0; i < opt.random_cases; ++i) {
     const Kind kind = kinds[i % n_kinds];
@@ -316,7 +324,7 @@ int main(int argc, char** argv) {
     ++tiles;
   }
   fmt::print("{} N tiles: random, extreme, cancelling, subnormal and huge scales, spread exponents, rounding carries "
-             "(product, accumulator, Y)\n",
+             "(product, accumulator, Y), infinite Y sums\n",
              tiles);
   return tally.finish();
 }
