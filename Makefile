@@ -26,7 +26,7 @@ test-sanitize: $(BUILD)/CMakeCache.txt
 	cmake -S . -B $(SANITIZE_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMIXPE_SANITIZE=ON > /dev/null
 	cmake --build $(SANITIZE_BUILD) -j $(JOBS) --target mixpe unit_tests
 	ASAN_OPTIONS=allocator_may_return_null=1:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  ctest --test-dir $(SANITIZE_BUILD) -L sanitize --output-on-failure -j $(JOBS)
+	  ctest --test-dir $(SANITIZE_BUILD) -L "^(unit|sanitize)$$" --output-on-failure -j $(JOBS)
 
 TB_LIBS = $(abspath $(BUILD)/tb/libmixpe_tb.a $(BUILD)/generator/libmixpe_core.a $(BUILD)/tb/libmixpe_verilated.a)
 
