@@ -1,12 +1,12 @@
 // `mixpe llm` (greedy decoding), `mixpe trace` (real activations of every linear layer) and
 // `mixpe eval` (fidelity of quantized configurations against the FP32 model).
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <unistd.h>
 
@@ -41,11 +41,11 @@ std::vector<int> parse_tokens(const std::string& s, int vocab) {
   for (size_t start = 0;;) {
     const size_t end = std::min(s.find(',', start), s.size());
     const std::string item = s.substr(start, end - start);
-    int t = -1;
-    const auto [p, ec] = std::from_chars(item.data(), item.data() + item.size(), t);
-    if (item.empty() || ec != std::errc() || p != item.data() + item.size() || t < 0 || t >= vocab)
-      fail("--prompt-tokens: '{}' is not a token id from 0 to {} (give ids separated by commas)", item, vocab - 1);
-    out.push_back(t);
+    const std::optional<long long> t = parse_decimal(item);
+    if (!t || *t < 0 || *t >= vocab)
+      fail("--prompt-tokens {}: '{}' is not a token id from 0 to {} (give ids separated by commas, {})", shorten(s),
+           shorten(item), vocab - 1, kDecimalRule);
+    out.push_back(int(*t));
     if (end == s.size()) return out;
     start = end + 1;
   }
@@ -76,7 +76,7 @@ std::unique_ptr<LinearBackend> make_backend(const LlmArgs& a, const std::vector<
     return std::make_unique<GoldenBackend>(layers, e, true);
   }
   if (a.gemm == "rtl") return std::make_unique<RtlBackend>(layers, e, a.rtl_sim.empty() ? default_simulator(e) : a.rtl_sim);
-  fail("--gemm '{}' is not supported: legal values are fp32, golden, software, rtl", a.gemm);
+  fail("--gemm '{}' is not supported: legal values are fp32, golden, software, rtl", shorten(a.gemm));
 }
 
 void run_llm(const LlmArgs& a) {
