@@ -155,6 +155,27 @@ expect_error error --weight-format "$(printf 'n%.0s' {1..5000})"
 expect_error llm --model "$model" --prompt-tokens "$(printf '%0100000d' 1)" --steps 1
 expect_error llm --model "$model/$(printf 'm%.0s' {1..3000})" --steps 1
 expect_error fidelity --traces "$out/$(printf 't%.0s' {1..3000})"
+# the atomic writer (io/output_files.h): every destination checked before anything is written
+# (a directory in a file's place), empty output paths refused (not the current directory), names
+# too long for the file system refused up front (not late, as a failing temporary)
+gen_names=$("$mixpe" gen pe -o "$out/gen" | xargs -n1 basename); rm -rf "$out/gen"
+mkdir -p "$out/gen/$(echo "$gen_names" | tail -1)"
+expect_error_like "is a directory" gen pe -o "$out/gen"
+if [ "$(ls -A "$out/gen")" != "$(echo "$gen_names" | tail -1)" ]; then
+  echo "FAIL: a refused gen wrote $(ls -A "$out/gen" | tr '\n' ' ')"; failed=$((failed + 1)); fi
+rm -rf "$out/gen"
+abs_model=$(cd "$(dirname "$model")" && pwd)/$(basename "$model")
+cwd=$PWD; mkdir -p "$out/cwd"; cd "$out/cwd"
+expect_error trace --model "$abs_model" --tokens 1 -o ""
+expect_error perf --out ""
+expect_error gen pe -o ""
+expect_error mutate pe --mutant 0 -o ""
+expect_error llm --model "$abs_model" --steps 1 --logits ""
+if [ -n "$(ls -A)" ]; then echo "FAIL: an empty output path wrote into the current directory: $(ls -A | tr '\n' ' ')"; failed=$((failed + 1)); fi
+cd "$cwd"
+expect_error_like "limit of" llm --model "$model" --steps 1 --logits "$out/$(printf 'y%.0s' {1..260})"
+expect_error_like "limit of" gen pe -o "$out/$(printf 'd%.0s' {1..300})/x"
+expect_error llm --model "$model" --steps 1 --logits /dev/null
 # input files validated for every value they will use: an area table with a zero area, one with
 # the own-logic points swapped; a trace with a NaN activation, one with every activation zero
 python3 - "$out" "$(dirname "$0")/../docs/measured/area.json" <<'PY'

@@ -80,7 +80,6 @@ std::unique_ptr<LinearBackend> make_backend(const LlmArgs& a, const std::vector<
 }
 
 void run_llm(const LlmArgs& a) {
-  if (!a.logits.empty()) check_output_file("--logits", a.logits);
   const LlamaModel model = load_llama_model(a.model);
   if (a.steps < 1 || a.steps > model.cfg.max_seq_len - 1)
     fail("--steps {} is not legal: use 1 to {} (the model's positions after BOS)", a.steps, model.cfg.max_seq_len - 1);
@@ -185,9 +184,12 @@ void register_llm_commands(CLI::App& app) {
   llm->add_option("--gemm", la->gemm, "linear layers: fp32, golden, software (W4A16 kernel), rtl (the engine)")
       ->capture_default_str();
   llm->add_option("--rtl-sim", la->rtl_sim, "--gemm rtl: the engine testbench (default: build/sim/<engine>/tb)");
-  llm->add_option("--logits", la->logits, "write every step's logits (float32, vocab per step) to this file");
+  CLI::Option* logits = llm->add_option("--logits", la->logits, "write every step's logits (float32, vocab per step) to this file");
   la->design.add_to(*llm, kPeScope | kEngineScope);
-  llm->callback([la] { run_llm(*la); });
+  llm->callback([la, logits] {
+    if (logits->count()) check_output_file("--logits", la->logits);  // (given empty: refused, not taken as absent)
+    run_llm(*la);
+  });
 
   auto tr = std::make_shared<std::tuple<std::string, int, std::string>>("tests/data/stories260K.bin", 16, "");
   CLI::App* trace = app.add_subcommand("trace", "record every linear layer's activations and weights");
