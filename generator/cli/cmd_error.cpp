@@ -122,7 +122,7 @@ DataSet outlier_set(const std::string& name, const std::vector<int>& ks, float m
   return {fmt::format("{}, x{:g}", name, mag), {{xo, w}}};
 }
 
-std::vector<DataSet> data_sets(const ErrorArgs& a, std::mt19937_64& rng) {
+std::vector<DataSet> data_sets(const ErrorArgs& a, ActFormat act, std::mt19937_64& rng) {
   std::vector<DataSet> sets;
   sets.push_back({fmt::format("random N(0,1) {}x1024 * 1024x256", a.rows),
                   {{normal_matrix(a.rows, 1024, rng), normal_matrix(1024, 256, rng)}}});
@@ -134,7 +134,7 @@ std::vector<DataSet> data_sets(const ErrorArgs& a, std::mt19937_64& rng) {
   }
   if (!a.traces.empty()) {
     DataSet d{"real traces (activations and weights)", {}};
-    for (const TraceFile& t : read_traces(a.traces)) d.gemms.emplace_back(t.x, t.w);
+    for (const TraceFile& t : read_traces(a.traces, act)) d.gemms.emplace_back(t.x, t.w);
     sets.push_back(std::move(d));
   }
   if (a.outliers) {  // positions relative to the alignment block B (the array's rows)
@@ -169,7 +169,7 @@ void run_sweep(const ErrorArgs& a) {
   if (configs.empty()) configs.push_back(a.design.engine()), heads.push_back("golden");
   std::mt19937_64 rng(a.seed);
   std::string out;  // printed once everything is computed: a late failure prints nothing
-  const std::vector<DataSet> sets = data_sets(a, rng);
+  const std::vector<DataSet> sets = data_sets(a, configs.front().pe.act, rng);
   out += fmt::format("relative Frobenius error against float64 of the same quantized operands; seed {}\n", a.seed);
   out += fmt::format("{}\n", option_string(numeric_options(configs.front().to_options())));
   out += fmt::format("{:<44}", "data");

@@ -32,7 +32,7 @@ void write_traces(const std::string& dir, const std::vector<TraceFile>& traces, 
   out.commit();
 }
 
-std::vector<TraceFile> read_traces(const std::string& dir) {
+std::vector<TraceFile> read_traces(const std::string& dir, ActFormat act) {
   std::error_code ec;  // (a name too long or unreadable: the message below, not an exception)
   if (!fs::is_directory(dir, ec))
     fail("trace directory '{}' does not exist: make it with `mixpe trace -o {}`", shorten(dir), shorten(dir));
@@ -65,13 +65,13 @@ std::vector<TraceFile> read_traces(const std::string& dir) {
     f.read(reinterpret_cast<char*>(t.w.data.data()), std::streamsize(t.w.data.size() * 4));
     for (float v : t.w.data)
       if (!std::isfinite(v)) fail("trace '{}' has a non-finite weight", shorten(p.string()));
-    // activations: finite, within FP16's range (the engines' widest common input), not all zero
-    // (a relative error of nothing to measure)
+    // activations: ones the activation format in use holds (FP16 and BF16 round them; INT8
+    // scales each row, any finite value), not all zero (a relative error of nothing to measure)
     bool nonzero = false;
     for (float v : t.x.data) {
-      if (!std::isfinite(v) || std::fabs(v) > 65504.0f)
-        fail("trace '{}' has an activation {} outside FP16's finite range: re-record it with `mixpe trace`", shorten(p.string()),
-             v);
+      if (!std::isfinite(v) || (is_float(act) && !decode(float_format(act), from_double(float_format(act), v)).finite()))
+        fail("trace '{}' has an activation {} that {} cannot hold: re-record it with `mixpe trace`, or use another --act",
+             shorten(p.string()), v, act_name(act));
       nonzero = nonzero || v != 0.0f;
     }
     if (!nonzero)
