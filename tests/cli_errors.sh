@@ -124,6 +124,13 @@ expect_error error --sweep-align 12 --align-bits 8
 expect_error cycles --shape 1x16x16 --preset fma --align-bits 12
 expect_error cycles --shape 1x16x16 --act int8 --edge-frac-bits 99999
 expect_error mutate pe --list --mutant 3 -o "$out/m"
+expect_ok mutate pe --list=0 --mutant 3 -o "$out/m0"
+expect_error_like "sweep-align" error --sweep-align 8 --accum fp32
+expect_error error --sweep-align ""
+expect_error perf --design fp16 --design int8 --design fp16 --out $perf_out
+expect_error perf --model vit-b16 --model vit-b16 --out $perf_out
+expect_error perf --decode-model opt-6.7b --decode-model opt-6.7b --out $perf_out
+expect_error perf --decode-batch 1 8 1 --out $perf_out
 expect_error mutate pe
 # checked before anything runs: values that used to fail late or crash, output paths
 expect_error error --act-rows -1

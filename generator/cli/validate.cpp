@@ -60,7 +60,18 @@ void check_flags(CLI::App& app) {
   for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) check_flags(*sub);
 }
 
+void refuse_repeats(const std::string& option, const std::vector<std::string>& items) {
+  std::set<std::string> seen;
+  for (const std::string& i : items)
+    if (!seen.insert(i).second) fail("{} {}: given twice; give each value once", option, shorten(i));
+}
+
+void refuse_repeats(CLI::App& app, const std::vector<std::string>& options) {
+  for (const std::string& o : options) refuse_repeats(o, app.get_option(o)->results());
+}
+
 std::vector<int> parse_int_list(const std::string& option, const std::string& text, int lo, int hi) {
+  if (text.empty()) fail("{} '': an empty list; give integers separated by commas", option);
   std::vector<int> out;
   std::set<int> seen;
   size_t start = 0;

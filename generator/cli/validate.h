@@ -26,6 +26,12 @@ CLI::Validator flag_value();
 // Adds `flag_value()` to every flag of `app` (its subcommands included).
 void check_flags(CLI::App& app);
 
+// Fails (one line naming `option`) if an item of `items` is repeated. Integer items must be
+// checked by integer_in first: plain decimal makes equal values equal strings.
+void refuse_repeats(const std::string& option, const std::vector<std::string>& items);
+// The same for the values given to each of `options` of `app` (repeatable options).
+void refuse_repeats(CLI::App& app, const std::vector<std::string>& options);
+
 // A comma-separated list of integers from lo to hi: no empty item, no repeated value.
 std::vector<int> parse_int_list(const std::string& option, const std::string& text, int lo, int hi);
 
