@@ -135,7 +135,7 @@ void model_layers(const EngineConfig& cfg, Driver& driver, const std::string& pa
 Perf traces(const EngineConfig& cfg, Driver& driver, const std::string& dir, std::mt19937_64& rng,
             Pace pace = Pace::uniform(0.1, 0.1), uint64_t budget = UINT64_MAX) {
   Perf p;
-  const std::vector<TraceFile> files = read_traces(dir);
+  const std::vector<TraceFile> files = read_traces(dir, cfg.pe.act);
   for (const TraceFile& t : files)
     for (int m0 = 0; m0 < t.x.rows && driver.cycles() < budget; m0 += cfg.depth) {
       const int M = std::min(cfg.depth, t.x.rows - m0);

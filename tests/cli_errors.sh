@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Bad command-line input: exit status 2 and exactly one line on stderr, nothing on stdout.
 set -u
-mixpe="$1"
+case $1 in /*) mixpe=$1 ;; *) mixpe=$PWD/$1 ;; esac  # (absolute: some cases run elsewhere)
 failed=0 passed=0
 expect_error() {
   local out err status
@@ -12,6 +12,21 @@ expect_error() {
   else
     echo "ok: mixpe $* -> $err"; passed=$((passed + 1))
   fi
+}
+# expect_error_like PATTERN ARGS...: expect_error, and the message matches the extended regex PATTERN
+expect_error_like() {
+  local pattern=$1; shift
+  local before=$failed
+  expect_error "$@"
+  if [ "$failed" -eq "$before" ] && ! "$mixpe" "$@" 2>&1 >/dev/null | grep -Eq -- "$pattern"; then
+    echo "FAIL: mixpe $*: the message does not match '$pattern'"; failed=$((failed + 1)); passed=$((passed - 1))
+  fi
+}
+# expect_ok ARGS...: a legal invocation (in a test of errors: one that used to be refused)
+expect_ok() {
+  if "$mixpe" "$@" > /dev/null 2>/tmp/mixpe_cli_err.$$; then echo "ok: mixpe $* accepted"; passed=$((passed + 1))
+  else echo "FAIL: mixpe $* refused: $(head -c 300 /tmp/mixpe_cli_err.$$)"; failed=$((failed + 1)); fi
+  rm -f /tmp/mixpe_cli_err.$$
 }
 expect_error error --weight-bits 5
 expect_error error --group-size 100
@@ -109,6 +124,13 @@ expect_error error --sweep-align 12 --align-bits 8
 expect_error cycles --shape 1x16x16 --preset fma --align-bits 12
 expect_error cycles --shape 1x16x16 --act int8 --edge-frac-bits 99999
 expect_error mutate pe --list --mutant 3 -o "$out/m"
+expect_ok mutate pe --list=0 --mutant 3 -o "$out/m0"
+expect_error_like "sweep-align" error --sweep-align 8 --accum fp32
+expect_error error --sweep-align ""
+expect_error perf --design fp16 --design int8 --design fp16 --out $perf_out
+expect_error perf --model vit-b16 --model vit-b16 --out $perf_out
+expect_error perf --decode-model opt-6.7b --decode-model opt-6.7b --out $perf_out
+expect_error perf --decode-batch 1 8 1 --out $perf_out
 expect_error mutate pe
 # checked before anything runs: values that used to fail late or crash, output paths
 expect_error error --act-rows -1
@@ -122,6 +144,45 @@ expect_error cycles --shape 16x65536x65536
 # weak messages: an unknown command named, a huge value shortened (expect_error: at most 500 characters)
 expect_error nosuch
 expect_error cycles --shape "$(printf '%0100000d' 1)"
+# one rule for integers (numerics/user_text.h): plain decimal, as CLI11 would read 010 as octal 8
+# and refuse 08; the same in validators, design options, seeds and lists
+expect_error_like "leading zeros" error --act-rows 010
+expect_error_like "leading zeros" error --rows 010
+expect_error_like "leading zeros" perf --batch 08 --out $perf_out
+expect_error error --seed 010
+expect_error error --sweep-align 08
+expect_error llm --model "$model" --prompt-tokens 01 --steps 1
+expect_error error --act-rows +4
+# echoed values: control characters escaped (one line), long values shortened everywhere
+expect_error error --act $'fp\n16'
+expect_error error --rows $'4\n4'
+expect_error llm --model "$model" --steps 1 --gemm $'x\ny'
+expect_error error --rows "$(printf '%0100000d' 1)"
+expect_error error --weight-format "$(printf 'n%.0s' {1..5000})"
+expect_error llm --model "$model" --prompt-tokens "$(printf '%0100000d' 1)" --steps 1
+expect_error llm --model "$model/$(printf 'm%.0s' {1..3000})" --steps 1
+expect_error fidelity --traces "$out/$(printf 't%.0s' {1..3000})"
+# the atomic writer (io/output_files.h): every destination checked before anything is written
+# (a directory in a file's place), empty output paths refused (not the current directory), names
+# too long for the file system refused up front (not late, as a failing temporary)
+gen_names=$("$mixpe" gen pe -o "$out/gen" | xargs -n1 basename); rm -rf "$out/gen"
+mkdir -p "$out/gen/$(echo "$gen_names" | tail -1)"
+expect_error_like "is a directory" gen pe -o "$out/gen"
+if [ "$(ls -A "$out/gen")" != "$(echo "$gen_names" | tail -1)" ]; then
+  echo "FAIL: a refused gen wrote $(ls -A "$out/gen" | tr '\n' ' ')"; failed=$((failed + 1)); fi
+rm -rf "$out/gen"
+abs_model=$(cd "$(dirname "$model")" && pwd)/$(basename "$model")
+cwd=$PWD; mkdir -p "$out/cwd"; cd "$out/cwd"
+expect_error trace --model "$abs_model" --tokens 1 -o ""
+expect_error perf --out ""
+expect_error gen pe -o ""
+expect_error mutate pe --mutant 0 -o ""
+expect_error llm --model "$abs_model" --steps 1 --logits ""
+if [ -n "$(ls -A)" ]; then echo "FAIL: an empty output path wrote into the current directory: $(ls -A | tr '\n' ' ')"; failed=$((failed + 1)); fi
+cd "$cwd"
+expect_error_like "limit of" llm --model "$model" --steps 1 --logits "$out/$(printf 'y%.0s' {1..260})"
+expect_error_like "limit of" gen pe -o "$out/$(printf 'd%.0s' {1..300})/x"
+expect_error llm --model "$model" --steps 1 --logits /dev/null
 # input files validated for every value they will use: an area table with a zero area, one with
 # the own-logic points swapped; a trace with a NaN activation, one with every activation zero
 python3 - "$out" "$(dirname "$0")/../docs/measured/area.json" <<'PY'

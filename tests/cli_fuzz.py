@@ -2,9 +2,11 @@
 """Fuzz test of the command line: random argument vectors through every subcommand, legal and
 hostile values for every option (numbers out of range, not numbers, NaN, infinities, huge,
 empty, long strings; flags with values; files that are missing, empty, corrupt, directories or
-in the way). Every case must end in exit 0 or 2 within its time limit; on 2 with exactly one
-line on stderr, nothing on stdout and no file written; on 0 with no NaN or infinity in what it
-printed. Prints the seed, one line per failure with the command that reproduces it, and
+in the way, directories where a file goes; values with newlines, integers with leading zeros).
+Every case must end in exit 0 or 2 within its time limit; on 2 with exactly one line on stderr,
+nothing on stdout and no file written anywhere under the scratch directory, which is also the
+working directory; on 0 with no NaN or infinity in what it printed and files written only under
+out/; after either, no temporary of the atomic writer left behind. Prints the seed, one line per failure with the command that reproduces it, and
 `N passed, N failed`.
 
 Usage: cli_fuzz.py MIXPE [--cases N] [--seed S]
@@ -21,7 +23,11 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODEL = os.path.join(ROOT, "tests", "data", "stories260K.bin")
 HOSTILE_NUMBERS = ["-1", "0", "nan", "inf", "-inf", "1e300", "1e-300", "", "x", "0x10", "2.5", "18446744073709551616",
-                   "99999999999", "1" * 300]
+                   "99999999999", "1" * 300, "010", "08", "-01", "1\n2", "4\n"]
+# the destinations some commands write, made directories in out/dirdest before every case
+DIR_DESTINATIONS = ["perf.csv", "tokens.txt", "mixpe_pe_w4u_fp16_prealign16_b16_p0.v", "mixpe_skew.v"]
+# the atomic writer's temporaries and backups (io/output_files.cpp): none may outlive a run
+TEMPORARY = re.compile(r"\.(tmp|old)\.[A-Za-z0-9]{6}$")
 
 
 def design_options(rng):
@@ -30,7 +36,7 @@ def design_options(rng):
         "--preset": ["w4a16", "w4a8", "int8", "fma", "nope"],
         "--pe": ["mixpe", "lut", "fma", "int8", "fp8"],
         "--weight-bits": ["2", "3", "4", "8", "5"],
-        "--act": ["fp16", "bf16", "int8", "fp8"],
+        "--act": ["fp16", "bf16", "int8", "fp8", "fp\n16"],
         "--accum": ["prealign", "exact", "fp32", "kulisch"],
         "--align-bits": ["8", "12", "16", "32", "7", "33"],
         "--rows": ["2", "4", "8", "16", "3"],
@@ -77,11 +83,13 @@ class Files:
     def out_dir(self, rng, case):
         """A fresh path (legal), or one where nothing can be written."""
         return rng.choice([os.path.join(self.scratch, "out", f"c{case}")] * 3 +
-                          [os.path.join(self.scratch, "file.txt", "x"), "/dev/null/x", "/proc/mixpe"])
+                          [os.path.join(self.scratch, "file.txt", "x"), "/dev/null/x", "/proc/mixpe", "",
+                           os.path.join(self.scratch, "out", "dirdest"), os.path.join(self.scratch, "out", "a\nb")])
 
     def out_file(self, rng, case):
         return rng.choice([os.path.join(self.scratch, "out", f"c{case}.csv")] * 3 +
-                          [os.path.join(self.scratch, "emptydir"), "/dev/null/x.csv", os.path.join(self.scratch, "file.txt", "y")])
+                          [os.path.join(self.scratch, "emptydir"), "/dev/null/x.csv", os.path.join(self.scratch, "file.txt", "y"),
+                           "", "/dev/null", os.path.join(self.scratch, "out", "dirdest", "perf.csv"), "y" * 300])
 
 
 BOUNDARY = ["-1", "0", "-2147483648", "2147483648"]
@@ -127,7 +135,7 @@ def make_case(rng, files, case):
         args = ["llm", "--model", rng.choice(files.models), "--steps", value(rng, ["1", "2", "3"])]
         args += ["--gemm", rng.choice(["fp32", "golden", "software", "fp64"])]
         if rng.random() < 0.3:
-            args += ["--prompt-tokens", rng.choice(["1,2", "5,", "x", "99999", ""])]
+            args += ["--prompt-tokens", rng.choice(["1,2", "5,", "x", "99999", "", "01", "1\n2"])]
         if rng.random() < 0.3:
             args += ["--logits", files.out_file(rng, case)]
         return args + (design_options(rng) if rng.random() < 0.3 else [])
@@ -164,11 +172,18 @@ def make_case(rng, files, case):
 
 
 def snapshot(scratch):
-    out = os.path.join(scratch, "out")
+    """Every path under the scratch directory: the cases' working directory, out/ and the inputs."""
     found = set()
-    for d, dirs, fs in os.walk(out):
+    for d, dirs, fs in os.walk(scratch):
         found |= {os.path.join(d, x) for x in dirs + fs}
     return found
+
+
+def reset_out(scratch):
+    out = os.path.join(scratch, "out")
+    shutil.rmtree(out, ignore_errors=True)
+    for name in DIR_DESTINATIONS:
+        os.makedirs(os.path.join(out, "dirdest", name))
 
 
 def main():
@@ -185,7 +200,7 @@ def main():
     passed = failed = 0
     try:
         files = Files(mixpe, scratch)
-        os.makedirs(os.path.join(scratch, "out"))
+        reset_out(scratch)
         bad_number = re.compile(r"(?<![\w.-])-?(nan|inf)(?![\w])", re.IGNORECASE)
         for case in range(a.cases):
             args = make_case(rng, files, case)
@@ -204,20 +219,26 @@ def main():
                     elif snapshot(scratch) != before:
                         problem = "exit 2 but files were written: " + ", ".join(sorted(snapshot(scratch) - before))[:200]
                 elif p.returncode == 0:
-                    if bad_number.search(p.stdout):
+                    after = snapshot(scratch)
+                    stray = sorted(x for x in after - before if not x.startswith(os.path.join(scratch, "out", "")))
+                    if stray:
+                        problem = "exit 0 but files were written outside out/: " + ", ".join(stray)[:200]
+                    elif bad_number.search(p.stdout):
                         problem = "exit 0 with NaN or infinity in its output: " + bad_number.search(p.stdout).group(0)
                     elif p.stderr:
                         problem = "exit 0 with stderr: " + p.stderr[:200]
                 else:
                     problem = f"exit {p.returncode}: {p.stderr.strip()[:300]}"
+                left = sorted(x for x in snapshot(scratch) if TEMPORARY.search(x))
+                if problem is None and left:
+                    problem = f"exit {p.returncode} left temporaries behind: " + ", ".join(left)[:200]
             if problem:
                 failed += 1
-                quoted = " ".join(repr(x) if (not x or " " in x) else x for x in args)
+                quoted = " ".join(repr(x) if (not x or " " in x or "\n" in x) else x for x in args)
                 print(f"FAIL case {case}: {problem}\n     reproduce: mixpe {quoted}"[:1200])
             else:
                 passed += 1
-            shutil.rmtree(os.path.join(scratch, "out"))
-            os.makedirs(os.path.join(scratch, "out"))
+            reset_out(scratch)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     print(f"{passed} passed, {failed} failed")

@@ -61,6 +61,17 @@ TEST(TraceFile, RoundTripsAndRejectsMalformedFiles) {
   std::filesystem::remove_all(dir);
 }
 
+// The activations' bound is the format's: 1e5 is beyond FP16 but a BF16 value.
+TEST(TraceFile, ActivationBoundFollowsTheFormat) {
+  const std::string dir = (std::filesystem::temp_directory_path() / "mixpe_test_traces_bf16").string();
+  std::filesystem::remove_all(dir);
+  write_traces(dir, {{"L0.wq", Matrix<float>(2, 4, 1.0e5f), Matrix<float>(4, 2, 0.5f)}}, {1});
+  EXPECT_THROW(read_traces(dir, ActFormat::kFp16), Error);
+  EXPECT_EQ(read_traces(dir, ActFormat::kBf16).size(), 1u);
+  EXPECT_EQ(read_traces(dir, ActFormat::kInt8).size(), 1u);
+  std::filesystem::remove_all(dir);
+}
+
 // Fuzz-style: mutated and truncated trace files either read back with the shape their header
 // gives or fail with a one-line Error; never a crash (the sanitizer build runs this too).
 TEST(TraceFile, MutatedFilesReadConsistentlyOrFailCleanly) {

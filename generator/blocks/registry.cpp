@@ -5,6 +5,7 @@
 #include "blocks/pe/pe_emit.h"
 #include "config/options.h"
 #include "numerics/error.h"
+#include "numerics/user_text.h"
 
 namespace mixpe {
 
@@ -38,7 +39,7 @@ const Block& find_block(std::string_view name) {
     if (b.name == name) return b;
     names += (names.empty() ? "" : ", ") + b.name;
   }
-  fail("block '{}' does not exist: legal values are {}", name, names);
+  fail("block '{}' does not exist: legal values are {}", shorten(name), names);
 }
 
 hdl::Design make_design(const Block& b, const EngineConfig& c) {

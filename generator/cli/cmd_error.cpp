@@ -122,7 +122,7 @@ DataSet outlier_set(const std::string& name, const std::vector<int>& ks, float m
   return {fmt::format("{}, x{:g}", name, mag), {{xo, w}}};
 }
 
-std::vector<DataSet> data_sets(const ErrorArgs& a, std::mt19937_64& rng) {
+std::vector<DataSet> data_sets(const ErrorArgs& a, ActFormat act, std::mt19937_64& rng) {
   std::vector<DataSet> sets;
   sets.push_back({fmt::format("random N(0,1) {}x1024 * 1024x256", a.rows),
                   {{normal_matrix(a.rows, 1024, rng), normal_matrix(1024, 256, rng)}}});
@@ -134,7 +134,7 @@ std::vector<DataSet> data_sets(const ErrorArgs& a, std::mt19937_64& rng) {
   }
   if (!a.traces.empty()) {
     DataSet d{"real traces (activations and weights)", {}};
-    for (const TraceFile& t : read_traces(a.traces)) d.gemms.emplace_back(t.x, t.w);
+    for (const TraceFile& t : read_traces(a.traces, act)) d.gemms.emplace_back(t.x, t.w);
     sets.push_back(std::move(d));
   }
   if (a.outliers) {  // positions relative to the alignment block B (the array's rows)
@@ -158,18 +158,20 @@ std::vector<DataSet> data_sets(const ErrorArgs& a, std::mt19937_64& rng) {
 void run_sweep(const ErrorArgs& a) {
   std::vector<EngineConfig> configs;
   std::vector<std::string> heads;
+  // checked before --align-bits is added, which a non-prealigned design refuses in its own name
+  if (!a.sweep_align.empty() && a.design.engine().pe.accum.mode != AccumMode::kPrealign)
+    fail("--sweep-align compares prealigned datapaths: this design accumulates {} (drop it, or use --accum prealign)",
+         accum_name(a.design.engine().pe.accum.mode));
   for (int A : a.sweep_align) {
     OptionList o = a.design.given();
     o.emplace_back("--align-bits", std::to_string(A));
     configs.push_back(engine_from_options(o));
     heads.push_back(fmt::format("A={}", A));
-    if (configs.back().pe.accum.mode != AccumMode::kPrealign)
-      fail("--sweep-align compares prealigned datapaths: this design accumulates {}", accum_name(configs.back().pe.accum.mode));
   }
   if (configs.empty()) configs.push_back(a.design.engine()), heads.push_back("golden");
   std::mt19937_64 rng(a.seed);
   std::string out;  // printed once everything is computed: a late failure prints nothing
-  const std::vector<DataSet> sets = data_sets(a, rng);
+  const std::vector<DataSet> sets = data_sets(a, configs.front().pe.act, rng);
   out += fmt::format("relative Frobenius error against float64 of the same quantized operands; seed {}\n", a.seed);
   out += fmt::format("{}\n", option_string(numeric_options(configs.front().to_options())));
   out += fmt::format("{:<44}", "data");
@@ -205,8 +207,8 @@ void register_error_command(CLI::App& app) {
   cmd->add_option("--sweep-align", args->sweep_align_text, "alignment widths A to compare side by side (e.g. 8,10,12,16)");
   cmd->add_option("--act-rows", args->rows, "activation rows M")->capture_default_str()->check(integer_in(1, 4096));
   cmd->add_option("--seed", args->seed, "random seed")->capture_default_str()->check(seed_value());
-  cmd->callback([args] {
-    if (!args->sweep_align_text.empty()) {
+  cmd->callback([args, cmd] {
+    if (cmd->count("--sweep-align")) {  // (given empty: refused as an empty list, not ignored)
       args->sweep_align = parse_int_list("--sweep-align", args->sweep_align_text, 8, 32);
       args->design.refuse({"--align-bits"}, "--sweep-align (it sets A itself)");
     }

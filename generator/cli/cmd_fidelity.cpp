@@ -25,7 +25,7 @@ void run_fidelity(const FidelityArgs& a) {
   a.design.refuse(DesignArgs::hardware_only(), "mixpe fidelity (the golden model)");
   const EngineConfig e = a.design.engine();
   const WeightQuantConfig wq = e.weight_quant();
-  const std::vector<TraceFile> traces = read_traces(a.traces);
+  const std::vector<TraceFile> traces = read_traces(a.traces, e.pe.act);
   double num = 0, den = 0;
   for (const TraceFile& t : traces) {
     const Activations x = quantize_activations(t.x, e.pe.act);

@@ -1,12 +1,12 @@
 // `mixpe llm` (greedy decoding), `mixpe trace` (real activations of every linear layer) and
 // `mixpe eval` (fidelity of quantized configurations against the FP32 model).
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <unistd.h>
 
@@ -41,11 +41,11 @@ std::vector<int> parse_tokens(const std::string& s, int vocab) {
   for (size_t start = 0;;) {
     const size_t end = std::min(s.find(',', start), s.size());
     const std::string item = s.substr(start, end - start);
-    int t = -1;
-    const auto [p, ec] = std::from_chars(item.data(), item.data() + item.size(), t);
-    if (item.empty() || ec != std::errc() || p != item.data() + item.size() || t < 0 || t >= vocab)
-      fail("--prompt-tokens: '{}' is not a token id from 0 to {} (give ids separated by commas)", item, vocab - 1);
-    out.push_back(t);
+    const std::optional<long long> t = parse_decimal(item);
+    if (!t || *t < 0 || *t >= vocab)
+      fail("--prompt-tokens {}: '{}' is not a token id from 0 to {} (give ids separated by commas, {})", shorten(s),
+           shorten(item), vocab - 1, kDecimalRule);
+    out.push_back(int(*t));
     if (end == s.size()) return out;
     start = end + 1;
   }
@@ -76,11 +76,10 @@ std::unique_ptr<LinearBackend> make_backend(const LlmArgs& a, const std::vector<
     return std::make_unique<GoldenBackend>(layers, e, true);
   }
   if (a.gemm == "rtl") return std::make_unique<RtlBackend>(layers, e, a.rtl_sim.empty() ? default_simulator(e) : a.rtl_sim);
-  fail("--gemm '{}' is not supported: legal values are fp32, golden, software, rtl", a.gemm);
+  fail("--gemm '{}' is not supported: legal values are fp32, golden, software, rtl", shorten(a.gemm));
 }
 
 void run_llm(const LlmArgs& a) {
-  if (!a.logits.empty()) check_output_file("--logits", a.logits);
   const LlamaModel model = load_llama_model(a.model);
   if (a.steps < 1 || a.steps > model.cfg.max_seq_len - 1)
     fail("--steps {} is not legal: use 1 to {} (the model's positions after BOS)", a.steps, model.cfg.max_seq_len - 1);
@@ -185,9 +184,12 @@ void register_llm_commands(CLI::App& app) {
   llm->add_option("--gemm", la->gemm, "linear layers: fp32, golden, software (W4A16 kernel), rtl (the engine)")
       ->capture_default_str();
   llm->add_option("--rtl-sim", la->rtl_sim, "--gemm rtl: the engine testbench (default: build/sim/<engine>/tb)");
-  llm->add_option("--logits", la->logits, "write every step's logits (float32, vocab per step) to this file");
+  CLI::Option* logits = llm->add_option("--logits", la->logits, "write every step's logits (float32, vocab per step) to this file");
   la->design.add_to(*llm, kPeScope | kEngineScope);
-  llm->callback([la] { run_llm(*la); });
+  llm->callback([la, logits] {
+    if (logits->count()) check_output_file("--logits", la->logits);  // (given empty: refused, not taken as absent)
+    run_llm(*la);
+  });
 
   auto tr = std::make_shared<std::tuple<std::string, int, std::string>>("tests/data/stories260K.bin", 16, "");
   CLI::App* trace = app.add_subcommand("trace", "record every linear layer's activations and weights");

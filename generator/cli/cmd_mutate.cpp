@@ -1,5 +1,6 @@
 // `mixpe mutate BLOCK`: the single-point mutants of a generated design (hdl/mutate.h), listed or
 // written one at a time, for make mutate.
+#include <cstdint>
 #include <filesystem>
 
 #include <fmt/core.h>
@@ -19,7 +20,7 @@ namespace {
 struct MutateArgs {
   DesignArgs design;
   std::string out;
-  long mutant = -1;
+  int64_t mutant = -1;  // (not long: 32 bits on some systems, and there may be 2^40)
   bool list = false;
 };
 
@@ -47,12 +48,12 @@ void run_mutate(const Block& b, const MutateArgs& a) {
   if (b.scope & kEngineScope) c = a.design.engine();
   else c.pe = a.design.pe();
   const hdl::Design d = make_design(b, c);
-  long n = 0;
+  int64_t n = 0;
   for (const hdl::ModulePtr& m : d.modules()) {
     const std::vector<std::string> sites = hdl::mutation_sites(*m);
     if (a.list)
       for (const std::string& s : sites) fmt::print("{} {} | {} | {}\n", n++, m->name, first_testbench(*m, c), s);
-    else if (a.mutant >= n && a.mutant < n + long(sites.size())) {
+    else if (a.mutant >= n && a.mutant < n + int64_t(sites.size())) {
       // the design's files with this module's mutant in its place, written together
       OutputFiles out;
       for (auto& [name, text] : hdl::design_files(d))
@@ -62,7 +63,7 @@ void run_mutate(const Block& b, const MutateArgs& a) {
       fmt::print("{} {}\n", m->name, sites[size_t(a.mutant - n)]);
       return;
     } else {
-      n += long(sites.size());
+      n += int64_t(sites.size());
     }
   }
   if (!a.list) fail("mutate {}: --mutant {} is not legal: this design has mutants 0 to {}", b.name, a.mutant, n - 1);
@@ -76,13 +77,15 @@ void register_mutate_command(CLI::App& app) {
   for (const Block& b : block_registry()) {
     auto args = std::make_shared<MutateArgs>();
     CLI::App* cmd = mut->add_subcommand(b.name, b.description);
-    CLI::Option* list = cmd->add_flag("--list", args->list, "list every mutant: number, module | first testbench | what it changes");
+    cmd->add_flag("--list", args->list, "list every mutant: number, module | first testbench | what it changes");
     CLI::Option* mutant = cmd->add_option("--mutant", args->mutant, "write the design with this mutant applied")
-                              ->check(integer_in(0, 1L << 40));
+                              ->check(integer_in(0, int64_t{1} << 40));
     CLI::Option* out = cmd->add_option("-o,--out", args->out, "output directory");
-    list->excludes(mutant)->excludes(out);
     args->design.add_to(*cmd, b.scope);
-    cmd->callback([&b, args] {
+    // (not CLI11's excludes: it counts --list=0, which means no listing, as given)
+    cmd->callback([&b, args, mutant, out] {
+      if (args->list && (mutant->count() || out->count()))
+        fail("mutate {}: --list lists the mutants, --mutant N with -o DIR writes one: give one or the other", b.name);
       if (!args->list) {
         if (args->mutant < 0 || args->out.empty())
           fail("mutate {}: give --list, or --mutant N with -o DIR", b.name);

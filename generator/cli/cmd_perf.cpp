@@ -252,7 +252,10 @@ void register_perf_command(CLI::App& app) {
   cmd->add_option("--rows-pj-bit", a->mem.rows_pj_per_bit, "the group units' rows (small SRAMs), pJ per bit")->capture_default_str()->check(number_in(0, 1e6));
   cmd->add_option("--leak-w-mm2", a->mem.leak_w_per_mm2, "leakage, W per mm2 of logic")->capture_default_str()->check(number_in(0, 1e3));
   cmd->add_option("--out", a->out_dir, "output directory")->capture_default_str();
-  cmd->callback([a] { run_perf(*a); });
+  cmd->callback([a, cmd] {
+    refuse_repeats(*cmd, {"--model", "--decode-model", "--design", "--decode-batch"});
+    run_perf(*a);
+  });
 }
 
 }  // namespace mixpe

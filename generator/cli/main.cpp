@@ -51,10 +51,10 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "mixpe: error: out of memory: the input is larger than this machine can hold\n");
     return 2;
   } catch (const std::filesystem::filesystem_error& e) {
-    fmt::print(stderr, "mixpe: error: {}\n", e.what());
+    fmt::print(stderr, "mixpe: error: {}\n", mixpe::shorten(e.what(), 300));
     return 2;
   } catch (const std::ios_base::failure& e) {
-    fmt::print(stderr, "mixpe: error: I/O: {}\n", e.what());
+    fmt::print(stderr, "mixpe: error: I/O: {}\n", mixpe::shorten(e.what(), 300));
     return 2;
   } catch (const std::exception& e) {
     // the last line of defence: every input is validated first, so this is a bug

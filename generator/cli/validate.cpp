@@ -1,6 +1,5 @@
 #include "cli/validate.h"
 
-#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -11,26 +10,6 @@
 #include "numerics/error.h"
 
 namespace mixpe {
-
-namespace {
-
-// The whole of `s` as a decimal integer (sign allowed), or false.
-bool whole_integer(const std::string& s, long long& v) {
-  if (s.empty() || s.size() > 20) return false;
-  for (size_t i = 0; i < s.size(); ++i)
-    if (!std::isdigit(static_cast<unsigned char>(s[i])) && !(i == 0 && (s[i] == '-' || s[i] == '+'))) return false;
-  errno = 0;
-  char* end = nullptr;
-  v = std::strtoll(s.c_str(), &end, 10);
-  return errno == 0 && end == s.c_str() + s.size();
-}
-
-}  // namespace
-
-std::string shorten(std::string_view s, size_t max) {
-  if (s.size() <= max) return std::string(s);
-  return fmt::format("{}... ({} characters)", s.substr(0, max), s.size());
-}
 
 CLI::Validator number_in(double lo, double hi) {
   return CLI::Validator(
@@ -48,8 +27,8 @@ CLI::Validator number_in(double lo, double hi) {
 CLI::Validator integer_in(long long lo, long long hi) {
   return CLI::Validator(
       [lo, hi](std::string& s) -> std::string {
-        long long v = 0;
-        if (!whole_integer(s, v) || v < lo || v > hi) return fmt::format("'{}' is not an integer from {} to {}", shorten(s), lo, hi);
+        const std::optional<long long> v = parse_decimal(s);
+        if (!v || *v < lo || *v > hi) return fmt::format("'{}' is not an integer from {} to {} ({})", shorten(s), lo, hi, kDecimalRule);
         return {};
       },
       fmt::format("INT {}..{}", lo, hi));
@@ -58,10 +37,8 @@ CLI::Validator integer_in(long long lo, long long hi) {
 CLI::Validator seed_value() {
   return CLI::Validator(
       [](std::string& s) -> std::string {
-        const bool digits = !s.empty() && s.size() <= 20 && s.find_first_not_of("0123456789") == std::string::npos;
-        errno = 0;
-        if (digits) (void)std::strtoull(s.c_str(), nullptr, 10);
-        if (!digits || errno == ERANGE) return fmt::format("'{}' is not a seed: use a decimal from 0 to 2^64 - 1", shorten(s));
+        if (!parse_unsigned_decimal(s))
+          return fmt::format("'{}' is not a seed: use a decimal from 0 to 2^64 - 1 without leading zeros", shorten(s));
         return {};
       },
       "SEED");
@@ -83,19 +60,30 @@ void check_flags(CLI::App& app) {
   for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) check_flags(*sub);
 }
 
+void refuse_repeats(const std::string& option, const std::vector<std::string>& items) {
+  std::set<std::string> seen;
+  for (const std::string& i : items)
+    if (!seen.insert(i).second) fail("{} {}: given twice; give each value once", option, shorten(i));
+}
+
+void refuse_repeats(CLI::App& app, const std::vector<std::string>& options) {
+  for (const std::string& o : options) refuse_repeats(o, app.get_option(o)->results());
+}
+
 std::vector<int> parse_int_list(const std::string& option, const std::string& text, int lo, int hi) {
+  if (text.empty()) fail("{} '': an empty list; give integers separated by commas", option);
   std::vector<int> out;
   std::set<int> seen;
   size_t start = 0;
   for (;;) {
     const size_t comma = text.find(',', start);
     const std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    long long v = 0;
     if (item.empty()) fail("{} {}: an empty item; give integers separated by single commas", option, shorten(text));
-    if (!whole_integer(item, v) || v < lo || v > hi)
-      fail("{} {}: '{}' is not an integer from {} to {}", option, shorten(text), shorten(item), lo, hi);
-    if (!seen.insert(int(v)).second) fail("{} {}: {} is repeated", option, shorten(text), v);
-    out.push_back(int(v));
+    const std::optional<long long> v = parse_decimal(item);
+    if (!v || *v < lo || *v > hi)
+      fail("{} {}: '{}' is not an integer from {} to {} ({})", option, shorten(text), shorten(item), lo, hi, kDecimalRule);
+    if (!seen.insert(int(*v)).second) fail("{} {}: {} is repeated", option, shorten(text), *v);
+    out.push_back(int(*v));
     if (comma == std::string::npos) break;
     start = comma + 1;
   }

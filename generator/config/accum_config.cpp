@@ -3,6 +3,7 @@
 #include <bit>
 
 #include "numerics/error.h"
+#include "numerics/user_text.h"
 
 namespace mixpe {
 
@@ -19,7 +20,7 @@ AccumMode parse_accum(std::string_view name) {
   if (name == "prealign") return AccumMode::kPrealign;
   if (name == "exact") return AccumMode::kExact;
   if (name == "fp32") return AccumMode::kFp32;
-  fail("accumulation '{}' is not supported: legal values are prealign, exact, fp32", name);
+  fail("accumulation '{}' is not supported: legal values are prealign, exact, fp32", shorten(name));
 }
 
 int AccumConfig::frac_bits(ActFormat act) const {

@@ -1,12 +1,13 @@
 #include "config/options.h"
 
-#include <charconv>
+#include <limits>
 #include <optional>
 
 #include <fmt/format.h>
 
 #include "config/presets.h"
 #include "numerics/error.h"
+#include "numerics/user_text.h"
 
 namespace mixpe {
 
@@ -68,17 +69,17 @@ struct Settings {
 };
 
 int to_int(const std::string& name, const std::string& v) {
-  int out = 0;
-  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
-  if (ec != std::errc() || end != v.data() + v.size() || v.empty())
-    fail("{} '{}' is not an integer", name, v);
-  return out;
+  // the command line's rule (numerics/user_text.h): 010 is refused, not read as 10 or as octal 8
+  const std::optional<long long> out = parse_decimal(v);
+  if (!out || *out < std::numeric_limits<int>::min() || *out > std::numeric_limits<int>::max())
+    fail("{} '{}' is not an integer ({})", shorten(name), shorten(v), kDecimalRule);
+  return int(*out);
 }
 
 bool to_flag(const std::string& name, const std::string& v) {
   if (v == "1" || v == "true") return true;
   if (v == "0" || v == "false") return false;
-  fail("{}={} is not legal: use 1 or 0", name, v);
+  fail("{}={} is not legal: use 1 or 0", shorten(name), shorten(v));
 }
 
 void set(Settings& s, const std::string& name, const std::string& v) {
@@ -86,18 +87,18 @@ void set(Settings& s, const std::string& name, const std::string& v) {
   else if (name == "--weight-format") {
     if (v == "nf2" || v == "nf3" || v == "nf4") s.format_bits = v[2] - '0';
     else if (v == "table") s.format_bits = 0;
-    else fail("weight format '{}' is not supported: legal values are nf4, nf3, nf2, table", v);
+    else fail("weight format '{}' is not supported: legal values are nf4, nf3, nf2, table", shorten(v));
   } else if (name == "--weight-bits") s.bits = to_int(name, v);
   else if (name == "--weight-signed") s.is_signed = to_flag(name, v);
   else if (name == "--lut-terms") s.terms = to_int(name, v);
   else if (name == "--booth") s.booth = to_flag(name, v);
   else if (name == "--lut-shift-bits") s.shift = to_int(name, v);
   else if (name == "--lut-decode") {
-    if (v != "pe" && v != "column") fail("--lut-decode '{}' is not legal: use pe or column", v);
+    if (v != "pe" && v != "column") fail("--lut-decode '{}' is not legal: use pe or column", shorten(v));
     s.decode_column = v == "column";
   }
   else if (name == "--int8-psum") {
-    if (v != "32" && v != "column") fail("--int8-psum '{}' is not legal: use 32 or column", v);
+    if (v != "32" && v != "column") fail("--int8-psum '{}' is not legal: use 32 or column", shorten(v));
     s.int8_column_psum = v == "column";
   }
   else if (name == "--act") s.act = parse_act(v);
@@ -111,7 +112,7 @@ void set(Settings& s, const std::string& name, const std::string& v) {
   else if (name == "--load") s.load = to_int(name, v);
   else if (name == "--edge-frac-bits") s.frac = to_int(name, v);
   else if (name == "--axis") s.axis = to_flag(name, v);
-  else fail("option '{}' does not exist (mixpe list options)", name);
+  else fail("option '{}' does not exist (mixpe list options)", shorten(name));
 }
 
 Settings collect(const OptionList& opts) {
@@ -151,7 +152,7 @@ EngineConfig resolve(const Settings& s) {
   if (p.accum.mode != AccumMode::kPrealign)
     for (const auto& [given, name] : {std::pair{s.align.has_value(), "--align-bits"}, std::pair{s.frac.has_value(), "--edge-frac-bits"}})
       if (given)
-        fail("{} sets the prealigned datapath: {} accumulation ignores it (drop it)", name, accum_name(p.accum.mode));
+        fail("{} sets the prealigned datapath: {} accumulation ignores it (drop it)", shorten(name), accum_name(p.accum.mode));
   p.accum.align_bits = s.align.value_or(16);
   p.accum.edge_frac_bits = s.frac.value_or(-1);
   p.pipeline = s.pipeline.value_or(0);
@@ -178,7 +179,7 @@ EngineConfig engine_from_options(const OptionList& opts) {
 PeConfig pe_from_options(const OptionList& opts) {
   for (const auto& [name, value] : opts)
     for (const OptionSpec& o : option_schema())
-      if (o.name == name && !(o.scope & kPeScope)) fail("{} is an engine option: a PE alone does not take it", name);
+      if (o.name == name && !(o.scope & kPeScope)) fail("{} is an engine option: a PE alone does not take it", shorten(name));
   const PeConfig p = resolve(collect(opts)).pe;
   p.validate();
   return p;
@@ -211,10 +212,10 @@ OptionList parse_option_string(std::string_view s) {
     } else {
       const OptionSpec* spec = nullptr;
       for (const OptionSpec& o : option_schema()) spec = o.name == name ? &o : spec;
-      if (!spec) fail("option '{}' does not exist (mixpe list options)", name);
+      if (!spec) fail("option '{}' does not exist (mixpe list options)", shorten(name));
       if (spec->flag) value.push_back('1');  // (not = "1": GCC 12 warns falsely, -Wrestrict)
       else if (w + 1 < words.size()) value = words[++w];
-      else fail("option {} needs a value", name);
+      else fail("option {} needs a value", shorten(name));
     }
     out.emplace_back(name, value);
   }

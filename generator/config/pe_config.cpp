@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "numerics/error.h"
+#include "numerics/user_text.h"
 #include "numerics/int_format.h"
 
 namespace mixpe {
@@ -24,7 +25,7 @@ PeKind parse_pe_kind(std::string_view name) {
   if (name == "fma") return PeKind::kFma;
   if (name == "int8") return PeKind::kInt8;
   if (name == "lut") return PeKind::kLut;
-  fail("PE kind '{}' is not supported: legal values are mixpe, lut, fma, int8", name);
+  fail("PE kind '{}' is not supported: legal values are mixpe, lut, fma, int8", shorten(name));
 }
 
 void PeConfig::validate() const {

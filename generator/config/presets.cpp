@@ -1,6 +1,7 @@
 #include "config/presets.h"
 
 #include "numerics/error.h"
+#include "numerics/user_text.h"
 
 namespace mixpe {
 
@@ -22,7 +23,7 @@ const EnginePreset& engine_preset(const std::string& name) {
     if (p.name == name) return p;
     names += (names.empty() ? "" : ", ") + p.name;
   }
-  fail("preset '{}' does not exist: legal values are {}", name, names);
+  fail("preset '{}' does not exist: legal values are {}", shorten(name), names);
 }
 
 }  // namespace mixpe

@@ -8,6 +8,7 @@
 #include "golden/mpgemm.h"
 #include "llm/gemm_wire.h"
 #include "numerics/error.h"
+#include "numerics/user_text.h"
 
 namespace mixpe {
 
@@ -34,7 +35,7 @@ RtlBackend::RtlBackend(const std::vector<LinearWeight>& layers, const EngineConf
                        const std::string& simulator)
     : golden_(layers, design) {
   if (access(simulator.c_str(), X_OK) != 0)
-    fail("the engine simulator '{}' does not exist: build it with `make sim` and the same options", simulator);
+    fail("the engine simulator '{}' does not exist: build it with `make sim` and the same options", shorten(simulator));
   int down[2], up[2];
   if (pipe(down) != 0 || pipe(up) != 0) fail("cannot create pipes for the engine simulator");
   pid_ = fork();

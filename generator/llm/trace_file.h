@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "numerics/matrix.h"
+#include "quant/act_quant.h"
 
 namespace mixpe {
 
@@ -17,7 +18,8 @@ struct TraceFile {
 };
 
 void write_traces(const std::string& dir, const std::vector<TraceFile>& traces, const std::vector<int>& tokens);
-// Reads every *.trace of a directory (sorted by name); a malformed file is an Error naming it.
-std::vector<TraceFile> read_traces(const std::string& dir);
+// Reads every *.trace of a directory (sorted by name); a malformed file is an Error naming it, as
+// is an activation the format `act` cannot hold (above 65504 for FP16; BF16 holds any finite float).
+std::vector<TraceFile> read_traces(const std::string& dir, ActFormat act = ActFormat::kFp16);
 
 }  // namespace mixpe

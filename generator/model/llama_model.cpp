@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "numerics/error.h"
+#include "numerics/user_text.h"
 
 namespace mixpe {
 namespace {
@@ -50,14 +51,14 @@ void check_header(const LlamaConfig& c) {
 LlamaModel load_llama_model(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec))
-    fail("model file '{}' is not a regular file: give the path of a llama2.c checkpoint", path);
+    fail("model file '{}' is not a regular file: give the path of a llama2.c checkpoint", shorten(path));
   std::ifstream f(path, std::ios::binary | std::ios::ate);
-  if (!f) fail("cannot open model file '{}': check the path", path);
+  if (!f) fail("cannot open model file '{}': check the path", shorten(path));
   const uint64_t size = uint64_t(f.tellg());
   f.seekg(0);
   int32_t hdr[7];
-  if (size < sizeof hdr) fail("model file '{}' is {} bytes: too short for the 28-byte header", path, size);
-  if (!f.read(reinterpret_cast<char*>(hdr), sizeof hdr)) fail("model file '{}': cannot read its header", path);
+  if (size < sizeof hdr) fail("model file '{}' is {} bytes: too short for the 28-byte header", shorten(path), size);
+  if (!f.read(reinterpret_cast<char*>(hdr), sizeof hdr)) fail("model file '{}': cannot read its header", shorten(path));
   // a negative vocab_size marks an unshared classifier: check the range before negating it
   if (hdr[5] < -(1 << 20) || hdr[5] == 0)
     fail("model header: vocab_size = {} is out of range [1, {}] (negative: unshared classifier)", hdr[5], 1 << 20);
@@ -67,26 +68,26 @@ LlamaModel load_llama_model(const std::string& path) {
   const uint64_t floats = expected_floats(m.cfg);
   const uint64_t want = sizeof hdr + floats * 4;
   if (size != want)
-    fail("model file '{}' is {} bytes but its header implies {} bytes: the file is {}", path, size, want,
+    fail("model file '{}' is {} bytes but its header implies {} bytes: the file is {}", shorten(path), size, want,
          size < want ? "truncated" : "oversized (or not version 0)");
   // more than the machine's memory: refuse before trying (an allocation could succeed lazily and
   // leave the out-of-memory killer to end the process)
   const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
   if (pages > 0 && page > 0 && floats * 4 > uint64_t(pages) * uint64_t(page))
-    fail("model file '{}' needs {} MiB of memory for its {} weights; this machine has {} MiB", path, floats * 4 >> 20,
+    fail("model file '{}' needs {} MiB of memory for its {} weights; this machine has {} MiB", shorten(path), floats * 4 >> 20,
          floats, (uint64_t(pages) * uint64_t(page)) >> 20);
   try {
     m.data.resize(floats);
   } catch (const std::bad_alloc&) {
-    fail("model file '{}' needs {} MiB of memory for its {} weights: not available here", path, floats * 4 >> 20,
+    fail("model file '{}' needs {} MiB of memory for its {} weights: not available here", shorten(path), floats * 4 >> 20,
          floats);
   }
   f.read(reinterpret_cast<char*>(m.data.data()), std::streamsize(floats * 4));
-  if (!f) fail("model file '{}': read failed", path);
+  if (!f) fail("model file '{}': read failed", shorten(path));
   // NaN or Inf weights are refused for every backend: no result computed from them means anything
   for (size_t i = 0; i < m.data.size(); ++i)
     if (!std::isfinite(m.data[i]))
-      fail("model file '{}': weight {} (byte offset {}) is {}: the checkpoint is corrupt", path, i, 28 + 4 * i,
+      fail("model file '{}': weight {} (byte offset {}) is {}: the checkpoint is corrupt", shorten(path), i, 28 + 4 * i,
            m.data[i]);
   return m;
 }

@@ -8,6 +8,7 @@
 
 #include "config/options.h"
 #include "numerics/error.h"
+#include "numerics/user_text.h"
 
 namespace mixpe {
 
@@ -43,31 +44,31 @@ const Design& perf_design(const std::string& name) {
     if (d.name == name) return d;
     names += (names.empty() ? "" : ", ") + d.name;
   }
-  fail("unknown design '{}': use one of {}", name, names);
+  fail("unknown design '{}': use one of {}", shorten(name), names);
 }
 
 BlockFigures AreaTable::block(const std::string& name) const {
   for (const auto& [n, f] : blocks)
     if (n == name) return f;
-  fail("{} has no design point '{}': regenerate it with `make area`", source, name);
+  fail("{} has no design point '{}': regenerate it with `make area`", shorten(source), shorten(name));
 }
 
 AreaTable load_area_table(const std::string& path) {
   std::ifstream f(path);
-  if (!f) fail("cannot open the area table '{}': run `make area` or give --area FILE", path);
+  if (!f) fail("cannot open the area table '{}': run `make area` or give --area FILE", shorten(path));
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(f);
   } catch (const nlohmann::json::exception& e) {
-    fail("area table '{}' is not valid JSON ({}): regenerate it with `make area`", path, e.what());
+    fail("area table '{}' is not valid JSON ({}): regenerate it with `make area`", shorten(path), e.what());
   }
   if (!j.is_object() || !j.contains("designs") || !j["designs"].is_array())
-    fail("area table '{}' has no \"designs\" list: regenerate it with `make area`", path);
+    fail("area table '{}' has no \"designs\" list: regenerate it with `make area`", shorten(path));
   AreaTable t;
   t.source = path;
   double own1 = 0, own16 = 0;
   for (const auto& d : j["designs"]) {
-    if (!d.contains("name") || !d["name"].is_string()) fail("area table '{}': a design without a name", path);
+    if (!d.contains("name") || !d["name"].is_string()) fail("area table '{}': a design without a name", shorten(path));
     const std::string name = d["name"];
     auto num = [&](const char* k) {
       return d.contains(k) && d[k].is_number() ? d[k].get<double>() : 0.0;
@@ -77,18 +78,21 @@ AreaTable load_area_table(const std::string& path) {
     if (b.um2 <= 0) b.um2 = num("area_um2");
     // every value perf will use: a positive, finite area and a finite clock (0: none measured)
     if (!std::isfinite(b.um2) || b.um2 <= 0 || b.um2 > 1e12)
-      fail("area table '{}': design '{}' has no positive, finite area: regenerate it with `make area`", path, name);
+      fail("area table '{}': design '{}' has no positive, finite area: regenerate it with `make area`", shorten(path),
+           shorten(name));
     if (!std::isfinite(b.fmax_mhz) || b.fmax_mhz < 0 || b.fmax_mhz > 1e5)
-      fail("area table '{}': design '{}' has a clock of {} MHz: regenerate it with `make area`", path, name, b.fmax_mhz);
+      fail("area table '{}': design '{}' has a clock of {} MHz: regenerate it with `make area`", shorten(path),
+           shorten(name), b.fmax_mhz);
     t.blocks.emplace_back(name, b);
     // the engine's own logic (area run: its top alone, blocks as black boxes) at L = 1 and 16
     if (name == "w4a16_top_l1") own1 = num("area_um2");
     if (name == "w4a16_top_l16") own16 = num("area_um2");
   }
-  if (own1 <= 0 || own16 <= 0) fail("area table '{}' lacks w4a16_top_l1 / w4a16_top_l16: regenerate it with `make area`", path);
+  if (own1 <= 0 || own16 <= 0)
+    fail("area table '{}' lacks w4a16_top_l1 / w4a16_top_l16: regenerate it with `make area`", shorten(path));
   if (own16 <= own1)
     fail("area table '{}': the engine's own logic at L = 16 ({} um2) is not above L = 1 ({} um2): regenerate it with `make area`",
-         path, own16, own1);
+         shorten(path), own16, own1);
   // the W4A16 default engine, where the two points were synthesized
   const double s1 = skew_bits(engine_from_options(parse_option_string("--preset w4a16 --load 1")));
   const double s16 = skew_bits(engine_from_options(parse_option_string("--preset w4a16 --load 16")));

@@ -6,6 +6,7 @@
 
 #include "model/llama_model.h"
 #include "numerics/error.h"
+#include "numerics/user_text.h"
 
 namespace mixpe {
 
@@ -28,7 +29,7 @@ const ModelShape& model_preset(const std::string& name) {
     if (m.name == name) return m;
     names += (names.empty() ? "" : ", ") + m.name;
   }
-  fail("unknown model '{}': use one of {}, or a llama2.c checkpoint's path (e.g. tests/data/stories260K.bin)", name, names);
+  fail("unknown model '{}': use one of {}, or a llama2.c checkpoint's path (e.g. tests/data/stories260K.bin)", shorten(name), names);
 }
 
 ModelShape model_shape_from_checkpoint(const std::string& path) {

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "numerics/error.h"
+#include "numerics/user_text.h"
 
 namespace mixpe {
 
@@ -21,7 +22,7 @@ ActFormat parse_act(std::string_view name) {
   if (name == "fp16") return ActFormat::kFp16;
   if (name == "bf16") return ActFormat::kBf16;
   if (name == "int8") return ActFormat::kInt8;
-  fail("activation format '{}' is not supported: legal values are fp16, bf16, int8", name);
+  fail("activation format '{}' is not supported: legal values are fp16, bf16, int8", shorten(name));
 }
 
 bool is_float(ActFormat a) { return a != ActFormat::kInt8; }
