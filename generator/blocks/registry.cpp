@@ -44,7 +44,7 @@ const Block& find_block(std::string_view name) {
 
 hdl::Design make_design(const Block& b, const EngineConfig& c) {
   const OptionList opts = b.scope & kEngineScope ? c.to_options() : b.scope ? c.pe.to_options() : OptionList{};
-  hdl::Design d{b.top(c), b.name, option_string(opts)};
+  hdl::Design d{b.top(c), b.name, option_string(opts), ""};
   if (b.name == "engine") d.waves = engine_wave_view(c, *d.top);
   return d;
 }

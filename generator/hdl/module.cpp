@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <bit>
+#include <cctype>
+#include <set>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -21,25 +23,29 @@ bool Module::has_clock() const {
   return std::any_of(ports.begin(), ports.end(), [](const Port& p) { return p.name == "clk_i"; });
 }
 
+void Scope::section(std::string comment) { sections.push_back(std::move(comment)); }
 void Scope::wire(std::string n, Width w, std::string c, bool s) {
-  wires.push_back({std::move(n), std::move(w), s, std::move(c), ""});
+  wires.push_back({std::move(n), std::move(w), s, std::move(c), "", 0, current_section()});
 }
 void Scope::unused_wire(std::string n, Width w, std::string reason) {
-  wires.push_back({std::move(n), std::move(w), false, "", std::move(reason)});
+  wires.push_back({std::move(n), std::move(w), false, "", std::move(reason), 0, current_section()});
 }
 void Scope::wire_array(std::string n, int w, int entries, std::string c) {
-  wires.push_back({std::move(n), w, false, std::move(c), "", entries});
+  wires.push_back({std::move(n), w, false, std::move(c), "", entries, current_section()});
 }
 void Scope::latch(std::string n, int w, std::string enable, std::string data, std::string c) {
-  latches.push_back({std::move(n), w, std::move(enable), std::move(data), std::move(c)});
+  latches.push_back({std::move(n), w, std::move(enable), std::move(data), std::move(c), current_section()});
 }
 void Scope::memory(std::string n, int w, int depth, std::string we, std::string addr, std::string data,
                    std::string c) {
-  memories.push_back({std::move(n), w, depth, std::move(we), std::move(addr), std::move(data), std::move(c)});
+  memories.push_back(
+      {std::move(n), w, depth, std::move(we), std::move(addr), std::move(data), std::move(c), current_section()});
 }
-void Scope::assign(std::string lhs, std::string rhs) { assigns.push_back({std::move(lhs), std::move(rhs)}); }
+void Scope::assign(std::string lhs, std::string rhs) {
+  assigns.push_back({std::move(lhs), std::move(rhs), current_section()});
+}
 void Scope::reg(std::string n, Width w, std::string en, std::string rv, std::string c, bool s) {
-  regs.push_back({std::move(n), std::move(w), s, std::move(en), std::move(rv), std::move(c)});
+  regs.push_back({std::move(n), std::move(w), s, std::move(en), std::move(rv), std::move(c), "clk_i", current_section()});
 }
 void Scope::state(const std::string& name, Width w, std::string next, bool reset, std::string comment) {
   wire(name + "_d", w);
@@ -65,7 +71,7 @@ void Scope::instance(const std::shared_ptr<const Module>& sub, std::string name,
   for (const auto& [param, value] : parameters)
     if (std::none_of(sub->parameters.begin(), sub->parameters.end(), [&](const Parameter& p) { return p.name == param; }))
       throw std::logic_error(fmt::format("{} ({}) has no parameter {}", name, sub->name, param));
-  instances.push_back({sub, std::move(name), std::move(parameters), std::move(connections)});
+  instances.push_back({sub, std::move(name), std::move(parameters), std::move(connections), current_section()});
 }
 Scope& Scope::loop(std::string label, std::string genvar, std::string count) {
   loops.push_back({std::move(label), std::move(genvar), std::move(count), {}});
@@ -159,8 +165,22 @@ void comment_lines(std::string& out, const std::string& text, const std::string&
   }
 }
 
-void emit_declarations(std::string& o, const Scope& s, const std::string& in) {
+// Which items one printing pass takes: those of `section` (-1: every section), except the names
+// in `skip` (declared ahead); `only` (if set) takes exactly the named declarations instead.
+struct Filter {
+  int section = -1;
+  const std::set<std::string>* skip = nullptr;
+  const std::set<std::string>* only = nullptr;
+  bool statements(int sec) const { return only == nullptr && (section < 0 || sec == section); }
+  bool declares(int sec, const std::string& name) const {
+    if (only != nullptr) return only->count(name) > 0;
+    return (section < 0 || sec == section) && (skip == nullptr || skip->count(name) == 0);
+  }
+};
+
+void emit_declarations(std::string& o, const Scope& s, const std::string& in, const Filter& f = {}) {
   for (const Wire& w : s.wires) {
+    if (!f.declares(w.section, w.name)) continue;
     if (!w.comment.empty()) comment_lines(o, w.comment, in);
     if (!w.unused_reason.empty()) {
       comment_lines(o, "Not read: " + w.unused_reason, in);
@@ -174,23 +194,55 @@ void emit_declarations(std::string& o, const Scope& s, const std::string& in) {
     }
   }
   for (const Memory& mem : s.memories) {
+    if (!f.declares(mem.section, mem.name)) continue;
     if (!mem.comment.empty()) comment_lines(o, mem.comment, in);
     code_line(o, in, fmt::format("reg {}{} [0:{}];", range(mem.width), mem.name, mem.depth - 1));
   }
   for (const Reg& r : s.regs) {
+    if (!f.declares(r.section, r.name + "_q")) continue;
     if (!r.comment.empty()) comment_lines(o, r.comment, in);
     code_line(o, in, decl("reg", r.is_signed, r.width, r.name + "_q") + ";");
   }
   for (const Latch& l : s.latches) {
+    if (!f.declares(l.section, l.name + "_q")) continue;
     if (!l.comment.empty()) comment_lines(o, l.comment, in);
     code_line(o, in, fmt::format("reg {}{}_q;", range(l.width), l.name));
   }
 }
 
-void emit_statements(std::string& o, const Scope& s, const std::string& in) {
-  if (!s.assigns.empty()) o += "\n";
-  for (const Assign& a : s.assigns) code_line(o, in, fmt::format("assign {} = {};", a.lhs, a.rhs));
+// The registers of one clock and reset class in one always block: a register's own enable is an
+// `if` inside it; with a reset, every register of the class resets in the same `if (!rst_ni)`.
+void emit_registers(std::string& o, const std::vector<const Reg*>& regs, const std::string& in) {
+  auto update = [](const Reg& r) {
+    return r.enable.empty() ? fmt::format("{}_q <= {}_d;", r.name, r.name)
+                            : fmt::format("if ({}) {}_q <= {}_d;", r.enable, r.name, r.name);
+  };
+  const Reg& first = *regs.front();
+  if (first.reset_value.empty()) {
+    o += fmt::format("\n{0}always @(posedge {1}) begin\n", in, first.clock);
+    for (const Reg* r : regs) code_line(o, in + "  ", update(*r));
+  } else if (regs.size() == 1) {
+    o += fmt::format("\n{0}always @(posedge {1} or negedge rst_ni) begin\n", in, first.clock);
+    code_line(o, in + "  ", fmt::format("if (!rst_ni) {}_q <= {};", first.name, first.reset_value));
+    code_line(o, in + "  ", "else " + update(first));
+  } else {
+    o += fmt::format("\n{0}always @(posedge {1} or negedge rst_ni) begin\n{0}  if (!rst_ni) begin\n", in, first.clock);
+    for (const Reg* r : regs) code_line(o, in + "    ", fmt::format("{}_q <= {};", r->name, r->reset_value));
+    o += fmt::format("{}  end else begin\n", in);
+    for (const Reg* r : regs) code_line(o, in + "    ", update(*r));
+    o += fmt::format("{}  end\n", in);
+  }
+  o += in + "end\n";
+}
+
+void emit_statements(std::string& o, const Scope& s, const std::string& in, const Filter& f = {}) {
+  bool any_assign = false;
+  for (const Assign& a : s.assigns) any_assign |= f.statements(a.section);
+  if (any_assign) o += "\n";
+  for (const Assign& a : s.assigns)
+    if (f.statements(a.section)) code_line(o, in, fmt::format("assign {} = {};", a.lhs, a.rhs));
   for (const Instance& inst : s.instances) {
+    if (!f.statements(inst.section)) continue;
     o += "\n";
     if (inst.parameters.empty()) {
       o += fmt::format("{}{} {} (\n", in, inst.module->name, inst.name);
@@ -207,28 +259,99 @@ void emit_statements(std::string& o, const Scope& s, const std::string& in) {
     o += in + ");\n";
   }
   for (const Memory& mem : s.memories) {
+    if (!f.statements(mem.section)) continue;
     o += fmt::format("\n{0}always @(posedge clk_i) begin\n", in);
     code_line(o, in + "  ", fmt::format("if ({}) {}[{}] <= {};", mem.write_enable, mem.name, mem.write_addr,
                                         mem.write_data));
     o += in + "end\n";
   }
   for (const Latch& l : s.latches) {
+    if (!f.statements(l.section)) continue;
     o += fmt::format("\n{0}/* verilator lint_off LATCH */\n{0}always @* begin\n", in);
     code_line(o, in + "  ", fmt::format("if ({}) {}_q = {};", l.enable, l.name, l.data));
     o += fmt::format("{0}end\n{0}/* verilator lint_on LATCH */\n", in);
   }
+  // registers by class (clock, reset or not), each class in the order of its first register
+  std::vector<std::vector<const Reg*>> classes;
   for (const Reg& r : s.regs) {
-    const std::string update = r.enable.empty() ? fmt::format("{}_q <= {}_d;", r.name, r.name)
-                                                : fmt::format("if ({}) {}_q <= {}_d;", r.enable, r.name, r.name);
-    if (r.reset_value.empty()) {
-      o += fmt::format("\n{0}always @(posedge {1}) begin\n", in, r.clock);
-      code_line(o, in + "  ", update);
+    if (!f.statements(r.section)) continue;
+    auto same = [&](const std::vector<const Reg*>& c) {
+      return c.front()->clock == r.clock && c.front()->reset_value.empty() == r.reset_value.empty();
+    };
+    auto it = std::find_if(classes.begin(), classes.end(), same);
+    if (it == classes.end()) classes.push_back({&r});
+    else it->push_back(&r);
+  }
+  for (const auto& c : classes) emit_registers(o, c, in);
+}
+
+// Every identifier in `text`, added to `out` (numbers and sized literals such as 4'd3 skipped).
+void identifiers(const std::string& text, std::set<std::string>& out) {
+  auto word = [&](size_t k) { return std::isalnum(static_cast<unsigned char>(text[k])) || text[k] == '_'; };
+  for (size_t i = 0; i < text.size();) {
+    if (!word(i)) {
+      ++i;
+    } else if (std::isdigit(static_cast<unsigned char>(text[i]))) {
+      while (i < text.size() && (word(i) || text[i] == '\'')) ++i;
     } else {
-      o += fmt::format("\n{0}always @(posedge {1} or negedge rst_ni) begin\n", in, r.clock);
-      code_line(o, in + "  ", fmt::format("if (!rst_ni) {}_q <= {};", r.name, r.reset_value));
-      code_line(o, in + "  ", "else " + update);
+      size_t j = i;
+      while (j < text.size() && word(j)) ++j;
+      out.insert(text.substr(i, j - i));
+      i = j;
     }
-    o += in + "end\n";
+  }
+}
+
+// The names a section's statements read or drive, for each section.
+std::vector<std::set<std::string>> section_uses(const Scope& s) {
+  std::vector<std::set<std::string>> uses(s.sections.size() + 1);
+  for (const Assign& a : s.assigns) {
+    identifiers(a.lhs, uses[a.section]);
+    identifiers(a.rhs, uses[a.section]);
+  }
+  for (const Instance& inst : s.instances)
+    for (const auto& [port, expr] : inst.connections) identifiers(expr, uses[inst.section]);
+  for (const Reg& r : s.regs) identifiers(r.name + "_d " + r.enable + " " + r.clock, uses[r.section]);
+  for (const Memory& mem : s.memories)
+    identifiers(mem.write_enable + " " + mem.write_addr + " " + mem.write_data, uses[mem.section]);
+  for (const Latch& l : s.latches) identifiers(l.enable + " " + l.data, uses[l.section]);
+  return uses;
+}
+
+// A scope's body: in sections if it has them, names read before their section declared ahead.
+void emit_body(std::string& o, const Scope& s, const std::string& in) {
+  if (s.sections.empty()) {
+    emit_declarations(o, s, in);
+    emit_statements(o, s, in);
+    return;
+  }
+  const std::vector<std::set<std::string>> uses = section_uses(s);
+  auto first_use = [&](const std::string& name) {
+    for (size_t k = 0; k < uses.size(); ++k)
+      if (uses[k].count(name)) return int(k);
+    return int(uses.size());
+  };
+  std::set<std::string> ahead;
+  for (const Wire& w : s.wires)
+    if (first_use(w.name) < w.section) ahead.insert(w.name);
+  for (const Reg& r : s.regs)
+    if (first_use(r.name + "_q") < r.section) ahead.insert(r.name + "_q");
+  for (const Memory& mem : s.memories)
+    if (first_use(mem.name) < mem.section) ahead.insert(mem.name);
+  for (const Latch& l : s.latches)
+    if (first_use(l.name + "_q") < l.section) ahead.insert(l.name + "_q");
+  if (!ahead.empty()) {
+    comment_lines(o, "Read here, driven by a later section:", in);
+    emit_declarations(o, s, in, Filter{-1, nullptr, &ahead});
+  }
+  for (int k = 0; k <= int(s.sections.size()); ++k) {
+    std::string part;
+    emit_declarations(part, s, in, Filter{k, &ahead, nullptr});
+    emit_statements(part, s, in, Filter{k, &ahead, nullptr});
+    if (part.empty()) continue;
+    if (k > 0 || !ahead.empty()) o += "\n";
+    if (k > 0 && !s.sections[size_t(k - 1)].empty()) comment_lines(o, s.sections[size_t(k - 1)], in);
+    o += part.starts_with("\n") ? part.substr(1) : part;
   }
 }
 
@@ -243,8 +366,7 @@ void emit_loops(std::string& o, const Scope& s, const std::string& in) {
   for (const Loop& l : s.loops) {
     o += fmt::format("\n{0}for ({1} = 0; {1} < {2}; {1} = {1} + 1) begin : {3}\n", in, l.genvar, l.count, l.label);
     std::string body;
-    emit_declarations(body, l.body, in + "  ");
-    emit_statements(body, l.body, in + "  ");
+    emit_body(body, l.body, in + "  ");
     emit_loops(body, l.body, in + "  ");
     o += body.starts_with("\n") ? body.substr(1) : body;
     o += fmt::format("{}end\n", in);
@@ -300,8 +422,7 @@ std::string emit_verilog(const Module& m) {
   std::vector<std::string> gv;
   genvars(m, gv);
   for (const std::string& g : gv) o += fmt::format("  genvar {};\n", g);
-  emit_declarations(o, m, "  ");
-  emit_statements(o, m, "  ");
+  emit_body(o, m, "  ");
   if (!m.loops.empty()) {
     o += "\n  generate";
     emit_loops(o, m, "    ");

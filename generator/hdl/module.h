@@ -35,6 +35,7 @@ struct Wire {
   std::string comment;
   std::string unused_reason;  // non-empty: a documented Verilator UNUSEDSIGNAL waiver
   int entries = 0;            // > 0: an unpacked array `name [0:entries-1]` (read by indexing)
+  int section = 0;            // the Scope section it belongs to (Scope::section)
 };
 
 // A register file: `name[0:depth-1]`, one synchronous write port, read by plain indexing in
@@ -45,6 +46,7 @@ struct Memory {
   int depth;
   std::string write_enable, write_addr, write_data;
   std::string comment;
+  int section = 0;
 };
 
 // A flip-flop bank: `name_q` <= `name_d` on the rising clock when `enable` (if any).
@@ -57,6 +59,7 @@ struct Reg {
   std::string reset_value;  // empty: no reset
   std::string comment;
   std::string clock = "clk_i";  // a gated clock (row files) instead of the module's clock
+  int section = 0;
 };
 
 // A level-sensitive latch: `name_q` follows `data` while `enable` is high (the clock gate's only
@@ -66,11 +69,13 @@ struct Latch {
   int width;
   std::string enable, data;
   std::string comment;
+  int section = 0;
 };
 
 struct Assign {
   std::string lhs;
   std::string rhs;
+  int section = 0;
 };
 
 struct Module;
@@ -83,12 +88,17 @@ struct Instance {
   std::string name;
   std::vector<std::pair<std::string, std::string>> parameters;   // Verilog parameter overrides
   std::vector<std::pair<std::string, std::string>> connections;  // port -> expression, in order
+  int section = 0;
 };
 
 struct Loop;
 
-// Declarations and statements: a module's body, or a generate loop's.
+// Declarations and statements: a module's body, or a generate loop's. A scope may be divided into
+// sections (a pipeline's stages): each is printed together, its comment, declarations, assigns,
+// instances and clocked blocks (lowRISC style); a name read in a section before the one that
+// declares it is declared ahead, at the top. Without sections, declarations come first.
 struct Scope {
+  std::vector<std::string> sections;  // the comments of sections 1, 2, ...; section 0 has none
   std::vector<Wire> wires;
   std::vector<Reg> regs;
   std::vector<Memory> memories;
@@ -97,6 +107,9 @@ struct Scope {
   std::vector<Instance> instances;
   std::vector<Loop> loops;
 
+  // Starts a new section: what is added from here on is printed after `comment`.
+  void section(std::string comment);
+  int current_section() const { return int(sections.size()); }
   void wire(std::string n, Width w, std::string comment = "", bool is_signed = false);
   void unused_wire(std::string n, Width w, std::string reason);
   // An unpacked array of `entries` wires of `w` bits, assigned element by element.

@@ -101,9 +101,6 @@ module mixpe_act_edge_fma_fp16_fp32_p0_r16c16_g128_d16 (
 
   always @(posedge clk_i) begin
     a_q <= a_d;
-  end
-
-  always @(posedge clk_i) begin
     poison_q <= poison_d;
   end
 

@@ -97,13 +97,7 @@ module mixpe_group_unit_fma_fp16_fp32_p0_r16c16_g128_d16 (
 
   always @(posedge s2_gclk) begin
     s2_m_q <= s2_m_d;
-  end
-
-  always @(posedge s2_gclk) begin
     s2_word_q <= s2_word_d;
-  end
-
-  always @(posedge s2_gclk) begin
     s2_last_q <= s2_last_d;
   end
 

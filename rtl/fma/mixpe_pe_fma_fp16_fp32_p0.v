@@ -122,28 +122,19 @@ module mixpe_pe_fma_fp16_fp32_p0 (
 
   always @(posedge clk_i) begin
     if (w_load_i) w_shadow_q <= w_shadow_d;
-  end
-
-  always @(posedge clk_i) begin
     if (first_i) w_active_q <= w_active_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) w_load_fwd_q <= 1'd0;
-    else w_load_fwd_q <= w_load_fwd_d;
-  end
-
-  always @(posedge clk_i) begin
     a_fwd_q <= a_fwd_d;
+    psum_q <= psum_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) first_fwd_q <= 1'd0;
-    else first_fwd_q <= first_fwd_d;
-  end
-
-  always @(posedge clk_i) begin
-    psum_q <= psum_d;
+    if (!rst_ni) begin
+      w_load_fwd_q <= 1'd0;
+      first_fwd_q <= 1'd0;
+    end else begin
+      w_load_fwd_q <= w_load_fwd_d;
+      first_fwd_q <= first_fwd_d;
+    end
   end
 
 endmodule

@@ -649,73 +649,31 @@ module mixpe_act_edge_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
 
   always @(posedge clk_i) begin
     c1_part_q <= c1_part_d;
-  end
-
-  always @(posedge clk_i) begin
     c1_a_q <= c1_a_d;
-  end
-
-  always @(posedge clk_i) begin
     c1_poison_q <= c1_poison_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) c1_valid_q <= 1'd0;
-    else c1_valid_q <= c1_valid_d;
-  end
-
-  always @(posedge clk_i) begin
     c2_shift_q <= c2_shift_d;
-  end
-
-  always @(posedge clk_i) begin
     c2_a_q <= c2_a_d;
-  end
-
-  always @(posedge clk_i) begin
     c2_e_max_q <= c2_e_max_d;
-  end
-
-  always @(posedge clk_i) begin
     c2_poison_q <= c2_poison_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) c2_valid_q <= 1'd0;
-    else c2_valid_q <= c2_valid_d;
-  end
-
-  always @(posedge clk_i) begin
     c3_v_q <= c3_v_d;
-  end
-
-  always @(posedge clk_i) begin
     c3_e_max_q <= c3_e_max_d;
-  end
-
-  always @(posedge clk_i) begin
     c3_poison_q <= c3_poison_d;
+    sum_q <= sum_d;
+    a_q <= a_d;
+    exp_q <= exp_d;
+    poison_q <= poison_d;
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) c3_valid_q <= 1'd0;
-    else c3_valid_q <= c3_valid_d;
-  end
-
-  always @(posedge clk_i) begin
-    sum_q <= sum_d;
-  end
-
-  always @(posedge clk_i) begin
-    a_q <= a_d;
-  end
-
-  always @(posedge clk_i) begin
-    exp_q <= exp_d;
-  end
-
-  always @(posedge clk_i) begin
-    poison_q <= poison_d;
+    if (!rst_ni) begin
+      c1_valid_q <= 1'd0;
+      c2_valid_q <= 1'd0;
+      c3_valid_q <= 1'd0;
+    end else begin
+      c1_valid_q <= c1_valid_d;
+      c2_valid_q <= c2_valid_d;
+      c3_valid_q <= c3_valid_d;
+    end
   end
 
 endmodule

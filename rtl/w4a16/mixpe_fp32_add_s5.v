@@ -214,141 +214,39 @@ module mixpe_fp32_add_s5 (
 
   always @(posedge clk_i) begin
     c1_hi_exp_q <= c1_hi_exp_d;
-  end
-
-  always @(posedge clk_i) begin
     c1_hi_sig_q <= c1_hi_sig_d;
-  end
-
-  always @(posedge clk_i) begin
     c1_hi_sign_q <= c1_hi_sign_d;
-  end
-
-  always @(posedge clk_i) begin
     c1_inf_sign_q <= c1_inf_sign_d;
-  end
-
-  always @(posedge clk_i) begin
     c1_lo_sig_q <= c1_lo_sig_d;
-  end
-
-  always @(posedge clk_i) begin
     c1_shift_q <= c1_shift_d;
-  end
-
-  always @(posedge clk_i) begin
     c1_subtract_q <= c1_subtract_d;
-  end
-
-  always @(posedge clk_i) begin
     c1_y_inf_q <= c1_y_inf_d;
-  end
-
-  always @(posedge clk_i) begin
     c1_y_nan_q <= c1_y_nan_d;
-  end
-
-  always @(posedge clk_i) begin
     c1_zero_sign_q <= c1_zero_sign_d;
-  end
-
-  always @(posedge clk_i) begin
     c2_aligned_q <= c2_aligned_d;
-  end
-
-  always @(posedge clk_i) begin
     c2_hi_exp_q <= c2_hi_exp_d;
-  end
-
-  always @(posedge clk_i) begin
     c2_hi_sig_q <= c2_hi_sig_d;
-  end
-
-  always @(posedge clk_i) begin
     c2_hi_sign_q <= c2_hi_sign_d;
-  end
-
-  always @(posedge clk_i) begin
     c2_inf_sign_q <= c2_inf_sign_d;
-  end
-
-  always @(posedge clk_i) begin
     c2_subtract_q <= c2_subtract_d;
-  end
-
-  always @(posedge clk_i) begin
     c2_y_inf_q <= c2_y_inf_d;
-  end
-
-  always @(posedge clk_i) begin
     c2_y_nan_q <= c2_y_nan_d;
-  end
-
-  always @(posedge clk_i) begin
     c2_zero_sign_q <= c2_zero_sign_d;
-  end
-
-  always @(posedge clk_i) begin
     c3_hi_exp_q <= c3_hi_exp_d;
-  end
-
-  always @(posedge clk_i) begin
     c3_hi_sign_q <= c3_hi_sign_d;
-  end
-
-  always @(posedge clk_i) begin
     c3_inf_sign_q <= c3_inf_sign_d;
-  end
-
-  always @(posedge clk_i) begin
     c3_lshift_q <= c3_lshift_d;
-  end
-
-  always @(posedge clk_i) begin
     c3_sum_q <= c3_sum_d;
-  end
-
-  always @(posedge clk_i) begin
     c3_y_inf_q <= c3_y_inf_d;
-  end
-
-  always @(posedge clk_i) begin
     c3_y_nan_q <= c3_y_nan_d;
-  end
-
-  always @(posedge clk_i) begin
     c3_zero_sign_q <= c3_zero_sign_d;
-  end
-
-  always @(posedge clk_i) begin
     c4_hi_sign_q <= c4_hi_sign_d;
-  end
-
-  always @(posedge clk_i) begin
     c4_inf_sign_q <= c4_inf_sign_d;
-  end
-
-  always @(posedge clk_i) begin
     c4_norm_q <= c4_norm_d;
-  end
-
-  always @(posedge clk_i) begin
     c4_norm_exp_q <= c4_norm_exp_d;
-  end
-
-  always @(posedge clk_i) begin
     c4_sum_zero_q <= c4_sum_zero_d;
-  end
-
-  always @(posedge clk_i) begin
     c4_y_inf_q <= c4_y_inf_d;
-  end
-
-  always @(posedge clk_i) begin
     c4_y_nan_q <= c4_y_nan_d;
-  end
-
-  always @(posedge clk_i) begin
     c4_zero_sign_q <= c4_zero_sign_d;
   end
 

@@ -75,13 +75,7 @@ module mixpe_act_edge_w4u_int8_exact_b16_p0_r16c16_g128_d16 (
 
   always @(posedge clk_i) begin
     sum_q <= sum_d;
-  end
-
-  always @(posedge clk_i) begin
     a_q <= a_d;
-  end
-
-  always @(posedge clk_i) begin
     poison_q <= poison_d;
   end
 

@@ -867,290 +867,119 @@ module mixpe_engine_w4u_int8_exact_b16_p0_r16c16_g128_d16 (
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) busy_q <= 1'd0;
-    else busy_q <= busy_d;
+    if (!rst_ni) begin
+      busy_q <= 1'd0;
+      fresh_q <= 1'd0;
+      w_row_q <= 4'd0;
+      w_wr_q <= 4'd0;
+      w_rd_q <= 4'd0;
+      burst_q <= 1'd0;
+      burst_row_q <= 4'd0;
+      w_tiles_q <= 32'd0;
+      w_count_q <= 5'd0;
+      in_tile_q <= 1'd0;
+      m_cnt_q <= 5'd0;
+      b_q <= 1'd0;
+      kt_q <= 16'd0;
+      nt_q <= 16'd0;
+      blk_q <= 16'd0;
+      bn_q <= 1'd0;
+      tile_row_q <= 4'd0;
+      started_q <= 32'd0;
+      gidx_q <= 32'd0;
+      since_end_q <= 3'd0;
+      round_rows_q <= 5'd0;
+      sz_loaded_q <= 32'd0;
+      sz_ahead_q <= 2'd0;
+      ctl1_q <= 43'd0;
+      first1_q <= 1'd0;
+      sbr1_q <= 56'd0;
+      sbr2_q <= 56'd0;
+      sbr3_q <= 56'd0;
+      sbr4_q <= 56'd0;
+      sbr5_q <= 56'd0;
+      sbr6_q <= 56'd0;
+      sbr7_q <= 56'd0;
+      sbr8_q <= 56'd0;
+      sbr9_q <= 56'd0;
+      sbr10_q <= 56'd0;
+      sbr11_q <= 56'd0;
+      sbr12_q <= 56'd0;
+      sbr13_q <= 56'd0;
+      sbr14_q <= 56'd0;
+      sbr15_q <= 56'd0;
+      rows_avail_q <= 6'd0;
+      out_q <= 5'd0;
+      out_b_q <= 1'd0;
+      out_nt_q <= 16'd0;
+      out_bn_q <= 1'd0;
+      blk_done_q <= 16'd0;
+      out_row_q <= 4'd0;
+    end else begin
+      busy_q <= busy_d;
+      fresh_q <= fresh_d;
+      w_row_q <= w_row_d;
+      w_wr_q <= w_wr_d;
+      w_rd_q <= w_rd_d;
+      burst_q <= burst_d;
+      burst_row_q <= burst_row_d;
+      w_tiles_q <= w_tiles_d;
+      w_count_q <= w_count_d;
+      in_tile_q <= in_tile_d;
+      m_cnt_q <= m_cnt_d;
+      b_q <= b_d;
+      kt_q <= kt_d;
+      nt_q <= nt_d;
+      blk_q <= blk_d;
+      bn_q <= bn_d;
+      tile_row_q <= tile_row_d;
+      started_q <= started_d;
+      gidx_q <= gidx_d;
+      since_end_q <= since_end_d;
+      round_rows_q <= round_rows_d;
+      sz_loaded_q <= sz_loaded_d;
+      sz_ahead_q <= sz_ahead_d;
+      ctl1_q <= ctl1_d;
+      first1_q <= first1_d;
+      sbr1_q <= sbr1_d;
+      sbr2_q <= sbr2_d;
+      sbr3_q <= sbr3_d;
+      sbr4_q <= sbr4_d;
+      sbr5_q <= sbr5_d;
+      sbr6_q <= sbr6_d;
+      sbr7_q <= sbr7_d;
+      sbr8_q <= sbr8_d;
+      sbr9_q <= sbr9_d;
+      sbr10_q <= sbr10_d;
+      sbr11_q <= sbr11_d;
+      sbr12_q <= sbr12_d;
+      sbr13_q <= sbr13_d;
+      sbr14_q <= sbr14_d;
+      sbr15_q <= sbr15_d;
+      rows_avail_q <= rows_avail_d;
+      out_q <= out_d;
+      out_b_q <= out_b_d;
+      out_nt_q <= out_nt_d;
+      out_bn_q <= out_bn_d;
+      blk_done_q <= blk_done_d;
+      out_row_q <= out_row_d;
+    end
   end
 
   always @(posedge clk_i) begin
     if (cmd_acc) m_total_q <= m_total_d;
-  end
-
-  always @(posedge clk_i) begin
     if (cmd_acc) kt_total_q <= kt_total_d;
-  end
-
-  always @(posedge clk_i) begin
     if (cmd_acc) nt_total_q <= nt_total_d;
-  end
-
-  always @(posedge clk_i) begin
     if (cmd_acc) ilv_q <= ilv_d;
-  end
-
-  always @(posedge clk_i) begin
     if (cmd_acc) half_q <= half_d;
-  end
-
-  always @(posedge clk_i) begin
     if (cmd_acc) dbl_q <= dbl_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) fresh_q <= 1'd0;
-    else fresh_q <= fresh_d;
-  end
-
-  always @(posedge clk_i) begin
     if (cmd_acc) tiles_lo_q <= tiles_lo_d;
-  end
-
-  always @(posedge clk_i) begin
     if (cmd_acc) tiles_hi_q <= tiles_hi_d;
-  end
-
-  always @(posedge clk_i) begin
     if (fresh_q) tiles_total_q <= tiles_total_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) w_row_q <= 4'd0;
-    else w_row_q <= w_row_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) w_wr_q <= 4'd0;
-    else w_wr_q <= w_wr_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) w_rd_q <= 4'd0;
-    else w_rd_q <= w_rd_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) burst_q <= 1'd0;
-    else burst_q <= burst_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) burst_row_q <= 4'd0;
-    else burst_row_q <= burst_row_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) w_tiles_q <= 32'd0;
-    else w_tiles_q <= w_tiles_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) w_count_q <= 5'd0;
-    else w_count_q <= w_count_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) in_tile_q <= 1'd0;
-    else in_tile_q <= in_tile_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) m_cnt_q <= 5'd0;
-    else m_cnt_q <= m_cnt_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) b_q <= 1'd0;
-    else b_q <= b_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) kt_q <= 16'd0;
-    else kt_q <= kt_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) nt_q <= 16'd0;
-    else nt_q <= nt_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) blk_q <= 16'd0;
-    else blk_q <= blk_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) bn_q <= 1'd0;
-    else bn_q <= bn_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) tile_row_q <= 4'd0;
-    else tile_row_q <= tile_row_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) started_q <= 32'd0;
-    else started_q <= started_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) gidx_q <= 32'd0;
-    else gidx_q <= gidx_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) since_end_q <= 3'd0;
-    else since_end_q <= since_end_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) round_rows_q <= 5'd0;
-    else round_rows_q <= round_rows_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sz_loaded_q <= 32'd0;
-    else sz_loaded_q <= sz_loaded_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sz_ahead_q <= 2'd0;
-    else sz_ahead_q <= sz_ahead_d;
-  end
-
-  always @(posedge clk_i) begin
     if (sz_acc & (sz_loaded_q[0] == 1'd0)) scale0_q <= scale0_d;
-  end
-
-  always @(posedge clk_i) begin
     if (sz_acc & (sz_loaded_q[0] == 1'd0)) zero0_q <= zero0_d;
-  end
-
-  always @(posedge clk_i) begin
     if (sz_acc & (sz_loaded_q[0] == 1'd1)) scale1_q <= scale1_d;
-  end
-
-  always @(posedge clk_i) begin
     if (sz_acc & (sz_loaded_q[0] == 1'd1)) zero1_q <= zero1_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) ctl1_q <= 43'd0;
-    else ctl1_q <= ctl1_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) first1_q <= 1'd0;
-    else first1_q <= first1_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr1_q <= 56'd0;
-    else sbr1_q <= sbr1_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr2_q <= 56'd0;
-    else sbr2_q <= sbr2_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr3_q <= 56'd0;
-    else sbr3_q <= sbr3_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr4_q <= 56'd0;
-    else sbr4_q <= sbr4_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr5_q <= 56'd0;
-    else sbr5_q <= sbr5_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr6_q <= 56'd0;
-    else sbr6_q <= sbr6_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr7_q <= 56'd0;
-    else sbr7_q <= sbr7_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr8_q <= 56'd0;
-    else sbr8_q <= sbr8_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr9_q <= 56'd0;
-    else sbr9_q <= sbr9_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr10_q <= 56'd0;
-    else sbr10_q <= sbr10_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr11_q <= 56'd0;
-    else sbr11_q <= sbr11_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr12_q <= 56'd0;
-    else sbr12_q <= sbr12_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr13_q <= 56'd0;
-    else sbr13_q <= sbr13_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr14_q <= 56'd0;
-    else sbr14_q <= sbr14_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) sbr15_q <= 56'd0;
-    else sbr15_q <= sbr15_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) rows_avail_q <= 6'd0;
-    else rows_avail_q <= rows_avail_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) out_q <= 5'd0;
-    else out_q <= out_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) out_b_q <= 1'd0;
-    else out_b_q <= out_b_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) out_nt_q <= 16'd0;
-    else out_nt_q <= out_nt_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) out_bn_q <= 1'd0;
-    else out_bn_q <= out_bn_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) blk_done_q <= 16'd0;
-    else blk_done_q <= blk_done_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) out_row_q <= 4'd0;
-    else out_row_q <= out_row_d;
   end
 
 endmodule

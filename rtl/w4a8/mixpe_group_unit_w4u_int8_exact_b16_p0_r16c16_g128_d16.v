@@ -35,6 +35,12 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d16 (
   output wire final_o             // a final Y row was written this cycle
 );
 
+  // Read here, driven by a later section:
+  // {poison, block exponent, group accumulator} per row in flight
+  wire [22:0] acc_mem_rd0;
+  // Y per row in flight (FP32)
+  wire [31:0] y_mem_rd0;
+
   // D = P - z * S, exact
   wire [17:0] diff;
   wire [17:0] zs;
@@ -50,6 +56,55 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d16 (
   wire [15:0] g1_scale_d;
   wire [31:0] g1_rs_d;
   wire [17:0] g1_diff_d;
+  // pipeline stage 2
+  reg g1_valid_q;
+  reg [3:0] g1_m_q;
+  reg g1_first_tile_q;
+  reg g1_last_tile_q;
+  reg g1_first_group_q;
+  reg g1_last_group_q;
+  reg g1_poison_q;
+  reg [15:0] g1_scale_q;
+  reg [31:0] g1_rs_q;
+  reg [17:0] g1_diff_q;
+
+  assign zs = {{6{sum_i[11]}}, sum_i} * {14'd0, zero_i};
+  assign diff = {{2{p_i[15]}}, p_i} - zs;
+  assign g1_valid_d = valid_i;
+  assign g1_m_d = m_i;
+  assign g1_first_tile_d = first_tile_i;
+  assign g1_last_tile_d = last_tile_i;
+  assign g1_first_group_d = first_group_i;
+  assign g1_last_group_d = last_group_i;
+  assign g1_poison_d = poison_i;
+  assign g1_scale_d = scale_i;
+  assign g1_rs_d = row_scale_i;
+  assign g1_diff_d = diff;
+
+  mixpe_clock_gate u_g1_gate (
+    .clk_i(clk_i),
+    .en_i(valid_i),
+    .gclk_o(g1_gclk)
+  );
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) g1_valid_q <= 1'd0;
+    else g1_valid_q <= g1_valid_d;
+  end
+
+  always @(posedge g1_gclk) begin
+    g1_m_q <= g1_m_d;
+    g1_first_tile_q <= g1_first_tile_d;
+    g1_last_tile_q <= g1_last_tile_d;
+    g1_first_group_q <= g1_first_group_d;
+    g1_last_group_q <= g1_last_group_d;
+    g1_poison_q <= g1_poison_d;
+    g1_scale_q <= g1_scale_d;
+    g1_rs_q <= g1_rs_d;
+    g1_diff_q <= g1_diff_d;
+  end
+
+  // Stage 2: read the row's group accumulator
   wire [22:0] acc_word;
   wire g2_valid_d;
   // the stage's clock: it runs only in a cycle whose row moves in
@@ -64,6 +119,57 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d16 (
   wire [31:0] g2_rs_d;
   wire [17:0] g2_diff_d;
   wire [22:0] g2_word_d;
+  // pipeline stage 3
+  reg g2_valid_q;
+  reg [3:0] g2_m_q;
+  reg g2_first_tile_q;
+  reg g2_last_tile_q;
+  reg g2_first_group_q;
+  reg g2_last_group_q;
+  reg g2_poison_q;
+  reg [15:0] g2_scale_q;
+  reg [31:0] g2_rs_q;
+  reg [17:0] g2_diff_q;
+  reg [22:0] g2_word_q;
+
+  assign acc_word = acc_mem_rd0;
+  assign g2_valid_d = g1_valid_q;
+  assign g2_m_d = g1_m_q;
+  assign g2_first_tile_d = g1_first_tile_q;
+  assign g2_last_tile_d = g1_last_tile_q;
+  assign g2_first_group_d = g1_first_group_q;
+  assign g2_last_group_d = g1_last_group_q;
+  assign g2_poison_d = g1_poison_q;
+  assign g2_scale_d = g1_scale_q;
+  assign g2_rs_d = g1_rs_q;
+  assign g2_diff_d = g1_diff_q;
+  assign g2_word_d = acc_word;
+
+  mixpe_clock_gate u_g2_gate (
+    .clk_i(clk_i),
+    .en_i(g1_valid_q),
+    .gclk_o(g2_gclk)
+  );
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) g2_valid_q <= 1'd0;
+    else g2_valid_q <= g2_valid_d;
+  end
+
+  always @(posedge g2_gclk) begin
+    g2_m_q <= g2_m_d;
+    g2_first_tile_q <= g2_first_tile_d;
+    g2_last_tile_q <= g2_last_tile_d;
+    g2_first_group_q <= g2_first_group_d;
+    g2_last_group_q <= g2_last_group_d;
+    g2_poison_q <= g2_poison_d;
+    g2_scale_q <= g2_scale_d;
+    g2_rs_q <= g2_rs_d;
+    g2_diff_q <= g2_diff_d;
+    g2_word_q <= g2_word_d;
+  end
+
+  // Stage 3: align the accumulator and D (+0 at a group's first tile)
   wire [21:0] acc_old;
   wire poison_old;
   wire [21:0] diff_ext;
@@ -87,6 +193,60 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d16 (
   wire [21:0] g3_op_acc_d;
   wire [21:0] g3_op_in_d;
   wire g3_poison_new_d;
+  // pipeline stage 4
+  reg g3_valid_q;
+  reg [3:0] g3_m_q;
+  reg g3_last_tile_q;
+  reg g3_first_group_q;
+  reg g3_last_group_q;
+  reg [15:0] g3_scale_q;
+  reg [31:0] g3_rs_q;
+  reg [21:0] g3_op_acc_q;
+  reg [21:0] g3_op_in_q;
+  reg g3_poison_new_q;
+
+  assign acc_old = g2_word_q[21:0];
+  assign poison_old = g2_word_q[22];
+  assign diff_ext = {{4{g2_diff_q[17]}}, g2_diff_q};
+  assign scaled = diff_ext;
+  assign op_acc = g2_first_tile_q ? 22'd0 : acc_old;
+  assign op_in = scaled;
+  assign poison_new = ((g2_first_tile_q & g2_first_group_q) ? 1'b0 : poison_old) | g2_poison_q;
+  assign g3_valid_d = g2_valid_q;
+  assign g3_m_d = g2_m_q;
+  assign g3_last_tile_d = g2_last_tile_q;
+  assign g3_first_group_d = g2_first_group_q;
+  assign g3_last_group_d = g2_last_group_q;
+  assign g3_scale_d = g2_scale_q;
+  assign g3_rs_d = g2_rs_q;
+  assign g3_op_acc_d = op_acc;
+  assign g3_op_in_d = op_in;
+  assign g3_poison_new_d = poison_new;
+
+  mixpe_clock_gate u_g3_gate (
+    .clk_i(clk_i),
+    .en_i(g2_valid_q),
+    .gclk_o(g3_gclk)
+  );
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) g3_valid_q <= 1'd0;
+    else g3_valid_q <= g3_valid_d;
+  end
+
+  always @(posedge g3_gclk) begin
+    g3_m_q <= g3_m_d;
+    g3_last_tile_q <= g3_last_tile_d;
+    g3_first_group_q <= g3_first_group_d;
+    g3_last_group_q <= g3_last_group_d;
+    g3_scale_q <= g3_scale_d;
+    g3_rs_q <= g3_rs_d;
+    g3_op_acc_q <= g3_op_acc_d;
+    g3_op_in_q <= g3_op_in_d;
+    g3_poison_new_q <= g3_poison_new_d;
+  end
+
+  // Stage 4: add, low half
   wire [11:0] sum_lo;
   wire [10:0] acc_hi;
   wire [10:0] in_hi;
@@ -103,9 +263,60 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d16 (
   wire [10:0] g4_acc_hi_d;
   wire [10:0] g4_in_hi_d;
   wire g4_poison_new_d;
+  // pipeline stage 5
+  reg g4_valid_q;
+  reg [3:0] g4_m_q;
+  reg g4_last_tile_q;
+  reg g4_first_group_q;
+  reg g4_last_group_q;
+  reg [15:0] g4_scale_q;
+  reg [31:0] g4_rs_q;
+  reg [11:0] g4_sum_lo_q;
+  reg [10:0] g4_acc_hi_q;
+  reg [10:0] g4_in_hi_q;
+  reg g4_poison_new_q;
+
+  assign sum_lo = {1'd0, g3_op_acc_q[10:0]} + {1'd0, g3_op_in_q[10:0]};
+  assign acc_hi = g3_op_acc_q[21:11];
+  assign in_hi = g3_op_in_q[21:11];
+  assign g4_valid_d = g3_valid_q;
+  assign g4_m_d = g3_m_q;
+  assign g4_last_tile_d = g3_last_tile_q;
+  assign g4_first_group_d = g3_first_group_q;
+  assign g4_last_group_d = g3_last_group_q;
+  assign g4_scale_d = g3_scale_q;
+  assign g4_rs_d = g3_rs_q;
+  assign g4_sum_lo_d = sum_lo;
+  assign g4_acc_hi_d = acc_hi;
+  assign g4_in_hi_d = in_hi;
+  assign g4_poison_new_d = g3_poison_new_q;
+
+  mixpe_clock_gate u_g4_gate (
+    .clk_i(clk_i),
+    .en_i(g3_valid_q),
+    .gclk_o(g4_gclk)
+  );
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) g4_valid_q <= 1'd0;
+    else g4_valid_q <= g4_valid_d;
+  end
+
+  always @(posedge g4_gclk) begin
+    g4_m_q <= g4_m_d;
+    g4_last_tile_q <= g4_last_tile_d;
+    g4_first_group_q <= g4_first_group_d;
+    g4_last_group_q <= g4_last_group_d;
+    g4_scale_q <= g4_scale_d;
+    g4_rs_q <= g4_rs_d;
+    g4_sum_lo_q <= g4_sum_lo_d;
+    g4_acc_hi_q <= g4_acc_hi_d;
+    g4_in_hi_q <= g4_in_hi_d;
+    g4_poison_new_q <= g4_poison_new_d;
+  end
+
+  // Stage 5: add, high half; write the accumulator back
   wire [21:0] acc_new;
-  // {poison, block exponent, group accumulator} per row in flight
-  wire [22:0] acc_mem_rd0;
   // a group's last tile: dequantize
   wire dq_valid;
   wire g5_valid_d;
@@ -118,6 +329,58 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d16 (
   wire [31:0] g5_rs_d;
   wire g5_poison_d;
   wire [21:0] g5_acc_d;
+  // pipeline stage 6
+  reg g5_valid_q;
+  reg [3:0] g5_m_q;
+  reg g5_first_group_q;
+  reg g5_last_group_q;
+  reg [15:0] g5_scale_q;
+  reg [31:0] g5_rs_q;
+  reg g5_poison_q;
+  reg [21:0] g5_acc_q;
+
+  assign acc_new = {g4_acc_hi_q + g4_in_hi_q + {10'd0, g4_sum_lo_q[11]}, g4_sum_lo_q[10:0]};
+  assign dq_valid = g4_valid_q & g4_last_tile_q;
+  assign g5_valid_d = dq_valid;
+  assign g5_m_d = g4_m_q;
+  assign g5_first_group_d = g4_first_group_q;
+  assign g5_last_group_d = g4_last_group_q;
+  assign g5_scale_d = g4_scale_q;
+  assign g5_rs_d = g4_rs_q;
+  assign g5_poison_d = g4_poison_new_q;
+  assign g5_acc_d = acc_new;
+
+  mixpe_row_file_w23_d16_r1 u_acc_mem (
+    .clk_i(clk_i),
+    .we_i(g4_valid_q),
+    .waddr_i(g4_m_q),
+    .wdata_i({g4_poison_new_q, acc_new}),
+    .raddr0_i(g1_m_q),
+    .rdata0_o(acc_mem_rd0)
+  );
+
+  mixpe_clock_gate u_g5_gate (
+    .clk_i(clk_i),
+    .en_i(dq_valid),
+    .gclk_o(g5_gclk)
+  );
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) g5_valid_q <= 1'd0;
+    else g5_valid_q <= g5_valid_d;
+  end
+
+  always @(posedge g5_gclk) begin
+    g5_m_q <= g5_m_d;
+    g5_first_group_q <= g5_first_group_d;
+    g5_last_group_q <= g5_last_group_d;
+    g5_scale_q <= g5_scale_d;
+    g5_rs_q <= g5_rs_d;
+    g5_poison_q <= g5_poison_d;
+    g5_acc_q <= g5_acc_d;
+  end
+
+  // Stage 6: negate, low half (the dequant: a group's last tile only)
   wire neg;
   wire [11:0] mag_lo;
   wire [10:0] flip_hi;
@@ -136,6 +399,60 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d16 (
   wire [11:0] g6_mag_lo_d;
   wire [10:0] g6_flip_hi_d;
   wire [12:0] g6_lsb_d;
+  // pipeline stage 7
+  reg g6_valid_q;
+  reg [3:0] g6_m_q;
+  reg g6_first_group_q;
+  reg g6_last_group_q;
+  reg [15:0] g6_scale_q;
+  reg [31:0] g6_rs_q;
+  reg g6_poison_q;
+  reg g6_neg_q;
+  reg [11:0] g6_mag_lo_q;
+  reg [10:0] g6_flip_hi_q;
+  reg [12:0] g6_lsb_q;
+
+  assign neg = g5_acc_q[21];
+  assign mag_lo = {1'd0, (g5_acc_q[10:0] ^ {11{neg}})} + {11'd0, neg};
+  assign flip_hi = g5_acc_q[21:11] ^ {11{neg}};
+  assign lsb = 13'd127;
+  assign g6_valid_d = g5_valid_q;
+  assign g6_m_d = g5_m_q;
+  assign g6_first_group_d = g5_first_group_q;
+  assign g6_last_group_d = g5_last_group_q;
+  assign g6_scale_d = g5_scale_q;
+  assign g6_rs_d = g5_rs_q;
+  assign g6_poison_d = g5_poison_q;
+  assign g6_neg_d = neg;
+  assign g6_mag_lo_d = mag_lo;
+  assign g6_flip_hi_d = flip_hi;
+  assign g6_lsb_d = lsb;
+
+  mixpe_clock_gate u_g6_gate (
+    .clk_i(clk_i),
+    .en_i(g5_valid_q),
+    .gclk_o(g6_gclk)
+  );
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) g6_valid_q <= 1'd0;
+    else g6_valid_q <= g6_valid_d;
+  end
+
+  always @(posedge g6_gclk) begin
+    g6_m_q <= g6_m_d;
+    g6_first_group_q <= g6_first_group_d;
+    g6_last_group_q <= g6_last_group_d;
+    g6_scale_q <= g6_scale_d;
+    g6_rs_q <= g6_rs_d;
+    g6_poison_q <= g6_poison_d;
+    g6_neg_q <= g6_neg_d;
+    g6_mag_lo_q <= g6_mag_lo_d;
+    g6_flip_hi_q <= g6_flip_hi_d;
+    g6_lsb_q <= g6_lsb_d;
+  end
+
+  // Stage 7: negate, high half
   wire [21:0] mag;
   wire g7_valid_d;
   // the stage's clock: it runs only in a cycle whose row moves in
@@ -149,6 +466,54 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d16 (
   wire g7_neg_d;
   wire [21:0] g7_mag_d;
   wire [12:0] g7_lsb_d;
+  // pipeline stage 8
+  reg g7_valid_q;
+  reg [3:0] g7_m_q;
+  reg g7_first_group_q;
+  reg g7_last_group_q;
+  reg [15:0] g7_scale_q;
+  reg [31:0] g7_rs_q;
+  reg g7_poison_q;
+  reg g7_neg_q;
+  reg [21:0] g7_mag_q;
+  reg [12:0] g7_lsb_q;
+
+  assign mag = {g6_flip_hi_q + {10'd0, g6_mag_lo_q[11]}, g6_mag_lo_q[10:0]};
+  assign g7_valid_d = g6_valid_q;
+  assign g7_m_d = g6_m_q;
+  assign g7_first_group_d = g6_first_group_q;
+  assign g7_last_group_d = g6_last_group_q;
+  assign g7_scale_d = g6_scale_q;
+  assign g7_rs_d = g6_rs_q;
+  assign g7_poison_d = g6_poison_q;
+  assign g7_neg_d = g6_neg_q;
+  assign g7_mag_d = mag;
+  assign g7_lsb_d = g6_lsb_q;
+
+  mixpe_clock_gate u_g7_gate (
+    .clk_i(clk_i),
+    .en_i(g6_valid_q),
+    .gclk_o(g7_gclk)
+  );
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) g7_valid_q <= 1'd0;
+    else g7_valid_q <= g7_valid_d;
+  end
+
+  always @(posedge g7_gclk) begin
+    g7_m_q <= g7_m_d;
+    g7_first_group_q <= g7_first_group_d;
+    g7_last_group_q <= g7_last_group_d;
+    g7_scale_q <= g7_scale_d;
+    g7_rs_q <= g7_rs_d;
+    g7_poison_q <= g7_poison_d;
+    g7_neg_q <= g7_neg_d;
+    g7_mag_q <= g7_mag_d;
+    g7_lsb_q <= g7_lsb_d;
+  end
+
+  // Stage 8: round the accumulator to FP32
   // the group's sum, rounded to FP32
   wire [31:0] d32;
   wire [4:0] rd_lz;
@@ -170,6 +535,65 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d16 (
   wire [23:0] g8_rd_norm_d;
   wire [12:0] g8_rd_exp_d;
   wire g8_rd_zero_d;
+  // pipeline stage 9
+  reg g8_valid_q;
+  reg [3:0] g8_m_q;
+  reg g8_first_group_q;
+  reg g8_last_group_q;
+  reg [15:0] g8_scale_q;
+  reg [31:0] g8_rs_q;
+  reg g8_poison_q;
+  reg g8_rd_sign_q;
+  reg [23:0] g8_rd_norm_q;
+  reg [12:0] g8_rd_exp_q;
+  reg g8_rd_zero_q;
+
+  assign rd_lz = g7_mag_q[21] ? 5'd0 : g7_mag_q[20] ? 5'd1 : g7_mag_q[19] ? 5'd2 : g7_mag_q[18] ?
+      5'd3 : g7_mag_q[17] ? 5'd4 : g7_mag_q[16] ? 5'd5 : g7_mag_q[15] ? 5'd6 : g7_mag_q[14] ? 5'd7 :
+      g7_mag_q[13] ? 5'd8 : g7_mag_q[12] ? 5'd9 : g7_mag_q[11] ? 5'd10 : g7_mag_q[10] ? 5'd11 :
+      g7_mag_q[9] ? 5'd12 : g7_mag_q[8] ? 5'd13 : g7_mag_q[7] ? 5'd14 : g7_mag_q[6] ? 5'd15 :
+      g7_mag_q[5] ? 5'd16 : g7_mag_q[4] ? 5'd17 : g7_mag_q[3] ? 5'd18 : g7_mag_q[2] ? 5'd19 :
+      g7_mag_q[1] ? 5'd20 : 5'd21;
+  assign rd_norm = {g7_mag_q, 2'd0} << rd_lz;
+  assign rd_exp = g7_lsb_q + 13'd21 - {8'd0, rd_lz};
+  assign rd_zero = g7_mag_q == 22'd0;
+  assign g8_valid_d = g7_valid_q;
+  assign g8_m_d = g7_m_q;
+  assign g8_first_group_d = g7_first_group_q;
+  assign g8_last_group_d = g7_last_group_q;
+  assign g8_scale_d = g7_scale_q;
+  assign g8_rs_d = g7_rs_q;
+  assign g8_poison_d = g7_poison_q;
+  assign g8_rd_sign_d = g7_neg_q;
+  assign g8_rd_norm_d = rd_norm;
+  assign g8_rd_exp_d = rd_exp;
+  assign g8_rd_zero_d = rd_zero;
+
+  mixpe_clock_gate u_g8_gate (
+    .clk_i(clk_i),
+    .en_i(g7_valid_q),
+    .gclk_o(g8_gclk)
+  );
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) g8_valid_q <= 1'd0;
+    else g8_valid_q <= g8_valid_d;
+  end
+
+  always @(posedge g8_gclk) begin
+    g8_m_q <= g8_m_d;
+    g8_first_group_q <= g8_first_group_d;
+    g8_last_group_q <= g8_last_group_d;
+    g8_scale_q <= g8_scale_d;
+    g8_rs_q <= g8_rs_d;
+    g8_poison_q <= g8_poison_d;
+    g8_rd_sign_q <= g8_rd_sign_d;
+    g8_rd_norm_q <= g8_rd_norm_d;
+    g8_rd_exp_q <= g8_rd_exp_d;
+    g8_rd_zero_q <= g8_rd_zero_d;
+  end
+
+  // Stage 9
   // below the normal range: shift right into a subnormal
   wire rd_sub;
   wire [12:0] rd_neg_exp;
@@ -196,6 +620,67 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d16 (
   wire [23:0] g9_rd_kept_d;
   wire g9_rd_round_up_d;
   wire [12:0] g9_rd_exp_eff_d;
+  // pipeline stage 10
+  reg g9_valid_q;
+  reg [3:0] g9_m_q;
+  reg g9_first_group_q;
+  reg g9_last_group_q;
+  reg [15:0] g9_scale_q;
+  reg [31:0] g9_rs_q;
+  reg g9_poison_q;
+  reg g9_rd_sign_q;
+  reg g9_rd_zero_q;
+  reg [23:0] g9_rd_kept_q;
+  reg g9_rd_round_up_q;
+  reg [12:0] g9_rd_exp_eff_q;
+
+  assign rd_sub = g8_rd_exp_q[12] | (g8_rd_exp_q == 13'd0);
+  assign rd_neg_exp = 13'd1 - g8_rd_exp_q;
+  assign rd_dshift = !rd_sub ? 5'd0 : (rd_neg_exp > 13'd26) ? 5'd26 : rd_neg_exp[4:0];
+  assign rd_x = {g8_rd_norm_q, 26'd0} >> rd_dshift;
+  assign rd_sticky = rd_x[24:0] != 25'd0;
+  assign rd_round_up = rd_x[25] & (rd_sticky | rd_x[26]);
+  assign rd_kept = rd_x[49:26];
+  assign rd_exp_eff = rd_sub ? 13'd1 : g8_rd_exp_q;
+  assign g9_valid_d = g8_valid_q;
+  assign g9_m_d = g8_m_q;
+  assign g9_first_group_d = g8_first_group_q;
+  assign g9_last_group_d = g8_last_group_q;
+  assign g9_scale_d = g8_scale_q;
+  assign g9_rs_d = g8_rs_q;
+  assign g9_poison_d = g8_poison_q;
+  assign g9_rd_sign_d = g8_rd_sign_q;
+  assign g9_rd_zero_d = g8_rd_zero_q;
+  assign g9_rd_kept_d = rd_kept;
+  assign g9_rd_round_up_d = rd_round_up;
+  assign g9_rd_exp_eff_d = rd_exp_eff;
+
+  mixpe_clock_gate u_g9_gate (
+    .clk_i(clk_i),
+    .en_i(g8_valid_q),
+    .gclk_o(g9_gclk)
+  );
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) g9_valid_q <= 1'd0;
+    else g9_valid_q <= g9_valid_d;
+  end
+
+  always @(posedge g9_gclk) begin
+    g9_m_q <= g9_m_d;
+    g9_first_group_q <= g9_first_group_d;
+    g9_last_group_q <= g9_last_group_d;
+    g9_scale_q <= g9_scale_d;
+    g9_rs_q <= g9_rs_d;
+    g9_poison_q <= g9_poison_d;
+    g9_rd_sign_q <= g9_rd_sign_d;
+    g9_rd_zero_q <= g9_rd_zero_d;
+    g9_rd_kept_q <= g9_rd_kept_d;
+    g9_rd_round_up_q <= g9_rd_round_up_d;
+    g9_rd_exp_eff_q <= g9_rd_exp_eff_d;
+  end
+
+  // Stage 10
   wire [24:0] rd_rounded;
   wire [12:0] rd_exp_final;
   wire [22:0] rd_frac;
@@ -210,6 +695,53 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d16 (
   wire [31:0] g10_rs_d;
   wire g10_poison_d;
   wire [31:0] g10_d32_d;
+  // pipeline stage 11
+  reg g10_valid_q;
+  reg [3:0] g10_m_q;
+  reg g10_first_group_q;
+  reg g10_last_group_q;
+  reg [15:0] g10_scale_q;
+  reg [31:0] g10_rs_q;
+  reg g10_poison_q;
+  reg [31:0] g10_d32_q;
+
+  assign rd_rounded = {1'b0, g9_rd_kept_q} + {24'd0, g9_rd_round_up_q};
+  assign rd_exp_final = rd_rounded[24] ? g9_rd_exp_eff_q + 13'd1 : g9_rd_exp_eff_q;
+  assign rd_frac = rd_rounded[24] ? 23'd0 : rd_rounded[22:0];
+  assign rd_field = (rd_rounded[24] | rd_rounded[23]) ? rd_exp_final[7:0] : 8'd0;
+  assign d32 = g9_rd_zero_q ? {g9_rd_sign_q, 31'd0} : (!rd_exp_final[12] & (rd_exp_final >=
+      13'd255)) ? {g9_rd_sign_q, 8'hff, 23'd0} : {g9_rd_sign_q, rd_field, rd_frac};
+  assign g10_valid_d = g9_valid_q;
+  assign g10_m_d = g9_m_q;
+  assign g10_first_group_d = g9_first_group_q;
+  assign g10_last_group_d = g9_last_group_q;
+  assign g10_scale_d = g9_scale_q;
+  assign g10_rs_d = g9_rs_q;
+  assign g10_poison_d = g9_poison_q;
+  assign g10_d32_d = d32;
+
+  mixpe_clock_gate u_g10_gate (
+    .clk_i(clk_i),
+    .en_i(g9_valid_q),
+    .gclk_o(g10_gclk)
+  );
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) g10_valid_q <= 1'd0;
+    else g10_valid_q <= g10_valid_d;
+  end
+
+  always @(posedge g10_gclk) begin
+    g10_m_q <= g10_m_d;
+    g10_first_group_q <= g10_first_group_d;
+    g10_last_group_q <= g10_last_group_d;
+    g10_scale_q <= g10_scale_d;
+    g10_rs_q <= g10_rs_d;
+    g10_poison_q <= g10_poison_d;
+    g10_d32_q <= g10_d32_d;
+  end
+
+  // Stage 11: times the FP16 scale
   // RNE(d * s)
   wire [31:0] t;
   wire [7:0] ms_a_field;
@@ -240,6 +772,75 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d16 (
   wire [12:0] g11_ms_lsb_d;
   wire g11_ms_nan_d;
   wire g11_ms_inf_d;
+  // pipeline stage 12
+  reg g11_valid_q;
+  reg [3:0] g11_m_q;
+  reg g11_first_group_q;
+  reg g11_last_group_q;
+  reg [31:0] g11_rs_q;
+  reg g11_poison_q;
+  reg [29:0] g11_ms_pp0_q;
+  reg [28:0] g11_ms_pp1_q;
+  reg g11_ms_sign_q;
+  reg [12:0] g11_ms_lsb_q;
+  reg g11_ms_nan_q;
+  reg g11_ms_inf_q;
+
+  assign ms_a_field = g10_d32_q[30:23];
+  assign ms_b_field = g10_scale_q[14:10];
+  assign ms_a_sig = {(ms_a_field != 8'd0), g10_d32_q[22:0]};
+  assign ms_b_sig = {(ms_b_field != 5'd0), g10_scale_q[9:0]};
+  assign ms_a_nan = (ms_a_field == 8'hff) & (g10_d32_q[22:0] != 23'd0);
+  assign ms_a_inf = (ms_a_field == 8'hff) & (g10_d32_q[22:0] == 23'd0);
+  assign ms_b_nan = (ms_b_field == 5'd31) & (g10_scale_q[9:0] != 10'd0);
+  assign ms_b_inf = (ms_b_field == 5'd31) & (g10_scale_q[9:0] == 10'd0);
+  assign ms_sign = g10_d32_q[31] ^ g10_scale_q[15];
+  assign ms_pp0 = {6'd0, ms_a_sig} * {24'd0, ms_b_sig[5:0]};
+  assign ms_pp1 = {5'd0, ms_a_sig} * {24'd0, ms_b_sig[10:6]};
+  assign ms_lsb = {5'd0, ((ms_a_field == 8'd0) ? 8'd1 : ms_a_field)} + {8'd0, ((ms_b_field == 5'd0)
+      ? 5'd1 : ms_b_field)} - 13'd48;
+  assign ms_nan = ms_a_nan | ms_b_nan | (ms_a_inf & (g10_scale_q[14:0] == 15'd0)) | (ms_b_inf &
+      (g10_d32_q[30:0] == 31'd0));
+  assign ms_inf = ms_a_inf | ms_b_inf;
+  assign g11_valid_d = g10_valid_q;
+  assign g11_m_d = g10_m_q;
+  assign g11_first_group_d = g10_first_group_q;
+  assign g11_last_group_d = g10_last_group_q;
+  assign g11_rs_d = g10_rs_q;
+  assign g11_poison_d = g10_poison_q;
+  assign g11_ms_pp0_d = ms_pp0;
+  assign g11_ms_pp1_d = ms_pp1;
+  assign g11_ms_sign_d = ms_sign;
+  assign g11_ms_lsb_d = ms_lsb;
+  assign g11_ms_nan_d = ms_nan;
+  assign g11_ms_inf_d = ms_inf;
+
+  mixpe_clock_gate u_g11_gate (
+    .clk_i(clk_i),
+    .en_i(g10_valid_q),
+    .gclk_o(g11_gclk)
+  );
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) g11_valid_q <= 1'd0;
+    else g11_valid_q <= g11_valid_d;
+  end
+
+  always @(posedge g11_gclk) begin
+    g11_m_q <= g11_m_d;
+    g11_first_group_q <= g11_first_group_d;
+    g11_last_group_q <= g11_last_group_d;
+    g11_rs_q <= g11_rs_d;
+    g11_poison_q <= g11_poison_d;
+    g11_ms_pp0_q <= g11_ms_pp0_d;
+    g11_ms_pp1_q <= g11_ms_pp1_d;
+    g11_ms_sign_q <= g11_ms_sign_d;
+    g11_ms_lsb_q <= g11_ms_lsb_d;
+    g11_ms_nan_q <= g11_ms_nan_d;
+    g11_ms_inf_q <= g11_ms_inf_d;
+  end
+
+  // Stage 12
   // exact significand product, from its partial products
   wire [34:0] ms_prod;
   wire g12_valid_d;
@@ -255,6 +856,57 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d16 (
   wire [12:0] g12_ms_lsb_d;
   wire g12_ms_nan_d;
   wire g12_ms_inf_d;
+  // pipeline stage 13
+  reg g12_valid_q;
+  reg [3:0] g12_m_q;
+  reg g12_first_group_q;
+  reg g12_last_group_q;
+  reg [31:0] g12_rs_q;
+  reg g12_poison_q;
+  reg [34:0] g12_ms_prod_q;
+  reg g12_ms_sign_q;
+  reg [12:0] g12_ms_lsb_q;
+  reg g12_ms_nan_q;
+  reg g12_ms_inf_q;
+
+  assign ms_prod = ({5'd0, g11_ms_pp0_q} << 0) + ({6'd0, g11_ms_pp1_q} << 6);
+  assign g12_valid_d = g11_valid_q;
+  assign g12_m_d = g11_m_q;
+  assign g12_first_group_d = g11_first_group_q;
+  assign g12_last_group_d = g11_last_group_q;
+  assign g12_rs_d = g11_rs_q;
+  assign g12_poison_d = g11_poison_q;
+  assign g12_ms_prod_d = ms_prod;
+  assign g12_ms_sign_d = g11_ms_sign_q;
+  assign g12_ms_lsb_d = g11_ms_lsb_q;
+  assign g12_ms_nan_d = g11_ms_nan_q;
+  assign g12_ms_inf_d = g11_ms_inf_q;
+
+  mixpe_clock_gate u_g12_gate (
+    .clk_i(clk_i),
+    .en_i(g11_valid_q),
+    .gclk_o(g12_gclk)
+  );
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) g12_valid_q <= 1'd0;
+    else g12_valid_q <= g12_valid_d;
+  end
+
+  always @(posedge g12_gclk) begin
+    g12_m_q <= g12_m_d;
+    g12_first_group_q <= g12_first_group_d;
+    g12_last_group_q <= g12_last_group_d;
+    g12_rs_q <= g12_rs_d;
+    g12_poison_q <= g12_poison_d;
+    g12_ms_prod_q <= g12_ms_prod_d;
+    g12_ms_sign_q <= g12_ms_sign_d;
+    g12_ms_lsb_q <= g12_ms_lsb_d;
+    g12_ms_nan_q <= g12_ms_nan_d;
+    g12_ms_inf_q <= g12_ms_inf_d;
+  end
+
+  // Stage 13
   wire [31:0] ms_finite;
   wire [5:0] ms_r_lz;
   // leading one at the top
@@ -276,6 +928,74 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d16 (
   wire g13_ms_r_zero_d;
   wire g13_ms_nan_d;
   wire g13_ms_inf_d;
+  // pipeline stage 14
+  reg g13_valid_q;
+  reg [3:0] g13_m_q;
+  reg g13_first_group_q;
+  reg g13_last_group_q;
+  reg [31:0] g13_rs_q;
+  reg g13_poison_q;
+  reg g13_ms_r_sign_q;
+  reg [34:0] g13_ms_r_norm_q;
+  reg [12:0] g13_ms_r_exp_q;
+  reg g13_ms_r_zero_q;
+  reg g13_ms_nan_q;
+  reg g13_ms_inf_q;
+
+  assign ms_r_lz = g12_ms_prod_q[34] ? 6'd0 : g12_ms_prod_q[33] ? 6'd1 : g12_ms_prod_q[32] ? 6'd2 :
+      g12_ms_prod_q[31] ? 6'd3 : g12_ms_prod_q[30] ? 6'd4 : g12_ms_prod_q[29] ? 6'd5 :
+      g12_ms_prod_q[28] ? 6'd6 : g12_ms_prod_q[27] ? 6'd7 : g12_ms_prod_q[26] ? 6'd8 :
+      g12_ms_prod_q[25] ? 6'd9 : g12_ms_prod_q[24] ? 6'd10 : g12_ms_prod_q[23] ? 6'd11 :
+      g12_ms_prod_q[22] ? 6'd12 : g12_ms_prod_q[21] ? 6'd13 : g12_ms_prod_q[20] ? 6'd14 :
+      g12_ms_prod_q[19] ? 6'd15 : g12_ms_prod_q[18] ? 6'd16 : g12_ms_prod_q[17] ? 6'd17 :
+      g12_ms_prod_q[16] ? 6'd18 : g12_ms_prod_q[15] ? 6'd19 : g12_ms_prod_q[14] ? 6'd20 :
+      g12_ms_prod_q[13] ? 6'd21 : g12_ms_prod_q[12] ? 6'd22 : g12_ms_prod_q[11] ? 6'd23 :
+      g12_ms_prod_q[10] ? 6'd24 : g12_ms_prod_q[9] ? 6'd25 : g12_ms_prod_q[8] ? 6'd26 :
+      g12_ms_prod_q[7] ? 6'd27 : g12_ms_prod_q[6] ? 6'd28 : g12_ms_prod_q[5] ? 6'd29 :
+      g12_ms_prod_q[4] ? 6'd30 : g12_ms_prod_q[3] ? 6'd31 : g12_ms_prod_q[2] ? 6'd32 :
+      g12_ms_prod_q[1] ? 6'd33 : 6'd34;
+  assign ms_r_norm = g12_ms_prod_q << ms_r_lz;
+  assign ms_r_exp = g12_ms_lsb_q + 13'd34 - {7'd0, ms_r_lz};
+  assign ms_r_zero = g12_ms_prod_q == 35'd0;
+  assign g13_valid_d = g12_valid_q;
+  assign g13_m_d = g12_m_q;
+  assign g13_first_group_d = g12_first_group_q;
+  assign g13_last_group_d = g12_last_group_q;
+  assign g13_rs_d = g12_rs_q;
+  assign g13_poison_d = g12_poison_q;
+  assign g13_ms_r_sign_d = g12_ms_sign_q;
+  assign g13_ms_r_norm_d = ms_r_norm;
+  assign g13_ms_r_exp_d = ms_r_exp;
+  assign g13_ms_r_zero_d = ms_r_zero;
+  assign g13_ms_nan_d = g12_ms_nan_q;
+  assign g13_ms_inf_d = g12_ms_inf_q;
+
+  mixpe_clock_gate u_g13_gate (
+    .clk_i(clk_i),
+    .en_i(g12_valid_q),
+    .gclk_o(g13_gclk)
+  );
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) g13_valid_q <= 1'd0;
+    else g13_valid_q <= g13_valid_d;
+  end
+
+  always @(posedge g13_gclk) begin
+    g13_m_q <= g13_m_d;
+    g13_first_group_q <= g13_first_group_d;
+    g13_last_group_q <= g13_last_group_d;
+    g13_rs_q <= g13_rs_d;
+    g13_poison_q <= g13_poison_d;
+    g13_ms_r_sign_q <= g13_ms_r_sign_d;
+    g13_ms_r_norm_q <= g13_ms_r_norm_d;
+    g13_ms_r_exp_q <= g13_ms_r_exp_d;
+    g13_ms_r_zero_q <= g13_ms_r_zero_d;
+    g13_ms_nan_q <= g13_ms_nan_d;
+    g13_ms_inf_q <= g13_ms_inf_d;
+  end
+
+  // Stage 14
   // below the normal range: shift right into a subnormal
   wire ms_r_sub;
   wire [12:0] ms_r_neg_exp;
@@ -303,6 +1023,70 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d16 (
   wire [12:0] g14_ms_r_exp_eff_d;
   wire g14_ms_nan_d;
   wire g14_ms_inf_d;
+  // pipeline stage 15
+  reg g14_valid_q;
+  reg [3:0] g14_m_q;
+  reg g14_first_group_q;
+  reg g14_last_group_q;
+  reg [31:0] g14_rs_q;
+  reg g14_poison_q;
+  reg g14_ms_r_sign_q;
+  reg g14_ms_r_zero_q;
+  reg [23:0] g14_ms_r_kept_q;
+  reg g14_ms_r_round_up_q;
+  reg [12:0] g14_ms_r_exp_eff_q;
+  reg g14_ms_nan_q;
+  reg g14_ms_inf_q;
+
+  assign ms_r_sub = g13_ms_r_exp_q[12] | (g13_ms_r_exp_q == 13'd0);
+  assign ms_r_neg_exp = 13'd1 - g13_ms_r_exp_q;
+  assign ms_r_dshift = !ms_r_sub ? 5'd0 : (ms_r_neg_exp > 13'd26) ? 5'd26 : ms_r_neg_exp[4:0];
+  assign ms_r_x = {g13_ms_r_norm_q, 26'd0} >> ms_r_dshift;
+  assign ms_r_sticky = ms_r_x[35:0] != 36'd0;
+  assign ms_r_round_up = ms_r_x[36] & (ms_r_sticky | ms_r_x[37]);
+  assign ms_r_kept = ms_r_x[60:37];
+  assign ms_r_exp_eff = ms_r_sub ? 13'd1 : g13_ms_r_exp_q;
+  assign g14_valid_d = g13_valid_q;
+  assign g14_m_d = g13_m_q;
+  assign g14_first_group_d = g13_first_group_q;
+  assign g14_last_group_d = g13_last_group_q;
+  assign g14_rs_d = g13_rs_q;
+  assign g14_poison_d = g13_poison_q;
+  assign g14_ms_r_sign_d = g13_ms_r_sign_q;
+  assign g14_ms_r_zero_d = g13_ms_r_zero_q;
+  assign g14_ms_r_kept_d = ms_r_kept;
+  assign g14_ms_r_round_up_d = ms_r_round_up;
+  assign g14_ms_r_exp_eff_d = ms_r_exp_eff;
+  assign g14_ms_nan_d = g13_ms_nan_q;
+  assign g14_ms_inf_d = g13_ms_inf_q;
+
+  mixpe_clock_gate u_g14_gate (
+    .clk_i(clk_i),
+    .en_i(g13_valid_q),
+    .gclk_o(g14_gclk)
+  );
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) g14_valid_q <= 1'd0;
+    else g14_valid_q <= g14_valid_d;
+  end
+
+  always @(posedge g14_gclk) begin
+    g14_m_q <= g14_m_d;
+    g14_first_group_q <= g14_first_group_d;
+    g14_last_group_q <= g14_last_group_d;
+    g14_rs_q <= g14_rs_d;
+    g14_poison_q <= g14_poison_d;
+    g14_ms_r_sign_q <= g14_ms_r_sign_d;
+    g14_ms_r_zero_q <= g14_ms_r_zero_d;
+    g14_ms_r_kept_q <= g14_ms_r_kept_d;
+    g14_ms_r_round_up_q <= g14_ms_r_round_up_d;
+    g14_ms_r_exp_eff_q <= g14_ms_r_exp_eff_d;
+    g14_ms_nan_q <= g14_ms_nan_d;
+    g14_ms_inf_q <= g14_ms_inf_d;
+  end
+
+  // Stage 15
   wire [24:0] ms_r_rounded;
   wire [12:0] ms_r_exp_final;
   wire [22:0] ms_r_frac;
@@ -316,6 +1100,52 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d16 (
   wire [31:0] g15_rs_d;
   wire g15_poison_d;
   wire [31:0] g15_t_d;
+  // pipeline stage 16
+  reg g15_valid_q;
+  reg [3:0] g15_m_q;
+  reg g15_first_group_q;
+  reg g15_last_group_q;
+  reg [31:0] g15_rs_q;
+  reg g15_poison_q;
+  reg [31:0] g15_t_q;
+
+  assign ms_r_rounded = {1'b0, g14_ms_r_kept_q} + {24'd0, g14_ms_r_round_up_q};
+  assign ms_r_exp_final = ms_r_rounded[24] ? g14_ms_r_exp_eff_q + 13'd1 : g14_ms_r_exp_eff_q;
+  assign ms_r_frac = ms_r_rounded[24] ? 23'd0 : ms_r_rounded[22:0];
+  assign ms_r_field = (ms_r_rounded[24] | ms_r_rounded[23]) ? ms_r_exp_final[7:0] : 8'd0;
+  assign ms_finite = g14_ms_r_zero_q ? {g14_ms_r_sign_q, 31'd0} : (!ms_r_exp_final[12] &
+      (ms_r_exp_final >= 13'd255)) ? {g14_ms_r_sign_q, 8'hff, 23'd0} : {g14_ms_r_sign_q, ms_r_field,
+      ms_r_frac};
+  assign t = g14_ms_nan_q ? 32'h7fc00000 : g14_ms_inf_q ? {ms_finite[31], 8'hff, 23'd0} : ms_finite;
+  assign g15_valid_d = g14_valid_q;
+  assign g15_m_d = g14_m_q;
+  assign g15_first_group_d = g14_first_group_q;
+  assign g15_last_group_d = g14_last_group_q;
+  assign g15_rs_d = g14_rs_q;
+  assign g15_poison_d = g14_poison_q;
+  assign g15_t_d = t;
+
+  mixpe_clock_gate u_g15_gate (
+    .clk_i(clk_i),
+    .en_i(g14_valid_q),
+    .gclk_o(g15_gclk)
+  );
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) g15_valid_q <= 1'd0;
+    else g15_valid_q <= g15_valid_d;
+  end
+
+  always @(posedge g15_gclk) begin
+    g15_m_q <= g15_m_d;
+    g15_first_group_q <= g15_first_group_d;
+    g15_last_group_q <= g15_last_group_d;
+    g15_rs_q <= g15_rs_d;
+    g15_poison_q <= g15_poison_d;
+    g15_t_q <= g15_t_d;
+  end
+
+  // Stage 16: read Y
   wire [31:0] y_old;
   wire g16_valid_d;
   // the stage's clock: it runs only in a cycle whose row moves in
@@ -326,6 +1156,45 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d16 (
   wire g16_poison_d;
   wire [31:0] g16_y_old_d;
   wire [31:0] g16_t_d;
+  // pipeline stage 17
+  reg g16_valid_q;
+  reg [3:0] g16_m_q;
+  reg g16_last_group_q;
+  reg [31:0] g16_rs_q;
+  reg g16_poison_q;
+  reg [31:0] g16_y_old_q;
+  reg [31:0] g16_t_q;
+
+  assign y_old = g15_first_group_q ? 32'd0 : y_mem_rd0;
+  assign g16_valid_d = g15_valid_q;
+  assign g16_m_d = g15_m_q;
+  assign g16_last_group_d = g15_last_group_q;
+  assign g16_rs_d = g15_rs_q;
+  assign g16_poison_d = g15_poison_q;
+  assign g16_y_old_d = y_old;
+  assign g16_t_d = g15_t_q;
+
+  mixpe_clock_gate u_g16_gate (
+    .clk_i(clk_i),
+    .en_i(g15_valid_q),
+    .gclk_o(g16_gclk)
+  );
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) g16_valid_q <= 1'd0;
+    else g16_valid_q <= g16_valid_d;
+  end
+
+  always @(posedge g16_gclk) begin
+    g16_m_q <= g16_m_d;
+    g16_last_group_q <= g16_last_group_d;
+    g16_rs_q <= g16_rs_d;
+    g16_poison_q <= g16_poison_d;
+    g16_y_old_q <= g16_y_old_d;
+    g16_t_q <= g16_t_d;
+  end
+
+  // Stage 17: Y + t (FP32, five stages)
   wire [31:0] y_sum;
   wire g17_valid_d;
   // the stage's clock: it runs only in a cycle whose row moves in
@@ -334,6 +1203,45 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d16 (
   wire g17_last_group_d;
   wire [31:0] g17_rs_d;
   wire g17_poison_d;
+  // pipeline stage 18
+  reg g17_valid_q;
+  reg [3:0] g17_m_q;
+  reg g17_last_group_q;
+  reg [31:0] g17_rs_q;
+  reg g17_poison_q;
+
+  assign g17_valid_d = g16_valid_q;
+  assign g17_m_d = g16_m_q;
+  assign g17_last_group_d = g16_last_group_q;
+  assign g17_rs_d = g16_rs_q;
+  assign g17_poison_d = g16_poison_q;
+
+  mixpe_fp32_add_s5 u_add_y (
+    .clk_i(clk_i),
+    .a_i(g16_y_old_q),
+    .b_i(g16_t_q),
+    .y_o(y_sum)
+  );
+
+  mixpe_clock_gate u_g17_gate (
+    .clk_i(clk_i),
+    .en_i(g16_valid_q),
+    .gclk_o(g17_gclk)
+  );
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) g17_valid_q <= 1'd0;
+    else g17_valid_q <= g17_valid_d;
+  end
+
+  always @(posedge g17_gclk) begin
+    g17_m_q <= g17_m_d;
+    g17_last_group_q <= g17_last_group_d;
+    g17_rs_q <= g17_rs_d;
+    g17_poison_q <= g17_poison_d;
+  end
+
+  // Stage 18
   wire g18_valid_d;
   // the stage's clock: it runs only in a cycle whose row moves in
   wire g18_gclk;
@@ -341,6 +1249,38 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d16 (
   wire g18_last_group_d;
   wire [31:0] g18_rs_d;
   wire g18_poison_d;
+  // pipeline stage 19
+  reg g18_valid_q;
+  reg [3:0] g18_m_q;
+  reg g18_last_group_q;
+  reg [31:0] g18_rs_q;
+  reg g18_poison_q;
+
+  assign g18_valid_d = g17_valid_q;
+  assign g18_m_d = g17_m_q;
+  assign g18_last_group_d = g17_last_group_q;
+  assign g18_rs_d = g17_rs_q;
+  assign g18_poison_d = g17_poison_q;
+
+  mixpe_clock_gate u_g18_gate (
+    .clk_i(clk_i),
+    .en_i(g17_valid_q),
+    .gclk_o(g18_gclk)
+  );
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) g18_valid_q <= 1'd0;
+    else g18_valid_q <= g18_valid_d;
+  end
+
+  always @(posedge g18_gclk) begin
+    g18_m_q <= g18_m_d;
+    g18_last_group_q <= g18_last_group_d;
+    g18_rs_q <= g18_rs_d;
+    g18_poison_q <= g18_poison_d;
+  end
+
+  // Stage 19
   wire g19_valid_d;
   // the stage's clock: it runs only in a cycle whose row moves in
   wire g19_gclk;
@@ -348,6 +1288,38 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d16 (
   wire g19_last_group_d;
   wire [31:0] g19_rs_d;
   wire g19_poison_d;
+  // pipeline stage 20
+  reg g19_valid_q;
+  reg [3:0] g19_m_q;
+  reg g19_last_group_q;
+  reg [31:0] g19_rs_q;
+  reg g19_poison_q;
+
+  assign g19_valid_d = g18_valid_q;
+  assign g19_m_d = g18_m_q;
+  assign g19_last_group_d = g18_last_group_q;
+  assign g19_rs_d = g18_rs_q;
+  assign g19_poison_d = g18_poison_q;
+
+  mixpe_clock_gate u_g19_gate (
+    .clk_i(clk_i),
+    .en_i(g18_valid_q),
+    .gclk_o(g19_gclk)
+  );
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) g19_valid_q <= 1'd0;
+    else g19_valid_q <= g19_valid_d;
+  end
+
+  always @(posedge g19_gclk) begin
+    g19_m_q <= g19_m_d;
+    g19_last_group_q <= g19_last_group_d;
+    g19_rs_q <= g19_rs_d;
+    g19_poison_q <= g19_poison_d;
+  end
+
+  // Stage 20
   wire g20_valid_d;
   // the stage's clock: it runs only in a cycle whose row moves in
   wire g20_gclk;
@@ -355,6 +1327,38 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d16 (
   wire g20_last_group_d;
   wire [31:0] g20_rs_d;
   wire g20_poison_d;
+  // pipeline stage 21
+  reg g20_valid_q;
+  reg [3:0] g20_m_q;
+  reg g20_last_group_q;
+  reg [31:0] g20_rs_q;
+  reg g20_poison_q;
+
+  assign g20_valid_d = g19_valid_q;
+  assign g20_m_d = g19_m_q;
+  assign g20_last_group_d = g19_last_group_q;
+  assign g20_rs_d = g19_rs_q;
+  assign g20_poison_d = g19_poison_q;
+
+  mixpe_clock_gate u_g20_gate (
+    .clk_i(clk_i),
+    .en_i(g19_valid_q),
+    .gclk_o(g20_gclk)
+  );
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) g20_valid_q <= 1'd0;
+    else g20_valid_q <= g20_valid_d;
+  end
+
+  always @(posedge g20_gclk) begin
+    g20_m_q <= g20_m_d;
+    g20_last_group_q <= g20_last_group_d;
+    g20_rs_q <= g20_rs_d;
+    g20_poison_q <= g20_poison_d;
+  end
+
+  // Stage 21
   wire g21_valid_d;
   // the stage's clock: it runs only in a cycle whose row moves in
   wire g21_gclk;
@@ -363,6 +1367,41 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d16 (
   wire [31:0] g21_rs_d;
   wire g21_poison_d;
   wire [31:0] g21_y_d;
+  // pipeline stage 22
+  reg g21_valid_q;
+  reg [3:0] g21_m_q;
+  reg g21_last_group_q;
+  reg [31:0] g21_rs_q;
+  reg g21_poison_q;
+  reg [31:0] g21_y_q;
+
+  assign g21_valid_d = g20_valid_q;
+  assign g21_m_d = g20_m_q;
+  assign g21_last_group_d = g20_last_group_q;
+  assign g21_rs_d = g20_rs_q;
+  assign g21_poison_d = g20_poison_q;
+  assign g21_y_d = y_sum;
+
+  mixpe_clock_gate u_g21_gate (
+    .clk_i(clk_i),
+    .en_i(g20_valid_q),
+    .gclk_o(g21_gclk)
+  );
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) g21_valid_q <= 1'd0;
+    else g21_valid_q <= g21_valid_d;
+  end
+
+  always @(posedge g21_gclk) begin
+    g21_m_q <= g21_m_d;
+    g21_last_group_q <= g21_last_group_d;
+    g21_rs_q <= g21_rs_d;
+    g21_poison_q <= g21_poison_d;
+    g21_y_q <= g21_y_d;
+  end
+
+  // Stage 22: write Y
   // the final Y times the row's FP32 scale
   wire [31:0] scaled_y;
   wire [7:0] mr_a_field;
@@ -396,286 +1435,6 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d16 (
   wire [12:0] g22_mr_lsb_d;
   wire g22_mr_nan_d;
   wire g22_mr_inf_d;
-  // exact significand product, from its partial products
-  wire [47:0] mr_prod;
-  wire g23_valid_d;
-  // the stage's clock: it runs only in a cycle whose row moves in
-  wire g23_gclk;
-  wire [3:0] g23_m_d;
-  wire g23_last_group_d;
-  wire g23_poison_d;
-  wire [31:0] g23_y_d;
-  wire [47:0] g23_mr_prod_d;
-  wire g23_mr_sign_d;
-  wire [12:0] g23_mr_lsb_d;
-  wire g23_mr_nan_d;
-  wire g23_mr_inf_d;
-  wire [31:0] mr_finite;
-  wire [5:0] mr_r_lz;
-  // leading one at the top
-  wire [47:0] mr_r_norm;
-  // biased exponent of the leading one (two's complement)
-  wire [12:0] mr_r_exp;
-  wire mr_r_zero;
-  wire g24_valid_d;
-  // the stage's clock: it runs only in a cycle whose row moves in
-  wire g24_gclk;
-  wire [3:0] g24_m_d;
-  wire g24_last_group_d;
-  wire g24_poison_d;
-  wire [31:0] g24_y_d;
-  wire g24_mr_r_sign_d;
-  wire [47:0] g24_mr_r_norm_d;
-  wire [12:0] g24_mr_r_exp_d;
-  wire g24_mr_r_zero_d;
-  wire g24_mr_nan_d;
-  wire g24_mr_inf_d;
-  // below the normal range: shift right into a subnormal
-  wire mr_r_sub;
-  wire [12:0] mr_r_neg_exp;
-  // 1 - exp, capped: 26 already moves every bit below the guard
-  wire [4:0] mr_r_dshift;
-  // 24 kept bits, guard, then sticky bits
-  wire [73:0] mr_r_x;
-  wire mr_r_sticky;
-  wire mr_r_round_up;
-  wire [23:0] mr_r_kept;
-  // the exponent the kept bits are at: 1 for subnormals
-  wire [12:0] mr_r_exp_eff;
-  wire g25_valid_d;
-  // the stage's clock: it runs only in a cycle whose row moves in
-  wire g25_gclk;
-  wire [3:0] g25_m_d;
-  wire g25_last_group_d;
-  wire g25_poison_d;
-  wire [31:0] g25_y_d;
-  wire g25_mr_r_sign_d;
-  wire g25_mr_r_zero_d;
-  wire [23:0] g25_mr_r_kept_d;
-  wire g25_mr_r_round_up_d;
-  wire [12:0] g25_mr_r_exp_eff_d;
-  wire g25_mr_nan_d;
-  wire g25_mr_inf_d;
-  wire [24:0] mr_r_rounded;
-  wire [12:0] mr_r_exp_final;
-  wire [22:0] mr_r_frac;
-  wire [7:0] mr_r_field;
-  // a poisoned row's final value is NaN
-  wire [31:0] y_final;
-  // Y per row in flight (FP32)
-  wire [31:0] y_mem_rd0;
-  wire [31:0] y_mem_rd1;
-  // pipeline stage 2
-  reg g1_valid_q;
-  reg [3:0] g1_m_q;
-  reg g1_first_tile_q;
-  reg g1_last_tile_q;
-  reg g1_first_group_q;
-  reg g1_last_group_q;
-  reg g1_poison_q;
-  reg [15:0] g1_scale_q;
-  reg [31:0] g1_rs_q;
-  reg [17:0] g1_diff_q;
-  // pipeline stage 3
-  reg g2_valid_q;
-  reg [3:0] g2_m_q;
-  reg g2_first_tile_q;
-  reg g2_last_tile_q;
-  reg g2_first_group_q;
-  reg g2_last_group_q;
-  reg g2_poison_q;
-  reg [15:0] g2_scale_q;
-  reg [31:0] g2_rs_q;
-  reg [17:0] g2_diff_q;
-  reg [22:0] g2_word_q;
-  // pipeline stage 4
-  reg g3_valid_q;
-  reg [3:0] g3_m_q;
-  reg g3_last_tile_q;
-  reg g3_first_group_q;
-  reg g3_last_group_q;
-  reg [15:0] g3_scale_q;
-  reg [31:0] g3_rs_q;
-  reg [21:0] g3_op_acc_q;
-  reg [21:0] g3_op_in_q;
-  reg g3_poison_new_q;
-  // pipeline stage 5
-  reg g4_valid_q;
-  reg [3:0] g4_m_q;
-  reg g4_last_tile_q;
-  reg g4_first_group_q;
-  reg g4_last_group_q;
-  reg [15:0] g4_scale_q;
-  reg [31:0] g4_rs_q;
-  reg [11:0] g4_sum_lo_q;
-  reg [10:0] g4_acc_hi_q;
-  reg [10:0] g4_in_hi_q;
-  reg g4_poison_new_q;
-  // pipeline stage 6
-  reg g5_valid_q;
-  reg [3:0] g5_m_q;
-  reg g5_first_group_q;
-  reg g5_last_group_q;
-  reg [15:0] g5_scale_q;
-  reg [31:0] g5_rs_q;
-  reg g5_poison_q;
-  reg [21:0] g5_acc_q;
-  // pipeline stage 7
-  reg g6_valid_q;
-  reg [3:0] g6_m_q;
-  reg g6_first_group_q;
-  reg g6_last_group_q;
-  reg [15:0] g6_scale_q;
-  reg [31:0] g6_rs_q;
-  reg g6_poison_q;
-  reg g6_neg_q;
-  reg [11:0] g6_mag_lo_q;
-  reg [10:0] g6_flip_hi_q;
-  reg [12:0] g6_lsb_q;
-  // pipeline stage 8
-  reg g7_valid_q;
-  reg [3:0] g7_m_q;
-  reg g7_first_group_q;
-  reg g7_last_group_q;
-  reg [15:0] g7_scale_q;
-  reg [31:0] g7_rs_q;
-  reg g7_poison_q;
-  reg g7_neg_q;
-  reg [21:0] g7_mag_q;
-  reg [12:0] g7_lsb_q;
-  // pipeline stage 9
-  reg g8_valid_q;
-  reg [3:0] g8_m_q;
-  reg g8_first_group_q;
-  reg g8_last_group_q;
-  reg [15:0] g8_scale_q;
-  reg [31:0] g8_rs_q;
-  reg g8_poison_q;
-  reg g8_rd_sign_q;
-  reg [23:0] g8_rd_norm_q;
-  reg [12:0] g8_rd_exp_q;
-  reg g8_rd_zero_q;
-  // pipeline stage 10
-  reg g9_valid_q;
-  reg [3:0] g9_m_q;
-  reg g9_first_group_q;
-  reg g9_last_group_q;
-  reg [15:0] g9_scale_q;
-  reg [31:0] g9_rs_q;
-  reg g9_poison_q;
-  reg g9_rd_sign_q;
-  reg g9_rd_zero_q;
-  reg [23:0] g9_rd_kept_q;
-  reg g9_rd_round_up_q;
-  reg [12:0] g9_rd_exp_eff_q;
-  // pipeline stage 11
-  reg g10_valid_q;
-  reg [3:0] g10_m_q;
-  reg g10_first_group_q;
-  reg g10_last_group_q;
-  reg [15:0] g10_scale_q;
-  reg [31:0] g10_rs_q;
-  reg g10_poison_q;
-  reg [31:0] g10_d32_q;
-  // pipeline stage 12
-  reg g11_valid_q;
-  reg [3:0] g11_m_q;
-  reg g11_first_group_q;
-  reg g11_last_group_q;
-  reg [31:0] g11_rs_q;
-  reg g11_poison_q;
-  reg [29:0] g11_ms_pp0_q;
-  reg [28:0] g11_ms_pp1_q;
-  reg g11_ms_sign_q;
-  reg [12:0] g11_ms_lsb_q;
-  reg g11_ms_nan_q;
-  reg g11_ms_inf_q;
-  // pipeline stage 13
-  reg g12_valid_q;
-  reg [3:0] g12_m_q;
-  reg g12_first_group_q;
-  reg g12_last_group_q;
-  reg [31:0] g12_rs_q;
-  reg g12_poison_q;
-  reg [34:0] g12_ms_prod_q;
-  reg g12_ms_sign_q;
-  reg [12:0] g12_ms_lsb_q;
-  reg g12_ms_nan_q;
-  reg g12_ms_inf_q;
-  // pipeline stage 14
-  reg g13_valid_q;
-  reg [3:0] g13_m_q;
-  reg g13_first_group_q;
-  reg g13_last_group_q;
-  reg [31:0] g13_rs_q;
-  reg g13_poison_q;
-  reg g13_ms_r_sign_q;
-  reg [34:0] g13_ms_r_norm_q;
-  reg [12:0] g13_ms_r_exp_q;
-  reg g13_ms_r_zero_q;
-  reg g13_ms_nan_q;
-  reg g13_ms_inf_q;
-  // pipeline stage 15
-  reg g14_valid_q;
-  reg [3:0] g14_m_q;
-  reg g14_first_group_q;
-  reg g14_last_group_q;
-  reg [31:0] g14_rs_q;
-  reg g14_poison_q;
-  reg g14_ms_r_sign_q;
-  reg g14_ms_r_zero_q;
-  reg [23:0] g14_ms_r_kept_q;
-  reg g14_ms_r_round_up_q;
-  reg [12:0] g14_ms_r_exp_eff_q;
-  reg g14_ms_nan_q;
-  reg g14_ms_inf_q;
-  // pipeline stage 16
-  reg g15_valid_q;
-  reg [3:0] g15_m_q;
-  reg g15_first_group_q;
-  reg g15_last_group_q;
-  reg [31:0] g15_rs_q;
-  reg g15_poison_q;
-  reg [31:0] g15_t_q;
-  // pipeline stage 17
-  reg g16_valid_q;
-  reg [3:0] g16_m_q;
-  reg g16_last_group_q;
-  reg [31:0] g16_rs_q;
-  reg g16_poison_q;
-  reg [31:0] g16_y_old_q;
-  reg [31:0] g16_t_q;
-  // pipeline stage 18
-  reg g17_valid_q;
-  reg [3:0] g17_m_q;
-  reg g17_last_group_q;
-  reg [31:0] g17_rs_q;
-  reg g17_poison_q;
-  // pipeline stage 19
-  reg g18_valid_q;
-  reg [3:0] g18_m_q;
-  reg g18_last_group_q;
-  reg [31:0] g18_rs_q;
-  reg g18_poison_q;
-  // pipeline stage 20
-  reg g19_valid_q;
-  reg [3:0] g19_m_q;
-  reg g19_last_group_q;
-  reg [31:0] g19_rs_q;
-  reg g19_poison_q;
-  // pipeline stage 21
-  reg g20_valid_q;
-  reg [3:0] g20_m_q;
-  reg g20_last_group_q;
-  reg [31:0] g20_rs_q;
-  reg g20_poison_q;
-  // pipeline stage 22
-  reg g21_valid_q;
-  reg [3:0] g21_m_q;
-  reg g21_last_group_q;
-  reg [31:0] g21_rs_q;
-  reg g21_poison_q;
-  reg [31:0] g21_y_q;
   // pipeline stage 23
   reg g22_valid_q;
   reg [3:0] g22_m_q;
@@ -690,325 +1449,7 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d16 (
   reg [12:0] g22_mr_lsb_q;
   reg g22_mr_nan_q;
   reg g22_mr_inf_q;
-  // pipeline stage 24
-  reg g23_valid_q;
-  reg [3:0] g23_m_q;
-  reg g23_last_group_q;
-  reg g23_poison_q;
-  reg [31:0] g23_y_q;
-  reg [47:0] g23_mr_prod_q;
-  reg g23_mr_sign_q;
-  reg [12:0] g23_mr_lsb_q;
-  reg g23_mr_nan_q;
-  reg g23_mr_inf_q;
-  // pipeline stage 25
-  reg g24_valid_q;
-  reg [3:0] g24_m_q;
-  reg g24_last_group_q;
-  reg g24_poison_q;
-  reg [31:0] g24_y_q;
-  reg g24_mr_r_sign_q;
-  reg [47:0] g24_mr_r_norm_q;
-  reg [12:0] g24_mr_r_exp_q;
-  reg g24_mr_r_zero_q;
-  reg g24_mr_nan_q;
-  reg g24_mr_inf_q;
-  // pipeline stage 26
-  reg g25_valid_q;
-  reg [3:0] g25_m_q;
-  reg g25_last_group_q;
-  reg g25_poison_q;
-  reg [31:0] g25_y_q;
-  reg g25_mr_r_sign_q;
-  reg g25_mr_r_zero_q;
-  reg [23:0] g25_mr_r_kept_q;
-  reg g25_mr_r_round_up_q;
-  reg [12:0] g25_mr_r_exp_eff_q;
-  reg g25_mr_nan_q;
-  reg g25_mr_inf_q;
 
-  assign zs = {{6{sum_i[11]}}, sum_i} * {14'd0, zero_i};
-  assign diff = {{2{p_i[15]}}, p_i} - zs;
-  assign g1_valid_d = valid_i;
-  assign g1_m_d = m_i;
-  assign g1_first_tile_d = first_tile_i;
-  assign g1_last_tile_d = last_tile_i;
-  assign g1_first_group_d = first_group_i;
-  assign g1_last_group_d = last_group_i;
-  assign g1_poison_d = poison_i;
-  assign g1_scale_d = scale_i;
-  assign g1_rs_d = row_scale_i;
-  assign g1_diff_d = diff;
-  assign acc_word = acc_mem_rd0;
-  assign g2_valid_d = g1_valid_q;
-  assign g2_m_d = g1_m_q;
-  assign g2_first_tile_d = g1_first_tile_q;
-  assign g2_last_tile_d = g1_last_tile_q;
-  assign g2_first_group_d = g1_first_group_q;
-  assign g2_last_group_d = g1_last_group_q;
-  assign g2_poison_d = g1_poison_q;
-  assign g2_scale_d = g1_scale_q;
-  assign g2_rs_d = g1_rs_q;
-  assign g2_diff_d = g1_diff_q;
-  assign g2_word_d = acc_word;
-  assign acc_old = g2_word_q[21:0];
-  assign poison_old = g2_word_q[22];
-  assign diff_ext = {{4{g2_diff_q[17]}}, g2_diff_q};
-  assign scaled = diff_ext;
-  assign op_acc = g2_first_tile_q ? 22'd0 : acc_old;
-  assign op_in = scaled;
-  assign poison_new = ((g2_first_tile_q & g2_first_group_q) ? 1'b0 : poison_old) | g2_poison_q;
-  assign g3_valid_d = g2_valid_q;
-  assign g3_m_d = g2_m_q;
-  assign g3_last_tile_d = g2_last_tile_q;
-  assign g3_first_group_d = g2_first_group_q;
-  assign g3_last_group_d = g2_last_group_q;
-  assign g3_scale_d = g2_scale_q;
-  assign g3_rs_d = g2_rs_q;
-  assign g3_op_acc_d = op_acc;
-  assign g3_op_in_d = op_in;
-  assign g3_poison_new_d = poison_new;
-  assign sum_lo = {1'd0, g3_op_acc_q[10:0]} + {1'd0, g3_op_in_q[10:0]};
-  assign acc_hi = g3_op_acc_q[21:11];
-  assign in_hi = g3_op_in_q[21:11];
-  assign g4_valid_d = g3_valid_q;
-  assign g4_m_d = g3_m_q;
-  assign g4_last_tile_d = g3_last_tile_q;
-  assign g4_first_group_d = g3_first_group_q;
-  assign g4_last_group_d = g3_last_group_q;
-  assign g4_scale_d = g3_scale_q;
-  assign g4_rs_d = g3_rs_q;
-  assign g4_sum_lo_d = sum_lo;
-  assign g4_acc_hi_d = acc_hi;
-  assign g4_in_hi_d = in_hi;
-  assign g4_poison_new_d = g3_poison_new_q;
-  assign acc_new = {g4_acc_hi_q + g4_in_hi_q + {10'd0, g4_sum_lo_q[11]}, g4_sum_lo_q[10:0]};
-  assign dq_valid = g4_valid_q & g4_last_tile_q;
-  assign g5_valid_d = dq_valid;
-  assign g5_m_d = g4_m_q;
-  assign g5_first_group_d = g4_first_group_q;
-  assign g5_last_group_d = g4_last_group_q;
-  assign g5_scale_d = g4_scale_q;
-  assign g5_rs_d = g4_rs_q;
-  assign g5_poison_d = g4_poison_new_q;
-  assign g5_acc_d = acc_new;
-  assign neg = g5_acc_q[21];
-  assign mag_lo = {1'd0, (g5_acc_q[10:0] ^ {11{neg}})} + {11'd0, neg};
-  assign flip_hi = g5_acc_q[21:11] ^ {11{neg}};
-  assign lsb = 13'd127;
-  assign g6_valid_d = g5_valid_q;
-  assign g6_m_d = g5_m_q;
-  assign g6_first_group_d = g5_first_group_q;
-  assign g6_last_group_d = g5_last_group_q;
-  assign g6_scale_d = g5_scale_q;
-  assign g6_rs_d = g5_rs_q;
-  assign g6_poison_d = g5_poison_q;
-  assign g6_neg_d = neg;
-  assign g6_mag_lo_d = mag_lo;
-  assign g6_flip_hi_d = flip_hi;
-  assign g6_lsb_d = lsb;
-  assign mag = {g6_flip_hi_q + {10'd0, g6_mag_lo_q[11]}, g6_mag_lo_q[10:0]};
-  assign g7_valid_d = g6_valid_q;
-  assign g7_m_d = g6_m_q;
-  assign g7_first_group_d = g6_first_group_q;
-  assign g7_last_group_d = g6_last_group_q;
-  assign g7_scale_d = g6_scale_q;
-  assign g7_rs_d = g6_rs_q;
-  assign g7_poison_d = g6_poison_q;
-  assign g7_neg_d = g6_neg_q;
-  assign g7_mag_d = mag;
-  assign g7_lsb_d = g6_lsb_q;
-  assign rd_lz = g7_mag_q[21] ? 5'd0 : g7_mag_q[20] ? 5'd1 : g7_mag_q[19] ? 5'd2 : g7_mag_q[18] ?
-      5'd3 : g7_mag_q[17] ? 5'd4 : g7_mag_q[16] ? 5'd5 : g7_mag_q[15] ? 5'd6 : g7_mag_q[14] ? 5'd7 :
-      g7_mag_q[13] ? 5'd8 : g7_mag_q[12] ? 5'd9 : g7_mag_q[11] ? 5'd10 : g7_mag_q[10] ? 5'd11 :
-      g7_mag_q[9] ? 5'd12 : g7_mag_q[8] ? 5'd13 : g7_mag_q[7] ? 5'd14 : g7_mag_q[6] ? 5'd15 :
-      g7_mag_q[5] ? 5'd16 : g7_mag_q[4] ? 5'd17 : g7_mag_q[3] ? 5'd18 : g7_mag_q[2] ? 5'd19 :
-      g7_mag_q[1] ? 5'd20 : 5'd21;
-  assign rd_norm = {g7_mag_q, 2'd0} << rd_lz;
-  assign rd_exp = g7_lsb_q + 13'd21 - {8'd0, rd_lz};
-  assign rd_zero = g7_mag_q == 22'd0;
-  assign g8_valid_d = g7_valid_q;
-  assign g8_m_d = g7_m_q;
-  assign g8_first_group_d = g7_first_group_q;
-  assign g8_last_group_d = g7_last_group_q;
-  assign g8_scale_d = g7_scale_q;
-  assign g8_rs_d = g7_rs_q;
-  assign g8_poison_d = g7_poison_q;
-  assign g8_rd_sign_d = g7_neg_q;
-  assign g8_rd_norm_d = rd_norm;
-  assign g8_rd_exp_d = rd_exp;
-  assign g8_rd_zero_d = rd_zero;
-  assign rd_sub = g8_rd_exp_q[12] | (g8_rd_exp_q == 13'd0);
-  assign rd_neg_exp = 13'd1 - g8_rd_exp_q;
-  assign rd_dshift = !rd_sub ? 5'd0 : (rd_neg_exp > 13'd26) ? 5'd26 : rd_neg_exp[4:0];
-  assign rd_x = {g8_rd_norm_q, 26'd0} >> rd_dshift;
-  assign rd_sticky = rd_x[24:0] != 25'd0;
-  assign rd_round_up = rd_x[25] & (rd_sticky | rd_x[26]);
-  assign rd_kept = rd_x[49:26];
-  assign rd_exp_eff = rd_sub ? 13'd1 : g8_rd_exp_q;
-  assign g9_valid_d = g8_valid_q;
-  assign g9_m_d = g8_m_q;
-  assign g9_first_group_d = g8_first_group_q;
-  assign g9_last_group_d = g8_last_group_q;
-  assign g9_scale_d = g8_scale_q;
-  assign g9_rs_d = g8_rs_q;
-  assign g9_poison_d = g8_poison_q;
-  assign g9_rd_sign_d = g8_rd_sign_q;
-  assign g9_rd_zero_d = g8_rd_zero_q;
-  assign g9_rd_kept_d = rd_kept;
-  assign g9_rd_round_up_d = rd_round_up;
-  assign g9_rd_exp_eff_d = rd_exp_eff;
-  assign rd_rounded = {1'b0, g9_rd_kept_q} + {24'd0, g9_rd_round_up_q};
-  assign rd_exp_final = rd_rounded[24] ? g9_rd_exp_eff_q + 13'd1 : g9_rd_exp_eff_q;
-  assign rd_frac = rd_rounded[24] ? 23'd0 : rd_rounded[22:0];
-  assign rd_field = (rd_rounded[24] | rd_rounded[23]) ? rd_exp_final[7:0] : 8'd0;
-  assign d32 = g9_rd_zero_q ? {g9_rd_sign_q, 31'd0} : (!rd_exp_final[12] & (rd_exp_final >=
-      13'd255)) ? {g9_rd_sign_q, 8'hff, 23'd0} : {g9_rd_sign_q, rd_field, rd_frac};
-  assign g10_valid_d = g9_valid_q;
-  assign g10_m_d = g9_m_q;
-  assign g10_first_group_d = g9_first_group_q;
-  assign g10_last_group_d = g9_last_group_q;
-  assign g10_scale_d = g9_scale_q;
-  assign g10_rs_d = g9_rs_q;
-  assign g10_poison_d = g9_poison_q;
-  assign g10_d32_d = d32;
-  assign ms_a_field = g10_d32_q[30:23];
-  assign ms_b_field = g10_scale_q[14:10];
-  assign ms_a_sig = {(ms_a_field != 8'd0), g10_d32_q[22:0]};
-  assign ms_b_sig = {(ms_b_field != 5'd0), g10_scale_q[9:0]};
-  assign ms_a_nan = (ms_a_field == 8'hff) & (g10_d32_q[22:0] != 23'd0);
-  assign ms_a_inf = (ms_a_field == 8'hff) & (g10_d32_q[22:0] == 23'd0);
-  assign ms_b_nan = (ms_b_field == 5'd31) & (g10_scale_q[9:0] != 10'd0);
-  assign ms_b_inf = (ms_b_field == 5'd31) & (g10_scale_q[9:0] == 10'd0);
-  assign ms_sign = g10_d32_q[31] ^ g10_scale_q[15];
-  assign ms_pp0 = {6'd0, ms_a_sig} * {24'd0, ms_b_sig[5:0]};
-  assign ms_pp1 = {5'd0, ms_a_sig} * {24'd0, ms_b_sig[10:6]};
-  assign ms_lsb = {5'd0, ((ms_a_field == 8'd0) ? 8'd1 : ms_a_field)} + {8'd0, ((ms_b_field == 5'd0)
-      ? 5'd1 : ms_b_field)} - 13'd48;
-  assign ms_nan = ms_a_nan | ms_b_nan | (ms_a_inf & (g10_scale_q[14:0] == 15'd0)) | (ms_b_inf &
-      (g10_d32_q[30:0] == 31'd0));
-  assign ms_inf = ms_a_inf | ms_b_inf;
-  assign g11_valid_d = g10_valid_q;
-  assign g11_m_d = g10_m_q;
-  assign g11_first_group_d = g10_first_group_q;
-  assign g11_last_group_d = g10_last_group_q;
-  assign g11_rs_d = g10_rs_q;
-  assign g11_poison_d = g10_poison_q;
-  assign g11_ms_pp0_d = ms_pp0;
-  assign g11_ms_pp1_d = ms_pp1;
-  assign g11_ms_sign_d = ms_sign;
-  assign g11_ms_lsb_d = ms_lsb;
-  assign g11_ms_nan_d = ms_nan;
-  assign g11_ms_inf_d = ms_inf;
-  assign ms_prod = ({5'd0, g11_ms_pp0_q} << 0) + ({6'd0, g11_ms_pp1_q} << 6);
-  assign g12_valid_d = g11_valid_q;
-  assign g12_m_d = g11_m_q;
-  assign g12_first_group_d = g11_first_group_q;
-  assign g12_last_group_d = g11_last_group_q;
-  assign g12_rs_d = g11_rs_q;
-  assign g12_poison_d = g11_poison_q;
-  assign g12_ms_prod_d = ms_prod;
-  assign g12_ms_sign_d = g11_ms_sign_q;
-  assign g12_ms_lsb_d = g11_ms_lsb_q;
-  assign g12_ms_nan_d = g11_ms_nan_q;
-  assign g12_ms_inf_d = g11_ms_inf_q;
-  assign ms_r_lz = g12_ms_prod_q[34] ? 6'd0 : g12_ms_prod_q[33] ? 6'd1 : g12_ms_prod_q[32] ? 6'd2 :
-      g12_ms_prod_q[31] ? 6'd3 : g12_ms_prod_q[30] ? 6'd4 : g12_ms_prod_q[29] ? 6'd5 :
-      g12_ms_prod_q[28] ? 6'd6 : g12_ms_prod_q[27] ? 6'd7 : g12_ms_prod_q[26] ? 6'd8 :
-      g12_ms_prod_q[25] ? 6'd9 : g12_ms_prod_q[24] ? 6'd10 : g12_ms_prod_q[23] ? 6'd11 :
-      g12_ms_prod_q[22] ? 6'd12 : g12_ms_prod_q[21] ? 6'd13 : g12_ms_prod_q[20] ? 6'd14 :
-      g12_ms_prod_q[19] ? 6'd15 : g12_ms_prod_q[18] ? 6'd16 : g12_ms_prod_q[17] ? 6'd17 :
-      g12_ms_prod_q[16] ? 6'd18 : g12_ms_prod_q[15] ? 6'd19 : g12_ms_prod_q[14] ? 6'd20 :
-      g12_ms_prod_q[13] ? 6'd21 : g12_ms_prod_q[12] ? 6'd22 : g12_ms_prod_q[11] ? 6'd23 :
-      g12_ms_prod_q[10] ? 6'd24 : g12_ms_prod_q[9] ? 6'd25 : g12_ms_prod_q[8] ? 6'd26 :
-      g12_ms_prod_q[7] ? 6'd27 : g12_ms_prod_q[6] ? 6'd28 : g12_ms_prod_q[5] ? 6'd29 :
-      g12_ms_prod_q[4] ? 6'd30 : g12_ms_prod_q[3] ? 6'd31 : g12_ms_prod_q[2] ? 6'd32 :
-      g12_ms_prod_q[1] ? 6'd33 : 6'd34;
-  assign ms_r_norm = g12_ms_prod_q << ms_r_lz;
-  assign ms_r_exp = g12_ms_lsb_q + 13'd34 - {7'd0, ms_r_lz};
-  assign ms_r_zero = g12_ms_prod_q == 35'd0;
-  assign g13_valid_d = g12_valid_q;
-  assign g13_m_d = g12_m_q;
-  assign g13_first_group_d = g12_first_group_q;
-  assign g13_last_group_d = g12_last_group_q;
-  assign g13_rs_d = g12_rs_q;
-  assign g13_poison_d = g12_poison_q;
-  assign g13_ms_r_sign_d = g12_ms_sign_q;
-  assign g13_ms_r_norm_d = ms_r_norm;
-  assign g13_ms_r_exp_d = ms_r_exp;
-  assign g13_ms_r_zero_d = ms_r_zero;
-  assign g13_ms_nan_d = g12_ms_nan_q;
-  assign g13_ms_inf_d = g12_ms_inf_q;
-  assign ms_r_sub = g13_ms_r_exp_q[12] | (g13_ms_r_exp_q == 13'd0);
-  assign ms_r_neg_exp = 13'd1 - g13_ms_r_exp_q;
-  assign ms_r_dshift = !ms_r_sub ? 5'd0 : (ms_r_neg_exp > 13'd26) ? 5'd26 : ms_r_neg_exp[4:0];
-  assign ms_r_x = {g13_ms_r_norm_q, 26'd0} >> ms_r_dshift;
-  assign ms_r_sticky = ms_r_x[35:0] != 36'd0;
-  assign ms_r_round_up = ms_r_x[36] & (ms_r_sticky | ms_r_x[37]);
-  assign ms_r_kept = ms_r_x[60:37];
-  assign ms_r_exp_eff = ms_r_sub ? 13'd1 : g13_ms_r_exp_q;
-  assign g14_valid_d = g13_valid_q;
-  assign g14_m_d = g13_m_q;
-  assign g14_first_group_d = g13_first_group_q;
-  assign g14_last_group_d = g13_last_group_q;
-  assign g14_rs_d = g13_rs_q;
-  assign g14_poison_d = g13_poison_q;
-  assign g14_ms_r_sign_d = g13_ms_r_sign_q;
-  assign g14_ms_r_zero_d = g13_ms_r_zero_q;
-  assign g14_ms_r_kept_d = ms_r_kept;
-  assign g14_ms_r_round_up_d = ms_r_round_up;
-  assign g14_ms_r_exp_eff_d = ms_r_exp_eff;
-  assign g14_ms_nan_d = g13_ms_nan_q;
-  assign g14_ms_inf_d = g13_ms_inf_q;
-  assign ms_r_rounded = {1'b0, g14_ms_r_kept_q} + {24'd0, g14_ms_r_round_up_q};
-  assign ms_r_exp_final = ms_r_rounded[24] ? g14_ms_r_exp_eff_q + 13'd1 : g14_ms_r_exp_eff_q;
-  assign ms_r_frac = ms_r_rounded[24] ? 23'd0 : ms_r_rounded[22:0];
-  assign ms_r_field = (ms_r_rounded[24] | ms_r_rounded[23]) ? ms_r_exp_final[7:0] : 8'd0;
-  assign ms_finite = g14_ms_r_zero_q ? {g14_ms_r_sign_q, 31'd0} : (!ms_r_exp_final[12] &
-      (ms_r_exp_final >= 13'd255)) ? {g14_ms_r_sign_q, 8'hff, 23'd0} : {g14_ms_r_sign_q, ms_r_field,
-      ms_r_frac};
-  assign t = g14_ms_nan_q ? 32'h7fc00000 : g14_ms_inf_q ? {ms_finite[31], 8'hff, 23'd0} : ms_finite;
-  assign g15_valid_d = g14_valid_q;
-  assign g15_m_d = g14_m_q;
-  assign g15_first_group_d = g14_first_group_q;
-  assign g15_last_group_d = g14_last_group_q;
-  assign g15_rs_d = g14_rs_q;
-  assign g15_poison_d = g14_poison_q;
-  assign g15_t_d = t;
-  assign y_old = g15_first_group_q ? 32'd0 : y_mem_rd0;
-  assign g16_valid_d = g15_valid_q;
-  assign g16_m_d = g15_m_q;
-  assign g16_last_group_d = g15_last_group_q;
-  assign g16_rs_d = g15_rs_q;
-  assign g16_poison_d = g15_poison_q;
-  assign g16_y_old_d = y_old;
-  assign g16_t_d = g15_t_q;
-  assign g17_valid_d = g16_valid_q;
-  assign g17_m_d = g16_m_q;
-  assign g17_last_group_d = g16_last_group_q;
-  assign g17_rs_d = g16_rs_q;
-  assign g17_poison_d = g16_poison_q;
-  assign g18_valid_d = g17_valid_q;
-  assign g18_m_d = g17_m_q;
-  assign g18_last_group_d = g17_last_group_q;
-  assign g18_rs_d = g17_rs_q;
-  assign g18_poison_d = g17_poison_q;
-  assign g19_valid_d = g18_valid_q;
-  assign g19_m_d = g18_m_q;
-  assign g19_last_group_d = g18_last_group_q;
-  assign g19_rs_d = g18_rs_q;
-  assign g19_poison_d = g18_poison_q;
-  assign g20_valid_d = g19_valid_q;
-  assign g20_m_d = g19_m_q;
-  assign g20_last_group_d = g19_last_group_q;
-  assign g20_rs_d = g19_rs_q;
-  assign g20_poison_d = g19_poison_q;
-  assign g21_valid_d = g20_valid_q;
-  assign g21_m_d = g20_m_q;
-  assign g21_last_group_d = g20_last_group_q;
-  assign g21_rs_d = g20_rs_q;
-  assign g21_poison_d = g20_poison_q;
-  assign g21_y_d = y_sum;
   assign mr_a_field = g21_y_q[30:23];
   assign mr_b_field = g21_rs_q[30:23];
   assign mr_a_sig = {(mr_a_field != 8'd0), g21_y_q[22:0]};
@@ -1040,6 +1481,60 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d16 (
   assign g22_mr_lsb_d = mr_lsb;
   assign g22_mr_nan_d = mr_nan;
   assign g22_mr_inf_d = mr_inf;
+
+  mixpe_clock_gate u_g22_gate (
+    .clk_i(clk_i),
+    .en_i(g21_valid_q),
+    .gclk_o(g22_gclk)
+  );
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) g22_valid_q <= 1'd0;
+    else g22_valid_q <= g22_valid_d;
+  end
+
+  always @(posedge g22_gclk) begin
+    g22_m_q <= g22_m_d;
+    g22_last_group_q <= g22_last_group_d;
+    g22_poison_q <= g22_poison_d;
+    g22_y_q <= g22_y_d;
+    g22_mr_pp0_q <= g22_mr_pp0_d;
+    g22_mr_pp1_q <= g22_mr_pp1_d;
+    g22_mr_pp2_q <= g22_mr_pp2_d;
+    g22_mr_pp3_q <= g22_mr_pp3_d;
+    g22_mr_sign_q <= g22_mr_sign_d;
+    g22_mr_lsb_q <= g22_mr_lsb_d;
+    g22_mr_nan_q <= g22_mr_nan_d;
+    g22_mr_inf_q <= g22_mr_inf_d;
+  end
+
+  // Stage 23
+  // exact significand product, from its partial products
+  wire [47:0] mr_prod;
+  wire g23_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g23_gclk;
+  wire [3:0] g23_m_d;
+  wire g23_last_group_d;
+  wire g23_poison_d;
+  wire [31:0] g23_y_d;
+  wire [47:0] g23_mr_prod_d;
+  wire g23_mr_sign_d;
+  wire [12:0] g23_mr_lsb_d;
+  wire g23_mr_nan_d;
+  wire g23_mr_inf_d;
+  // pipeline stage 24
+  reg g23_valid_q;
+  reg [3:0] g23_m_q;
+  reg g23_last_group_q;
+  reg g23_poison_q;
+  reg [31:0] g23_y_q;
+  reg [47:0] g23_mr_prod_q;
+  reg g23_mr_sign_q;
+  reg [12:0] g23_mr_lsb_q;
+  reg g23_mr_nan_q;
+  reg g23_mr_inf_q;
+
   assign mr_prod = ({18'd0, g22_mr_pp0_q} << 0) + ({18'd0, g22_mr_pp1_q} << 6) + ({18'd0,
       g22_mr_pp2_q} << 12) + ({18'd0, g22_mr_pp3_q} << 18);
   assign g23_valid_d = g22_valid_q;
@@ -1052,6 +1547,64 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d16 (
   assign g23_mr_lsb_d = g22_mr_lsb_q;
   assign g23_mr_nan_d = g22_mr_nan_q;
   assign g23_mr_inf_d = g22_mr_inf_q;
+
+  mixpe_clock_gate u_g23_gate (
+    .clk_i(clk_i),
+    .en_i(g22_valid_q),
+    .gclk_o(g23_gclk)
+  );
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) g23_valid_q <= 1'd0;
+    else g23_valid_q <= g23_valid_d;
+  end
+
+  always @(posedge g23_gclk) begin
+    g23_m_q <= g23_m_d;
+    g23_last_group_q <= g23_last_group_d;
+    g23_poison_q <= g23_poison_d;
+    g23_y_q <= g23_y_d;
+    g23_mr_prod_q <= g23_mr_prod_d;
+    g23_mr_sign_q <= g23_mr_sign_d;
+    g23_mr_lsb_q <= g23_mr_lsb_d;
+    g23_mr_nan_q <= g23_mr_nan_d;
+    g23_mr_inf_q <= g23_mr_inf_d;
+  end
+
+  // Stage 24
+  wire [31:0] mr_finite;
+  wire [5:0] mr_r_lz;
+  // leading one at the top
+  wire [47:0] mr_r_norm;
+  // biased exponent of the leading one (two's complement)
+  wire [12:0] mr_r_exp;
+  wire mr_r_zero;
+  wire g24_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g24_gclk;
+  wire [3:0] g24_m_d;
+  wire g24_last_group_d;
+  wire g24_poison_d;
+  wire [31:0] g24_y_d;
+  wire g24_mr_r_sign_d;
+  wire [47:0] g24_mr_r_norm_d;
+  wire [12:0] g24_mr_r_exp_d;
+  wire g24_mr_r_zero_d;
+  wire g24_mr_nan_d;
+  wire g24_mr_inf_d;
+  // pipeline stage 25
+  reg g24_valid_q;
+  reg [3:0] g24_m_q;
+  reg g24_last_group_q;
+  reg g24_poison_q;
+  reg [31:0] g24_y_q;
+  reg g24_mr_r_sign_q;
+  reg [47:0] g24_mr_r_norm_q;
+  reg [12:0] g24_mr_r_exp_q;
+  reg g24_mr_r_zero_q;
+  reg g24_mr_nan_q;
+  reg g24_mr_inf_q;
+
   assign mr_r_lz = g23_mr_prod_q[47] ? 6'd0 : g23_mr_prod_q[46] ? 6'd1 : g23_mr_prod_q[45] ? 6'd2 :
       g23_mr_prod_q[44] ? 6'd3 : g23_mr_prod_q[43] ? 6'd4 : g23_mr_prod_q[42] ? 6'd5 :
       g23_mr_prod_q[41] ? 6'd6 : g23_mr_prod_q[40] ? 6'd7 : g23_mr_prod_q[39] ? 6'd8 :
@@ -1082,6 +1635,72 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d16 (
   assign g24_mr_r_zero_d = mr_r_zero;
   assign g24_mr_nan_d = g23_mr_nan_q;
   assign g24_mr_inf_d = g23_mr_inf_q;
+
+  mixpe_clock_gate u_g24_gate (
+    .clk_i(clk_i),
+    .en_i(g23_valid_q),
+    .gclk_o(g24_gclk)
+  );
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) g24_valid_q <= 1'd0;
+    else g24_valid_q <= g24_valid_d;
+  end
+
+  always @(posedge g24_gclk) begin
+    g24_m_q <= g24_m_d;
+    g24_last_group_q <= g24_last_group_d;
+    g24_poison_q <= g24_poison_d;
+    g24_y_q <= g24_y_d;
+    g24_mr_r_sign_q <= g24_mr_r_sign_d;
+    g24_mr_r_norm_q <= g24_mr_r_norm_d;
+    g24_mr_r_exp_q <= g24_mr_r_exp_d;
+    g24_mr_r_zero_q <= g24_mr_r_zero_d;
+    g24_mr_nan_q <= g24_mr_nan_d;
+    g24_mr_inf_q <= g24_mr_inf_d;
+  end
+
+  // Stage 25
+  // below the normal range: shift right into a subnormal
+  wire mr_r_sub;
+  wire [12:0] mr_r_neg_exp;
+  // 1 - exp, capped: 26 already moves every bit below the guard
+  wire [4:0] mr_r_dshift;
+  // 24 kept bits, guard, then sticky bits
+  wire [73:0] mr_r_x;
+  wire mr_r_sticky;
+  wire mr_r_round_up;
+  wire [23:0] mr_r_kept;
+  // the exponent the kept bits are at: 1 for subnormals
+  wire [12:0] mr_r_exp_eff;
+  wire g25_valid_d;
+  // the stage's clock: it runs only in a cycle whose row moves in
+  wire g25_gclk;
+  wire [3:0] g25_m_d;
+  wire g25_last_group_d;
+  wire g25_poison_d;
+  wire [31:0] g25_y_d;
+  wire g25_mr_r_sign_d;
+  wire g25_mr_r_zero_d;
+  wire [23:0] g25_mr_r_kept_d;
+  wire g25_mr_r_round_up_d;
+  wire [12:0] g25_mr_r_exp_eff_d;
+  wire g25_mr_nan_d;
+  wire g25_mr_inf_d;
+  // pipeline stage 26
+  reg g25_valid_q;
+  reg [3:0] g25_m_q;
+  reg g25_last_group_q;
+  reg g25_poison_q;
+  reg [31:0] g25_y_q;
+  reg g25_mr_r_sign_q;
+  reg g25_mr_r_zero_q;
+  reg [23:0] g25_mr_r_kept_q;
+  reg g25_mr_r_round_up_q;
+  reg [12:0] g25_mr_r_exp_eff_q;
+  reg g25_mr_nan_q;
+  reg g25_mr_inf_q;
+
   assign mr_r_sub = g24_mr_r_exp_q[12] | (g24_mr_r_exp_q == 13'd0);
   assign mr_r_neg_exp = 13'd1 - g24_mr_r_exp_q;
   assign mr_r_dshift = !mr_r_sub ? 5'd0 : (mr_r_neg_exp > 13'd26) ? 5'd26 : mr_r_neg_exp[4:0];
@@ -1102,6 +1721,41 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d16 (
   assign g25_mr_r_exp_eff_d = mr_r_exp_eff;
   assign g25_mr_nan_d = g24_mr_nan_q;
   assign g25_mr_inf_d = g24_mr_inf_q;
+
+  mixpe_clock_gate u_g25_gate (
+    .clk_i(clk_i),
+    .en_i(g24_valid_q),
+    .gclk_o(g25_gclk)
+  );
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) g25_valid_q <= 1'd0;
+    else g25_valid_q <= g25_valid_d;
+  end
+
+  always @(posedge g25_gclk) begin
+    g25_m_q <= g25_m_d;
+    g25_last_group_q <= g25_last_group_d;
+    g25_poison_q <= g25_poison_d;
+    g25_y_q <= g25_y_d;
+    g25_mr_r_sign_q <= g25_mr_r_sign_d;
+    g25_mr_r_zero_q <= g25_mr_r_zero_d;
+    g25_mr_r_kept_q <= g25_mr_r_kept_d;
+    g25_mr_r_round_up_q <= g25_mr_r_round_up_d;
+    g25_mr_r_exp_eff_q <= g25_mr_r_exp_eff_d;
+    g25_mr_nan_q <= g25_mr_nan_d;
+    g25_mr_inf_q <= g25_mr_inf_d;
+  end
+
+  // Stage 26
+  wire [24:0] mr_r_rounded;
+  wire [12:0] mr_r_exp_final;
+  wire [22:0] mr_r_frac;
+  wire [7:0] mr_r_field;
+  // a poisoned row's final value is NaN
+  wire [31:0] y_final;
+  wire [31:0] y_mem_rd1;
+
   assign mr_r_rounded = {1'b0, g25_mr_r_kept_q} + {24'd0, g25_mr_r_round_up_q};
   assign mr_r_exp_final = mr_r_rounded[24] ? g25_mr_r_exp_eff_q + 13'd1 : g25_mr_r_exp_eff_q;
   assign mr_r_frac = mr_r_rounded[24] ? 23'd0 : mr_r_rounded[22:0];
@@ -1116,172 +1770,6 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d16 (
   assign final_o = g25_valid_q & g25_last_group_q;
   assign rd_y_o = y_mem_rd1;
 
-  mixpe_clock_gate u_g1_gate (
-    .clk_i(clk_i),
-    .en_i(valid_i),
-    .gclk_o(g1_gclk)
-  );
-
-  mixpe_clock_gate u_g2_gate (
-    .clk_i(clk_i),
-    .en_i(g1_valid_q),
-    .gclk_o(g2_gclk)
-  );
-
-  mixpe_clock_gate u_g3_gate (
-    .clk_i(clk_i),
-    .en_i(g2_valid_q),
-    .gclk_o(g3_gclk)
-  );
-
-  mixpe_clock_gate u_g4_gate (
-    .clk_i(clk_i),
-    .en_i(g3_valid_q),
-    .gclk_o(g4_gclk)
-  );
-
-  mixpe_row_file_w23_d16_r1 u_acc_mem (
-    .clk_i(clk_i),
-    .we_i(g4_valid_q),
-    .waddr_i(g4_m_q),
-    .wdata_i({g4_poison_new_q, acc_new}),
-    .raddr0_i(g1_m_q),
-    .rdata0_o(acc_mem_rd0)
-  );
-
-  mixpe_clock_gate u_g5_gate (
-    .clk_i(clk_i),
-    .en_i(dq_valid),
-    .gclk_o(g5_gclk)
-  );
-
-  mixpe_clock_gate u_g6_gate (
-    .clk_i(clk_i),
-    .en_i(g5_valid_q),
-    .gclk_o(g6_gclk)
-  );
-
-  mixpe_clock_gate u_g7_gate (
-    .clk_i(clk_i),
-    .en_i(g6_valid_q),
-    .gclk_o(g7_gclk)
-  );
-
-  mixpe_clock_gate u_g8_gate (
-    .clk_i(clk_i),
-    .en_i(g7_valid_q),
-    .gclk_o(g8_gclk)
-  );
-
-  mixpe_clock_gate u_g9_gate (
-    .clk_i(clk_i),
-    .en_i(g8_valid_q),
-    .gclk_o(g9_gclk)
-  );
-
-  mixpe_clock_gate u_g10_gate (
-    .clk_i(clk_i),
-    .en_i(g9_valid_q),
-    .gclk_o(g10_gclk)
-  );
-
-  mixpe_clock_gate u_g11_gate (
-    .clk_i(clk_i),
-    .en_i(g10_valid_q),
-    .gclk_o(g11_gclk)
-  );
-
-  mixpe_clock_gate u_g12_gate (
-    .clk_i(clk_i),
-    .en_i(g11_valid_q),
-    .gclk_o(g12_gclk)
-  );
-
-  mixpe_clock_gate u_g13_gate (
-    .clk_i(clk_i),
-    .en_i(g12_valid_q),
-    .gclk_o(g13_gclk)
-  );
-
-  mixpe_clock_gate u_g14_gate (
-    .clk_i(clk_i),
-    .en_i(g13_valid_q),
-    .gclk_o(g14_gclk)
-  );
-
-  mixpe_clock_gate u_g15_gate (
-    .clk_i(clk_i),
-    .en_i(g14_valid_q),
-    .gclk_o(g15_gclk)
-  );
-
-  mixpe_clock_gate u_g16_gate (
-    .clk_i(clk_i),
-    .en_i(g15_valid_q),
-    .gclk_o(g16_gclk)
-  );
-
-  mixpe_fp32_add_s5 u_add_y (
-    .clk_i(clk_i),
-    .a_i(g16_y_old_q),
-    .b_i(g16_t_q),
-    .y_o(y_sum)
-  );
-
-  mixpe_clock_gate u_g17_gate (
-    .clk_i(clk_i),
-    .en_i(g16_valid_q),
-    .gclk_o(g17_gclk)
-  );
-
-  mixpe_clock_gate u_g18_gate (
-    .clk_i(clk_i),
-    .en_i(g17_valid_q),
-    .gclk_o(g18_gclk)
-  );
-
-  mixpe_clock_gate u_g19_gate (
-    .clk_i(clk_i),
-    .en_i(g18_valid_q),
-    .gclk_o(g19_gclk)
-  );
-
-  mixpe_clock_gate u_g20_gate (
-    .clk_i(clk_i),
-    .en_i(g19_valid_q),
-    .gclk_o(g20_gclk)
-  );
-
-  mixpe_clock_gate u_g21_gate (
-    .clk_i(clk_i),
-    .en_i(g20_valid_q),
-    .gclk_o(g21_gclk)
-  );
-
-  mixpe_clock_gate u_g22_gate (
-    .clk_i(clk_i),
-    .en_i(g21_valid_q),
-    .gclk_o(g22_gclk)
-  );
-
-  mixpe_clock_gate u_g23_gate (
-    .clk_i(clk_i),
-    .en_i(g22_valid_q),
-    .gclk_o(g23_gclk)
-  );
-
-  mixpe_clock_gate u_g24_gate (
-    .clk_i(clk_i),
-    .en_i(g23_valid_q),
-    .gclk_o(g24_gclk)
-  );
-
-  mixpe_clock_gate u_g25_gate (
-    .clk_i(clk_i),
-    .en_i(g24_valid_q),
-    .gclk_o(g25_gclk)
-  );
-
   mixpe_row_file_w32_d16_r2 u_y_mem (
     .clk_i(clk_i),
     .we_i(g25_valid_q),
@@ -1292,975 +1780,6 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d16 (
     .raddr1_i(rd_m_i),
     .rdata1_o(y_mem_rd1)
   );
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) g1_valid_q <= 1'd0;
-    else g1_valid_q <= g1_valid_d;
-  end
-
-  always @(posedge g1_gclk) begin
-    g1_m_q <= g1_m_d;
-  end
-
-  always @(posedge g1_gclk) begin
-    g1_first_tile_q <= g1_first_tile_d;
-  end
-
-  always @(posedge g1_gclk) begin
-    g1_last_tile_q <= g1_last_tile_d;
-  end
-
-  always @(posedge g1_gclk) begin
-    g1_first_group_q <= g1_first_group_d;
-  end
-
-  always @(posedge g1_gclk) begin
-    g1_last_group_q <= g1_last_group_d;
-  end
-
-  always @(posedge g1_gclk) begin
-    g1_poison_q <= g1_poison_d;
-  end
-
-  always @(posedge g1_gclk) begin
-    g1_scale_q <= g1_scale_d;
-  end
-
-  always @(posedge g1_gclk) begin
-    g1_rs_q <= g1_rs_d;
-  end
-
-  always @(posedge g1_gclk) begin
-    g1_diff_q <= g1_diff_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) g2_valid_q <= 1'd0;
-    else g2_valid_q <= g2_valid_d;
-  end
-
-  always @(posedge g2_gclk) begin
-    g2_m_q <= g2_m_d;
-  end
-
-  always @(posedge g2_gclk) begin
-    g2_first_tile_q <= g2_first_tile_d;
-  end
-
-  always @(posedge g2_gclk) begin
-    g2_last_tile_q <= g2_last_tile_d;
-  end
-
-  always @(posedge g2_gclk) begin
-    g2_first_group_q <= g2_first_group_d;
-  end
-
-  always @(posedge g2_gclk) begin
-    g2_last_group_q <= g2_last_group_d;
-  end
-
-  always @(posedge g2_gclk) begin
-    g2_poison_q <= g2_poison_d;
-  end
-
-  always @(posedge g2_gclk) begin
-    g2_scale_q <= g2_scale_d;
-  end
-
-  always @(posedge g2_gclk) begin
-    g2_rs_q <= g2_rs_d;
-  end
-
-  always @(posedge g2_gclk) begin
-    g2_diff_q <= g2_diff_d;
-  end
-
-  always @(posedge g2_gclk) begin
-    g2_word_q <= g2_word_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) g3_valid_q <= 1'd0;
-    else g3_valid_q <= g3_valid_d;
-  end
-
-  always @(posedge g3_gclk) begin
-    g3_m_q <= g3_m_d;
-  end
-
-  always @(posedge g3_gclk) begin
-    g3_last_tile_q <= g3_last_tile_d;
-  end
-
-  always @(posedge g3_gclk) begin
-    g3_first_group_q <= g3_first_group_d;
-  end
-
-  always @(posedge g3_gclk) begin
-    g3_last_group_q <= g3_last_group_d;
-  end
-
-  always @(posedge g3_gclk) begin
-    g3_scale_q <= g3_scale_d;
-  end
-
-  always @(posedge g3_gclk) begin
-    g3_rs_q <= g3_rs_d;
-  end
-
-  always @(posedge g3_gclk) begin
-    g3_op_acc_q <= g3_op_acc_d;
-  end
-
-  always @(posedge g3_gclk) begin
-    g3_op_in_q <= g3_op_in_d;
-  end
-
-  always @(posedge g3_gclk) begin
-    g3_poison_new_q <= g3_poison_new_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) g4_valid_q <= 1'd0;
-    else g4_valid_q <= g4_valid_d;
-  end
-
-  always @(posedge g4_gclk) begin
-    g4_m_q <= g4_m_d;
-  end
-
-  always @(posedge g4_gclk) begin
-    g4_last_tile_q <= g4_last_tile_d;
-  end
-
-  always @(posedge g4_gclk) begin
-    g4_first_group_q <= g4_first_group_d;
-  end
-
-  always @(posedge g4_gclk) begin
-    g4_last_group_q <= g4_last_group_d;
-  end
-
-  always @(posedge g4_gclk) begin
-    g4_scale_q <= g4_scale_d;
-  end
-
-  always @(posedge g4_gclk) begin
-    g4_rs_q <= g4_rs_d;
-  end
-
-  always @(posedge g4_gclk) begin
-    g4_sum_lo_q <= g4_sum_lo_d;
-  end
-
-  always @(posedge g4_gclk) begin
-    g4_acc_hi_q <= g4_acc_hi_d;
-  end
-
-  always @(posedge g4_gclk) begin
-    g4_in_hi_q <= g4_in_hi_d;
-  end
-
-  always @(posedge g4_gclk) begin
-    g4_poison_new_q <= g4_poison_new_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) g5_valid_q <= 1'd0;
-    else g5_valid_q <= g5_valid_d;
-  end
-
-  always @(posedge g5_gclk) begin
-    g5_m_q <= g5_m_d;
-  end
-
-  always @(posedge g5_gclk) begin
-    g5_first_group_q <= g5_first_group_d;
-  end
-
-  always @(posedge g5_gclk) begin
-    g5_last_group_q <= g5_last_group_d;
-  end
-
-  always @(posedge g5_gclk) begin
-    g5_scale_q <= g5_scale_d;
-  end
-
-  always @(posedge g5_gclk) begin
-    g5_rs_q <= g5_rs_d;
-  end
-
-  always @(posedge g5_gclk) begin
-    g5_poison_q <= g5_poison_d;
-  end
-
-  always @(posedge g5_gclk) begin
-    g5_acc_q <= g5_acc_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) g6_valid_q <= 1'd0;
-    else g6_valid_q <= g6_valid_d;
-  end
-
-  always @(posedge g6_gclk) begin
-    g6_m_q <= g6_m_d;
-  end
-
-  always @(posedge g6_gclk) begin
-    g6_first_group_q <= g6_first_group_d;
-  end
-
-  always @(posedge g6_gclk) begin
-    g6_last_group_q <= g6_last_group_d;
-  end
-
-  always @(posedge g6_gclk) begin
-    g6_scale_q <= g6_scale_d;
-  end
-
-  always @(posedge g6_gclk) begin
-    g6_rs_q <= g6_rs_d;
-  end
-
-  always @(posedge g6_gclk) begin
-    g6_poison_q <= g6_poison_d;
-  end
-
-  always @(posedge g6_gclk) begin
-    g6_neg_q <= g6_neg_d;
-  end
-
-  always @(posedge g6_gclk) begin
-    g6_mag_lo_q <= g6_mag_lo_d;
-  end
-
-  always @(posedge g6_gclk) begin
-    g6_flip_hi_q <= g6_flip_hi_d;
-  end
-
-  always @(posedge g6_gclk) begin
-    g6_lsb_q <= g6_lsb_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) g7_valid_q <= 1'd0;
-    else g7_valid_q <= g7_valid_d;
-  end
-
-  always @(posedge g7_gclk) begin
-    g7_m_q <= g7_m_d;
-  end
-
-  always @(posedge g7_gclk) begin
-    g7_first_group_q <= g7_first_group_d;
-  end
-
-  always @(posedge g7_gclk) begin
-    g7_last_group_q <= g7_last_group_d;
-  end
-
-  always @(posedge g7_gclk) begin
-    g7_scale_q <= g7_scale_d;
-  end
-
-  always @(posedge g7_gclk) begin
-    g7_rs_q <= g7_rs_d;
-  end
-
-  always @(posedge g7_gclk) begin
-    g7_poison_q <= g7_poison_d;
-  end
-
-  always @(posedge g7_gclk) begin
-    g7_neg_q <= g7_neg_d;
-  end
-
-  always @(posedge g7_gclk) begin
-    g7_mag_q <= g7_mag_d;
-  end
-
-  always @(posedge g7_gclk) begin
-    g7_lsb_q <= g7_lsb_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) g8_valid_q <= 1'd0;
-    else g8_valid_q <= g8_valid_d;
-  end
-
-  always @(posedge g8_gclk) begin
-    g8_m_q <= g8_m_d;
-  end
-
-  always @(posedge g8_gclk) begin
-    g8_first_group_q <= g8_first_group_d;
-  end
-
-  always @(posedge g8_gclk) begin
-    g8_last_group_q <= g8_last_group_d;
-  end
-
-  always @(posedge g8_gclk) begin
-    g8_scale_q <= g8_scale_d;
-  end
-
-  always @(posedge g8_gclk) begin
-    g8_rs_q <= g8_rs_d;
-  end
-
-  always @(posedge g8_gclk) begin
-    g8_poison_q <= g8_poison_d;
-  end
-
-  always @(posedge g8_gclk) begin
-    g8_rd_sign_q <= g8_rd_sign_d;
-  end
-
-  always @(posedge g8_gclk) begin
-    g8_rd_norm_q <= g8_rd_norm_d;
-  end
-
-  always @(posedge g8_gclk) begin
-    g8_rd_exp_q <= g8_rd_exp_d;
-  end
-
-  always @(posedge g8_gclk) begin
-    g8_rd_zero_q <= g8_rd_zero_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) g9_valid_q <= 1'd0;
-    else g9_valid_q <= g9_valid_d;
-  end
-
-  always @(posedge g9_gclk) begin
-    g9_m_q <= g9_m_d;
-  end
-
-  always @(posedge g9_gclk) begin
-    g9_first_group_q <= g9_first_group_d;
-  end
-
-  always @(posedge g9_gclk) begin
-    g9_last_group_q <= g9_last_group_d;
-  end
-
-  always @(posedge g9_gclk) begin
-    g9_scale_q <= g9_scale_d;
-  end
-
-  always @(posedge g9_gclk) begin
-    g9_rs_q <= g9_rs_d;
-  end
-
-  always @(posedge g9_gclk) begin
-    g9_poison_q <= g9_poison_d;
-  end
-
-  always @(posedge g9_gclk) begin
-    g9_rd_sign_q <= g9_rd_sign_d;
-  end
-
-  always @(posedge g9_gclk) begin
-    g9_rd_zero_q <= g9_rd_zero_d;
-  end
-
-  always @(posedge g9_gclk) begin
-    g9_rd_kept_q <= g9_rd_kept_d;
-  end
-
-  always @(posedge g9_gclk) begin
-    g9_rd_round_up_q <= g9_rd_round_up_d;
-  end
-
-  always @(posedge g9_gclk) begin
-    g9_rd_exp_eff_q <= g9_rd_exp_eff_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) g10_valid_q <= 1'd0;
-    else g10_valid_q <= g10_valid_d;
-  end
-
-  always @(posedge g10_gclk) begin
-    g10_m_q <= g10_m_d;
-  end
-
-  always @(posedge g10_gclk) begin
-    g10_first_group_q <= g10_first_group_d;
-  end
-
-  always @(posedge g10_gclk) begin
-    g10_last_group_q <= g10_last_group_d;
-  end
-
-  always @(posedge g10_gclk) begin
-    g10_scale_q <= g10_scale_d;
-  end
-
-  always @(posedge g10_gclk) begin
-    g10_rs_q <= g10_rs_d;
-  end
-
-  always @(posedge g10_gclk) begin
-    g10_poison_q <= g10_poison_d;
-  end
-
-  always @(posedge g10_gclk) begin
-    g10_d32_q <= g10_d32_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) g11_valid_q <= 1'd0;
-    else g11_valid_q <= g11_valid_d;
-  end
-
-  always @(posedge g11_gclk) begin
-    g11_m_q <= g11_m_d;
-  end
-
-  always @(posedge g11_gclk) begin
-    g11_first_group_q <= g11_first_group_d;
-  end
-
-  always @(posedge g11_gclk) begin
-    g11_last_group_q <= g11_last_group_d;
-  end
-
-  always @(posedge g11_gclk) begin
-    g11_rs_q <= g11_rs_d;
-  end
-
-  always @(posedge g11_gclk) begin
-    g11_poison_q <= g11_poison_d;
-  end
-
-  always @(posedge g11_gclk) begin
-    g11_ms_pp0_q <= g11_ms_pp0_d;
-  end
-
-  always @(posedge g11_gclk) begin
-    g11_ms_pp1_q <= g11_ms_pp1_d;
-  end
-
-  always @(posedge g11_gclk) begin
-    g11_ms_sign_q <= g11_ms_sign_d;
-  end
-
-  always @(posedge g11_gclk) begin
-    g11_ms_lsb_q <= g11_ms_lsb_d;
-  end
-
-  always @(posedge g11_gclk) begin
-    g11_ms_nan_q <= g11_ms_nan_d;
-  end
-
-  always @(posedge g11_gclk) begin
-    g11_ms_inf_q <= g11_ms_inf_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) g12_valid_q <= 1'd0;
-    else g12_valid_q <= g12_valid_d;
-  end
-
-  always @(posedge g12_gclk) begin
-    g12_m_q <= g12_m_d;
-  end
-
-  always @(posedge g12_gclk) begin
-    g12_first_group_q <= g12_first_group_d;
-  end
-
-  always @(posedge g12_gclk) begin
-    g12_last_group_q <= g12_last_group_d;
-  end
-
-  always @(posedge g12_gclk) begin
-    g12_rs_q <= g12_rs_d;
-  end
-
-  always @(posedge g12_gclk) begin
-    g12_poison_q <= g12_poison_d;
-  end
-
-  always @(posedge g12_gclk) begin
-    g12_ms_prod_q <= g12_ms_prod_d;
-  end
-
-  always @(posedge g12_gclk) begin
-    g12_ms_sign_q <= g12_ms_sign_d;
-  end
-
-  always @(posedge g12_gclk) begin
-    g12_ms_lsb_q <= g12_ms_lsb_d;
-  end
-
-  always @(posedge g12_gclk) begin
-    g12_ms_nan_q <= g12_ms_nan_d;
-  end
-
-  always @(posedge g12_gclk) begin
-    g12_ms_inf_q <= g12_ms_inf_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) g13_valid_q <= 1'd0;
-    else g13_valid_q <= g13_valid_d;
-  end
-
-  always @(posedge g13_gclk) begin
-    g13_m_q <= g13_m_d;
-  end
-
-  always @(posedge g13_gclk) begin
-    g13_first_group_q <= g13_first_group_d;
-  end
-
-  always @(posedge g13_gclk) begin
-    g13_last_group_q <= g13_last_group_d;
-  end
-
-  always @(posedge g13_gclk) begin
-    g13_rs_q <= g13_rs_d;
-  end
-
-  always @(posedge g13_gclk) begin
-    g13_poison_q <= g13_poison_d;
-  end
-
-  always @(posedge g13_gclk) begin
-    g13_ms_r_sign_q <= g13_ms_r_sign_d;
-  end
-
-  always @(posedge g13_gclk) begin
-    g13_ms_r_norm_q <= g13_ms_r_norm_d;
-  end
-
-  always @(posedge g13_gclk) begin
-    g13_ms_r_exp_q <= g13_ms_r_exp_d;
-  end
-
-  always @(posedge g13_gclk) begin
-    g13_ms_r_zero_q <= g13_ms_r_zero_d;
-  end
-
-  always @(posedge g13_gclk) begin
-    g13_ms_nan_q <= g13_ms_nan_d;
-  end
-
-  always @(posedge g13_gclk) begin
-    g13_ms_inf_q <= g13_ms_inf_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) g14_valid_q <= 1'd0;
-    else g14_valid_q <= g14_valid_d;
-  end
-
-  always @(posedge g14_gclk) begin
-    g14_m_q <= g14_m_d;
-  end
-
-  always @(posedge g14_gclk) begin
-    g14_first_group_q <= g14_first_group_d;
-  end
-
-  always @(posedge g14_gclk) begin
-    g14_last_group_q <= g14_last_group_d;
-  end
-
-  always @(posedge g14_gclk) begin
-    g14_rs_q <= g14_rs_d;
-  end
-
-  always @(posedge g14_gclk) begin
-    g14_poison_q <= g14_poison_d;
-  end
-
-  always @(posedge g14_gclk) begin
-    g14_ms_r_sign_q <= g14_ms_r_sign_d;
-  end
-
-  always @(posedge g14_gclk) begin
-    g14_ms_r_zero_q <= g14_ms_r_zero_d;
-  end
-
-  always @(posedge g14_gclk) begin
-    g14_ms_r_kept_q <= g14_ms_r_kept_d;
-  end
-
-  always @(posedge g14_gclk) begin
-    g14_ms_r_round_up_q <= g14_ms_r_round_up_d;
-  end
-
-  always @(posedge g14_gclk) begin
-    g14_ms_r_exp_eff_q <= g14_ms_r_exp_eff_d;
-  end
-
-  always @(posedge g14_gclk) begin
-    g14_ms_nan_q <= g14_ms_nan_d;
-  end
-
-  always @(posedge g14_gclk) begin
-    g14_ms_inf_q <= g14_ms_inf_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) g15_valid_q <= 1'd0;
-    else g15_valid_q <= g15_valid_d;
-  end
-
-  always @(posedge g15_gclk) begin
-    g15_m_q <= g15_m_d;
-  end
-
-  always @(posedge g15_gclk) begin
-    g15_first_group_q <= g15_first_group_d;
-  end
-
-  always @(posedge g15_gclk) begin
-    g15_last_group_q <= g15_last_group_d;
-  end
-
-  always @(posedge g15_gclk) begin
-    g15_rs_q <= g15_rs_d;
-  end
-
-  always @(posedge g15_gclk) begin
-    g15_poison_q <= g15_poison_d;
-  end
-
-  always @(posedge g15_gclk) begin
-    g15_t_q <= g15_t_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) g16_valid_q <= 1'd0;
-    else g16_valid_q <= g16_valid_d;
-  end
-
-  always @(posedge g16_gclk) begin
-    g16_m_q <= g16_m_d;
-  end
-
-  always @(posedge g16_gclk) begin
-    g16_last_group_q <= g16_last_group_d;
-  end
-
-  always @(posedge g16_gclk) begin
-    g16_rs_q <= g16_rs_d;
-  end
-
-  always @(posedge g16_gclk) begin
-    g16_poison_q <= g16_poison_d;
-  end
-
-  always @(posedge g16_gclk) begin
-    g16_y_old_q <= g16_y_old_d;
-  end
-
-  always @(posedge g16_gclk) begin
-    g16_t_q <= g16_t_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) g17_valid_q <= 1'd0;
-    else g17_valid_q <= g17_valid_d;
-  end
-
-  always @(posedge g17_gclk) begin
-    g17_m_q <= g17_m_d;
-  end
-
-  always @(posedge g17_gclk) begin
-    g17_last_group_q <= g17_last_group_d;
-  end
-
-  always @(posedge g17_gclk) begin
-    g17_rs_q <= g17_rs_d;
-  end
-
-  always @(posedge g17_gclk) begin
-    g17_poison_q <= g17_poison_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) g18_valid_q <= 1'd0;
-    else g18_valid_q <= g18_valid_d;
-  end
-
-  always @(posedge g18_gclk) begin
-    g18_m_q <= g18_m_d;
-  end
-
-  always @(posedge g18_gclk) begin
-    g18_last_group_q <= g18_last_group_d;
-  end
-
-  always @(posedge g18_gclk) begin
-    g18_rs_q <= g18_rs_d;
-  end
-
-  always @(posedge g18_gclk) begin
-    g18_poison_q <= g18_poison_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) g19_valid_q <= 1'd0;
-    else g19_valid_q <= g19_valid_d;
-  end
-
-  always @(posedge g19_gclk) begin
-    g19_m_q <= g19_m_d;
-  end
-
-  always @(posedge g19_gclk) begin
-    g19_last_group_q <= g19_last_group_d;
-  end
-
-  always @(posedge g19_gclk) begin
-    g19_rs_q <= g19_rs_d;
-  end
-
-  always @(posedge g19_gclk) begin
-    g19_poison_q <= g19_poison_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) g20_valid_q <= 1'd0;
-    else g20_valid_q <= g20_valid_d;
-  end
-
-  always @(posedge g20_gclk) begin
-    g20_m_q <= g20_m_d;
-  end
-
-  always @(posedge g20_gclk) begin
-    g20_last_group_q <= g20_last_group_d;
-  end
-
-  always @(posedge g20_gclk) begin
-    g20_rs_q <= g20_rs_d;
-  end
-
-  always @(posedge g20_gclk) begin
-    g20_poison_q <= g20_poison_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) g21_valid_q <= 1'd0;
-    else g21_valid_q <= g21_valid_d;
-  end
-
-  always @(posedge g21_gclk) begin
-    g21_m_q <= g21_m_d;
-  end
-
-  always @(posedge g21_gclk) begin
-    g21_last_group_q <= g21_last_group_d;
-  end
-
-  always @(posedge g21_gclk) begin
-    g21_rs_q <= g21_rs_d;
-  end
-
-  always @(posedge g21_gclk) begin
-    g21_poison_q <= g21_poison_d;
-  end
-
-  always @(posedge g21_gclk) begin
-    g21_y_q <= g21_y_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) g22_valid_q <= 1'd0;
-    else g22_valid_q <= g22_valid_d;
-  end
-
-  always @(posedge g22_gclk) begin
-    g22_m_q <= g22_m_d;
-  end
-
-  always @(posedge g22_gclk) begin
-    g22_last_group_q <= g22_last_group_d;
-  end
-
-  always @(posedge g22_gclk) begin
-    g22_poison_q <= g22_poison_d;
-  end
-
-  always @(posedge g22_gclk) begin
-    g22_y_q <= g22_y_d;
-  end
-
-  always @(posedge g22_gclk) begin
-    g22_mr_pp0_q <= g22_mr_pp0_d;
-  end
-
-  always @(posedge g22_gclk) begin
-    g22_mr_pp1_q <= g22_mr_pp1_d;
-  end
-
-  always @(posedge g22_gclk) begin
-    g22_mr_pp2_q <= g22_mr_pp2_d;
-  end
-
-  always @(posedge g22_gclk) begin
-    g22_mr_pp3_q <= g22_mr_pp3_d;
-  end
-
-  always @(posedge g22_gclk) begin
-    g22_mr_sign_q <= g22_mr_sign_d;
-  end
-
-  always @(posedge g22_gclk) begin
-    g22_mr_lsb_q <= g22_mr_lsb_d;
-  end
-
-  always @(posedge g22_gclk) begin
-    g22_mr_nan_q <= g22_mr_nan_d;
-  end
-
-  always @(posedge g22_gclk) begin
-    g22_mr_inf_q <= g22_mr_inf_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) g23_valid_q <= 1'd0;
-    else g23_valid_q <= g23_valid_d;
-  end
-
-  always @(posedge g23_gclk) begin
-    g23_m_q <= g23_m_d;
-  end
-
-  always @(posedge g23_gclk) begin
-    g23_last_group_q <= g23_last_group_d;
-  end
-
-  always @(posedge g23_gclk) begin
-    g23_poison_q <= g23_poison_d;
-  end
-
-  always @(posedge g23_gclk) begin
-    g23_y_q <= g23_y_d;
-  end
-
-  always @(posedge g23_gclk) begin
-    g23_mr_prod_q <= g23_mr_prod_d;
-  end
-
-  always @(posedge g23_gclk) begin
-    g23_mr_sign_q <= g23_mr_sign_d;
-  end
-
-  always @(posedge g23_gclk) begin
-    g23_mr_lsb_q <= g23_mr_lsb_d;
-  end
-
-  always @(posedge g23_gclk) begin
-    g23_mr_nan_q <= g23_mr_nan_d;
-  end
-
-  always @(posedge g23_gclk) begin
-    g23_mr_inf_q <= g23_mr_inf_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) g24_valid_q <= 1'd0;
-    else g24_valid_q <= g24_valid_d;
-  end
-
-  always @(posedge g24_gclk) begin
-    g24_m_q <= g24_m_d;
-  end
-
-  always @(posedge g24_gclk) begin
-    g24_last_group_q <= g24_last_group_d;
-  end
-
-  always @(posedge g24_gclk) begin
-    g24_poison_q <= g24_poison_d;
-  end
-
-  always @(posedge g24_gclk) begin
-    g24_y_q <= g24_y_d;
-  end
-
-  always @(posedge g24_gclk) begin
-    g24_mr_r_sign_q <= g24_mr_r_sign_d;
-  end
-
-  always @(posedge g24_gclk) begin
-    g24_mr_r_norm_q <= g24_mr_r_norm_d;
-  end
-
-  always @(posedge g24_gclk) begin
-    g24_mr_r_exp_q <= g24_mr_r_exp_d;
-  end
-
-  always @(posedge g24_gclk) begin
-    g24_mr_r_zero_q <= g24_mr_r_zero_d;
-  end
-
-  always @(posedge g24_gclk) begin
-    g24_mr_nan_q <= g24_mr_nan_d;
-  end
-
-  always @(posedge g24_gclk) begin
-    g24_mr_inf_q <= g24_mr_inf_d;
-  end
-
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) g25_valid_q <= 1'd0;
-    else g25_valid_q <= g25_valid_d;
-  end
-
-  always @(posedge g25_gclk) begin
-    g25_m_q <= g25_m_d;
-  end
-
-  always @(posedge g25_gclk) begin
-    g25_last_group_q <= g25_last_group_d;
-  end
-
-  always @(posedge g25_gclk) begin
-    g25_poison_q <= g25_poison_d;
-  end
-
-  always @(posedge g25_gclk) begin
-    g25_y_q <= g25_y_d;
-  end
-
-  always @(posedge g25_gclk) begin
-    g25_mr_r_sign_q <= g25_mr_r_sign_d;
-  end
-
-  always @(posedge g25_gclk) begin
-    g25_mr_r_zero_q <= g25_mr_r_zero_d;
-  end
-
-  always @(posedge g25_gclk) begin
-    g25_mr_r_kept_q <= g25_mr_r_kept_d;
-  end
-
-  always @(posedge g25_gclk) begin
-    g25_mr_r_round_up_q <= g25_mr_r_round_up_d;
-  end
-
-  always @(posedge g25_gclk) begin
-    g25_mr_r_exp_eff_q <= g25_mr_r_exp_eff_d;
-  end
-
-  always @(posedge g25_gclk) begin
-    g25_mr_nan_q <= g25_mr_nan_d;
-  end
-
-  always @(posedge g25_gclk) begin
-    g25_mr_inf_q <= g25_mr_inf_d;
-  end
 
 endmodule
 

@@ -228,6 +228,7 @@ struct GroupPipe {
   std::string valid;
   std::vector<LiveValue> items;
   int cuts = 0;
+  std::string next;  // what the stage after the next cut does: its section's title
 
   std::string& at(const std::string& label) {
     for (LiveValue& v : items)
@@ -255,6 +256,9 @@ struct GroupPipe {
         m.regs.back().clock = gclk;
         v.name = r + "_q";
       }
+    // what follows reads these registers: the next stage's section
+    m.section(fmt::format("Stage {}{}{}", cuts + 1, next.empty() ? "" : ": ", next));
+    next.clear();
   }
   // cuts `live` and returns its registered names in order
   std::vector<std::string> cut_values(std::vector<LiveValue> live) {
@@ -292,6 +296,7 @@ std::string accumulate_group(GroupPipe& g, const EngineConfig& c) {
     m.assign("sum_unused", "sum_i");
     m.assign("diff", sext("p_i", pw, dw));
   }
+  g.next = "read the row's group accumulator";
   g.items.push_back({"diff", g.cut_values({{"diff", "diff", dw}})[0], dw});
 
   const int word = 1 + ew + accw;  // {poison, exp, acc}
@@ -299,6 +304,7 @@ std::string accumulate_group(GroupPipe& g, const EngineConfig& c) {
   m.assign("acc_word", "acc_mem_rd0");
   const std::string read_m = g.at("m");
   const int read_at = g.cuts;
+  g.next = "align the accumulator and D (+0 at a group's first tile)";
   const std::string w = g.cut_values({{"word", "acc_word", word}})[0];
 
   m.wire("acc_old", accw);
@@ -338,6 +344,7 @@ std::string accumulate_group(GroupPipe& g, const EngineConfig& c) {
   g.drop("diff");
   g.drop("poison");
   g.drop("first_tile");
+  g.next = "add, low half";
   const std::vector<std::string> ops = g.cut_values(live);
   // the addition in two halves, the low half's carry registered between them
   const int lo = accw / 2, hi = accw - lo;
@@ -350,6 +357,7 @@ std::string accumulate_group(GroupPipe& g, const EngineConfig& c) {
   std::vector<LiveValue> halves = {{"sum_lo", "sum_lo", lo + 1}, {"acc_hi", "acc_hi", hi}, {"in_hi", "in_hi", hi},
                                    {"poison_new", ops[2], 1}};
   if (ew) halves.push_back({"exp_new", ops[3], ew});
+  g.next = "add, high half; write the accumulator back";
   const std::vector<std::string> h = g.cut_values(halves);
   m.wire("acc_new", accw);
   m.assign("acc_new", fmt::format("{{{} + {} + {}, {}}}", h[1], h[2], zext(fmt::format("{}[{}]", h[0], lo), 1, hi),
@@ -380,7 +388,7 @@ hdl::Module group_unit_fixed(const EngineConfig& c) {
       "Memories: the group accumulators and Y, one entry per row in flight.",
       c.dequant_stages(), int8 ? " times the row's FP32 scale (5)" : "");
   group_ports(m, c, c.sum_width());
-  GroupPipe g{m, "valid_i", {}};
+  GroupPipe g{m, "valid_i", {}, 0, ""};
   g.items = {{"m", "m_i", mw},
              {"first_tile", "first_tile_i", 1},
              {"last_tile", "last_tile_i", 1},
@@ -397,6 +405,7 @@ hdl::Module group_unit_fixed(const EngineConfig& c) {
   m.assign("dq_valid", fmt::format("{} & {}", g.valid, g.at("last_tile")));
   g.valid = "dq_valid";
   g.drop("last_tile");
+  g.next = "negate, low half (the dequant: a group's last tile only)";
   const std::string a = g.cut_values({{"acc", acc, accw}})[0];
   // the magnitude (a ^ neg) + neg in two halves, the low half's carry registered between them
   const int lo = accw / 2, hi = accw - lo;
@@ -412,18 +421,22 @@ hdl::Module group_unit_fixed(const EngineConfig& c) {
   const std::string offs = fmt::format("{} {}", off >= 0 ? "+" : "-", lit(13, unsigned(std::abs(off))));
   m.assign("lsb", ew ? fmt::format("{} {}", zext(g.at("exp"), ew, 13), offs) : lit(13, unsigned(off)));
   if (ew) g.drop("exp");
+  g.next = "negate, high half";
   const std::vector<std::string> r0 =
       g.cut_values({{"neg", "neg", 1}, {"mag_lo", "mag_lo", lo + 1}, {"flip_hi", "flip_hi", hi}, {"lsb", "lsb", 13}});
   m.wire("mag", accw);
   m.assign("mag", fmt::format("{{{} + {}, {}}}", r0[2], zext(fmt::format("{}[{}]", r0[1], lo), 1, hi), slice(r0[1], lo - 1, 0)));
+  g.next = "round the accumulator to FP32";
   const std::vector<std::string> r = g.cut_values({{"neg", r0[0], 1}, {"mag", "mag", accw}, {"lsb", r0[3], 13}});
   m.wire("d32", 32, "the group's sum, rounded to FP32");
   emit_fp32_round(m, "rd_", r[0], r[1], accw, r[2], "d32", g.fn());
+  g.next = "times the FP16 scale";
   const std::string d = g.cut_values({{"d32", "d32", 32}})[0];
   m.wire("t", 32, "RNE(d * s)");
   const std::string scale = g.at("scale");
   g.drop("scale");
   emit_fp32_mul(m, "ms_", d, scale, kFp16, "t", g.fn());
+  g.next = "read Y";
   const std::string t = g.cut_values({{"t", "t", 32}})[0];
 
   // Y = RNE(Y + t): read, then the five-stage adder; Y of this row is written y_update_span()
@@ -433,6 +446,7 @@ hdl::Module group_unit_fixed(const EngineConfig& c) {
   const std::string y_read_m = g.at("m");
   const int y_read_at = g.cuts;
   g.drop("first_group");
+  g.next = "Y + t (FP32, five stages)";
   const std::vector<std::string> yt = g.cut_values({{"y_old", "y_old", 32}, {"t", t, 32}});
   m.wire("y_sum", 32);
   m.instance(fp32_add_module(5), "u_add_y", {{"clk_i", "clk_i"}, {"a_i", yt[0]}, {"b_i", yt[1]}, {"y_o", "y_sum"}});
@@ -440,6 +454,7 @@ hdl::Module group_unit_fixed(const EngineConfig& c) {
     std::vector<LiveValue> none;
     g.cut(none);
   }
+  g.next = "write Y";
   std::string y = g.cut_values({{"y", "y_sum", 32}})[0];
   if (int8) {
     m.wire("scaled_y", 32, "the final Y times the row's FP32 scale");
