@@ -63,7 +63,7 @@ nlohmann::ordered_json Design::manifest() const {
   nlohmann::ordered_json latency = nlohmann::ordered_json::object();
   for (const auto& [k, v] : top->latency) latency[k] = v;
   j["latency"] = latency;
-  if (block == "engine") {  // the order of the streams (README, port protocol): M -> N tiles in turn, else 1
+  if (block == "engine") {  // the order of the streams (docs/engine.md, "Port protocol"): M -> N tiles in turn, else 1
     nlohmann::ordered_json ilv = nlohmann::ordered_json::object();
     for (const auto& [mm, b] : top->interleave) ilv[std::to_string(mm)] = b;
     j["interleave"] = ilv;

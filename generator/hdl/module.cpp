@@ -45,19 +45,17 @@ void Scope::assign(std::string lhs, std::string rhs) {
   assigns.push_back({std::move(lhs), std::move(rhs), current_section()});
 }
 void Scope::reg(std::string n, Width w, std::string en, std::string rv, std::string c, bool s) {
-  regs.push_back({std::move(n), std::move(w), s, std::move(en), std::move(rv), std::move(c), "clk_i", current_section()});
+  regs.push_back({std::move(n), std::move(w), s, std::move(en), std::move(rv), std::move(c), "clk_i", current_section(), ""});
 }
 void Scope::state(const std::string& name, Width w, std::string next, bool reset, std::string comment) {
-  wire(name + "_d", w);
-  assign(name + "_d", std::move(next));
   const std::string zero = w.expr.empty() ? lit(w.bits, 0) : fmt::format("{{({}){{1'b0}}}}", w.expr);
   reg(name, w, "", reset ? zero : "", std::move(comment));
+  regs.back().next = std::move(next);
 }
 void Scope::stage(const std::string& from, const std::string& to, Width w, std::string comment,
                   std::string enable) {
-  wire(to + "_d", w);
-  assign(to + "_d", from);
   reg(to, w, std::move(enable), "", std::move(comment));
+  regs.back().next = from;
 }
 void Scope::instance(const std::shared_ptr<const Module>& sub, std::string name,
                      std::vector<std::pair<std::string, std::string>> connections,
@@ -214,8 +212,9 @@ void emit_declarations(std::string& o, const Scope& s, const std::string& in, co
 // `if` inside it; with a reset, every register of the class resets in the same `if (!rst_ni)`.
 void emit_registers(std::string& o, const std::vector<const Reg*>& regs, const std::string& in) {
   auto update = [](const Reg& r) {
-    return r.enable.empty() ? fmt::format("{}_q <= {}_d;", r.name, r.name)
-                            : fmt::format("if ({}) {}_q <= {}_d;", r.enable, r.name, r.name);
+    const std::string next = r.next.empty() ? r.name + "_d" : r.next;
+    return r.enable.empty() ? fmt::format("{}_q <= {};", r.name, next)
+                            : fmt::format("if ({}) {}_q <= {};", r.enable, r.name, next);
   };
   const Reg& first = *regs.front();
   if (first.reset_value.empty()) {
@@ -311,7 +310,8 @@ std::vector<std::set<std::string>> section_uses(const Scope& s) {
   }
   for (const Instance& inst : s.instances)
     for (const auto& [port, expr] : inst.connections) identifiers(expr, uses[inst.section]);
-  for (const Reg& r : s.regs) identifiers(r.name + "_d " + r.enable + " " + r.clock, uses[r.section]);
+  for (const Reg& r : s.regs)
+    identifiers((r.next.empty() ? r.name + "_d" : r.next) + " " + r.enable + " " + r.clock, uses[r.section]);
   for (const Memory& mem : s.memories)
     identifiers(mem.write_enable + " " + mem.write_addr + " " + mem.write_data, uses[mem.section]);
   for (const Latch& l : s.latches) identifiers(l.enable + " " + l.data, uses[l.section]);

@@ -49,10 +49,10 @@ struct Memory {
   int section = 0;
 };
 
-// A flip-flop bank: `name_q` <= `name_d` on the rising clock when `enable` (if any).
+// A flip-flop bank: `name_q` <= `next` on the rising clock when `enable` (if any).
 // With a reset value it resets asynchronously on !rst_ni; datapath registers have none.
 struct Reg {
-  std::string name;  // base name: declares name_q; name_d must be driven by an assign or port
+  std::string name;  // base name: declares name_q
   Width width;
   bool is_signed;
   std::string enable;       // empty: every cycle
@@ -60,6 +60,7 @@ struct Reg {
   std::string comment;
   std::string clock = "clk_i";  // a gated clock (row files) instead of the module's clock
   int section = 0;
+  std::string next;  // the next state; empty: a wire name_d driven by an assign or a port
 };
 
 // A level-sensitive latch: `name_q` follows `data` while `enable` is high (the clock gate's only
@@ -120,10 +121,10 @@ struct Scope {
   void assign(std::string lhs, std::string rhs);
   void reg(std::string n, Width w, std::string enable, std::string reset_value, std::string comment = "",
            bool is_signed = false);
-  // A register with its next state: declares name_d = next and name_q; `reset` resets it to 0.
+  // A register with its next state: name_q <= next; `reset` resets it to 0.
   void state(const std::string& name, Width w, std::string next, bool reset, std::string comment = "");
-  // A register fed from `from`: declares to_d = from and to_q (a pipeline stage, no reset),
-  // loaded every cycle or when `enable`.
+  // A register fed from `from`: to_q <= from (a pipeline stage, no reset), loaded every cycle or
+  // when `enable`.
   void stage(const std::string& from, const std::string& to, Width w, std::string comment = "",
              std::string enable = "");
   // An instance of `sub`; throws std::logic_error if a connection names no port of it or a

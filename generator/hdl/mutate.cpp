@@ -72,8 +72,16 @@ void scope_sites(Scope& s, const std::string& module, const Site& site) {
           if (a.rhs != v)  // a wire already constant: that mutant would change nothing
             site(fmt::format("stuck: {}: = {}", where, v), [&a, v] { a.rhs = v; });
   }
-  for (Reg& r : s.regs)
+  for (Reg& r : s.regs) {
+    if (!r.next.empty()) {  // the next state written into the register: the sites of an assign
+      const std::string where = fmt::format("{}: reg {}_q", module, r.name);
+      expression_sites(r.next, where, site);
+      if (r.width.bits == 1 && r.width.expr.empty())
+        for (const char* v : {"1'b0", "1'b1"})
+          if (r.next != v) site(fmt::format("stuck: {}: <= {}", where, v), [&r, v] { r.next = v; });
+    }
     site(fmt::format("hold: {}: reg {}_q never loads", module, r.name), [&r] { r.enable = "1'b0"; });
+  }
   for (Memory& mem : s.memories)
     site(fmt::format("hold: {}: memory {} never written", module, mem.name), [&mem] { mem.write_enable = "1'b0"; });
   for (Loop& l : s.loops) scope_sites(l.body, module + "/" + l.label, site);

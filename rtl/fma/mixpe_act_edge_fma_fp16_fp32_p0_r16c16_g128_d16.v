@@ -53,8 +53,6 @@ module mixpe_act_edge_fma_fp16_fp32_p0_r16c16_g128_d16 (
   wire x14_finite;
   wire [4:0] x15_field;
   wire x15_finite;
-  wire [255:0] a_d;
-  wire poison_d;
   reg [255:0] a_q;
   reg poison_q;
 
@@ -90,18 +88,16 @@ module mixpe_act_edge_fma_fp16_fp32_p0_r16c16_g128_d16 (
   assign x14_finite = x14_field != 5'd31;
   assign x15_field = a_i[254:250];
   assign x15_finite = x15_field != 5'd31;
-  assign a_d = valid_i ? {a_i[255:240], a_i[239:224], a_i[223:208], a_i[207:192], a_i[191:176],
-      a_i[175:160], a_i[159:144], a_i[143:128], a_i[127:112], a_i[111:96], a_i[95:80], a_i[79:64],
-      a_i[63:48], a_i[47:32], a_i[31:16], a_i[15:0]} : 256'd0;
   assign a_o = a_q;
-  assign poison_d = valid_i & (1'b0 | ~x0_finite | ~x1_finite | ~x2_finite | ~x3_finite | ~x4_finite
-      | ~x5_finite | ~x6_finite | ~x7_finite | ~x8_finite | ~x9_finite | ~x10_finite | ~x11_finite |
-      ~x12_finite | ~x13_finite | ~x14_finite | ~x15_finite);
   assign poison_o = poison_q;
 
   always @(posedge clk_i) begin
-    a_q <= a_d;
-    poison_q <= poison_d;
+    a_q <= valid_i ? {a_i[255:240], a_i[239:224], a_i[223:208], a_i[207:192], a_i[191:176],
+        a_i[175:160], a_i[159:144], a_i[143:128], a_i[127:112], a_i[111:96], a_i[95:80], a_i[79:64],
+        a_i[63:48], a_i[47:32], a_i[31:16], a_i[15:0]} : 256'd0;
+    poison_q <= valid_i & (1'b0 | ~x0_finite | ~x1_finite | ~x2_finite | ~x3_finite | ~x4_finite |
+        ~x5_finite | ~x6_finite | ~x7_finite | ~x8_finite | ~x9_finite | ~x10_finite | ~x11_finite |
+        ~x12_finite | ~x13_finite | ~x14_finite | ~x15_finite);
   end
 
 endmodule

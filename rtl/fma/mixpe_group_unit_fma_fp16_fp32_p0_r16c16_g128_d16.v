@@ -38,12 +38,8 @@ module mixpe_group_unit_fma_fp16_fp32_p0_r16c16_g128_d16 (
   wire [31:0] y_old;
   wire [31:0] y_new;
   wire poison_new;
-  wire s2_valid_d;
   // the stage's clock: it runs only in a cycle whose row moves in
   wire s2_gclk;
-  wire [3:0] s2_m_d;
-  wire [32:0] s2_word_d;
-  wire s2_last_d;
   // {poison, Y} per row in flight
   wire [32:0] y_mem_rd0;
   wire [32:0] y_mem_rd1;
@@ -59,10 +55,6 @@ module mixpe_group_unit_fma_fp16_fp32_p0_r16c16_g128_d16 (
   assign word = y_mem_rd0;
   assign y_old = first ? 32'd0 : word[31:0];
   assign poison_new = (first ? 1'b0 : word[32]) | poison_i;
-  assign s2_valid_d = valid_i;
-  assign s2_m_d = m_i;
-  assign s2_word_d = {poison_new, y_new};
-  assign s2_last_d = last_tile_i & last_group_i;
   assign final_o = s2_valid_q & s2_last_q;
   assign rd_word = y_mem_rd1;
   assign rd_y_o = rd_word[32] ? 32'h7fc00000 : rd_word[31:0];
@@ -92,13 +84,13 @@ module mixpe_group_unit_fma_fp16_fp32_p0_r16c16_g128_d16 (
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) s2_valid_q <= 1'd0;
-    else s2_valid_q <= s2_valid_d;
+    else s2_valid_q <= valid_i;
   end
 
   always @(posedge s2_gclk) begin
-    s2_m_q <= s2_m_d;
-    s2_word_q <= s2_word_d;
-    s2_last_q <= s2_last_d;
+    s2_m_q <= m_i;
+    s2_word_q <= {poison_new, y_new};
+    s2_last_q <= last_tile_i & last_group_i;
   end
 
 endmodule

@@ -38,9 +38,6 @@ module mixpe_act_edge_int8_p0_r16c16_g128_d16 (
   wire [7:0] v13;
   wire [7:0] v14;
   wire [7:0] v15;
-  wire [11:0] sum_d;
-  wire [127:0] a_d;
-  wire poison_d;
   reg [11:0] sum_q;
   reg [127:0] a_q;
   reg poison_q;
@@ -61,22 +58,19 @@ module mixpe_act_edge_int8_p0_r16c16_g128_d16 (
   assign v13 = a_i[111:104];
   assign v14 = a_i[119:112];
   assign v15 = a_i[127:120];
-  assign sum_d = valid_i ? ({{4{v0[7]}}, v0} + {{4{v1[7]}}, v1} + {{4{v2[7]}}, v2} + {{4{v3[7]}},
-      v3} + {{4{v4[7]}}, v4} + {{4{v5[7]}}, v5} + {{4{v6[7]}}, v6} + {{4{v7[7]}}, v7} + {{4{v8[7]}},
-      v8} + {{4{v9[7]}}, v9} + {{4{v10[7]}}, v10} + {{4{v11[7]}}, v11} + {{4{v12[7]}}, v12} +
-      {{4{v13[7]}}, v13} + {{4{v14[7]}}, v14} + {{4{v15[7]}}, v15}) : 12'd0;
   assign sum_o = sum_q;
-  assign a_d = valid_i ? {a_i[127:120], a_i[119:112], a_i[111:104], a_i[103:96], a_i[95:88],
-      a_i[87:80], a_i[79:72], a_i[71:64], a_i[63:56], a_i[55:48], a_i[47:40], a_i[39:32],
-      a_i[31:24], a_i[23:16], a_i[15:8], a_i[7:0]} : 128'd0;
   assign a_o = a_q;
-  assign poison_d = valid_i & (1'b0);
   assign poison_o = poison_q;
 
   always @(posedge clk_i) begin
-    sum_q <= sum_d;
-    a_q <= a_d;
-    poison_q <= poison_d;
+    sum_q <= valid_i ? ({{4{v0[7]}}, v0} + {{4{v1[7]}}, v1} + {{4{v2[7]}}, v2} + {{4{v3[7]}}, v3} +
+        {{4{v4[7]}}, v4} + {{4{v5[7]}}, v5} + {{4{v6[7]}}, v6} + {{4{v7[7]}}, v7} + {{4{v8[7]}}, v8}
+        + {{4{v9[7]}}, v9} + {{4{v10[7]}}, v10} + {{4{v11[7]}}, v11} + {{4{v12[7]}}, v12} +
+        {{4{v13[7]}}, v13} + {{4{v14[7]}}, v14} + {{4{v15[7]}}, v15}) : 12'd0;
+    a_q <= valid_i ? {a_i[127:120], a_i[119:112], a_i[111:104], a_i[103:96], a_i[95:88], a_i[87:80],
+        a_i[79:72], a_i[71:64], a_i[63:56], a_i[55:48], a_i[47:40], a_i[39:32], a_i[31:24],
+        a_i[23:16], a_i[15:8], a_i[7:0]} : 128'd0;
+    poison_q <= valid_i & (1'b0);
   end
 
 endmodule

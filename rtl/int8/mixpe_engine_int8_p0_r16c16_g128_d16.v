@@ -38,26 +38,17 @@ module mixpe_engine_int8_p0_r16c16_g128_d16 (
   output wire busy_o               // a command is in progress
 );
 
+  genvar a;
+  genvar c;
   wire cmd_acc;
   // the last output row leaves
   wire done;
-  wire busy_d;
-  wire [4:0] m_total_d;
-  wire [15:0] kt_total_d;
-  wire [15:0] nt_total_d;
   // N tiles interleaved for this M
   wire cmd_ilv;
   // group-unit rows of a block of N tiles
   wire [4:0] cmd_half;
-  wire ilv_d;
-  wire [3:0] half_d;
-  wire dbl_d;
   // N tiles in the first block
   wire cmd_bn;
-  wire fresh_d;
-  wire [23:0] tiles_lo_d;
-  wire [23:0] tiles_hi_d;
-  wire [31:0] tiles_total_d;
   wire [31:0] groups_total;
   wire w_acc;
   wire w_tile_end;
@@ -67,13 +58,6 @@ module mixpe_engine_int8_p0_r16c16_g128_d16 (
   wire w_staged;
   // the staged beat being read: bank l's row at bits [l*C*w +: C*w]
   wire [127:0] w_beat;
-  wire [3:0] w_row_d;
-  wire [3:0] w_wr_d;
-  wire [3:0] w_rd_d;
-  wire burst_d;
-  wire [3:0] burst_row_d;
-  wire [31:0] w_tiles_d;
-  wire [4:0] w_count_d;
   wire [127:0] wbus_raw;
   // array column c's L buses, delayed by c cycles
   wire [127:0] wbus;
@@ -87,51 +71,33 @@ module mixpe_engine_int8_p0_r16c16_g128_d16 (
   // the last row of a tile
   wire beat_last;
   wire tile_end;
-  wire in_tile_d;
-  wire [4:0] m_cnt_d;
   wire kt_wrap;
   // the block's last N tile of this K tile
   wire round_end;
   wire block_end;
-  wire b_d;
-  wire [15:0] kt_d;
   // the next block's first N tile
   wire [15:0] nt_next;
-  wire [15:0] nt_d;
-  wire [15:0] blk_d;
   // N tiles after this block
   wire [15:0] nt_rest;
-  wire bn_d;
-  wire [3:0] tile_row_d;
-  wire [31:0] started_d;
   // this tile is the first of its group
   wire first_tog;
   // this tile is the last of its group
   wire last_tog;
   wire first_group;
   wire last_group;
-  wire [31:0] gidx_d;
   // this tile's scale beat
   wire [31:0] sz_beat;
   // the group's scales are loaded
   wire sz_ok;
   // Y of the block that used this row has left before this row's write overwrites it
   wire out_ok;
-  wire [2:0] since_end_d;
-  wire [4:0] round_rows_d;
   wire start_ok;
   // the last column has taken a group's last row
   wire group_done;
   wire sz_acc;
-  wire [31:0] sz_loaded_d;
-  wire [1:0] sz_ahead_d;
-  wire [255:0] scale0_d;
-  wire [255:0] scale1_d;
   wire [127:0] edge_a;
   wire [11:0] edge_sum;
   wire edge_poison;
-  wire [42:0] ctl1_d;
-  wire first1_d;
   wire [143:0] arr_in;
   wire [143:0] arr_skewed;
   wire [127:0] arr_a;
@@ -140,42 +106,16 @@ module mixpe_engine_int8_p0_r16c16_g128_d16 (
   wire [55:0] sb_in;
   // the side band at the bottom of array column 0
   wire [55:0] sb_delayed;
-  // the side band at array column 0
-  wire [55:0] sbp0;
-  wire [55:0] sbp1;
-  wire [55:0] sbr1_d;
-  wire [55:0] sbp2;
-  wire [55:0] sbr2_d;
-  wire [55:0] sbp3;
-  wire [55:0] sbr3_d;
-  wire [55:0] sbp4;
-  wire [55:0] sbr4_d;
-  wire [55:0] sbp5;
-  wire [55:0] sbr5_d;
-  wire [55:0] sbp6;
-  wire [55:0] sbr6_d;
-  wire [55:0] sbp7;
-  wire [55:0] sbr7_d;
-  wire [55:0] sbp8;
-  wire [55:0] sbr8_d;
-  wire [55:0] sbp9;
-  wire [55:0] sbr9_d;
-  wire [55:0] sbp10;
-  wire [55:0] sbr10_d;
-  wire [55:0] sbp11;
-  wire [55:0] sbr11_d;
-  wire [55:0] sbp12;
-  wire [55:0] sbr12_d;
-  wire [55:0] sbp13;
-  wire [55:0] sbr13_d;
-  wire [55:0] sbp14;
-  wire [55:0] sbr14_d;
-  wire [55:0] sbp15;
-  wire [55:0] sbr15_d;
+  // the side band at array column a: field a
+  wire [895:0] sbp;
   // column c wrote the final Y of a row this cycle
   wire [15:0] row_final;
   wire [511:0] rd_y;
   wire [3:0] out_m;
+  // Not read: the side band at the last column: only the flags that end a group are read
+  /* verilator lint_off UNUSEDSIGNAL */
+  wire [55:0] band_last;
+  /* verilator lint_on UNUSEDSIGNAL */
   // Not read: columns finish in order: the last column's flag says the row is done
   /* verilator lint_off UNUSEDSIGNAL */
   wire [14:0] row_final_unused;
@@ -185,16 +125,9 @@ module mixpe_engine_int8_p0_r16c16_g128_d16 (
   wire out_mlast;
   // the last row of a block
   wire y_last;
-  wire [5:0] rows_avail_d;
-  wire [4:0] out_d;
-  wire out_b_d;
   // the next output block's first N tile
   wire [15:0] out_next;
-  wire [15:0] out_nt_d;
   wire [15:0] out_rest;
-  wire out_bn_d;
-  wire [15:0] blk_done_d;
-  wire [3:0] out_row_d;
   // staged beats
   reg [127:0] w_stage [0:15];
   reg busy_q;
@@ -253,21 +186,6 @@ module mixpe_engine_int8_p0_r16c16_g128_d16 (
   // the row control, registered with the edge outputs
   reg [42:0] ctl1_q;
   reg first1_q;
-  reg [55:0] sbr1_q;
-  reg [55:0] sbr2_q;
-  reg [55:0] sbr3_q;
-  reg [55:0] sbr4_q;
-  reg [55:0] sbr5_q;
-  reg [55:0] sbr6_q;
-  reg [55:0] sbr7_q;
-  reg [55:0] sbr8_q;
-  reg [55:0] sbr9_q;
-  reg [55:0] sbr10_q;
-  reg [55:0] sbr11_q;
-  reg [55:0] sbr12_q;
-  reg [55:0] sbr13_q;
-  reg [55:0] sbr14_q;
-  reg [55:0] sbr15_q;
   // final rows not yet sent (two blocks' worth with dbl)
   reg [5:0] rows_avail_q;
   // next output row of the N tile
@@ -284,36 +202,17 @@ module mixpe_engine_int8_p0_r16c16_g128_d16 (
   reg [3:0] out_row_q;
 
   assign cmd_acc = cmd_valid_i & cmd_ready_o;
-  assign busy_d = cmd_acc | (busy_q & ~done);
   assign busy_o = busy_q;
   assign cmd_ready_o = ~busy_q;
-  assign m_total_d = cmd_m_i;
-  assign kt_total_d = cmd_ktiles_i;
-  assign nt_total_d = cmd_ntiles_i;
   assign cmd_ilv = 1'd1;
   assign cmd_half = cmd_m_i;
-  assign ilv_d = cmd_ilv;
-  assign half_d = cmd_half[3:0];
-  assign dbl_d = cmd_half <= 5'd8;
   assign cmd_bn = (cmd_ntiles_i < {15'd0, cmd_ilv}) ? cmd_ntiles_i[0] : cmd_ilv;
-  assign fresh_d = cmd_acc;
-  assign tiles_lo_d = {8'd0, cmd_ktiles_i} * {16'd0, cmd_ntiles_i[7:0]};
-  assign tiles_hi_d = {8'd0, cmd_ktiles_i} * {16'd0, cmd_ntiles_i[15:8]};
-  assign tiles_total_d = {8'd0, tiles_lo_q} + {tiles_hi_q, 8'd0};
   assign groups_total = tiles_total_q >> 3;
   assign w_acc = w_valid_i & w_ready_o;
   assign w_tile_end = w_acc & (w_row_q == 4'd15);
-  assign w_row_d = cmd_acc ? 4'd0 : w_acc ? w_row_q + 4'd1 : w_row_q;
-  assign w_wr_d = cmd_acc ? 4'd0 : w_acc ? w_wr_q + 4'd1 : w_wr_q;
-  assign w_rd_d = cmd_acc ? 4'd0 : reading ? w_rd_q + 4'd1 : w_rd_q;
   assign w_beat = w_stage[w_rd_q];
   assign reading = beat_first | burst_q;
-  assign burst_d = cmd_acc ? 1'b0 : beat_first ? 1'b1 : (burst_q & (burst_row_q == 4'd15)) ? 1'b0 :
-      burst_q;
-  assign burst_row_d = beat_first ? 4'd1 : burst_q ? burst_row_q + 4'd1 : burst_row_q;
   assign w_staged = (w_count_q == 5'd16) & ~burst_q;
-  assign w_tiles_d = cmd_acc ? 32'd0 : w_tile_end ? w_tiles_q + 32'd1 : w_tiles_q;
-  assign w_count_d = cmd_acc ? 5'd0 : w_count_q + {4'd0, w_acc} - {4'd0, reading};
   assign w_ready_o = busy_q & ((w_count_q != 5'd16) | reading) & (fresh_q | (w_tiles_q <
       tiles_total_q));
   assign wbus_raw = {w_beat[127:120], w_beat[119:112], w_beat[111:104], w_beat[103:96],
@@ -325,49 +224,26 @@ module mixpe_engine_int8_p0_r16c16_g128_d16 (
   assign beat_m = in_tile_q ? m_cnt_q : 5'd0;
   assign beat_last = beat_m == (m_total_q - 5'd1);
   assign tile_end = a_acc & beat_last;
-  assign in_tile_d = cmd_acc ? 1'b0 : tile_end ? 1'b0 : a_acc ? 1'b1 : in_tile_q;
-  assign m_cnt_d = (cmd_acc | tile_end) ? 5'd0 : a_acc ? beat_m + 5'd1 : m_cnt_q;
   assign kt_wrap = kt_q == (kt_total_q - 16'd1);
   assign round_end = tile_end & (b_q == (bn_q - 1'd1));
   assign block_end = round_end & kt_wrap;
-  assign b_d = (cmd_acc | round_end) ? 1'd0 : tile_end ? b_q + 1'd1 : b_q;
-  assign kt_d = cmd_acc ? 16'd0 : round_end ? (kt_wrap ? 16'd0 : kt_q + 16'd1) : kt_q;
   assign nt_next = nt_q + {15'd0, bn_q};
-  assign nt_d = cmd_acc ? 16'd0 : block_end ? nt_next : nt_q;
-  assign blk_d = cmd_acc ? 16'd0 : block_end ? blk_q + 16'd1 : blk_q;
   assign nt_rest = nt_total_q - nt_next;
-  assign bn_d = cmd_acc ? cmd_bn : block_end ? ((nt_rest < {15'd0, ilv_q}) ? nt_rest[0] : ilv_q) :
-      bn_q;
-  assign tile_row_d = cmd_acc ? 4'd0 : block_end ? ((dbl_q & ~blk_q[0]) ? half_q : 4'd0) : round_end
-      ? ((dbl_q & blk_q[0]) ? half_q : 4'd0) : tile_end ? tile_row_q + m_total_q[3:0] : tile_row_q;
-  assign started_d = cmd_acc ? 32'd0 : beat_first ? started_q + 32'd1 : started_q;
   assign first_tog = (kt_q[2:0] == 3'd0);
   assign last_tog = (kt_q[2:0] == 3'd7);
   assign first_group = kt_q < 16'd8;
   assign last_group = kt_q >= (kt_total_q - 16'd8);
-  assign gidx_d = cmd_acc ? 32'd0 : (round_end & last_tog) ? gidx_q + {31'd0, bn_q} : gidx_q;
   assign sz_beat = gidx_q + {31'd0, b_q};
   assign sz_ok = ~first_tog | (sz_loaded_q > sz_beat);
   assign out_ok = ~((kt_q == 16'd7) & (blk_q != 16'd0)) | (blk_done_q >= blk_q) | (dbl_q & (({1'b0,
       blk_done_q} + 17'd1) >= {1'b0, blk_q})) | (((blk_done_q + 16'd1) == blk_q) & (out_q >
       beat_m));
-  assign since_end_d = cmd_acc ? 3'd4 : tile_end ? 3'd0 : (since_end_q == 3'd4) ? 3'd4 : since_end_q
-      + 3'd1;
-  assign round_rows_d = (cmd_acc | block_end) ? 5'd0 : (tile_end & (kt_q == 16'd0)) ? round_rows_q +
-      m_total_q : round_rows_q;
   assign start_ok = busy_q & ~in_tile_q & w_staged & sz_ok & out_ok & (((ilv_q != 1'd1) & (kt_q ==
       16'd0)) | (({3'd0, since_end_q} + {1'd0, ((kt_q == 16'd0) ? m_total_q : round_rows_q)}) >=
       6'd4)) & (fresh_q | (started_q < tiles_total_q));
   assign a_ready_o = busy_q & (in_tile_q ? out_ok : start_ok);
   assign sz_acc = sz_valid_i & sz_ready_o;
-  assign sz_loaded_d = cmd_acc ? 32'd0 : sz_acc ? sz_loaded_q + 32'd1 : sz_loaded_q;
-  assign sz_ahead_d = cmd_acc ? 2'd0 : sz_ahead_q + {1'd0, sz_acc} - {1'd0, group_done};
   assign sz_ready_o = busy_q & (fresh_q | (sz_loaded_q < groups_total)) & (sz_ahead_q != 2'd2);
-  assign scale0_d = sz_scale_i;
-  assign scale1_d = sz_scale_i;
-  assign ctl1_d = {a_acc, beat_m[3:0] + tile_row_q, first_tog, last_tog, first_group, last_group,
-      beat_last, sz_beat[0], a_scale_i};
-  assign first1_d = beat_first;
   assign arr_in[8:0] = {first1_q, edge_a[7:0]};
   assign arr_in[17:9] = {first1_q, edge_a[15:8]};
   assign arr_in[26:18] = {first1_q, edge_a[23:16]};
@@ -418,53 +294,15 @@ module mixpe_engine_int8_p0_r16c16_g128_d16 (
   assign arr_first[15] = arr_skewed[143];
   assign sb_in = {ctl1_q[42], ctl1_q[41:38], ctl1_q[37], ctl1_q[36], ctl1_q[35], ctl1_q[34],
       ctl1_q[33], ctl1_q[32], ctl1_q[31:0], edge_poison, edge_sum};
-  assign sbp0 = sb_delayed;
-  assign sbr1_d = sbp0;
-  assign sbp1 = sbr1_q;
-  assign sbr2_d = sbp1;
-  assign sbp2 = sbr2_q;
-  assign sbr3_d = sbp2;
-  assign sbp3 = sbr3_q;
-  assign sbr4_d = sbp3;
-  assign sbp4 = sbr4_q;
-  assign sbr5_d = sbp4;
-  assign sbp5 = sbr5_q;
-  assign sbr6_d = sbp5;
-  assign sbp6 = sbr6_q;
-  assign sbr7_d = sbp6;
-  assign sbp7 = sbr7_q;
-  assign sbr8_d = sbp7;
-  assign sbp8 = sbr8_q;
-  assign sbr9_d = sbp8;
-  assign sbp9 = sbr9_q;
-  assign sbr10_d = sbp9;
-  assign sbp10 = sbr10_q;
-  assign sbr11_d = sbp10;
-  assign sbp11 = sbr11_q;
-  assign sbr12_d = sbp11;
-  assign sbp12 = sbr12_q;
-  assign sbr13_d = sbp12;
-  assign sbp13 = sbr13_q;
-  assign sbr14_d = sbp13;
-  assign sbp14 = sbr14_q;
-  assign sbr15_d = sbp14;
-  assign sbp15 = sbr15_q;
-  assign group_done = sbp15[55] & sbp15[49] & sbp15[46];
+  assign sbp[55:0] = sb_delayed;
+  assign band_last = sbp[895:840];
+  assign group_done = band_last[55] & band_last[49] & band_last[46];
   assign row_final_unused = row_final[14:0];
   assign y_acc = y_valid_o & y_ready_i;
   assign out_mlast = out_q == (m_total_q - 5'd1);
   assign y_last = y_acc & out_mlast & (out_b_q == (out_bn_q - 1'd1));
-  assign rows_avail_d = cmd_acc ? 6'd0 : rows_avail_q + {5'd0, row_final[15]} - {5'd0, y_acc};
-  assign out_d = (cmd_acc | (y_acc & out_mlast)) ? 5'd0 : y_acc ? out_q + 5'd1 : out_q;
-  assign out_b_d = (cmd_acc | y_last) ? 1'd0 : (y_acc & out_mlast) ? out_b_q + 1'd1 : out_b_q;
   assign out_next = out_nt_q + {15'd0, out_bn_q};
-  assign out_nt_d = cmd_acc ? 16'd0 : y_last ? out_next : out_nt_q;
   assign out_rest = nt_total_q - out_next;
-  assign out_bn_d = cmd_acc ? cmd_bn : y_last ? ((out_rest < {15'd0, ilv_q}) ? out_rest[0] : ilv_q)
-      : out_bn_q;
-  assign blk_done_d = cmd_acc ? 16'd0 : y_last ? blk_done_q + 16'd1 : blk_done_q;
-  assign out_row_d = cmd_acc ? 4'd0 : y_last ? ((dbl_q & ~blk_done_q[0]) ? half_q : 4'd0) : y_acc ?
-      out_row_q + 4'd1 : out_row_q;
   assign out_m = out_row_q;
   assign y_valid_o = busy_q & (rows_avail_q != 6'd0);
   assign y_data_o = rd_y;
@@ -535,310 +373,6 @@ module mixpe_engine_int8_p0_r16c16_g128_d16 (
     .q_o(sb_delayed)
   );
 
-  mixpe_group_unit_int8_p0_r16c16_g128_d16 u_group0 (
-    .clk_i(clk_i),
-    .rst_ni(rst_ni),
-    .valid_i(sbp0[55]),
-    .m_i(sbp0[54:51]),
-    .first_tile_i(sbp0[50]),
-    .last_tile_i(sbp0[49]),
-    .first_group_i(sbp0[48]),
-    .last_group_i(sbp0[47]),
-    .poison_i(sbp0[12]),
-    .p_i(psum[31:0]),
-    .sum_i(sbp0[11:0]),
-    .scale_i((sbp0[45] == 1'd1) ? scale1_q[15:0] : scale0_q[15:0]),
-    .row_scale_i(sbp0[44:13]),
-    .rd_m_i(out_m),
-    .rd_y_o(rd_y[31:0]),
-    .final_o(row_final[0])
-  );
-
-  mixpe_group_unit_int8_p0_r16c16_g128_d16 u_group1 (
-    .clk_i(clk_i),
-    .rst_ni(rst_ni),
-    .valid_i(sbp1[55]),
-    .m_i(sbp1[54:51]),
-    .first_tile_i(sbp1[50]),
-    .last_tile_i(sbp1[49]),
-    .first_group_i(sbp1[48]),
-    .last_group_i(sbp1[47]),
-    .poison_i(sbp1[12]),
-    .p_i(psum[63:32]),
-    .sum_i(sbp1[11:0]),
-    .scale_i((sbp1[45] == 1'd1) ? scale1_q[31:16] : scale0_q[31:16]),
-    .row_scale_i(sbp1[44:13]),
-    .rd_m_i(out_m),
-    .rd_y_o(rd_y[63:32]),
-    .final_o(row_final[1])
-  );
-
-  mixpe_group_unit_int8_p0_r16c16_g128_d16 u_group2 (
-    .clk_i(clk_i),
-    .rst_ni(rst_ni),
-    .valid_i(sbp2[55]),
-    .m_i(sbp2[54:51]),
-    .first_tile_i(sbp2[50]),
-    .last_tile_i(sbp2[49]),
-    .first_group_i(sbp2[48]),
-    .last_group_i(sbp2[47]),
-    .poison_i(sbp2[12]),
-    .p_i(psum[95:64]),
-    .sum_i(sbp2[11:0]),
-    .scale_i((sbp2[45] == 1'd1) ? scale1_q[47:32] : scale0_q[47:32]),
-    .row_scale_i(sbp2[44:13]),
-    .rd_m_i(out_m),
-    .rd_y_o(rd_y[95:64]),
-    .final_o(row_final[2])
-  );
-
-  mixpe_group_unit_int8_p0_r16c16_g128_d16 u_group3 (
-    .clk_i(clk_i),
-    .rst_ni(rst_ni),
-    .valid_i(sbp3[55]),
-    .m_i(sbp3[54:51]),
-    .first_tile_i(sbp3[50]),
-    .last_tile_i(sbp3[49]),
-    .first_group_i(sbp3[48]),
-    .last_group_i(sbp3[47]),
-    .poison_i(sbp3[12]),
-    .p_i(psum[127:96]),
-    .sum_i(sbp3[11:0]),
-    .scale_i((sbp3[45] == 1'd1) ? scale1_q[63:48] : scale0_q[63:48]),
-    .row_scale_i(sbp3[44:13]),
-    .rd_m_i(out_m),
-    .rd_y_o(rd_y[127:96]),
-    .final_o(row_final[3])
-  );
-
-  mixpe_group_unit_int8_p0_r16c16_g128_d16 u_group4 (
-    .clk_i(clk_i),
-    .rst_ni(rst_ni),
-    .valid_i(sbp4[55]),
-    .m_i(sbp4[54:51]),
-    .first_tile_i(sbp4[50]),
-    .last_tile_i(sbp4[49]),
-    .first_group_i(sbp4[48]),
-    .last_group_i(sbp4[47]),
-    .poison_i(sbp4[12]),
-    .p_i(psum[159:128]),
-    .sum_i(sbp4[11:0]),
-    .scale_i((sbp4[45] == 1'd1) ? scale1_q[79:64] : scale0_q[79:64]),
-    .row_scale_i(sbp4[44:13]),
-    .rd_m_i(out_m),
-    .rd_y_o(rd_y[159:128]),
-    .final_o(row_final[4])
-  );
-
-  mixpe_group_unit_int8_p0_r16c16_g128_d16 u_group5 (
-    .clk_i(clk_i),
-    .rst_ni(rst_ni),
-    .valid_i(sbp5[55]),
-    .m_i(sbp5[54:51]),
-    .first_tile_i(sbp5[50]),
-    .last_tile_i(sbp5[49]),
-    .first_group_i(sbp5[48]),
-    .last_group_i(sbp5[47]),
-    .poison_i(sbp5[12]),
-    .p_i(psum[191:160]),
-    .sum_i(sbp5[11:0]),
-    .scale_i((sbp5[45] == 1'd1) ? scale1_q[95:80] : scale0_q[95:80]),
-    .row_scale_i(sbp5[44:13]),
-    .rd_m_i(out_m),
-    .rd_y_o(rd_y[191:160]),
-    .final_o(row_final[5])
-  );
-
-  mixpe_group_unit_int8_p0_r16c16_g128_d16 u_group6 (
-    .clk_i(clk_i),
-    .rst_ni(rst_ni),
-    .valid_i(sbp6[55]),
-    .m_i(sbp6[54:51]),
-    .first_tile_i(sbp6[50]),
-    .last_tile_i(sbp6[49]),
-    .first_group_i(sbp6[48]),
-    .last_group_i(sbp6[47]),
-    .poison_i(sbp6[12]),
-    .p_i(psum[223:192]),
-    .sum_i(sbp6[11:0]),
-    .scale_i((sbp6[45] == 1'd1) ? scale1_q[111:96] : scale0_q[111:96]),
-    .row_scale_i(sbp6[44:13]),
-    .rd_m_i(out_m),
-    .rd_y_o(rd_y[223:192]),
-    .final_o(row_final[6])
-  );
-
-  mixpe_group_unit_int8_p0_r16c16_g128_d16 u_group7 (
-    .clk_i(clk_i),
-    .rst_ni(rst_ni),
-    .valid_i(sbp7[55]),
-    .m_i(sbp7[54:51]),
-    .first_tile_i(sbp7[50]),
-    .last_tile_i(sbp7[49]),
-    .first_group_i(sbp7[48]),
-    .last_group_i(sbp7[47]),
-    .poison_i(sbp7[12]),
-    .p_i(psum[255:224]),
-    .sum_i(sbp7[11:0]),
-    .scale_i((sbp7[45] == 1'd1) ? scale1_q[127:112] : scale0_q[127:112]),
-    .row_scale_i(sbp7[44:13]),
-    .rd_m_i(out_m),
-    .rd_y_o(rd_y[255:224]),
-    .final_o(row_final[7])
-  );
-
-  mixpe_group_unit_int8_p0_r16c16_g128_d16 u_group8 (
-    .clk_i(clk_i),
-    .rst_ni(rst_ni),
-    .valid_i(sbp8[55]),
-    .m_i(sbp8[54:51]),
-    .first_tile_i(sbp8[50]),
-    .last_tile_i(sbp8[49]),
-    .first_group_i(sbp8[48]),
-    .last_group_i(sbp8[47]),
-    .poison_i(sbp8[12]),
-    .p_i(psum[287:256]),
-    .sum_i(sbp8[11:0]),
-    .scale_i((sbp8[45] == 1'd1) ? scale1_q[143:128] : scale0_q[143:128]),
-    .row_scale_i(sbp8[44:13]),
-    .rd_m_i(out_m),
-    .rd_y_o(rd_y[287:256]),
-    .final_o(row_final[8])
-  );
-
-  mixpe_group_unit_int8_p0_r16c16_g128_d16 u_group9 (
-    .clk_i(clk_i),
-    .rst_ni(rst_ni),
-    .valid_i(sbp9[55]),
-    .m_i(sbp9[54:51]),
-    .first_tile_i(sbp9[50]),
-    .last_tile_i(sbp9[49]),
-    .first_group_i(sbp9[48]),
-    .last_group_i(sbp9[47]),
-    .poison_i(sbp9[12]),
-    .p_i(psum[319:288]),
-    .sum_i(sbp9[11:0]),
-    .scale_i((sbp9[45] == 1'd1) ? scale1_q[159:144] : scale0_q[159:144]),
-    .row_scale_i(sbp9[44:13]),
-    .rd_m_i(out_m),
-    .rd_y_o(rd_y[319:288]),
-    .final_o(row_final[9])
-  );
-
-  mixpe_group_unit_int8_p0_r16c16_g128_d16 u_group10 (
-    .clk_i(clk_i),
-    .rst_ni(rst_ni),
-    .valid_i(sbp10[55]),
-    .m_i(sbp10[54:51]),
-    .first_tile_i(sbp10[50]),
-    .last_tile_i(sbp10[49]),
-    .first_group_i(sbp10[48]),
-    .last_group_i(sbp10[47]),
-    .poison_i(sbp10[12]),
-    .p_i(psum[351:320]),
-    .sum_i(sbp10[11:0]),
-    .scale_i((sbp10[45] == 1'd1) ? scale1_q[175:160] : scale0_q[175:160]),
-    .row_scale_i(sbp10[44:13]),
-    .rd_m_i(out_m),
-    .rd_y_o(rd_y[351:320]),
-    .final_o(row_final[10])
-  );
-
-  mixpe_group_unit_int8_p0_r16c16_g128_d16 u_group11 (
-    .clk_i(clk_i),
-    .rst_ni(rst_ni),
-    .valid_i(sbp11[55]),
-    .m_i(sbp11[54:51]),
-    .first_tile_i(sbp11[50]),
-    .last_tile_i(sbp11[49]),
-    .first_group_i(sbp11[48]),
-    .last_group_i(sbp11[47]),
-    .poison_i(sbp11[12]),
-    .p_i(psum[383:352]),
-    .sum_i(sbp11[11:0]),
-    .scale_i((sbp11[45] == 1'd1) ? scale1_q[191:176] : scale0_q[191:176]),
-    .row_scale_i(sbp11[44:13]),
-    .rd_m_i(out_m),
-    .rd_y_o(rd_y[383:352]),
-    .final_o(row_final[11])
-  );
-
-  mixpe_group_unit_int8_p0_r16c16_g128_d16 u_group12 (
-    .clk_i(clk_i),
-    .rst_ni(rst_ni),
-    .valid_i(sbp12[55]),
-    .m_i(sbp12[54:51]),
-    .first_tile_i(sbp12[50]),
-    .last_tile_i(sbp12[49]),
-    .first_group_i(sbp12[48]),
-    .last_group_i(sbp12[47]),
-    .poison_i(sbp12[12]),
-    .p_i(psum[415:384]),
-    .sum_i(sbp12[11:0]),
-    .scale_i((sbp12[45] == 1'd1) ? scale1_q[207:192] : scale0_q[207:192]),
-    .row_scale_i(sbp12[44:13]),
-    .rd_m_i(out_m),
-    .rd_y_o(rd_y[415:384]),
-    .final_o(row_final[12])
-  );
-
-  mixpe_group_unit_int8_p0_r16c16_g128_d16 u_group13 (
-    .clk_i(clk_i),
-    .rst_ni(rst_ni),
-    .valid_i(sbp13[55]),
-    .m_i(sbp13[54:51]),
-    .first_tile_i(sbp13[50]),
-    .last_tile_i(sbp13[49]),
-    .first_group_i(sbp13[48]),
-    .last_group_i(sbp13[47]),
-    .poison_i(sbp13[12]),
-    .p_i(psum[447:416]),
-    .sum_i(sbp13[11:0]),
-    .scale_i((sbp13[45] == 1'd1) ? scale1_q[223:208] : scale0_q[223:208]),
-    .row_scale_i(sbp13[44:13]),
-    .rd_m_i(out_m),
-    .rd_y_o(rd_y[447:416]),
-    .final_o(row_final[13])
-  );
-
-  mixpe_group_unit_int8_p0_r16c16_g128_d16 u_group14 (
-    .clk_i(clk_i),
-    .rst_ni(rst_ni),
-    .valid_i(sbp14[55]),
-    .m_i(sbp14[54:51]),
-    .first_tile_i(sbp14[50]),
-    .last_tile_i(sbp14[49]),
-    .first_group_i(sbp14[48]),
-    .last_group_i(sbp14[47]),
-    .poison_i(sbp14[12]),
-    .p_i(psum[479:448]),
-    .sum_i(sbp14[11:0]),
-    .scale_i((sbp14[45] == 1'd1) ? scale1_q[239:224] : scale0_q[239:224]),
-    .row_scale_i(sbp14[44:13]),
-    .rd_m_i(out_m),
-    .rd_y_o(rd_y[479:448]),
-    .final_o(row_final[14])
-  );
-
-  mixpe_group_unit_int8_p0_r16c16_g128_d16 u_group15 (
-    .clk_i(clk_i),
-    .rst_ni(rst_ni),
-    .valid_i(sbp15[55]),
-    .m_i(sbp15[54:51]),
-    .first_tile_i(sbp15[50]),
-    .last_tile_i(sbp15[49]),
-    .first_group_i(sbp15[48]),
-    .last_group_i(sbp15[47]),
-    .poison_i(sbp15[12]),
-    .p_i(psum[511:480]),
-    .sum_i(sbp15[11:0]),
-    .scale_i((sbp15[45] == 1'd1) ? scale1_q[255:240] : scale0_q[255:240]),
-    .row_scale_i(sbp15[44:13]),
-    .rd_m_i(out_m),
-    .rd_y_o(rd_y[511:480]),
-    .final_o(row_final[15])
-  );
-
   always @(posedge clk_i) begin
     if (w_acc) w_stage[w_wr_q] <= w_data_i;
   end
@@ -870,21 +404,6 @@ module mixpe_engine_int8_p0_r16c16_g128_d16 (
       sz_ahead_q <= 2'd0;
       ctl1_q <= 43'd0;
       first1_q <= 1'd0;
-      sbr1_q <= 56'd0;
-      sbr2_q <= 56'd0;
-      sbr3_q <= 56'd0;
-      sbr4_q <= 56'd0;
-      sbr5_q <= 56'd0;
-      sbr6_q <= 56'd0;
-      sbr7_q <= 56'd0;
-      sbr8_q <= 56'd0;
-      sbr9_q <= 56'd0;
-      sbr10_q <= 56'd0;
-      sbr11_q <= 56'd0;
-      sbr12_q <= 56'd0;
-      sbr13_q <= 56'd0;
-      sbr14_q <= 56'd0;
-      sbr15_q <= 56'd0;
       rows_avail_q <= 6'd0;
       out_q <= 5'd0;
       out_b_q <= 1'd0;
@@ -893,69 +412,106 @@ module mixpe_engine_int8_p0_r16c16_g128_d16 (
       blk_done_q <= 16'd0;
       out_row_q <= 4'd0;
     end else begin
-      busy_q <= busy_d;
-      fresh_q <= fresh_d;
-      w_row_q <= w_row_d;
-      w_wr_q <= w_wr_d;
-      w_rd_q <= w_rd_d;
-      burst_q <= burst_d;
-      burst_row_q <= burst_row_d;
-      w_tiles_q <= w_tiles_d;
-      w_count_q <= w_count_d;
-      in_tile_q <= in_tile_d;
-      m_cnt_q <= m_cnt_d;
-      b_q <= b_d;
-      kt_q <= kt_d;
-      nt_q <= nt_d;
-      blk_q <= blk_d;
-      bn_q <= bn_d;
-      tile_row_q <= tile_row_d;
-      started_q <= started_d;
-      gidx_q <= gidx_d;
-      since_end_q <= since_end_d;
-      round_rows_q <= round_rows_d;
-      sz_loaded_q <= sz_loaded_d;
-      sz_ahead_q <= sz_ahead_d;
-      ctl1_q <= ctl1_d;
-      first1_q <= first1_d;
-      sbr1_q <= sbr1_d;
-      sbr2_q <= sbr2_d;
-      sbr3_q <= sbr3_d;
-      sbr4_q <= sbr4_d;
-      sbr5_q <= sbr5_d;
-      sbr6_q <= sbr6_d;
-      sbr7_q <= sbr7_d;
-      sbr8_q <= sbr8_d;
-      sbr9_q <= sbr9_d;
-      sbr10_q <= sbr10_d;
-      sbr11_q <= sbr11_d;
-      sbr12_q <= sbr12_d;
-      sbr13_q <= sbr13_d;
-      sbr14_q <= sbr14_d;
-      sbr15_q <= sbr15_d;
-      rows_avail_q <= rows_avail_d;
-      out_q <= out_d;
-      out_b_q <= out_b_d;
-      out_nt_q <= out_nt_d;
-      out_bn_q <= out_bn_d;
-      blk_done_q <= blk_done_d;
-      out_row_q <= out_row_d;
+      busy_q <= cmd_acc | (busy_q & ~done);
+      fresh_q <= cmd_acc;
+      w_row_q <= cmd_acc ? 4'd0 : w_acc ? w_row_q + 4'd1 : w_row_q;
+      w_wr_q <= cmd_acc ? 4'd0 : w_acc ? w_wr_q + 4'd1 : w_wr_q;
+      w_rd_q <= cmd_acc ? 4'd0 : reading ? w_rd_q + 4'd1 : w_rd_q;
+      burst_q <= cmd_acc ? 1'b0 : beat_first ? 1'b1 : (burst_q & (burst_row_q == 4'd15)) ? 1'b0 :
+          burst_q;
+      burst_row_q <= beat_first ? 4'd1 : burst_q ? burst_row_q + 4'd1 : burst_row_q;
+      w_tiles_q <= cmd_acc ? 32'd0 : w_tile_end ? w_tiles_q + 32'd1 : w_tiles_q;
+      w_count_q <= cmd_acc ? 5'd0 : w_count_q + {4'd0, w_acc} - {4'd0, reading};
+      in_tile_q <= cmd_acc ? 1'b0 : tile_end ? 1'b0 : a_acc ? 1'b1 : in_tile_q;
+      m_cnt_q <= (cmd_acc | tile_end) ? 5'd0 : a_acc ? beat_m + 5'd1 : m_cnt_q;
+      b_q <= (cmd_acc | round_end) ? 1'd0 : tile_end ? b_q + 1'd1 : b_q;
+      kt_q <= cmd_acc ? 16'd0 : round_end ? (kt_wrap ? 16'd0 : kt_q + 16'd1) : kt_q;
+      nt_q <= cmd_acc ? 16'd0 : block_end ? nt_next : nt_q;
+      blk_q <= cmd_acc ? 16'd0 : block_end ? blk_q + 16'd1 : blk_q;
+      bn_q <= cmd_acc ? cmd_bn : block_end ? ((nt_rest < {15'd0, ilv_q}) ? nt_rest[0] : ilv_q) :
+          bn_q;
+      tile_row_q <= cmd_acc ? 4'd0 : block_end ? ((dbl_q & ~blk_q[0]) ? half_q : 4'd0) : round_end ?
+          ((dbl_q & blk_q[0]) ? half_q : 4'd0) : tile_end ? tile_row_q + m_total_q[3:0] :
+          tile_row_q;
+      started_q <= cmd_acc ? 32'd0 : beat_first ? started_q + 32'd1 : started_q;
+      gidx_q <= cmd_acc ? 32'd0 : (round_end & last_tog) ? gidx_q + {31'd0, bn_q} : gidx_q;
+      since_end_q <= cmd_acc ? 3'd4 : tile_end ? 3'd0 : (since_end_q == 3'd4) ? 3'd4 : since_end_q +
+          3'd1;
+      round_rows_q <= (cmd_acc | block_end) ? 5'd0 : (tile_end & (kt_q == 16'd0)) ? round_rows_q +
+          m_total_q : round_rows_q;
+      sz_loaded_q <= cmd_acc ? 32'd0 : sz_acc ? sz_loaded_q + 32'd1 : sz_loaded_q;
+      sz_ahead_q <= cmd_acc ? 2'd0 : sz_ahead_q + {1'd0, sz_acc} - {1'd0, group_done};
+      ctl1_q <= {a_acc, beat_m[3:0] + tile_row_q, first_tog, last_tog, first_group, last_group,
+          beat_last, sz_beat[0], a_scale_i};
+      first1_q <= beat_first;
+      rows_avail_q <= cmd_acc ? 6'd0 : rows_avail_q + {5'd0, row_final[15]} - {5'd0, y_acc};
+      out_q <= (cmd_acc | (y_acc & out_mlast)) ? 5'd0 : y_acc ? out_q + 5'd1 : out_q;
+      out_b_q <= (cmd_acc | y_last) ? 1'd0 : (y_acc & out_mlast) ? out_b_q + 1'd1 : out_b_q;
+      out_nt_q <= cmd_acc ? 16'd0 : y_last ? out_next : out_nt_q;
+      out_bn_q <= cmd_acc ? cmd_bn : y_last ? ((out_rest < {15'd0, ilv_q}) ? out_rest[0] : ilv_q) :
+          out_bn_q;
+      blk_done_q <= cmd_acc ? 16'd0 : y_last ? blk_done_q + 16'd1 : blk_done_q;
+      out_row_q <= cmd_acc ? 4'd0 : y_last ? ((dbl_q & ~blk_done_q[0]) ? half_q : 4'd0) : y_acc ?
+          out_row_q + 4'd1 : out_row_q;
     end
   end
 
   always @(posedge clk_i) begin
-    if (cmd_acc) m_total_q <= m_total_d;
-    if (cmd_acc) kt_total_q <= kt_total_d;
-    if (cmd_acc) nt_total_q <= nt_total_d;
-    if (cmd_acc) ilv_q <= ilv_d;
-    if (cmd_acc) half_q <= half_d;
-    if (cmd_acc) dbl_q <= dbl_d;
-    if (cmd_acc) tiles_lo_q <= tiles_lo_d;
-    if (cmd_acc) tiles_hi_q <= tiles_hi_d;
-    if (fresh_q) tiles_total_q <= tiles_total_d;
-    if (sz_acc & (sz_loaded_q[0] == 1'd0)) scale0_q <= scale0_d;
-    if (sz_acc & (sz_loaded_q[0] == 1'd1)) scale1_q <= scale1_d;
+    if (cmd_acc) m_total_q <= cmd_m_i;
+    if (cmd_acc) kt_total_q <= cmd_ktiles_i;
+    if (cmd_acc) nt_total_q <= cmd_ntiles_i;
+    if (cmd_acc) ilv_q <= cmd_ilv;
+    if (cmd_acc) half_q <= cmd_half[3:0];
+    if (cmd_acc) dbl_q <= cmd_half <= 5'd8;
+    if (cmd_acc) tiles_lo_q <= {8'd0, cmd_ktiles_i} * {16'd0, cmd_ntiles_i[7:0]};
+    if (cmd_acc) tiles_hi_q <= {8'd0, cmd_ktiles_i} * {16'd0, cmd_ntiles_i[15:8]};
+    if (fresh_q) tiles_total_q <= {8'd0, tiles_lo_q} + {tiles_hi_q, 8'd0};
+    if (sz_acc & (sz_loaded_q[0] == 1'd0)) scale0_q <= sz_scale_i;
+    if (sz_acc & (sz_loaded_q[0] == 1'd1)) scale1_q <= sz_scale_i;
   end
+
+  generate
+    for (a = 0; a < 15; a = a + 1) begin : g_band
+      // one register per column eastwards
+      reg [55:0] sbr_q;
+
+      assign sbp[(a+1)*56 +: 56] = sbr_q;
+
+      always @(posedge clk_i or negedge rst_ni) begin
+        if (!rst_ni) sbr_q <= 56'd0;
+        else sbr_q <= sbp[a*56 +: 56];
+      end
+    end
+
+    for (c = 0; c < 16; c = c + 1) begin : g_col
+      // Not read: the side band where it passes the column (its last-row flag is read at the last
+      // column only)
+      /* verilator lint_off UNUSEDSIGNAL */
+      wire [55:0] band;
+      /* verilator lint_on UNUSEDSIGNAL */
+
+      assign band = sbp[c*56 +: 56];
+
+      mixpe_group_unit_int8_p0_r16c16_g128_d16 u_group (
+        .clk_i(clk_i),
+        .rst_ni(rst_ni),
+        .valid_i(band[55]),
+        .m_i(band[54:51]),
+        .first_tile_i(band[50]),
+        .last_tile_i(band[49]),
+        .first_group_i(band[48]),
+        .last_group_i(band[47]),
+        .poison_i(band[12]),
+        .p_i(psum[c*32 +: 32]),
+        .sum_i(band[11:0]),
+        .scale_i((band[45] == 1'd1) ? scale1_q[c*16 +: 16] : scale0_q[c*16 +: 16]),
+        .row_scale_i(band[44:13]),
+        .rd_m_i(out_m),
+        .rd_y_o(rd_y[c*32 +: 32]),
+        .final_o(row_final[c])
+      );
+    end
+  endgenerate
 
 endmodule
 

@@ -32,10 +32,8 @@ module mixpe_row_file_w38_d16_r1 (
     for (i = 0; i < 16; i = i + 1) begin : g_row
       // this row's clock: it runs only in a cycle that writes the row
       wire gclk;
-      wire [37:0] row_d;
       reg [37:0] row_q;
 
-      assign row_d = wdata_i;
       assign rows[i] = row_q;
 
       mixpe_clock_gate u_gate (
@@ -45,7 +43,7 @@ module mixpe_row_file_w38_d16_r1 (
       );
 
       always @(posedge gclk) begin
-        row_q <= row_d;
+        row_q <= wdata_i;
       end
     end
   endgenerate

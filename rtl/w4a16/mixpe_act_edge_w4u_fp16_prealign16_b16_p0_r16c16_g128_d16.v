@@ -100,10 +100,6 @@ module mixpe_act_edge_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
   wire [4:0] e_max1_1;
   wire [4:0] e_max1_2;
   wire [4:0] e_max1_3;
-  wire [19:0] c1_part_d;
-  wire [255:0] c1_a_d;
-  wire c1_poison_d;
-  wire c1_valid_d;
   wire [4:0] y0_field;
   wire [4:0] y0_exp;
   wire [4:0] y1_field;
@@ -161,11 +157,6 @@ module mixpe_act_edge_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
   wire [4:0] y13_shift;
   wire [4:0] y14_shift;
   wire [4:0] y15_shift;
-  wire [79:0] c2_shift_d;
-  wire [255:0] c2_a_d;
-  wire [4:0] c2_e_max_d;
-  wire c2_poison_d;
-  wire c2_valid_d;
   wire [4:0] z0_field;
   wire z0_finite;
   wire [4:0] z1_field;
@@ -294,7 +285,6 @@ module mixpe_act_edge_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
   wire [14:0] z15_mag_full;
   wire [14:0] z15_mag;
   wire [15:0] v15;
-  wire [255:0] c3_v_d;
   wire [15:0] c3_v0;
   wire [15:0] c3_v1;
   wire [15:0] c3_v2;
@@ -311,13 +301,6 @@ module mixpe_act_edge_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
   wire [15:0] c3_v13;
   wire [15:0] c3_v14;
   wire [15:0] c3_v15;
-  wire [4:0] c3_e_max_d;
-  wire c3_poison_d;
-  wire c3_valid_d;
-  wire [19:0] sum_d;
-  wire [255:0] a_d;
-  wire [4:0] exp_d;
-  wire poison_d;
   // the tree of maxima, halfway
   reg [19:0] c1_part_q;
   reg [255:0] c1_a_q;
@@ -417,12 +400,6 @@ module mixpe_act_edge_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
   assign e_max1_1 = (e_max0_2 > e_max0_3) ? e_max0_2 : e_max0_3;
   assign e_max1_2 = (e_max0_4 > e_max0_5) ? e_max0_4 : e_max0_5;
   assign e_max1_3 = (e_max0_6 > e_max0_7) ? e_max0_6 : e_max0_7;
-  assign c1_part_d = {e_max1_3, e_max1_2, e_max1_1, e_max1_0};
-  assign c1_a_d = a_i;
-  assign c1_poison_d = 1'b0 | ~x0_finite | ~x1_finite | ~x2_finite | ~x3_finite | ~x4_finite |
-      ~x5_finite | ~x6_finite | ~x7_finite | ~x8_finite | ~x9_finite | ~x10_finite | ~x11_finite |
-      ~x12_finite | ~x13_finite | ~x14_finite | ~x15_finite;
-  assign c1_valid_d = valid_i;
   assign y0_field = c1_a_q[14:10];
   assign y0_exp = (y0_field == 5'd0) ? 5'd1 : y0_field;
   assign y1_field = c1_a_q[30:26];
@@ -479,12 +456,6 @@ module mixpe_act_edge_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
   assign y13_shift = e_max - y13_exp;
   assign y14_shift = e_max - y14_exp;
   assign y15_shift = e_max - y15_exp;
-  assign c2_shift_d = {y15_shift, y14_shift, y13_shift, y12_shift, y11_shift, y10_shift, y9_shift,
-      y8_shift, y7_shift, y6_shift, y5_shift, y4_shift, y3_shift, y2_shift, y1_shift, y0_shift};
-  assign c2_a_d = c1_a_q;
-  assign c2_e_max_d = e_max;
-  assign c2_poison_d = c1_poison_q;
-  assign c2_valid_d = c1_valid_q;
   assign z0_field = c2_a_q[14:10];
   assign z0_finite = z0_field != 5'd31;
   assign z1_field = c2_a_q[30:26];
@@ -613,7 +584,6 @@ module mixpe_act_edge_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
   assign z15_mag_full = z15_wide >> z15_shift;
   assign z15_mag = z15_mag_full;
   assign v15 = !z15_finite ? 16'd0 : c2_a_q[255] ? (16'd0 - {1'b0, z15_mag}) : {1'b0, z15_mag};
-  assign c3_v_d = {v15, v14, v13, v12, v11, v10, v9, v8, v7, v6, v5, v4, v3, v2, v1, v0};
   assign c3_v0 = c3_v_q[15:0];
   assign c3_v1 = c3_v_q[31:16];
   assign c3_v2 = c3_v_q[47:32];
@@ -630,38 +600,35 @@ module mixpe_act_edge_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
   assign c3_v13 = c3_v_q[223:208];
   assign c3_v14 = c3_v_q[239:224];
   assign c3_v15 = c3_v_q[255:240];
-  assign c3_e_max_d = c2_e_max_q;
-  assign c3_poison_d = c2_poison_q;
-  assign c3_valid_d = c2_valid_q;
-  assign sum_d = c3_valid_q ? ({{4{c3_v0[15]}}, c3_v0} + {{4{c3_v1[15]}}, c3_v1} + {{4{c3_v2[15]}},
-      c3_v2} + {{4{c3_v3[15]}}, c3_v3} + {{4{c3_v4[15]}}, c3_v4} + {{4{c3_v5[15]}}, c3_v5} +
-      {{4{c3_v6[15]}}, c3_v6} + {{4{c3_v7[15]}}, c3_v7} + {{4{c3_v8[15]}}, c3_v8} + {{4{c3_v9[15]}},
-      c3_v9} + {{4{c3_v10[15]}}, c3_v10} + {{4{c3_v11[15]}}, c3_v11} + {{4{c3_v12[15]}}, c3_v12} +
-      {{4{c3_v13[15]}}, c3_v13} + {{4{c3_v14[15]}}, c3_v14} + {{4{c3_v15[15]}}, c3_v15}) : 20'd0;
   assign sum_o = sum_q;
-  assign a_d = c3_valid_q ? {c3_v15, c3_v14, c3_v13, c3_v12, c3_v11, c3_v10, c3_v9, c3_v8, c3_v7,
-      c3_v6, c3_v5, c3_v4, c3_v3, c3_v2, c3_v1, c3_v0} : 256'd0;
   assign a_o = a_q;
-  assign exp_d = c3_e_max_q;
   assign exp_o = exp_q;
-  assign poison_d = c3_valid_q & (c3_poison_q);
   assign poison_o = poison_q;
 
   always @(posedge clk_i) begin
-    c1_part_q <= c1_part_d;
-    c1_a_q <= c1_a_d;
-    c1_poison_q <= c1_poison_d;
-    c2_shift_q <= c2_shift_d;
-    c2_a_q <= c2_a_d;
-    c2_e_max_q <= c2_e_max_d;
-    c2_poison_q <= c2_poison_d;
-    c3_v_q <= c3_v_d;
-    c3_e_max_q <= c3_e_max_d;
-    c3_poison_q <= c3_poison_d;
-    sum_q <= sum_d;
-    a_q <= a_d;
-    exp_q <= exp_d;
-    poison_q <= poison_d;
+    c1_part_q <= {e_max1_3, e_max1_2, e_max1_1, e_max1_0};
+    c1_a_q <= a_i;
+    c1_poison_q <= 1'b0 | ~x0_finite | ~x1_finite | ~x2_finite | ~x3_finite | ~x4_finite |
+        ~x5_finite | ~x6_finite | ~x7_finite | ~x8_finite | ~x9_finite | ~x10_finite | ~x11_finite |
+        ~x12_finite | ~x13_finite | ~x14_finite | ~x15_finite;
+    c2_shift_q <= {y15_shift, y14_shift, y13_shift, y12_shift, y11_shift, y10_shift, y9_shift,
+        y8_shift, y7_shift, y6_shift, y5_shift, y4_shift, y3_shift, y2_shift, y1_shift, y0_shift};
+    c2_a_q <= c1_a_q;
+    c2_e_max_q <= e_max;
+    c2_poison_q <= c1_poison_q;
+    c3_v_q <= {v15, v14, v13, v12, v11, v10, v9, v8, v7, v6, v5, v4, v3, v2, v1, v0};
+    c3_e_max_q <= c2_e_max_q;
+    c3_poison_q <= c2_poison_q;
+    sum_q <= c3_valid_q ? ({{4{c3_v0[15]}}, c3_v0} + {{4{c3_v1[15]}}, c3_v1} + {{4{c3_v2[15]}},
+        c3_v2} + {{4{c3_v3[15]}}, c3_v3} + {{4{c3_v4[15]}}, c3_v4} + {{4{c3_v5[15]}}, c3_v5} +
+        {{4{c3_v6[15]}}, c3_v6} + {{4{c3_v7[15]}}, c3_v7} + {{4{c3_v8[15]}}, c3_v8} +
+        {{4{c3_v9[15]}}, c3_v9} + {{4{c3_v10[15]}}, c3_v10} + {{4{c3_v11[15]}}, c3_v11} +
+        {{4{c3_v12[15]}}, c3_v12} + {{4{c3_v13[15]}}, c3_v13} + {{4{c3_v14[15]}}, c3_v14} +
+        {{4{c3_v15[15]}}, c3_v15}) : 20'd0;
+    a_q <= c3_valid_q ? {c3_v15, c3_v14, c3_v13, c3_v12, c3_v11, c3_v10, c3_v9, c3_v8, c3_v7, c3_v6,
+        c3_v5, c3_v4, c3_v3, c3_v2, c3_v1, c3_v0} : 256'd0;
+    exp_q <= c3_e_max_q;
+    poison_q <= c3_valid_q & (c3_poison_q);
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
@@ -670,9 +637,9 @@ module mixpe_act_edge_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
       c2_valid_q <= 1'd0;
       c3_valid_q <= 1'd0;
     end else begin
-      c1_valid_q <= c1_valid_d;
-      c2_valid_q <= c2_valid_d;
-      c3_valid_q <= c3_valid_d;
+      c1_valid_q <= valid_i;
+      c2_valid_q <= c1_valid_q;
+      c3_valid_q <= c2_valid_q;
     end
   end
 

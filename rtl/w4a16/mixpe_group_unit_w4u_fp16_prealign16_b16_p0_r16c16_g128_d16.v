@@ -44,42 +44,17 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
   // D = P - z * S, exact
   wire [25:0] diff;
   wire [25:0] zs;
-  wire g1_valid_d;
   // the stage's clock: it runs only in a cycle whose row moves in
   wire g1_gclk;
-  wire [3:0] g1_m_d;
-  wire g1_first_tile_d;
-  wire g1_last_tile_d;
-  wire g1_first_group_d;
-  wire g1_last_group_d;
-  wire g1_poison_d;
-  wire [15:0] g1_scale_d;
-  wire [4:0] g1_exp_d;
-  wire [25:0] g1_diff_d;
   // pipeline stage 2
   reg g1_valid_q;
-  reg [3:0] g1_m_q;
-  reg g1_first_tile_q;
-  reg g1_last_tile_q;
-  reg g1_first_group_q;
-  reg g1_last_group_q;
-  reg g1_poison_q;
-  reg [15:0] g1_scale_q;
-  reg [4:0] g1_exp_q;
+  // what travels with the row: {m, first_tile, last_tile, first_group, last_group, poison, scale,
+  // exp}
+  reg [29:0] g1_ctl_q;
   reg [25:0] g1_diff_q;
 
   assign zs = {{6{sum_i[19]}}, sum_i} * {22'd0, zero_i};
   assign diff = {{2{p_i[23]}}, p_i} - zs;
-  assign g1_valid_d = valid_i;
-  assign g1_m_d = m_i;
-  assign g1_first_tile_d = first_tile_i;
-  assign g1_last_tile_d = last_tile_i;
-  assign g1_first_group_d = first_group_i;
-  assign g1_last_group_d = last_group_i;
-  assign g1_poison_d = poison_i;
-  assign g1_scale_d = scale_i;
-  assign g1_exp_d = exp_i;
-  assign g1_diff_d = diff;
 
   mixpe_clock_gate u_g1_gate (
     .clk_i(clk_i),
@@ -89,61 +64,29 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) g1_valid_q <= 1'd0;
-    else g1_valid_q <= g1_valid_d;
+    else g1_valid_q <= valid_i;
   end
 
   always @(posedge g1_gclk) begin
-    g1_m_q <= g1_m_d;
-    g1_first_tile_q <= g1_first_tile_d;
-    g1_last_tile_q <= g1_last_tile_d;
-    g1_first_group_q <= g1_first_group_d;
-    g1_last_group_q <= g1_last_group_d;
-    g1_poison_q <= g1_poison_d;
-    g1_scale_q <= g1_scale_d;
-    g1_exp_q <= g1_exp_d;
-    g1_diff_q <= g1_diff_d;
+    g1_ctl_q <= {m_i, first_tile_i, last_tile_i, first_group_i, last_group_i, poison_i, scale_i,
+        exp_i};
+    g1_diff_q <= diff;
   end
 
   // Stage 2: read the row's group accumulator
   wire [43:0] acc_word;
-  wire g2_valid_d;
+  wire [3:0] g1_m;
   // the stage's clock: it runs only in a cycle whose row moves in
   wire g2_gclk;
-  wire [3:0] g2_m_d;
-  wire g2_first_tile_d;
-  wire g2_last_tile_d;
-  wire g2_first_group_d;
-  wire g2_last_group_d;
-  wire g2_poison_d;
-  wire [15:0] g2_scale_d;
-  wire [4:0] g2_exp_d;
-  wire [25:0] g2_diff_d;
-  wire [43:0] g2_word_d;
   // pipeline stage 3
   reg g2_valid_q;
-  reg [3:0] g2_m_q;
-  reg g2_first_tile_q;
-  reg g2_last_tile_q;
-  reg g2_first_group_q;
-  reg g2_last_group_q;
-  reg g2_poison_q;
-  reg [15:0] g2_scale_q;
-  reg [4:0] g2_exp_q;
-  reg [25:0] g2_diff_q;
+  // what travels with the row: {m, first_tile, last_tile, first_group, last_group, poison, scale,
+  // exp, diff}
+  reg [55:0] g2_ctl_q;
   reg [43:0] g2_word_q;
 
   assign acc_word = acc_mem_rd0;
-  assign g2_valid_d = g1_valid_q;
-  assign g2_m_d = g1_m_q;
-  assign g2_first_tile_d = g1_first_tile_q;
-  assign g2_last_tile_d = g1_last_tile_q;
-  assign g2_first_group_d = g1_first_group_q;
-  assign g2_last_group_d = g1_last_group_q;
-  assign g2_poison_d = g1_poison_q;
-  assign g2_scale_d = g1_scale_q;
-  assign g2_exp_d = g1_exp_q;
-  assign g2_diff_d = g1_diff_q;
-  assign g2_word_d = acc_word;
+  assign g1_m = g1_ctl_q[29:26];
 
   mixpe_clock_gate u_g2_gate (
     .clk_i(clk_i),
@@ -153,32 +96,27 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) g2_valid_q <= 1'd0;
-    else g2_valid_q <= g2_valid_d;
+    else g2_valid_q <= g1_valid_q;
   end
 
   always @(posedge g2_gclk) begin
-    g2_m_q <= g2_m_d;
-    g2_first_tile_q <= g2_first_tile_d;
-    g2_last_tile_q <= g2_last_tile_d;
-    g2_first_group_q <= g2_first_group_d;
-    g2_last_group_q <= g2_last_group_d;
-    g2_poison_q <= g2_poison_d;
-    g2_scale_q <= g2_scale_d;
-    g2_exp_q <= g2_exp_d;
-    g2_diff_q <= g2_diff_d;
-    g2_word_q <= g2_word_d;
+    g2_ctl_q <= {g1_ctl_q[29:0], g1_diff_q};
+    g2_word_q <= acc_word;
   end
 
   // Stage 3: align the accumulator and D (+0 at a group's first tile)
   wire [37:0] acc_old;
   wire poison_old;
   wire [37:0] diff_ext;
+  wire [25:0] g2_diff;
   // D with F fraction bits
   wire [37:0] scaled;
+  wire g2_first_tile;
   // the accumulator's term
   wire [37:0] op_acc;
   // D's term
   wire [37:0] op_in;
+  wire [4:0] g2_exp;
   wire [4:0] exp_old;
   // the block's exponent is above the accumulator's: re-align the accumulator
   wire exp_up;
@@ -187,25 +125,14 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
   wire [4:0] exp_new;
   // sticky over the N tile's tiles
   wire poison_new;
-  wire g3_valid_d;
+  wire g2_poison;
+  wire g2_first_group;
   // the stage's clock: it runs only in a cycle whose row moves in
   wire g3_gclk;
-  wire [3:0] g3_m_d;
-  wire g3_last_tile_d;
-  wire g3_first_group_d;
-  wire g3_last_group_d;
-  wire [15:0] g3_scale_d;
-  wire [37:0] g3_op_acc_d;
-  wire [37:0] g3_op_in_d;
-  wire g3_poison_new_d;
-  wire [4:0] g3_exp_new_d;
   // pipeline stage 4
   reg g3_valid_q;
-  reg [3:0] g3_m_q;
-  reg g3_last_tile_q;
-  reg g3_first_group_q;
-  reg g3_last_group_q;
-  reg [15:0] g3_scale_q;
+  // what travels with the row: {m, last_tile, first_group, last_group, scale}
+  reg [22:0] g3_ctl_q;
   reg [37:0] g3_op_acc_q;
   reg [37:0] g3_op_in_q;
   reg g3_poison_new_q;
@@ -213,26 +140,21 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
 
   assign acc_old = g2_word_q[37:0];
   assign poison_old = g2_word_q[43];
-  assign diff_ext = {{12{g2_diff_q[25]}}, g2_diff_q};
+  assign g2_diff = g2_ctl_q[25:0];
+  assign diff_ext = {{12{g2_diff[25]}}, g2_diff};
   assign scaled = diff_ext << 8;
+  assign g2_first_tile = g2_ctl_q[51];
+  assign g2_exp = g2_ctl_q[30:26];
   assign exp_old = g2_word_q[42:38];
-  assign exp_up = g2_exp_q > exp_old;
-  assign acc_aligned = $signed(acc_old) >>> (g2_exp_q - exp_old);
-  assign in_aligned = $signed(scaled) >>> (exp_old - g2_exp_q);
-  assign op_acc = g2_first_tile_q ? 38'd0 : exp_up ? acc_aligned : acc_old;
-  assign op_in = (g2_first_tile_q | exp_up) ? scaled : in_aligned;
-  assign exp_new = (g2_first_tile_q | exp_up) ? g2_exp_q : exp_old;
-  assign poison_new = ((g2_first_tile_q & g2_first_group_q) ? 1'b0 : poison_old) | g2_poison_q;
-  assign g3_valid_d = g2_valid_q;
-  assign g3_m_d = g2_m_q;
-  assign g3_last_tile_d = g2_last_tile_q;
-  assign g3_first_group_d = g2_first_group_q;
-  assign g3_last_group_d = g2_last_group_q;
-  assign g3_scale_d = g2_scale_q;
-  assign g3_op_acc_d = op_acc;
-  assign g3_op_in_d = op_in;
-  assign g3_poison_new_d = poison_new;
-  assign g3_exp_new_d = exp_new;
+  assign exp_up = g2_exp > exp_old;
+  assign acc_aligned = $signed(acc_old) >>> (g2_exp - exp_old);
+  assign in_aligned = $signed(scaled) >>> (exp_old - g2_exp);
+  assign op_acc = g2_first_tile ? 38'd0 : exp_up ? acc_aligned : acc_old;
+  assign op_in = (g2_first_tile | exp_up) ? scaled : in_aligned;
+  assign exp_new = (g2_first_tile | exp_up) ? g2_exp : exp_old;
+  assign g2_poison = g2_ctl_q[47];
+  assign g2_first_group = g2_ctl_q[49];
+  assign poison_new = ((g2_first_tile & g2_first_group) ? 1'b0 : poison_old) | g2_poison;
 
   mixpe_clock_gate u_g3_gate (
     .clk_i(clk_i),
@@ -242,45 +164,27 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) g3_valid_q <= 1'd0;
-    else g3_valid_q <= g3_valid_d;
+    else g3_valid_q <= g2_valid_q;
   end
 
   always @(posedge g3_gclk) begin
-    g3_m_q <= g3_m_d;
-    g3_last_tile_q <= g3_last_tile_d;
-    g3_first_group_q <= g3_first_group_d;
-    g3_last_group_q <= g3_last_group_d;
-    g3_scale_q <= g3_scale_d;
-    g3_op_acc_q <= g3_op_acc_d;
-    g3_op_in_q <= g3_op_in_d;
-    g3_poison_new_q <= g3_poison_new_d;
-    g3_exp_new_q <= g3_exp_new_d;
+    g3_ctl_q <= {g2_ctl_q[55:52], g2_ctl_q[50:48], g2_ctl_q[46:31]};
+    g3_op_acc_q <= op_acc;
+    g3_op_in_q <= op_in;
+    g3_poison_new_q <= poison_new;
+    g3_exp_new_q <= exp_new;
   end
 
   // Stage 4: add, low half
   wire [19:0] sum_lo;
   wire [18:0] acc_hi;
   wire [18:0] in_hi;
-  wire g4_valid_d;
   // the stage's clock: it runs only in a cycle whose row moves in
   wire g4_gclk;
-  wire [3:0] g4_m_d;
-  wire g4_last_tile_d;
-  wire g4_first_group_d;
-  wire g4_last_group_d;
-  wire [15:0] g4_scale_d;
-  wire [19:0] g4_sum_lo_d;
-  wire [18:0] g4_acc_hi_d;
-  wire [18:0] g4_in_hi_d;
-  wire g4_poison_new_d;
-  wire [4:0] g4_exp_new_d;
   // pipeline stage 5
   reg g4_valid_q;
-  reg [3:0] g4_m_q;
-  reg g4_last_tile_q;
-  reg g4_first_group_q;
-  reg g4_last_group_q;
-  reg [15:0] g4_scale_q;
+  // what travels with the row: {m, last_tile, first_group, last_group, scale}
+  reg [22:0] g4_ctl_q;
   reg [19:0] g4_sum_lo_q;
   reg [18:0] g4_acc_hi_q;
   reg [18:0] g4_in_hi_q;
@@ -290,17 +194,6 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
   assign sum_lo = {1'd0, g3_op_acc_q[18:0]} + {1'd0, g3_op_in_q[18:0]};
   assign acc_hi = g3_op_acc_q[37:19];
   assign in_hi = g3_op_in_q[37:19];
-  assign g4_valid_d = g3_valid_q;
-  assign g4_m_d = g3_m_q;
-  assign g4_last_tile_d = g3_last_tile_q;
-  assign g4_first_group_d = g3_first_group_q;
-  assign g4_last_group_d = g3_last_group_q;
-  assign g4_scale_d = g3_scale_q;
-  assign g4_sum_lo_d = sum_lo;
-  assign g4_acc_hi_d = acc_hi;
-  assign g4_in_hi_d = in_hi;
-  assign g4_poison_new_d = g3_poison_new_q;
-  assign g4_exp_new_d = g3_exp_new_q;
 
   mixpe_clock_gate u_g4_gate (
     .clk_i(clk_i),
@@ -310,63 +203,43 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) g4_valid_q <= 1'd0;
-    else g4_valid_q <= g4_valid_d;
+    else g4_valid_q <= g3_valid_q;
   end
 
   always @(posedge g4_gclk) begin
-    g4_m_q <= g4_m_d;
-    g4_last_tile_q <= g4_last_tile_d;
-    g4_first_group_q <= g4_first_group_d;
-    g4_last_group_q <= g4_last_group_d;
-    g4_scale_q <= g4_scale_d;
-    g4_sum_lo_q <= g4_sum_lo_d;
-    g4_acc_hi_q <= g4_acc_hi_d;
-    g4_in_hi_q <= g4_in_hi_d;
-    g4_poison_new_q <= g4_poison_new_d;
-    g4_exp_new_q <= g4_exp_new_d;
+    g4_ctl_q <= g3_ctl_q;
+    g4_sum_lo_q <= sum_lo;
+    g4_acc_hi_q <= acc_hi;
+    g4_in_hi_q <= in_hi;
+    g4_poison_new_q <= g3_poison_new_q;
+    g4_exp_new_q <= g3_exp_new_q;
   end
 
   // Stage 5: add, high half; write the accumulator back
   wire [37:0] acc_new;
+  wire [3:0] g4_m;
   // a group's last tile: dequantize
   wire dq_valid;
-  wire g5_valid_d;
+  wire g4_last_tile;
   // the stage's clock: it runs only in a cycle whose row moves in
   wire g5_gclk;
-  wire [3:0] g5_m_d;
-  wire g5_first_group_d;
-  wire g5_last_group_d;
-  wire [15:0] g5_scale_d;
-  wire g5_poison_d;
-  wire [4:0] g5_exp_d;
-  wire [37:0] g5_acc_d;
   // pipeline stage 6
   reg g5_valid_q;
-  reg [3:0] g5_m_q;
-  reg g5_first_group_q;
-  reg g5_last_group_q;
-  reg [15:0] g5_scale_q;
-  reg g5_poison_q;
-  reg [4:0] g5_exp_q;
+  // what travels with the row: {m, first_group, last_group, scale, poison, exp}
+  reg [27:0] g5_ctl_q;
   reg [37:0] g5_acc_q;
 
   assign acc_new = {g4_acc_hi_q + g4_in_hi_q + {18'd0, g4_sum_lo_q[19]}, g4_sum_lo_q[18:0]};
-  assign dq_valid = g4_valid_q & g4_last_tile_q;
-  assign g5_valid_d = dq_valid;
-  assign g5_m_d = g4_m_q;
-  assign g5_first_group_d = g4_first_group_q;
-  assign g5_last_group_d = g4_last_group_q;
-  assign g5_scale_d = g4_scale_q;
-  assign g5_poison_d = g4_poison_new_q;
-  assign g5_exp_d = g4_exp_new_q;
-  assign g5_acc_d = acc_new;
+  assign g4_m = g4_ctl_q[22:19];
+  assign g4_last_tile = g4_ctl_q[18];
+  assign dq_valid = g4_valid_q & g4_last_tile;
 
   mixpe_row_file_w44_d16_r1 u_acc_mem (
     .clk_i(clk_i),
     .we_i(g4_valid_q),
-    .waddr_i(g4_m_q),
+    .waddr_i(g4_m),
     .wdata_i({g4_poison_new_q, g4_exp_new_q, acc_new}),
-    .raddr0_i(g1_m_q),
+    .raddr0_i(g1_m),
     .rdata0_o(acc_mem_rd0)
   );
 
@@ -378,17 +251,12 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) g5_valid_q <= 1'd0;
-    else g5_valid_q <= g5_valid_d;
+    else g5_valid_q <= dq_valid;
   end
 
   always @(posedge g5_gclk) begin
-    g5_m_q <= g5_m_d;
-    g5_first_group_q <= g5_first_group_d;
-    g5_last_group_q <= g5_last_group_d;
-    g5_scale_q <= g5_scale_d;
-    g5_poison_q <= g5_poison_d;
-    g5_exp_q <= g5_exp_d;
-    g5_acc_q <= g5_acc_d;
+    g5_ctl_q <= {g4_ctl_q[22:19], g4_ctl_q[17:0], g4_poison_new_q, g4_exp_new_q};
+    g5_acc_q <= acc_new;
   end
 
   // Stage 6: negate, low half (the dequant: a group's last tile only)
@@ -397,25 +265,13 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
   wire [18:0] flip_hi;
   // biased FP32 exponent of the accumulator's LSB
   wire [12:0] lsb;
-  wire g6_valid_d;
+  wire [4:0] g5_exp;
   // the stage's clock: it runs only in a cycle whose row moves in
   wire g6_gclk;
-  wire [3:0] g6_m_d;
-  wire g6_first_group_d;
-  wire g6_last_group_d;
-  wire [15:0] g6_scale_d;
-  wire g6_poison_d;
-  wire g6_neg_d;
-  wire [19:0] g6_mag_lo_d;
-  wire [18:0] g6_flip_hi_d;
-  wire [12:0] g6_lsb_d;
   // pipeline stage 7
   reg g6_valid_q;
-  reg [3:0] g6_m_q;
-  reg g6_first_group_q;
-  reg g6_last_group_q;
-  reg [15:0] g6_scale_q;
-  reg g6_poison_q;
+  // what travels with the row: {m, first_group, last_group, scale, poison}
+  reg [22:0] g6_ctl_q;
   reg g6_neg_q;
   reg [19:0] g6_mag_lo_q;
   reg [18:0] g6_flip_hi_q;
@@ -424,17 +280,8 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
   assign neg = g5_acc_q[37];
   assign mag_lo = {1'd0, (g5_acc_q[18:0] ^ {19{neg}})} + {19'd0, neg};
   assign flip_hi = g5_acc_q[37:19] ^ {19{neg}};
-  assign lsb = {8'd0, g5_exp_q} + 13'd90;
-  assign g6_valid_d = g5_valid_q;
-  assign g6_m_d = g5_m_q;
-  assign g6_first_group_d = g5_first_group_q;
-  assign g6_last_group_d = g5_last_group_q;
-  assign g6_scale_d = g5_scale_q;
-  assign g6_poison_d = g5_poison_q;
-  assign g6_neg_d = neg;
-  assign g6_mag_lo_d = mag_lo;
-  assign g6_flip_hi_d = flip_hi;
-  assign g6_lsb_d = lsb;
+  assign g5_exp = g5_ctl_q[4:0];
+  assign lsb = {8'd0, g5_exp} + 13'd90;
 
   mixpe_clock_gate u_g6_gate (
     .clk_i(clk_i),
@@ -444,55 +291,30 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) g6_valid_q <= 1'd0;
-    else g6_valid_q <= g6_valid_d;
+    else g6_valid_q <= g5_valid_q;
   end
 
   always @(posedge g6_gclk) begin
-    g6_m_q <= g6_m_d;
-    g6_first_group_q <= g6_first_group_d;
-    g6_last_group_q <= g6_last_group_d;
-    g6_scale_q <= g6_scale_d;
-    g6_poison_q <= g6_poison_d;
-    g6_neg_q <= g6_neg_d;
-    g6_mag_lo_q <= g6_mag_lo_d;
-    g6_flip_hi_q <= g6_flip_hi_d;
-    g6_lsb_q <= g6_lsb_d;
+    g6_ctl_q <= g5_ctl_q[27:5];
+    g6_neg_q <= neg;
+    g6_mag_lo_q <= mag_lo;
+    g6_flip_hi_q <= flip_hi;
+    g6_lsb_q <= lsb;
   end
 
   // Stage 7: negate, high half
   wire [37:0] mag;
-  wire g7_valid_d;
   // the stage's clock: it runs only in a cycle whose row moves in
   wire g7_gclk;
-  wire [3:0] g7_m_d;
-  wire g7_first_group_d;
-  wire g7_last_group_d;
-  wire [15:0] g7_scale_d;
-  wire g7_poison_d;
-  wire g7_neg_d;
-  wire [37:0] g7_mag_d;
-  wire [12:0] g7_lsb_d;
   // pipeline stage 8
   reg g7_valid_q;
-  reg [3:0] g7_m_q;
-  reg g7_first_group_q;
-  reg g7_last_group_q;
-  reg [15:0] g7_scale_q;
-  reg g7_poison_q;
+  // what travels with the row: {m, first_group, last_group, scale, poison}
+  reg [22:0] g7_ctl_q;
   reg g7_neg_q;
   reg [37:0] g7_mag_q;
   reg [12:0] g7_lsb_q;
 
   assign mag = {g6_flip_hi_q + {18'd0, g6_mag_lo_q[19]}, g6_mag_lo_q[18:0]};
-  assign g7_valid_d = g6_valid_q;
-  assign g7_m_d = g6_m_q;
-  assign g7_first_group_d = g6_first_group_q;
-  assign g7_last_group_d = g6_last_group_q;
-  assign g7_scale_d = g6_scale_q;
-  assign g7_poison_d = g6_poison_q;
-  assign g7_neg_d = g6_neg_q;
-  assign g7_mag_d = mag;
-  assign g7_lsb_d = g6_lsb_q;
 
   mixpe_clock_gate u_g7_gate (
     .clk_i(clk_i),
@@ -502,18 +324,14 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) g7_valid_q <= 1'd0;
-    else g7_valid_q <= g7_valid_d;
+    else g7_valid_q <= g6_valid_q;
   end
 
   always @(posedge g7_gclk) begin
-    g7_m_q <= g7_m_d;
-    g7_first_group_q <= g7_first_group_d;
-    g7_last_group_q <= g7_last_group_d;
-    g7_scale_q <= g7_scale_d;
-    g7_poison_q <= g7_poison_d;
-    g7_neg_q <= g7_neg_d;
-    g7_mag_q <= g7_mag_d;
-    g7_lsb_q <= g7_lsb_d;
+    g7_ctl_q <= g6_ctl_q;
+    g7_neg_q <= g6_neg_q;
+    g7_mag_q <= mag;
+    g7_lsb_q <= g6_lsb_q;
   end
 
   // Stage 8: round the accumulator to FP32
@@ -525,25 +343,12 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
   // biased exponent of the leading one (two's complement)
   wire [12:0] rd_exp;
   wire rd_zero;
-  wire g8_valid_d;
   // the stage's clock: it runs only in a cycle whose row moves in
   wire g8_gclk;
-  wire [3:0] g8_m_d;
-  wire g8_first_group_d;
-  wire g8_last_group_d;
-  wire [15:0] g8_scale_d;
-  wire g8_poison_d;
-  wire g8_rd_sign_d;
-  wire [37:0] g8_rd_norm_d;
-  wire [12:0] g8_rd_exp_d;
-  wire g8_rd_zero_d;
   // pipeline stage 9
   reg g8_valid_q;
-  reg [3:0] g8_m_q;
-  reg g8_first_group_q;
-  reg g8_last_group_q;
-  reg [15:0] g8_scale_q;
-  reg g8_poison_q;
+  // what travels with the row: {m, first_group, last_group, scale, poison}
+  reg [22:0] g8_ctl_q;
   reg g8_rd_sign_q;
   reg [37:0] g8_rd_norm_q;
   reg [12:0] g8_rd_exp_q;
@@ -562,16 +367,6 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
   assign rd_norm = g7_mag_q << rd_lz;
   assign rd_exp = g7_lsb_q + 13'd37 - {7'd0, rd_lz};
   assign rd_zero = g7_mag_q == 38'd0;
-  assign g8_valid_d = g7_valid_q;
-  assign g8_m_d = g7_m_q;
-  assign g8_first_group_d = g7_first_group_q;
-  assign g8_last_group_d = g7_last_group_q;
-  assign g8_scale_d = g7_scale_q;
-  assign g8_poison_d = g7_poison_q;
-  assign g8_rd_sign_d = g7_neg_q;
-  assign g8_rd_norm_d = rd_norm;
-  assign g8_rd_exp_d = rd_exp;
-  assign g8_rd_zero_d = rd_zero;
 
   mixpe_clock_gate u_g8_gate (
     .clk_i(clk_i),
@@ -581,19 +376,15 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) g8_valid_q <= 1'd0;
-    else g8_valid_q <= g8_valid_d;
+    else g8_valid_q <= g7_valid_q;
   end
 
   always @(posedge g8_gclk) begin
-    g8_m_q <= g8_m_d;
-    g8_first_group_q <= g8_first_group_d;
-    g8_last_group_q <= g8_last_group_d;
-    g8_scale_q <= g8_scale_d;
-    g8_poison_q <= g8_poison_d;
-    g8_rd_sign_q <= g8_rd_sign_d;
-    g8_rd_norm_q <= g8_rd_norm_d;
-    g8_rd_exp_q <= g8_rd_exp_d;
-    g8_rd_zero_q <= g8_rd_zero_d;
+    g8_ctl_q <= g7_ctl_q;
+    g8_rd_sign_q <= g7_neg_q;
+    g8_rd_norm_q <= rd_norm;
+    g8_rd_exp_q <= rd_exp;
+    g8_rd_zero_q <= rd_zero;
   end
 
   // Stage 9
@@ -609,26 +400,12 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
   wire [23:0] rd_kept;
   // the exponent the kept bits are at: 1 for subnormals
   wire [12:0] rd_exp_eff;
-  wire g9_valid_d;
   // the stage's clock: it runs only in a cycle whose row moves in
   wire g9_gclk;
-  wire [3:0] g9_m_d;
-  wire g9_first_group_d;
-  wire g9_last_group_d;
-  wire [15:0] g9_scale_d;
-  wire g9_poison_d;
-  wire g9_rd_sign_d;
-  wire g9_rd_zero_d;
-  wire [23:0] g9_rd_kept_d;
-  wire g9_rd_round_up_d;
-  wire [12:0] g9_rd_exp_eff_d;
   // pipeline stage 10
   reg g9_valid_q;
-  reg [3:0] g9_m_q;
-  reg g9_first_group_q;
-  reg g9_last_group_q;
-  reg [15:0] g9_scale_q;
-  reg g9_poison_q;
+  // what travels with the row: {m, first_group, last_group, scale, poison}
+  reg [22:0] g9_ctl_q;
   reg g9_rd_sign_q;
   reg g9_rd_zero_q;
   reg [23:0] g9_rd_kept_q;
@@ -643,17 +420,6 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
   assign rd_round_up = rd_x[39] & (rd_sticky | rd_x[40]);
   assign rd_kept = rd_x[63:40];
   assign rd_exp_eff = rd_sub ? 13'd1 : g8_rd_exp_q;
-  assign g9_valid_d = g8_valid_q;
-  assign g9_m_d = g8_m_q;
-  assign g9_first_group_d = g8_first_group_q;
-  assign g9_last_group_d = g8_last_group_q;
-  assign g9_scale_d = g8_scale_q;
-  assign g9_poison_d = g8_poison_q;
-  assign g9_rd_sign_d = g8_rd_sign_q;
-  assign g9_rd_zero_d = g8_rd_zero_q;
-  assign g9_rd_kept_d = rd_kept;
-  assign g9_rd_round_up_d = rd_round_up;
-  assign g9_rd_exp_eff_d = rd_exp_eff;
 
   mixpe_clock_gate u_g9_gate (
     .clk_i(clk_i),
@@ -663,20 +429,16 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) g9_valid_q <= 1'd0;
-    else g9_valid_q <= g9_valid_d;
+    else g9_valid_q <= g8_valid_q;
   end
 
   always @(posedge g9_gclk) begin
-    g9_m_q <= g9_m_d;
-    g9_first_group_q <= g9_first_group_d;
-    g9_last_group_q <= g9_last_group_d;
-    g9_scale_q <= g9_scale_d;
-    g9_poison_q <= g9_poison_d;
-    g9_rd_sign_q <= g9_rd_sign_d;
-    g9_rd_zero_q <= g9_rd_zero_d;
-    g9_rd_kept_q <= g9_rd_kept_d;
-    g9_rd_round_up_q <= g9_rd_round_up_d;
-    g9_rd_exp_eff_q <= g9_rd_exp_eff_d;
+    g9_ctl_q <= g8_ctl_q;
+    g9_rd_sign_q <= g8_rd_sign_q;
+    g9_rd_zero_q <= g8_rd_zero_q;
+    g9_rd_kept_q <= rd_kept;
+    g9_rd_round_up_q <= rd_round_up;
+    g9_rd_exp_eff_q <= rd_exp_eff;
   end
 
   // Stage 10
@@ -684,22 +446,12 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
   wire [12:0] rd_exp_final;
   wire [22:0] rd_frac;
   wire [7:0] rd_field;
-  wire g10_valid_d;
   // the stage's clock: it runs only in a cycle whose row moves in
   wire g10_gclk;
-  wire [3:0] g10_m_d;
-  wire g10_first_group_d;
-  wire g10_last_group_d;
-  wire [15:0] g10_scale_d;
-  wire g10_poison_d;
-  wire [31:0] g10_d32_d;
   // pipeline stage 11
   reg g10_valid_q;
-  reg [3:0] g10_m_q;
-  reg g10_first_group_q;
-  reg g10_last_group_q;
-  reg [15:0] g10_scale_q;
-  reg g10_poison_q;
+  // what travels with the row: {m, first_group, last_group, scale, poison}
+  reg [22:0] g10_ctl_q;
   reg [31:0] g10_d32_q;
 
   assign rd_rounded = {1'b0, g9_rd_kept_q} + {24'd0, g9_rd_round_up_q};
@@ -708,13 +460,6 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
   assign rd_field = (rd_rounded[24] | rd_rounded[23]) ? rd_exp_final[7:0] : 8'd0;
   assign d32 = g9_rd_zero_q ? {g9_rd_sign_q, 31'd0} : (!rd_exp_final[12] & (rd_exp_final >=
       13'd255)) ? {g9_rd_sign_q, 8'hff, 23'd0} : {g9_rd_sign_q, rd_field, rd_frac};
-  assign g10_valid_d = g9_valid_q;
-  assign g10_m_d = g9_m_q;
-  assign g10_first_group_d = g9_first_group_q;
-  assign g10_last_group_d = g9_last_group_q;
-  assign g10_scale_d = g9_scale_q;
-  assign g10_poison_d = g9_poison_q;
-  assign g10_d32_d = d32;
 
   mixpe_clock_gate u_g10_gate (
     .clk_i(clk_i),
@@ -724,21 +469,18 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) g10_valid_q <= 1'd0;
-    else g10_valid_q <= g10_valid_d;
+    else g10_valid_q <= g9_valid_q;
   end
 
   always @(posedge g10_gclk) begin
-    g10_m_q <= g10_m_d;
-    g10_first_group_q <= g10_first_group_d;
-    g10_last_group_q <= g10_last_group_d;
-    g10_scale_q <= g10_scale_d;
-    g10_poison_q <= g10_poison_d;
-    g10_d32_q <= g10_d32_d;
+    g10_ctl_q <= g9_ctl_q;
+    g10_d32_q <= d32;
   end
 
   // Stage 11: times the FP16 scale
   // RNE(d * s)
   wire [31:0] t;
+  wire [15:0] g10_scale;
   wire [7:0] ms_a_field;
   wire [4:0] ms_b_field;
   wire [23:0] ms_a_sig;
@@ -753,25 +495,12 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
   wire [12:0] ms_lsb;
   wire ms_nan;
   wire ms_inf;
-  wire g11_valid_d;
   // the stage's clock: it runs only in a cycle whose row moves in
   wire g11_gclk;
-  wire [3:0] g11_m_d;
-  wire g11_first_group_d;
-  wire g11_last_group_d;
-  wire g11_poison_d;
-  wire [29:0] g11_ms_pp0_d;
-  wire [28:0] g11_ms_pp1_d;
-  wire g11_ms_sign_d;
-  wire [12:0] g11_ms_lsb_d;
-  wire g11_ms_nan_d;
-  wire g11_ms_inf_d;
   // pipeline stage 12
   reg g11_valid_q;
-  reg [3:0] g11_m_q;
-  reg g11_first_group_q;
-  reg g11_last_group_q;
-  reg g11_poison_q;
+  // what travels with the row: {m, first_group, last_group, poison}
+  reg [6:0] g11_ctl_q;
   reg [29:0] g11_ms_pp0_q;
   reg [28:0] g11_ms_pp1_q;
   reg g11_ms_sign_q;
@@ -779,33 +508,23 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
   reg g11_ms_nan_q;
   reg g11_ms_inf_q;
 
+  assign g10_scale = g10_ctl_q[16:1];
   assign ms_a_field = g10_d32_q[30:23];
-  assign ms_b_field = g10_scale_q[14:10];
+  assign ms_b_field = g10_scale[14:10];
   assign ms_a_sig = {(ms_a_field != 8'd0), g10_d32_q[22:0]};
-  assign ms_b_sig = {(ms_b_field != 5'd0), g10_scale_q[9:0]};
+  assign ms_b_sig = {(ms_b_field != 5'd0), g10_scale[9:0]};
   assign ms_a_nan = (ms_a_field == 8'hff) & (g10_d32_q[22:0] != 23'd0);
   assign ms_a_inf = (ms_a_field == 8'hff) & (g10_d32_q[22:0] == 23'd0);
-  assign ms_b_nan = (ms_b_field == 5'd31) & (g10_scale_q[9:0] != 10'd0);
-  assign ms_b_inf = (ms_b_field == 5'd31) & (g10_scale_q[9:0] == 10'd0);
-  assign ms_sign = g10_d32_q[31] ^ g10_scale_q[15];
+  assign ms_b_nan = (ms_b_field == 5'd31) & (g10_scale[9:0] != 10'd0);
+  assign ms_b_inf = (ms_b_field == 5'd31) & (g10_scale[9:0] == 10'd0);
+  assign ms_sign = g10_d32_q[31] ^ g10_scale[15];
   assign ms_pp0 = {6'd0, ms_a_sig} * {24'd0, ms_b_sig[5:0]};
   assign ms_pp1 = {5'd0, ms_a_sig} * {24'd0, ms_b_sig[10:6]};
   assign ms_lsb = {5'd0, ((ms_a_field == 8'd0) ? 8'd1 : ms_a_field)} + {8'd0, ((ms_b_field == 5'd0)
       ? 5'd1 : ms_b_field)} - 13'd48;
-  assign ms_nan = ms_a_nan | ms_b_nan | (ms_a_inf & (g10_scale_q[14:0] == 15'd0)) | (ms_b_inf &
+  assign ms_nan = ms_a_nan | ms_b_nan | (ms_a_inf & (g10_scale[14:0] == 15'd0)) | (ms_b_inf &
       (g10_d32_q[30:0] == 31'd0));
   assign ms_inf = ms_a_inf | ms_b_inf;
-  assign g11_valid_d = g10_valid_q;
-  assign g11_m_d = g10_m_q;
-  assign g11_first_group_d = g10_first_group_q;
-  assign g11_last_group_d = g10_last_group_q;
-  assign g11_poison_d = g10_poison_q;
-  assign g11_ms_pp0_d = ms_pp0;
-  assign g11_ms_pp1_d = ms_pp1;
-  assign g11_ms_sign_d = ms_sign;
-  assign g11_ms_lsb_d = ms_lsb;
-  assign g11_ms_nan_d = ms_nan;
-  assign g11_ms_inf_d = ms_inf;
 
   mixpe_clock_gate u_g11_gate (
     .clk_i(clk_i),
@@ -815,43 +534,28 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) g11_valid_q <= 1'd0;
-    else g11_valid_q <= g11_valid_d;
+    else g11_valid_q <= g10_valid_q;
   end
 
   always @(posedge g11_gclk) begin
-    g11_m_q <= g11_m_d;
-    g11_first_group_q <= g11_first_group_d;
-    g11_last_group_q <= g11_last_group_d;
-    g11_poison_q <= g11_poison_d;
-    g11_ms_pp0_q <= g11_ms_pp0_d;
-    g11_ms_pp1_q <= g11_ms_pp1_d;
-    g11_ms_sign_q <= g11_ms_sign_d;
-    g11_ms_lsb_q <= g11_ms_lsb_d;
-    g11_ms_nan_q <= g11_ms_nan_d;
-    g11_ms_inf_q <= g11_ms_inf_d;
+    g11_ctl_q <= {g10_ctl_q[22:17], g10_ctl_q[0]};
+    g11_ms_pp0_q <= ms_pp0;
+    g11_ms_pp1_q <= ms_pp1;
+    g11_ms_sign_q <= ms_sign;
+    g11_ms_lsb_q <= ms_lsb;
+    g11_ms_nan_q <= ms_nan;
+    g11_ms_inf_q <= ms_inf;
   end
 
   // Stage 12
   // exact significand product, from its partial products
   wire [34:0] ms_prod;
-  wire g12_valid_d;
   // the stage's clock: it runs only in a cycle whose row moves in
   wire g12_gclk;
-  wire [3:0] g12_m_d;
-  wire g12_first_group_d;
-  wire g12_last_group_d;
-  wire g12_poison_d;
-  wire [34:0] g12_ms_prod_d;
-  wire g12_ms_sign_d;
-  wire [12:0] g12_ms_lsb_d;
-  wire g12_ms_nan_d;
-  wire g12_ms_inf_d;
   // pipeline stage 13
   reg g12_valid_q;
-  reg [3:0] g12_m_q;
-  reg g12_first_group_q;
-  reg g12_last_group_q;
-  reg g12_poison_q;
+  // what travels with the row: {m, first_group, last_group, poison}
+  reg [6:0] g12_ctl_q;
   reg [34:0] g12_ms_prod_q;
   reg g12_ms_sign_q;
   reg [12:0] g12_ms_lsb_q;
@@ -859,16 +563,6 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
   reg g12_ms_inf_q;
 
   assign ms_prod = ({5'd0, g11_ms_pp0_q} << 0) + ({6'd0, g11_ms_pp1_q} << 6);
-  assign g12_valid_d = g11_valid_q;
-  assign g12_m_d = g11_m_q;
-  assign g12_first_group_d = g11_first_group_q;
-  assign g12_last_group_d = g11_last_group_q;
-  assign g12_poison_d = g11_poison_q;
-  assign g12_ms_prod_d = ms_prod;
-  assign g12_ms_sign_d = g11_ms_sign_q;
-  assign g12_ms_lsb_d = g11_ms_lsb_q;
-  assign g12_ms_nan_d = g11_ms_nan_q;
-  assign g12_ms_inf_d = g11_ms_inf_q;
 
   mixpe_clock_gate u_g12_gate (
     .clk_i(clk_i),
@@ -878,19 +572,16 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) g12_valid_q <= 1'd0;
-    else g12_valid_q <= g12_valid_d;
+    else g12_valid_q <= g11_valid_q;
   end
 
   always @(posedge g12_gclk) begin
-    g12_m_q <= g12_m_d;
-    g12_first_group_q <= g12_first_group_d;
-    g12_last_group_q <= g12_last_group_d;
-    g12_poison_q <= g12_poison_d;
-    g12_ms_prod_q <= g12_ms_prod_d;
-    g12_ms_sign_q <= g12_ms_sign_d;
-    g12_ms_lsb_q <= g12_ms_lsb_d;
-    g12_ms_nan_q <= g12_ms_nan_d;
-    g12_ms_inf_q <= g12_ms_inf_d;
+    g12_ctl_q <= g11_ctl_q;
+    g12_ms_prod_q <= ms_prod;
+    g12_ms_sign_q <= g11_ms_sign_q;
+    g12_ms_lsb_q <= g11_ms_lsb_q;
+    g12_ms_nan_q <= g11_ms_nan_q;
+    g12_ms_inf_q <= g11_ms_inf_q;
   end
 
   // Stage 13
@@ -901,25 +592,12 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
   // biased exponent of the leading one (two's complement)
   wire [12:0] ms_r_exp;
   wire ms_r_zero;
-  wire g13_valid_d;
   // the stage's clock: it runs only in a cycle whose row moves in
   wire g13_gclk;
-  wire [3:0] g13_m_d;
-  wire g13_first_group_d;
-  wire g13_last_group_d;
-  wire g13_poison_d;
-  wire g13_ms_r_sign_d;
-  wire [34:0] g13_ms_r_norm_d;
-  wire [12:0] g13_ms_r_exp_d;
-  wire g13_ms_r_zero_d;
-  wire g13_ms_nan_d;
-  wire g13_ms_inf_d;
   // pipeline stage 14
   reg g13_valid_q;
-  reg [3:0] g13_m_q;
-  reg g13_first_group_q;
-  reg g13_last_group_q;
-  reg g13_poison_q;
+  // what travels with the row: {m, first_group, last_group, poison}
+  reg [6:0] g13_ctl_q;
   reg g13_ms_r_sign_q;
   reg [34:0] g13_ms_r_norm_q;
   reg [12:0] g13_ms_r_exp_q;
@@ -942,17 +620,6 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
   assign ms_r_norm = g12_ms_prod_q << ms_r_lz;
   assign ms_r_exp = g12_ms_lsb_q + 13'd34 - {7'd0, ms_r_lz};
   assign ms_r_zero = g12_ms_prod_q == 35'd0;
-  assign g13_valid_d = g12_valid_q;
-  assign g13_m_d = g12_m_q;
-  assign g13_first_group_d = g12_first_group_q;
-  assign g13_last_group_d = g12_last_group_q;
-  assign g13_poison_d = g12_poison_q;
-  assign g13_ms_r_sign_d = g12_ms_sign_q;
-  assign g13_ms_r_norm_d = ms_r_norm;
-  assign g13_ms_r_exp_d = ms_r_exp;
-  assign g13_ms_r_zero_d = ms_r_zero;
-  assign g13_ms_nan_d = g12_ms_nan_q;
-  assign g13_ms_inf_d = g12_ms_inf_q;
 
   mixpe_clock_gate u_g13_gate (
     .clk_i(clk_i),
@@ -962,20 +629,17 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) g13_valid_q <= 1'd0;
-    else g13_valid_q <= g13_valid_d;
+    else g13_valid_q <= g12_valid_q;
   end
 
   always @(posedge g13_gclk) begin
-    g13_m_q <= g13_m_d;
-    g13_first_group_q <= g13_first_group_d;
-    g13_last_group_q <= g13_last_group_d;
-    g13_poison_q <= g13_poison_d;
-    g13_ms_r_sign_q <= g13_ms_r_sign_d;
-    g13_ms_r_norm_q <= g13_ms_r_norm_d;
-    g13_ms_r_exp_q <= g13_ms_r_exp_d;
-    g13_ms_r_zero_q <= g13_ms_r_zero_d;
-    g13_ms_nan_q <= g13_ms_nan_d;
-    g13_ms_inf_q <= g13_ms_inf_d;
+    g13_ctl_q <= g12_ctl_q;
+    g13_ms_r_sign_q <= g12_ms_sign_q;
+    g13_ms_r_norm_q <= ms_r_norm;
+    g13_ms_r_exp_q <= ms_r_exp;
+    g13_ms_r_zero_q <= ms_r_zero;
+    g13_ms_nan_q <= g12_ms_nan_q;
+    g13_ms_inf_q <= g12_ms_inf_q;
   end
 
   // Stage 14
@@ -991,26 +655,12 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
   wire [23:0] ms_r_kept;
   // the exponent the kept bits are at: 1 for subnormals
   wire [12:0] ms_r_exp_eff;
-  wire g14_valid_d;
   // the stage's clock: it runs only in a cycle whose row moves in
   wire g14_gclk;
-  wire [3:0] g14_m_d;
-  wire g14_first_group_d;
-  wire g14_last_group_d;
-  wire g14_poison_d;
-  wire g14_ms_r_sign_d;
-  wire g14_ms_r_zero_d;
-  wire [23:0] g14_ms_r_kept_d;
-  wire g14_ms_r_round_up_d;
-  wire [12:0] g14_ms_r_exp_eff_d;
-  wire g14_ms_nan_d;
-  wire g14_ms_inf_d;
   // pipeline stage 15
   reg g14_valid_q;
-  reg [3:0] g14_m_q;
-  reg g14_first_group_q;
-  reg g14_last_group_q;
-  reg g14_poison_q;
+  // what travels with the row: {m, first_group, last_group, poison}
+  reg [6:0] g14_ctl_q;
   reg g14_ms_r_sign_q;
   reg g14_ms_r_zero_q;
   reg [23:0] g14_ms_r_kept_q;
@@ -1027,18 +677,6 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
   assign ms_r_round_up = ms_r_x[36] & (ms_r_sticky | ms_r_x[37]);
   assign ms_r_kept = ms_r_x[60:37];
   assign ms_r_exp_eff = ms_r_sub ? 13'd1 : g13_ms_r_exp_q;
-  assign g14_valid_d = g13_valid_q;
-  assign g14_m_d = g13_m_q;
-  assign g14_first_group_d = g13_first_group_q;
-  assign g14_last_group_d = g13_last_group_q;
-  assign g14_poison_d = g13_poison_q;
-  assign g14_ms_r_sign_d = g13_ms_r_sign_q;
-  assign g14_ms_r_zero_d = g13_ms_r_zero_q;
-  assign g14_ms_r_kept_d = ms_r_kept;
-  assign g14_ms_r_round_up_d = ms_r_round_up;
-  assign g14_ms_r_exp_eff_d = ms_r_exp_eff;
-  assign g14_ms_nan_d = g13_ms_nan_q;
-  assign g14_ms_inf_d = g13_ms_inf_q;
 
   mixpe_clock_gate u_g14_gate (
     .clk_i(clk_i),
@@ -1048,21 +686,18 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) g14_valid_q <= 1'd0;
-    else g14_valid_q <= g14_valid_d;
+    else g14_valid_q <= g13_valid_q;
   end
 
   always @(posedge g14_gclk) begin
-    g14_m_q <= g14_m_d;
-    g14_first_group_q <= g14_first_group_d;
-    g14_last_group_q <= g14_last_group_d;
-    g14_poison_q <= g14_poison_d;
-    g14_ms_r_sign_q <= g14_ms_r_sign_d;
-    g14_ms_r_zero_q <= g14_ms_r_zero_d;
-    g14_ms_r_kept_q <= g14_ms_r_kept_d;
-    g14_ms_r_round_up_q <= g14_ms_r_round_up_d;
-    g14_ms_r_exp_eff_q <= g14_ms_r_exp_eff_d;
-    g14_ms_nan_q <= g14_ms_nan_d;
-    g14_ms_inf_q <= g14_ms_inf_d;
+    g14_ctl_q <= g13_ctl_q;
+    g14_ms_r_sign_q <= g13_ms_r_sign_q;
+    g14_ms_r_zero_q <= g13_ms_r_zero_q;
+    g14_ms_r_kept_q <= ms_r_kept;
+    g14_ms_r_round_up_q <= ms_r_round_up;
+    g14_ms_r_exp_eff_q <= ms_r_exp_eff;
+    g14_ms_nan_q <= g13_ms_nan_q;
+    g14_ms_inf_q <= g13_ms_inf_q;
   end
 
   // Stage 15
@@ -1070,20 +705,12 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
   wire [12:0] ms_r_exp_final;
   wire [22:0] ms_r_frac;
   wire [7:0] ms_r_field;
-  wire g15_valid_d;
   // the stage's clock: it runs only in a cycle whose row moves in
   wire g15_gclk;
-  wire [3:0] g15_m_d;
-  wire g15_first_group_d;
-  wire g15_last_group_d;
-  wire g15_poison_d;
-  wire [31:0] g15_t_d;
   // pipeline stage 16
   reg g15_valid_q;
-  reg [3:0] g15_m_q;
-  reg g15_first_group_q;
-  reg g15_last_group_q;
-  reg g15_poison_q;
+  // what travels with the row: {m, first_group, last_group, poison}
+  reg [6:0] g15_ctl_q;
   reg [31:0] g15_t_q;
 
   assign ms_r_rounded = {1'b0, g14_ms_r_kept_q} + {24'd0, g14_ms_r_round_up_q};
@@ -1094,12 +721,6 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
       (ms_r_exp_final >= 13'd255)) ? {g14_ms_r_sign_q, 8'hff, 23'd0} : {g14_ms_r_sign_q, ms_r_field,
       ms_r_frac};
   assign t = g14_ms_nan_q ? 32'h7fc00000 : g14_ms_inf_q ? {ms_finite[31], 8'hff, 23'd0} : ms_finite;
-  assign g15_valid_d = g14_valid_q;
-  assign g15_m_d = g14_m_q;
-  assign g15_first_group_d = g14_first_group_q;
-  assign g15_last_group_d = g14_last_group_q;
-  assign g15_poison_d = g14_poison_q;
-  assign g15_t_d = t;
 
   mixpe_clock_gate u_g15_gate (
     .clk_i(clk_i),
@@ -1109,42 +730,30 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) g15_valid_q <= 1'd0;
-    else g15_valid_q <= g15_valid_d;
+    else g15_valid_q <= g14_valid_q;
   end
 
   always @(posedge g15_gclk) begin
-    g15_m_q <= g15_m_d;
-    g15_first_group_q <= g15_first_group_d;
-    g15_last_group_q <= g15_last_group_d;
-    g15_poison_q <= g15_poison_d;
-    g15_t_q <= g15_t_d;
+    g15_ctl_q <= g14_ctl_q;
+    g15_t_q <= t;
   end
 
   // Stage 16: read Y
   wire [31:0] y_old;
-  wire g16_valid_d;
+  wire g15_first_group;
+  wire [3:0] g15_m;
   // the stage's clock: it runs only in a cycle whose row moves in
   wire g16_gclk;
-  wire [3:0] g16_m_d;
-  wire g16_last_group_d;
-  wire g16_poison_d;
-  wire [31:0] g16_y_old_d;
-  wire [31:0] g16_t_d;
   // pipeline stage 17
   reg g16_valid_q;
-  reg [3:0] g16_m_q;
-  reg g16_last_group_q;
-  reg g16_poison_q;
+  // what travels with the row: {m, last_group, poison}
+  reg [5:0] g16_ctl_q;
   reg [31:0] g16_y_old_q;
   reg [31:0] g16_t_q;
 
-  assign y_old = g15_first_group_q ? 32'd0 : y_mem_rd0;
-  assign g16_valid_d = g15_valid_q;
-  assign g16_m_d = g15_m_q;
-  assign g16_last_group_d = g15_last_group_q;
-  assign g16_poison_d = g15_poison_q;
-  assign g16_y_old_d = y_old;
-  assign g16_t_d = g15_t_q;
+  assign g15_first_group = g15_ctl_q[2];
+  assign y_old = g15_first_group ? 32'd0 : y_mem_rd0;
+  assign g15_m = g15_ctl_q[6:3];
 
   mixpe_clock_gate u_g16_gate (
     .clk_i(clk_i),
@@ -1154,35 +763,23 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) g16_valid_q <= 1'd0;
-    else g16_valid_q <= g16_valid_d;
+    else g16_valid_q <= g15_valid_q;
   end
 
   always @(posedge g16_gclk) begin
-    g16_m_q <= g16_m_d;
-    g16_last_group_q <= g16_last_group_d;
-    g16_poison_q <= g16_poison_d;
-    g16_y_old_q <= g16_y_old_d;
-    g16_t_q <= g16_t_d;
+    g16_ctl_q <= {g15_ctl_q[6:3], g15_ctl_q[1:0]};
+    g16_y_old_q <= y_old;
+    g16_t_q <= g15_t_q;
   end
 
   // Stage 17: Y + t (FP32, five stages)
   wire [31:0] y_sum;
-  wire g17_valid_d;
   // the stage's clock: it runs only in a cycle whose row moves in
   wire g17_gclk;
-  wire [3:0] g17_m_d;
-  wire g17_last_group_d;
-  wire g17_poison_d;
   // pipeline stage 18
   reg g17_valid_q;
-  reg [3:0] g17_m_q;
-  reg g17_last_group_q;
-  reg g17_poison_q;
-
-  assign g17_valid_d = g16_valid_q;
-  assign g17_m_d = g16_m_q;
-  assign g17_last_group_d = g16_last_group_q;
-  assign g17_poison_d = g16_poison_q;
+  // what travels with the row: {m, last_group, poison}
+  reg [5:0] g17_ctl_q;
 
   mixpe_fp32_add_s5 u_add_y (
     .clk_i(clk_i),
@@ -1199,32 +796,20 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) g17_valid_q <= 1'd0;
-    else g17_valid_q <= g17_valid_d;
+    else g17_valid_q <= g16_valid_q;
   end
 
   always @(posedge g17_gclk) begin
-    g17_m_q <= g17_m_d;
-    g17_last_group_q <= g17_last_group_d;
-    g17_poison_q <= g17_poison_d;
+    g17_ctl_q <= g16_ctl_q;
   end
 
   // Stage 18
-  wire g18_valid_d;
   // the stage's clock: it runs only in a cycle whose row moves in
   wire g18_gclk;
-  wire [3:0] g18_m_d;
-  wire g18_last_group_d;
-  wire g18_poison_d;
   // pipeline stage 19
   reg g18_valid_q;
-  reg [3:0] g18_m_q;
-  reg g18_last_group_q;
-  reg g18_poison_q;
-
-  assign g18_valid_d = g17_valid_q;
-  assign g18_m_d = g17_m_q;
-  assign g18_last_group_d = g17_last_group_q;
-  assign g18_poison_d = g17_poison_q;
+  // what travels with the row: {m, last_group, poison}
+  reg [5:0] g18_ctl_q;
 
   mixpe_clock_gate u_g18_gate (
     .clk_i(clk_i),
@@ -1234,32 +819,20 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) g18_valid_q <= 1'd0;
-    else g18_valid_q <= g18_valid_d;
+    else g18_valid_q <= g17_valid_q;
   end
 
   always @(posedge g18_gclk) begin
-    g18_m_q <= g18_m_d;
-    g18_last_group_q <= g18_last_group_d;
-    g18_poison_q <= g18_poison_d;
+    g18_ctl_q <= g17_ctl_q;
   end
 
   // Stage 19
-  wire g19_valid_d;
   // the stage's clock: it runs only in a cycle whose row moves in
   wire g19_gclk;
-  wire [3:0] g19_m_d;
-  wire g19_last_group_d;
-  wire g19_poison_d;
   // pipeline stage 20
   reg g19_valid_q;
-  reg [3:0] g19_m_q;
-  reg g19_last_group_q;
-  reg g19_poison_q;
-
-  assign g19_valid_d = g18_valid_q;
-  assign g19_m_d = g18_m_q;
-  assign g19_last_group_d = g18_last_group_q;
-  assign g19_poison_d = g18_poison_q;
+  // what travels with the row: {m, last_group, poison}
+  reg [5:0] g19_ctl_q;
 
   mixpe_clock_gate u_g19_gate (
     .clk_i(clk_i),
@@ -1269,32 +842,20 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) g19_valid_q <= 1'd0;
-    else g19_valid_q <= g19_valid_d;
+    else g19_valid_q <= g18_valid_q;
   end
 
   always @(posedge g19_gclk) begin
-    g19_m_q <= g19_m_d;
-    g19_last_group_q <= g19_last_group_d;
-    g19_poison_q <= g19_poison_d;
+    g19_ctl_q <= g18_ctl_q;
   end
 
   // Stage 20
-  wire g20_valid_d;
   // the stage's clock: it runs only in a cycle whose row moves in
   wire g20_gclk;
-  wire [3:0] g20_m_d;
-  wire g20_last_group_d;
-  wire g20_poison_d;
   // pipeline stage 21
   reg g20_valid_q;
-  reg [3:0] g20_m_q;
-  reg g20_last_group_q;
-  reg g20_poison_q;
-
-  assign g20_valid_d = g19_valid_q;
-  assign g20_m_d = g19_m_q;
-  assign g20_last_group_d = g19_last_group_q;
-  assign g20_poison_d = g19_poison_q;
+  // what travels with the row: {m, last_group, poison}
+  reg [5:0] g20_ctl_q;
 
   mixpe_clock_gate u_g20_gate (
     .clk_i(clk_i),
@@ -1304,35 +865,21 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) g20_valid_q <= 1'd0;
-    else g20_valid_q <= g20_valid_d;
+    else g20_valid_q <= g19_valid_q;
   end
 
   always @(posedge g20_gclk) begin
-    g20_m_q <= g20_m_d;
-    g20_last_group_q <= g20_last_group_d;
-    g20_poison_q <= g20_poison_d;
+    g20_ctl_q <= g19_ctl_q;
   end
 
   // Stage 21
-  wire g21_valid_d;
   // the stage's clock: it runs only in a cycle whose row moves in
   wire g21_gclk;
-  wire [3:0] g21_m_d;
-  wire g21_last_group_d;
-  wire g21_poison_d;
-  wire [31:0] g21_y_d;
   // pipeline stage 22
   reg g21_valid_q;
-  reg [3:0] g21_m_q;
-  reg g21_last_group_q;
-  reg g21_poison_q;
+  // what travels with the row: {m, last_group, poison}
+  reg [5:0] g21_ctl_q;
   reg [31:0] g21_y_q;
-
-  assign g21_valid_d = g20_valid_q;
-  assign g21_m_d = g20_m_q;
-  assign g21_last_group_d = g20_last_group_q;
-  assign g21_poison_d = g20_poison_q;
-  assign g21_y_d = y_sum;
 
   mixpe_clock_gate u_g21_gate (
     .clk_i(clk_i),
@@ -1342,31 +889,35 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) g21_valid_q <= 1'd0;
-    else g21_valid_q <= g21_valid_d;
+    else g21_valid_q <= g20_valid_q;
   end
 
   always @(posedge g21_gclk) begin
-    g21_m_q <= g21_m_d;
-    g21_last_group_q <= g21_last_group_d;
-    g21_poison_q <= g21_poison_d;
-    g21_y_q <= g21_y_d;
+    g21_ctl_q <= g20_ctl_q;
+    g21_y_q <= y_sum;
   end
 
   // Stage 22: write Y
   // a poisoned row's final value is NaN
   wire [31:0] y_final;
+  wire g21_poison;
+  wire g21_last_group;
+  wire [3:0] g21_m;
   wire [31:0] y_mem_rd1;
 
-  assign y_final = (g21_last_group_q & g21_poison_q) ? 32'h7fc00000 : g21_y_q;
-  assign final_o = g21_valid_q & g21_last_group_q;
+  assign g21_poison = g21_ctl_q[0];
+  assign g21_last_group = g21_ctl_q[1];
+  assign y_final = (g21_last_group & g21_poison) ? 32'h7fc00000 : g21_y_q;
+  assign g21_m = g21_ctl_q[5:2];
+  assign final_o = g21_valid_q & g21_last_group;
   assign rd_y_o = y_mem_rd1;
 
   mixpe_row_file_w32_d16_r2 u_y_mem (
     .clk_i(clk_i),
     .we_i(g21_valid_q),
-    .waddr_i(g21_m_q),
+    .waddr_i(g21_m),
     .wdata_i(y_final),
-    .raddr0_i(g15_m_q),
+    .raddr0_i(g15_m),
     .rdata0_o(y_mem_rd0),
     .raddr1_i(rd_m_i),
     .rdata1_o(y_mem_rd1)

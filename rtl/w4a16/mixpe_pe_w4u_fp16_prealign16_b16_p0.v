@@ -27,13 +27,8 @@ module mixpe_pe_w4u_fp16_prealign16_b16_p0 (
   output wire [23:0] psum_o  // psum_i + a * w (1 cycle after psum_i)
 );
 
-  wire [3:0] w_shadow_d;
-  wire [3:0] w_active_d;
   // the weight this activation meets
   wire [3:0] w_use;
-  wire w_load_fwd_d;
-  wire [15:0] a_fwd_d;
-  wire first_fwd_d;
   wire [19:0] a_ext;
   // partial products: a << i when weight bit i is set
   wire [19:0] pp0;
@@ -51,14 +46,9 @@ module mixpe_pe_w4u_fp16_prealign16_b16_p0 (
   reg first_fwd_q;
   reg [23:0] psum_q;
 
-  assign w_shadow_d = w_i;
-  assign w_active_d = w_shadow_q;
   assign w_use = first_i ? w_shadow_q : w_active_q;
-  assign w_load_fwd_d = w_load_i;
   assign w_load_o = w_load_fwd_q;
-  assign a_fwd_d = a_i;
   assign a_o = a_fwd_q;
-  assign first_fwd_d = first_i;
   assign first_o = first_fwd_q;
   assign a_ext = {{4{a_i[15]}}, a_i};
   assign pp0 = w_use[0] ? a_ext : 20'd0;
@@ -70,9 +60,9 @@ module mixpe_pe_w4u_fp16_prealign16_b16_p0 (
   assign psum_o = psum_q;
 
   always @(posedge clk_i) begin
-    if (w_load_i) w_shadow_q <= w_shadow_d;
-    if (first_i) w_active_q <= w_active_d;
-    a_fwd_q <= a_fwd_d;
+    if (w_load_i) w_shadow_q <= w_i;
+    if (first_i) w_active_q <= w_shadow_q;
+    a_fwd_q <= a_i;
     psum_q <= psum_d;
   end
 
@@ -81,8 +71,8 @@ module mixpe_pe_w4u_fp16_prealign16_b16_p0 (
       w_load_fwd_q <= 1'd0;
       first_fwd_q <= 1'd0;
     end else begin
-      w_load_fwd_q <= w_load_fwd_d;
-      first_fwd_q <= first_fwd_d;
+      w_load_fwd_q <= w_load_i;
+      first_fwd_q <= first_i;
     end
   end
 

@@ -36,15 +36,13 @@ module mixpe_skew_rst #(
       assign q_o[i*WIDTH +: WIDTH] = chain[(i*STEP+EXTRA)*WIDTH +: WIDTH];
 
       for (s = 0; s < i*STEP + EXTRA; s = s + 1) begin : g_stage
-        wire [WIDTH-1:0] r_d;
         reg [WIDTH-1:0] r_q;
 
-        assign r_d = chain[s*WIDTH +: WIDTH];
         assign chain[(s+1)*WIDTH +: WIDTH] = r_q;
 
         always @(posedge clk_i or negedge rst_ni) begin
           if (!rst_ni) r_q <= {(WIDTH){1'b0}};
-          else r_q <= r_d;
+          else r_q <= chain[s*WIDTH +: WIDTH];
         end
       end
     end

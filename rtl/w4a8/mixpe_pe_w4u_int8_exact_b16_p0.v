@@ -27,13 +27,8 @@ module mixpe_pe_w4u_int8_exact_b16_p0 (
   output wire [15:0] psum_o  // psum_i + a * w (1 cycle after psum_i)
 );
 
-  wire [3:0] w_shadow_d;
-  wire [3:0] w_active_d;
   // the weight this activation meets
   wire [3:0] w_use;
-  wire w_load_fwd_d;
-  wire [7:0] a_fwd_d;
-  wire first_fwd_d;
   // |weight|
   wire [3:0] q_mag;
   // weight < 0
@@ -61,14 +56,9 @@ module mixpe_pe_w4u_int8_exact_b16_p0 (
   reg first_fwd_q;
   reg [15:0] psum_q;
 
-  assign w_shadow_d = w_i;
-  assign w_active_d = w_shadow_q;
   assign w_use = first_i ? w_shadow_q : w_active_q;
-  assign w_load_fwd_d = w_load_i;
   assign w_load_o = w_load_fwd_q;
-  assign a_fwd_d = a_i;
   assign a_o = a_fwd_q;
-  assign first_fwd_d = first_i;
   assign first_o = first_fwd_q;
   assign q_neg = 1'b0;
   assign q_mag = w_use;
@@ -86,9 +76,9 @@ module mixpe_pe_w4u_int8_exact_b16_p0 (
   assign psum_o = psum_q;
 
   always @(posedge clk_i) begin
-    if (w_load_i) w_shadow_q <= w_shadow_d;
-    if (first_i) w_active_q <= w_active_d;
-    a_fwd_q <= a_fwd_d;
+    if (w_load_i) w_shadow_q <= w_i;
+    if (first_i) w_active_q <= w_shadow_q;
+    a_fwd_q <= a_i;
     psum_q <= psum_d;
   end
 
@@ -97,8 +87,8 @@ module mixpe_pe_w4u_int8_exact_b16_p0 (
       w_load_fwd_q <= 1'd0;
       first_fwd_q <= 1'd0;
     end else begin
-      w_load_fwd_q <= w_load_fwd_d;
-      first_fwd_q <= first_fwd_d;
+      w_load_fwd_q <= w_load_i;
+      first_fwd_q <= first_i;
     end
   end
 

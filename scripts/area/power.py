@@ -10,7 +10,7 @@ Summed per block (array, edge, group units, skews, controller) and divided by th
 
 That simulation has zero delay; the random workload is then replayed in Icarus with the cells' SDF
 delays to count the glitches too (glitch.py). No placement, wires (wire-load model only), clock
-tree or SRAM macros (the group units keep their rows in flip-flops without clock gating).
+tree or SRAM macros (the group units keep their rows in clock-gated flip-flops: clock_scaled_p0).
 
 One job per design point (scripts/sweep/sweep.py: GNU parallel, over ssh hosts or a Slurm array),
 keyed by a hash of the generated Verilog, the flows, the testbench sources, the tools, the traces and
@@ -87,6 +87,7 @@ def read_toggles(path):
 def block_of(instance):
     """The engine block a leaf cell belongs to, from its hierarchical name."""
     first = instance.split("/")[0] if "/" in instance else ""
+    first = first.split(".")[-1]  # an instance in a generate loop: g_col[3].u_group
     if first == "u_array":
         return "array"
     if first == "u_edge":

@@ -4,6 +4,7 @@
 // PE's clock (22 stages, 26 with INT8 activations: every FP32 step split). The FP32-accumulating and dequant-first (fma)
 // engines have their own variants, one stage per FP32 step; all share the ports.
 #include <algorithm>
+#include <map>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -222,18 +223,31 @@ hdl::Module group_unit_fp32(const EngineConfig& c) {
 int acc_lsb_offset(const EngineConfig& c) { return 127 + column_sum_lsb_exp(c, 0) - c.frac_bits(); }
 
 // The fixed-point unit's pipeline: what travels beside the data (valid, with a reset; the row's
-// control, scale and exponent), registered at every cut as g<k>_<label>.
+// control, scale and exponent), registered at every cut as one packed bundle g<k>_ctl.
 struct GroupPipe {
   hdl::Module& m;
   std::string valid;
   std::vector<LiveValue> items;
   int cuts = 0;
   std::string next;  // what the stage after the next cut does: its section's title
+  std::vector<std::pair<std::string, int>> packed = {};  // the last bundle's fields (label, width)
+  std::map<std::string, std::pair<int, int>> bits = {};  // where each field sits in it (hi, lo)
 
-  std::string& at(const std::string& label) {
+  LiveValue& item(const std::string& label) {
     for (LiveValue& v : items)
-      if (v.label == label) return v.name;
+      if (v.label == label) return v;
     throw std::logic_error("group unit pipeline: no value " + label);
+  }
+  // The value as a plain name: a field of the stage's bundle is given a wire g<k>_<label> first.
+  std::string& at(const std::string& label) {
+    LiveValue& v = item(label);
+    if (v.name.find('[') != std::string::npos) {
+      const std::string w = fmt::format("g{}_{}", cuts, label);
+      m.wire(w, v.width);
+      m.assign(w, v.name);
+      v.name = w;
+    }
+    return v.name;
   }
   void drop(const std::string& label) {
     std::erase_if(items, [&](const LiveValue& v) { return v.label == label; });
@@ -249,13 +263,50 @@ struct GroupPipe {
     m.wire(gclk, 1, "the stage's clock: it runs only in a cycle whose row moves in");
     m.instance(clock_gate_module(), fmt::format("u_g{}_gate", cuts),
                {{"clk_i", "clk_i"}, {"en_i", valid_in}, {"gclk_o", gclk}});
-    for (std::vector<LiveValue>* list : {&items, &live})
-      for (LiveValue& v : *list) {
-        const std::string r = fmt::format("g{}_{}", cuts, v.label);
-        m.stage(v.name, r, v.width);
-        m.regs.back().clock = gclk;
-        v.name = r + "_q";
+    if (!items.empty()) {  // the bundle: the previous one whole if its fields are unchanged
+      std::vector<std::pair<std::string, int>> fields;
+      std::vector<std::string> parts, labels;
+      int width = 0, run_hi = -1, run_lo = -1;  // a run of the previous bundle's bits, taken as one slice
+      const std::string prev = fmt::format("g{}_ctl_q", cuts - 1);
+      auto end_run = [&] {
+        if (run_hi >= 0) parts.push_back(hdl::slice(prev, run_hi, run_lo));
+        run_hi = -1;
+      };
+      for (const LiveValue& v : items) {
+        fields.emplace_back(v.label, v.width);
+        labels.push_back(v.label);
+        width += v.width;
+        const auto at = bits.find(v.label);
+        if (at != bits.end() && run_hi >= 0 && at->second.first == run_lo - 1) {
+          run_lo = at->second.second;
+        } else if (at != bits.end()) {
+          end_run();
+          run_hi = at->second.first, run_lo = at->second.second;
+        } else {
+          end_run();
+          parts.push_back(v.name);
+        }
       }
+      end_run();
+      const std::string from = fields == packed ? prev : parts.size() == 1 ? parts[0] : hdl::cat(parts);
+      const std::string r = fmt::format("g{}_ctl", cuts);
+      m.stage(from, r, width, fmt::format("what travels with the row: {{{}}}", fmt::join(labels, ", ")));
+      m.regs.back().clock = gclk;
+      int hi = width - 1;
+      bits.clear();
+      for (LiveValue& v : items) {
+        v.name = hdl::slice(r + "_q", hi, hi - v.width + 1);
+        bits[v.label] = {hi, hi - v.width + 1};
+        hi -= v.width;
+      }
+      packed = fields;
+    }
+    for (LiveValue& v : live) {
+      const std::string r = fmt::format("g{}_{}", cuts, v.label);
+      m.stage(v.name, r, v.width);
+      m.regs.back().clock = gclk;
+      v.name = r + "_q";
+    }
     // what follows reads these registers: the next stage's section
     m.section(fmt::format("Stage {}{}{}", cuts + 1, next.empty() ? "" : ": ", next));
     next.clear();

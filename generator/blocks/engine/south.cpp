@@ -88,7 +88,7 @@ void add_array_path(hdl::Module& m, const EngineConfig& c) {
 namespace {
 
 // The side band: delayed R + pipeline cycles to the bottom of array column 0, then one register
-// per column eastwards (sbp<a> at array column a).
+// per column eastwards (field a of sbp at array column a).
 void side_band_path(hdl::Module& m, const EngineConfig& c) {
   const int pw = c.pe.psum_width(), AC = c.array_cols();
   const hdl::Bundle ctl = row_control(c), sb = side_band(c), east = east_band(c);
@@ -101,12 +101,13 @@ void side_band_path(hdl::Module& m, const EngineConfig& c) {
   m.wire("sb_delayed", sb.width(), "the side band at the bottom of array column 0");
   m.instances.push_back(
       skew_instance(true, "u_sbdelay", sb.width(), 1, c.rows + c.pe.pipeline, "sb_in", "sb_delayed"));
-  m.wire("sbp0", east.width(), "the side band at array column 0");
-  m.assign("sbp0", c.sum_column() ? hdl::cat({"sb_delayed", slice("psum", pw - 1, 0)}) : "sb_delayed");
-  for (int a = 1; a < AC; ++a) {
-    m.wire(fmt::format("sbp{}", a), east.width());
-    m.state(fmt::format("sbr{}", a), east.width(), fmt::format("sbp{}", a - 1), true);
-    m.assign(fmt::format("sbp{}", a), fmt::format("sbr{}_q", a));
+  const int W = east.width();
+  m.wire("sbp", AC * W, "the side band at array column a: field a");
+  m.assign(hdl::part("sbp", 0, W), c.sum_column() ? hdl::cat({"sb_delayed", slice("psum", pw - 1, 0)}) : "sb_delayed");
+  if (AC > 1) {
+    hdl::Scope& band = m.loop("g_band", "a", std::to_string(AC - 1));
+    band.state("sbr", W, fmt::format("sbp[a*{0} +: {0}]", W), true, "one register per column eastwards");
+    band.assign(fmt::format("sbp[(a+1)*{0} +: {0}]", W), "sbr_q");
   }
 }
 
@@ -117,35 +118,43 @@ void group_units(hdl::Module& m, const EngineConfig& c) {
   const int off = c.sum_column() ? 1 : 0;
   const hdl::Bundle east = east_band(c);
   const hdl::ModulePtr unit = group_unit_module(c);
+  const int W = east.width();
   m.wire("row_final", C, "column c wrote the final Y of a row this cycle");
   m.wire("rd_y", C * 32);
   m.wire("out_m", mw);
-  for (int cc = 0; cc < C; ++cc) {
-    const std::string sb = fmt::format("sbp{}", cc + off);
-    auto f = [&](const char* name) { return east.unpack(sb, name); };
-    std::vector<std::pair<std::string, std::string>> k = {
-        {"clk_i", "clk_i"}, {"rst_ni", "rst_ni"}, {"valid_i", f("valid")}, {"m_i", f("m")},
-        {"first_tile_i", f("first_tile")}, {"last_tile_i", f("last_tile")}, {"first_group_i", f("first_group")},
-        {"last_group_i", f("last_group")}, {"poison_i", f("poison")}, {"p_i", hdl::part("psum", cc + off, pw)}};
-    if (east.has("sum")) k.emplace_back("sum_i", f("sum"));
-    if (east.has("sum_column")) k.emplace_back("sum_i", f("sum_column"));
-    if (east.has("exp")) k.emplace_back("exp_i", f("exp"));
-    auto slot = [&](const char* reg, int w) {  // slot 0 last: (slot == S-1) ? .. : .. : slot 0
-      std::string e = hdl::part(fmt::format("{}0_q", reg), cc, w);
-      for (int s = 1; s < c.scale_slots(); ++s)
-        e = fmt::format("({} == {}) ? {} : {}", f("slot"), lit(c.slot_width(), unsigned(s)),
-                        hdl::part(fmt::format("{}{}_q", reg, s), cc, w), e);
-      return e;
-    };
-    if (c.has_zero()) k.emplace_back("zero_i", slot("zero", b));
-    if (c.has_scales()) k.emplace_back("scale_i", slot("scale", 16));
-    if (east.has("row_scale")) k.emplace_back("row_scale_i", f("row_scale"));
-    k.emplace_back("rd_m_i", "out_m");
-    k.emplace_back("rd_y_o", hdl::part("rd_y", cc, 32));
-    k.emplace_back("final_o", fmt::format("row_final[{}]", cc));
-    m.instance(unit, fmt::format("u_group{}", cc), k);
-    if (cc == C - 1 && c.has_scales())
-      m.assign("group_done", fmt::format("{} & {} & {}", f("valid"), f("last_tile"), f("last_row")));
+  hdl::Scope& col = m.loop("g_col", "c", std::to_string(C));
+  col.unused_wire("band", W, "the side band where it passes the column (its last-row flag is read at the last column only)");
+  const std::string at = off ? fmt::format("(c+{})", off) : "c";  // the column's array column
+  col.assign("band", fmt::format("sbp[{0}*{1} +: {1}]", at, W));
+  auto f = [&](const char* name) { return east.unpack("band", name); };
+  std::vector<std::pair<std::string, std::string>> k = {
+      {"clk_i", "clk_i"}, {"rst_ni", "rst_ni"}, {"valid_i", f("valid")}, {"m_i", f("m")},
+      {"first_tile_i", f("first_tile")}, {"last_tile_i", f("last_tile")}, {"first_group_i", f("first_group")},
+      {"last_group_i", f("last_group")}, {"poison_i", f("poison")},
+      {"p_i", fmt::format("psum[{0}*{1} +: {1}]", at, pw)}};
+  if (east.has("sum")) k.emplace_back("sum_i", f("sum"));
+  if (east.has("sum_column")) k.emplace_back("sum_i", f("sum_column"));
+  if (east.has("exp")) k.emplace_back("exp_i", f("exp"));
+  auto slot = [&](const char* reg, int w) {  // slot 0 last: (slot == S-1) ? .. : .. : slot 0
+    auto field = [&](int s) { return fmt::format("{0}{1}_q[c*{2} +: {2}]", reg, s, w); };
+    std::string e = field(0);
+    for (int s = 1; s < c.scale_slots(); ++s)
+      e = fmt::format("({} == {}) ? {} : {}", f("slot"), lit(c.slot_width(), unsigned(s)), field(s), e);
+    return e;
+  };
+  if (c.has_zero()) k.emplace_back("zero_i", slot("zero", b));
+  if (c.has_scales()) k.emplace_back("scale_i", slot("scale", 16));
+  if (east.has("row_scale")) k.emplace_back("row_scale_i", f("row_scale"));
+  k.emplace_back("rd_m_i", "out_m");
+  k.emplace_back("rd_y_o", "rd_y[c*32 +: 32]");
+  k.emplace_back("final_o", "row_final[c]");
+  col.instance(unit, "u_group", k);
+  if (c.has_scales()) {
+    const std::string last = hdl::part("sbp", C - 1 + off, W);
+    m.unused_wire("band_last", W, "the side band at the last column: only the flags that end a group are read");
+    m.assign("band_last", last);
+    m.assign("group_done", fmt::format("{} & {} & {}", east.unpack("band_last", "valid"), east.unpack("band_last", "last_tile"),
+                                       east.unpack("band_last", "last_row")));
   }
   m.unused_wire("row_final_unused", C - 1, "columns finish in order: the last column's flag says the row is done");
   m.assign("row_final_unused", slice("row_final", C - 2, 0));
