@@ -42,7 +42,7 @@ TEST(Emitter, OutputIsDeterministicAndCarriesItsParameters) {
 TEST(Emitter, MixpeProductHasNoMultiplier) {
   for (const PeConfig& c : pe_sweep()) {
     if (c.kind != PeKind::kMixpe) continue;
-    for (const hdl::ModulePtr& m : hdl::Design{pe_module(c), "pe", ""}.modules()) {
+    for (const hdl::ModulePtr& m : hdl::Design{pe_module(c), "pe", "", ""}.modules()) {
       // the code without its comments: no multiplication operator anywhere
       std::string code;
       std::istringstream in(hdl::emit_verilog(*m));
