@@ -46,7 +46,7 @@ const std::vector<OptionSpec>& option_schema() {
       {"--depth", "DEPTH", "D: the largest M (rows in flight), a power of two 2..1024 (default: max(16, R / L, 2 x the row gap))", kEngineScope, false, true},
       {"--load", "LOAD", "L: weight rows loaded per cycle, a power of two dividing R (R / L cycles per tile)",
        kEngineScope, false, true},
-      {"--axis", "AXIS", "the engine behind AXI4-Stream interfaces (s_axis_*/m_axis_y_*; README)", kEngineScope, true,
+      {"--axis", "AXIS", "the engine behind AXI4-Stream interfaces (s_axis_*/m_axis_y_*; docs/engine.md)", kEngineScope, true,
        true},
       {"--edge-frac-bits", "FRAC", "F: group accumulator bits below a block's LSB (-1: the format's default)",
        kEngineScope, false},

@@ -2,8 +2,8 @@
 // Do not edit; regenerate with mixpe.
 // mpGEMM engine: Y (M x N, FP32) = X (M x K) * W (K x N, 8-bit codes, groups of 128 along K), on a
 // 16 x 16 weight-stationary array of mixpe_pe_int8_p0. Streams (valid/ready): a command, weight
-// rows, per-group scales, activation rows and output rows; the order of each stream is in the
-// README ("The engine").
+// rows, per-group scales, activation rows and output rows; the order of each stream is in
+// docs/engine.md ("Port protocol").
 // Parameters: pe=int8 weight_bits=8 weight_signed=1 act=int8 accum=exact align_bits=16 rows=16
 // pipeline=0 lut_terms=0 act_width=8 weight_width=8 psum_width=32 cols=16 group_size=128 depth=16
 // edge_frac_bits=0 sum_width=12 acc_width=37 load=1

@@ -3,7 +3,7 @@
 // mpGEMM engine: Y (M x N, FP32) = X (M x K) * W (K x N, 4-bit codes, groups of 128 along K), on a
 // 16 x 16 weight-stationary array of mixpe_pe_w4u_int8_exact_b16_p0. Streams (valid/ready): a
 // command, weight rows, per-group scales and zero points, activation rows and output rows; the
-// order of each stream is in the README ("The engine").
+// order of each stream is in docs/engine.md ("Port protocol").
 // Parameters: pe=mixpe weight_bits=4 weight_signed=0 act=int8 accum=exact align_bits=16 rows=16
 // pipeline=0 lut_terms=0 act_width=8 weight_width=4 psum_width=16 cols=16 group_size=128 depth=16
 // edge_frac_bits=0 sum_width=12 acc_width=22 load=1

@@ -61,7 +61,7 @@ hdl::Module make_axis(const EngineConfig& c) {
   if (tw) k.emplace_back("table_i", hdl::slice(cmd, cmd_bits - 1, mw + 33));
 
   // weights: the engine's w_data_i as it is
-  const std::string w = slave_data(m, "w", L * C * ww, "the engine's w_data_i (README, \"The engine\")");
+  const std::string w = slave_data(m, "w", L * C * ww, "the engine's w_data_i (docs/engine.md, \"Port protocol\")");
   m.input("s_axis_w_tvalid", 1, L > 1 ? "a beat of L weight rows" : "a weight row");
   m.output("s_axis_w_tready", 1, "");
   m.input("s_axis_w_tlast", 1, "the last beat of a tile's weights (the engine counts them: not needed)");

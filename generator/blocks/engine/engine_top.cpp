@@ -1,7 +1,7 @@
 // The engine's top module: its ports, and the parts that make it (engine_parts.h): the command,
 // the weight stager, the activation control, the scales, the array path and the south edge.
 // Tile i's weights are burst into the array's shadow registers as tile i starts, one cycle ahead
-// of its activations at every PE, so a tile takes max(M, R / L) cycles. See README, "The engine".
+// of its activations at every PE, so a tile takes max(M, R / L) cycles. See docs/engine.md, "The engine".
 #include <fmt/format.h>
 
 #include "blocks/engine/engine_parts.h"
@@ -56,7 +56,7 @@ hdl::Module make_engine(const EngineConfig& c) {
   m.description = fmt::format(
       "mpGEMM engine: Y (M x N, FP32) = X (M x K) * W (K x N, {}-bit codes, groups of {} along K), on a {} x {}\n"
       "weight-stationary array of {}. Streams (valid/ready): a command, weight rows, per-group scales{}, activation\n"
-      "rows and output rows; the order of each stream is in the README (\"The engine\").",
+      "rows and output rows; the order of each stream is in docs/engine.md (\"Port protocol\").",
       c.pe.weight_bits, c.group_size, c.rows, c.cols, c.pe.module_name(), c.has_zero() ? " and zero points" : "");
   m.params = c.params();
   m.params.emplace_back("load", std::to_string(c.load));  // the top's alone: the blocks do not depend on it
