@@ -25,7 +25,7 @@ const std::vector<Block>& block_registry() {
       {"array", "an R x C weight-stationary array of PEs (parameters ROWS, COLS)", kEngineScope, array_module,
        "lint_blocks (at two sizes by parameter override), sim_engine_*, area_smoke"},
       {"group-unit", "one column's group-dequant unit: zero point, group accumulation, dequant, Y", kEngineScope,
-       group_unit_module, "sim_engine_*"},
+       group_unit_module, "sim_group_unit_* (its own testbench: random and directed cases, the rounding carries), sim_engine_*"},
       {"engine", "the mpGEMM engine: array, edges, group dequant, controller, streams (--axis: behind AXI4-Stream)",
        kEngineScope, [](const EngineConfig& c) { return c.axis ? axis_module(c) : engine_module(c); },
        "sim_engine_* (make sim), llm_checks, lint_engine, rtl_up_to_date"},
