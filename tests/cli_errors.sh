@@ -205,6 +205,11 @@ expect_error perf --area "$out/zero_area.json" --out $perf_out
 expect_error perf --area "$out/swapped_area.json" --out $perf_out
 expect_error error --traces "$out/nan"
 expect_error error --traces "$out/zero"
+# a binary with no area table beside it or under the working directory: perf names the option to give
+mkdir -p "$out/lone/bin" && cp "$mixpe" "$out/lone/bin/mixpe"
+(cd "$out/lone" && mixpe="$out/lone/bin/mixpe" && expect_error_like "give --area FILE" perf --out $perf_out; \
+  echo "$passed $failed" > "$out/lone/counts")
+read -r passed failed < "$out/lone/counts"
 if [ -e $perf_out ]; then echo "FAIL: mixpe perf wrote $perf_out on bad input"; failed=$((failed + 1)); fi
 for bad in "$out/m" /dev/null/fidelity.csv; do
   if [ -e "$bad" ]; then echo "FAIL: a refused command wrote $bad"; failed=$((failed + 1)); fi

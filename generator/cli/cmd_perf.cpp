@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <system_error>
+#include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -21,6 +23,23 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// The area table when --area is not given, found at run time: beside an installed binary
+// (<prefix>/share/mixpe/area.json), else the repository's docs/measured/area.json seen from a
+// binary in a build tree inside it (<repo>/build/mixpe), else from the working directory.
+std::string default_area_table() {
+  std::error_code ec;
+  std::vector<fs::path> tries;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path up = exe.parent_path().parent_path();
+    tries = {up / "share" / "mixpe" / "area.json", up / "docs" / "measured" / "area.json"};
+  }
+  tries.emplace_back(fs::path("docs") / "measured" / "area.json");
+  for (const fs::path& p : tries)
+    if (fs::is_regular_file(p, ec)) return fs::weakly_canonical(p, ec).string();
+  return "";
+}
+
 struct PerfArgs {
   std::vector<std::string> models = {"vit-b16", "vit-h14", "opt-6.7b", "llama-2-13b"};
   std::vector<std::string> decode_models = {"opt-6.7b", "llama-2-7b", "llama-2-13b"};
@@ -28,7 +47,7 @@ struct PerfArgs {
   std::vector<int> decode_batches = {1, 8, 64};
   int batch = 64, context = 2048, load = 0, depth = 64;
   double area_mm2 = 0, clock_mhz = 0;
-  std::string area_file = MIXPE_AREA_JSON, out_dir = "build/perf", sweep_model = "llama-2-7b";
+  std::string area_file, out_dir = "build/perf", sweep_model = "llama-2-7b";
   MemorySystem mem;
 };
 
@@ -103,6 +122,9 @@ void run_perf(PerfArgs a) {
   check_args(a);
   check_output_dir("--out", a.out_dir);
   // everything read and checked before anything is computed or written
+  if (a.area_file.empty())
+    fail("perf: no area table found (share/mixpe/area.json beside the binary, docs/measured/area.json): give --area "
+         "FILE (make area writes build/reports/area.json)");
   const AreaTable area = load_area_table(a.area_file);
   std::vector<ModelShape> models, decode_models;
   for (const std::string& m : a.models) models.push_back(find_model(m));
@@ -225,6 +247,7 @@ void run_perf(PerfArgs a) {
 
 void register_perf_command(CLI::App& app) {
   auto a = std::make_shared<PerfArgs>();
+  a->area_file = default_area_table();
   CLI::App* cmd = app.add_subcommand("perf", "LLM inference on the engines against FP16, INT8 and dequant-first arrays");
   cmd->add_option("--model", a->models, "workloads of the MixPE table: presets or a llama2.c checkpoint")->capture_default_str();
   cmd->add_option("--decode-model", a->decode_models, "models of the decode table")->capture_default_str();
@@ -238,7 +261,7 @@ void register_perf_command(CLI::App& app) {
       ->capture_default_str()->check(integer_in(0, 256));
   cmd->add_option("--depth", a->depth, "rows in flight D of every design (0: each design's default; the rows are outside the area budget here)")->capture_default_str()->check(integer_in(0, 1024));
   cmd->add_option("--clock-mhz", a->clock_mhz, "one clock for every design (0: each its measured clock)")->capture_default_str()->check(number_in(0, 1e5));
-  cmd->add_option("--area", a->area_file, "area table (make area: build/reports/area.json)")->capture_default_str();
+  cmd->add_option("--area", a->area_file, "area table (make area: build/reports/area.json; default: found at run time)")->capture_default_str();
   cmd->add_option("--dram-gbps", a->mem.dram_gbps, "DRAM bandwidth, GB/s")->capture_default_str()->check(number_in(1e-3, 1e6));
   cmd->add_option("--dram-pj-bit", a->mem.dram_pj_per_bit, "DRAM energy, pJ per bit")->capture_default_str()->check(number_in(0, 1e6));
   cmd->add_option("--sram-pj-bit", a->mem.sram_pj_per_bit, "weight and activation buffers, pJ per bit")->capture_default_str()->check(number_in(0, 1e6));
