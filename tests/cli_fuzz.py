@@ -6,7 +6,9 @@ in the way, directories where a file goes; values with newlines, integers with l
 Every case must end in exit 0 or 2 within its time limit; on 2 with exactly one line on stderr,
 nothing on stdout and no file written anywhere under the scratch directory, which is also the
 working directory; on 0 with no NaN or infinity in what it printed and files written only under
-out/; after either, no temporary of the atomic writer left behind. Prints the seed, one line per failure with the command that reproduces it, and
+out/; after either, no temporary of the atomic writer left behind. Before the random cases, directed
+ones: every numeric option of every subcommand (found in its --help) with inf, -inf and nan, which
+must be refused. Prints the seed, one line per failure with the command that reproduces it, and
 `N passed, N failed`.
 
 Usage: cli_fuzz.py MIXPE [--cases N] [--seed S]
@@ -171,6 +173,29 @@ def make_case(rng, files, case):
     return args
 
 
+# Each subcommand with the arguments it needs, for the directed cases (OUT: a fresh output path)
+BASES = [["gen", "engine", "--print-top"], ["error"], ["llm", "--model", MODEL, "--steps", "1"],
+         ["trace", "--model", MODEL, "--tokens", "1", "-o", "OUT"], ["eval", "--model", MODEL, "--steps", "2", "--csv",
+         "OUT.csv"], ["fidelity", "--traces", "TRACES"], ["cycles", "--shape", "1x64x64"], ["perf", "--out", "OUT"],
+         ["list", "random"], ["mutate", "pe", "--list"]]
+NEVER_LEGAL = ["inf", "-inf", "nan"]
+
+
+def directed_cases(mixpe, files):
+    """Every numeric option of every subcommand (read from its --help, so an option whose validator
+    is lost is still found) with a non-finite value, which no option may take: (args, must exit 2)."""
+    cases = []
+    for base in BASES:
+        text = subprocess.run([mixpe] + base[:2 if base[0] in ("gen", "list", "mutate") else 1] + ["--help"],
+                              capture_output=True, text=True).stdout
+        for opt in re.findall(r"^\s+(?:-\w,)?(--[\w-]+) (?:FLOAT|INT|UINT)", text, re.M):
+            for v in NEVER_LEGAL:
+                args = [a.replace("OUT", os.path.join(files.scratch, "out", "d")).replace("TRACES", files.traces[0])
+                        for a in base]
+                cases.append((args + [opt, v], True))
+    return cases
+
+
 def snapshot(scratch):
     """Every path under the scratch directory: the cases' working directory, out/ and the inputs."""
     found = set()
@@ -202,8 +227,11 @@ def main():
         files = Files(mixpe, scratch)
         reset_out(scratch)
         bad_number = re.compile(r"(?<![\w.-])-?(nan|inf)(?![\w])", re.IGNORECASE)
-        for case in range(a.cases):
-            args = make_case(rng, files, case)
+        cases = directed_cases(mixpe, files)
+        directed = len(cases)
+        print(f"cli_fuzz: {directed} directed cases (every numeric option of every subcommand with {', '.join(NEVER_LEGAL)})")
+        cases += [(make_case(rng, files, case), False) for case in range(a.cases)]
+        for case, (args, must_fail) in enumerate(cases):
             before = snapshot(scratch)
             problem = None
             try:
@@ -218,6 +246,8 @@ def main():
                         problem = f"exit 2 with {len(err_lines)} stderr lines and {len(p.stdout)} bytes on stdout"
                     elif snapshot(scratch) != before:
                         problem = "exit 2 but files were written: " + ", ".join(sorted(snapshot(scratch) - before))[:200]
+                elif must_fail:
+                    problem = f"a value no option may take, not refused (exit {p.returncode})"
                 elif p.returncode == 0:
                     after = snapshot(scratch)
                     stray = sorted(x for x in after - before if not x.startswith(os.path.join(scratch, "out", "")))
@@ -235,7 +265,8 @@ def main():
             if problem:
                 failed += 1
                 quoted = " ".join(repr(x) if (not x or " " in x or "\n" in x) else x for x in args)
-                print(f"FAIL case {case}: {problem}\n     reproduce: mixpe {quoted}"[:1200])
+                label = f"directed case {case}" if case < directed else f"case {case - directed}"
+                print(f"FAIL {label}: {problem}\n     reproduce: mixpe {quoted}"[:1200])
             else:
                 passed += 1
             reset_out(scratch)
