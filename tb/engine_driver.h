@@ -103,7 +103,8 @@ class Driver {
 
   // Streams one GEMM through the engine at the given pace. `got`, if given, receives the output.
   RunResult run(const Gemm& g, Pace pace, std::mt19937_64& rng, Matrix<uint32_t>* got = nullptr) {
-    const int C = cfg_.cols, R = cfg_.rows, M = g.x.M(), kt = g.w.k_padded / R, nt = (g.w.N + C - 1) / C;
+    const EngineCommand cmd = engine_command(cfg_, g.x, g.w);
+    const int R = cfg_.rows, M = cmd.m, kt = cmd.ktiles, nt = cmd.ntiles;
     Streams s = input_streams(cfg_, g);
     const Matrix<uint32_t> want = expected(cfg_, g);
     if (got) *got = Matrix<uint32_t>(M, g.w.N, 0);
@@ -242,7 +243,8 @@ class Driver {
   }
   // Output row `row` (N tile row / M, m = row % M) against the golden model.
   void check_row(const Gemm& g, const Matrix<uint32_t>& want, int row, Matrix<uint32_t>* got) {
-    const int C = cfg_.cols, n0 = row / g.x.M(), m = row % g.x.M();
+    const int C = cfg_.cols;
+    const auto [m, n0] = output_row(engine_command(cfg_, g.x, g.w), row);
     for (int c = 0; c < C; ++c) {
       const int n = n0 * C + c;
       if (n >= g.w.N) continue;

@@ -18,7 +18,7 @@
 
 #include "Vdut.h"
 #include MIXPE_PARAMS
-#include "config/engine_cycles.h"
+#include "golden/engine_cycles.h"
 #include "engine_driver.h"
 #include "llm/gemm_wire.h"
 #include "llm/trace_file.h"
@@ -73,7 +73,7 @@ void bench(const EngineConfig& cfg, Driver& driver, Tally& tally, std::mt19937_6
   tally.check(r.cycles, model, [] { return "bench: cycles against the cycle model (engine_cycles)"; });
 }
 
-// The cycle model (config/engine_cycles.h) against the RTL on random shapes, streams never idle
+// The cycle model (golden/engine_cycles.h) against the RTL on random shapes, streams never idle
 // and the output never stalled: the same number of cycles, command to last output beat.
 void cycle_model(const EngineConfig& cfg, Driver& driver, Tally& tally, long count, std::mt19937_64& rng) {
   const int G = cfg.group_size, C = cfg.cols, D = cfg.depth;

@@ -73,50 +73,7 @@ std::vector<Gemm> corner_gemms(const EngineConfig& e, std::mt19937_64& rng) {
   return out;
 }
 
-Streams input_streams(const EngineConfig& e, const Gemm& g) {
-  const int R = e.rows, C = e.cols, L = e.load, nb = e.beats_per_tile(), tpg = e.tiles_per_group();
-  const int M = g.x.M(), kt = g.w.k_padded / R, nt = (g.w.N + C - 1) / C;
-  const int ww = e.pe.weight_width(), rw = e.raw_act_width();
-  Streams s;
-  // tiles in turns (EngineConfig::interleave): for each block of bn N tiles, for each K tile, each
-  // N tile of the block
-  const int B = e.interleave(M);
-  for (int nb0 = 0; nb0 < nt; nb0 += B)
-    for (int t = 0; t < kt; ++t)
-      for (int n0 = nb0; n0 < std::min(nt, nb0 + B); ++n0) {
-        // beat j carries row l * R / L + j of each bank l
-        for (int j = 0; j < nb; ++j) {
-          std::vector<uint64_t> beat(size_t(L * C), 0);
-          for (int l = 0; l < L; ++l)
-            for (int c = 0; c < C; ++c) {
-              const int n = n0 * C + c, k = t * R + l * nb + j;
-              if (n >= g.w.N) continue;
-              // the fma engine takes each weight dequantized to FP16 (the golden model's rounding)
-              beat[size_t(l * C + c)] = e.fma() ? g.w.dequant_fp16(k, n) : uint64_t(g.w.code(k, n)) & ((uint64_t(1) << ww) - 1);
-            }
-          s.w.push_back(beat);
-        }
-        if (t % tpg == 0 && e.has_scales()) {
-          std::vector<uint64_t> sc(size_t(C), 0x3C00), z(size_t(C), 0);
-          for (int c = 0; c < C; ++c) {
-            const int n = n0 * C + c;
-            if (n < g.w.N) sc[size_t(c)] = g.w.scale_at(t / tpg, n), z[size_t(c)] = uint64_t(g.w.zero_at(t / tpg, n));
-          }
-          s.scale.push_back(sc);
-          s.zero.push_back(z);
-        }
-        for (int m = 0; m < M; ++m) {
-          std::vector<uint64_t> row(size_t(R), 0);
-          for (int r = 0; r < R; ++r) {
-            const int k = t * R + r;
-            if (k < g.x.K()) row[size_t(r)] = uint64_t(uint32_t(g.x.code.at(m, k))) & ((uint64_t(1) << rw) - 1);
-          }
-          s.a.push_back(row);
-          s.a_scale.push_back(g.x.row_scale.empty() ? 0u : g.x.row_scale[size_t(m)]);
-        }
-      }
-  return s;
-}
+Streams input_streams(const EngineConfig& e, const Gemm& g) { return host_streams(e, g.x, g.w); }
 
 Matrix<uint32_t> expected(const EngineConfig& e, const Gemm& g) { return golden_engine(e, g.x, g.w); }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/engine_config.h"
+#include "golden/host_streams.h"
 #include "golden/mpgemm.h"
 
 namespace mixpe::tb {
@@ -27,11 +28,8 @@ Matrix<float> normal(int r, int c, float sd, std::mt19937_64& rng);
 // Corner cases: zeros, subnormals, the largest magnitudes, extreme codes, NaN and Inf.
 std::vector<Gemm> corner_gemms(const EngineConfig& e, std::mt19937_64& rng);
 
-// The input streams of one GEMM, beat by beat, in the order of the port protocol (docs/engine.md).
-struct Streams {
-  std::deque<std::vector<uint64_t>> w, scale, zero, a;  // one field per column (scale, zero), row (a) or bank row and column (w: l * C + c)
-  std::deque<uint32_t> a_scale;                        // INT8: each activation row's FP32 scale
-};
+// The input streams of one GEMM, beat by beat: the host contract (golden/host_streams.h).
+using Streams = HostStreams;
 Streams input_streams(const EngineConfig& e, const Gemm& g);
 // What the engine must produce: golden_engine.
 Matrix<uint32_t> expected(const EngineConfig& e, const Gemm& g);

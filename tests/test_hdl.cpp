@@ -11,7 +11,7 @@
 #include "blocks/pe/pe_emit.h"
 #include "blocks/registry.h"
 #include "config/design_points.h"
-#include "config/engine_cycles.h"
+#include "golden/engine_cycles.h"
 #include "config/options.h"
 #include "config/presets.h"
 #include "hdl/design_output.h"

@@ -1,4 +1,4 @@
-// `mixpe cycles`: the engine's cycle model (config/engine_cycles.h) for GEMM shapes: cycles from
+// `mixpe cycles`: the engine's cycle model (golden/engine_cycles.h) for GEMM shapes: cycles from
 // the command to the last output beat with streams never idle, utilization of the array, the
 // max(M, R / L) bound, and the weight bytes the engine takes per cycle. Exact: the engine testbench
 // checks the model against the RTL cycle for cycle.
@@ -12,7 +12,7 @@
 #include "cli/commands.h"
 #include "cli/design_args.h"
 #include "cli/validate.h"
-#include "config/engine_cycles.h"
+#include "golden/engine_cycles.h"
 #include "numerics/error.h"
 
 namespace mixpe {

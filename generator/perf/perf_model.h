@@ -1,5 +1,5 @@
 // The performance and energy model of `mixpe perf`: each linear layer's GEMM on a sized design,
-// its cycles from the engine's exact cycle model (config/engine_cycles.h; M above the depth in
+// its cycles from the engine's exact cycle model (golden/engine_cycles.h; M above the depth in
 // chunks of D rows), its DRAM traffic against the bandwidth (the layer takes the longer of the
 // two: weights prefetched while the previous layer computes), its energy split into core
 // (logic area x cycles), buffer (SRAM accesses), DRAM and static (leakage); attention's
@@ -11,7 +11,7 @@
 #include <tuple>
 #include <vector>
 
-#include "config/engine_cycles.h"
+#include "golden/engine_cycles.h"
 #include "perf/hardware.h"
 #include "perf/workloads.h"
 

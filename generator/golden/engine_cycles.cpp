@@ -1,4 +1,4 @@
-#include "config/engine_cycles.h"
+#include "golden/engine_cycles.h"
 
 #include <algorithm>
 #include <deque>
