@@ -2,7 +2,7 @@
 # Installs every system dependency of mixpe on Debian 12 (idempotent: quick when all is present).
 set -euo pipefail
 packages=(cmake g++ make verilator yosys opensta iverilog libcli11-dev libfmt-dev libgtest-dev
-          nlohmann-json3-dev zlib1g-dev python3 python3-matplotlib python3-yaml parallel rsync)
+          nlohmann-json3-dev zlib1g-dev python3 python3-matplotlib python3-yaml parallel rsync clang-format)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
