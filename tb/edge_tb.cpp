@@ -137,8 +137,11 @@ int main(int argc, char** argv) {
         }
         // now and then a NaN or Inf in another lane: it must not count towards the block exponent
         const bool special = r != setter && rng() % 64 == 0;
-        const uint32_t er = r == setter ? uint32_t(e) : special ? uint32_t(f.max_biased_exp()) : uint32_t(rng() % uint64_t(e + 1));
-        lanes[size_t(r)] = (er << (f.sig_bits - 1)) | (uint32_t(rng()) & f.frac_mask()) | (rng() & 1 ? f.sign_bit() : 0);
+        const uint32_t er = r == setter ? uint32_t(e)
+                            : special   ? uint32_t(f.max_biased_exp())
+                                        : uint32_t(rng() % uint64_t(e + 1));
+        lanes[size_t(r)] =
+            (er << (f.sig_bits - 1)) | (uint32_t(rng()) & f.frac_mask()) | (rng() & 1 ? f.sign_bit() : 0);
       }
       lanes[size_t(test)] = code;
       for (int r = 0; r < R; ++r) set_bits(top->a_i, rw * r, rw, lanes[size_t(r)]);
@@ -146,8 +149,10 @@ int main(int argc, char** argv) {
       clock();
       flight.push_back({golden_row(c, lanes), valid, lanes});
       if (int(flight.size()) == P::kLatency_a_to_out) check_oldest();
-      if (valid) ++code, ++cases;
-      else ++bubbles;
+      if (valid)
+        ++code, ++cases;
+      else
+        ++bubbles;
     }
   }
   top->valid_i = 0;  // drain the pipeline with bubbles

@@ -135,7 +135,8 @@ class Driver {
     bool accepted = false;
     while (out_rows < M * nt) {
       if (cycle_ > limit) {
-        tally_.check(1, 0, [&] { return fmt::format("{}: engine stopped ({} of {} output rows)", g.name, out_rows, M * nt); });
+        tally_.check(
+            1, 0, [&] { return fmt::format("{}: engine stopped ({} of {} output rows)", g.name, out_rows, M * nt); });
         return {cycle_ - start, seconds(), 0};
       }
       const bool w_more = !s.w.empty(), s_more = !s.scale.empty(), a_more = !s.a.empty();
@@ -152,8 +153,9 @@ class Driver {
       if (top_->MIXPE_Y_VALID && out_rows == M * nt - 1 && last_y_valid == 0) last_y_valid = cycle_;
 #ifdef MIXPE_AXIS
       if (y_fire)  // TLAST on the GEMM's last output row, and only there
-        tally_.check(top_->m_axis_y_tlast, out_rows == M * nt - 1,
-                     [&] { return fmt::format("{}: m_axis_y_tlast at output row {} of {}", g.name, out_rows, M * nt); });
+        tally_.check(top_->m_axis_y_tlast, out_rows == M * nt - 1, [&] {
+          return fmt::format("{}: m_axis_y_tlast at output row {} of {}", g.name, out_rows, M * nt);
+        });
       if (w_fire && w_more) ++w_beats;
 #endif
       if (y_fire) check_row(g, want, out_rows++, got);

@@ -18,8 +18,8 @@
 
 #include "Vdut.h"
 #include MIXPE_PARAMS
-#include "golden/engine_cycles.h"
 #include "engine_driver.h"
+#include "golden/engine_cycles.h"
 #include "llm/gemm_wire.h"
 #include "llm/trace_file.h"
 #include "model/llama_model.h"
@@ -113,7 +113,8 @@ void random_and_corners(const EngineConfig& cfg, Driver& driver, long count, std
     rnd.add(cfg, g, r.cycles, r.sim_seconds);
   }
   rnd.report(cfg, fmt::format("{} random GEMMs with 30% idle inputs and 30% output stalls (every fourth: one stream "
-                              "starved)", count));
+                              "starved)",
+                              count));
   for (const Gemm& g : corner_gemms(cfg, rng)) driver.run(g, Pace::uniform(0.1, 0.1), rng);
   fmt::print("corner GEMMs done\n");
 }
@@ -154,8 +155,8 @@ Perf traces(const EngineConfig& cfg, Driver& driver, const std::string& dir, std
 // cycles), or `count` GEMMs of LLM-like activations (M = depth, K = 4 groups, N = 2 tiles) and
 // Gaussian weights. Prints the cycles simulated since reset and the MACs of the GEMMs; a coverage
 // build writes its toggle counts.
-void power_workload(const EngineConfig& cfg, Driver& driver, const std::string& trace_dir, long count,
-                    uint64_t budget, std::mt19937_64& rng, const std::string& coverage) {
+void power_workload(const EngineConfig& cfg, Driver& driver, const std::string& trace_dir, long count, uint64_t budget,
+                    std::mt19937_64& rng, const std::string& coverage) {
   Perf p;
   if (!trace_dir.empty()) {
     p = traces(cfg, driver, trace_dir, rng, Pace{}, budget);
@@ -187,14 +188,17 @@ int main(int argc, char** argv) {
   bool bench_only = false, serving = false, quick = false, power = false;
   opt.parse(argc, argv, "engine testbench: generated engine against the golden mpGEMM", [&](CLI::App& app) {
     app.add_option("--model", model, "llama2.c checkpoint: run every linear layer through the engine");
-    app.add_option("--traces", trace_dir, "LLM traces (mixpe trace): run every layer's real activations through the engine");
+    app.add_option("--traces", trace_dir,
+                   "LLM traces (mixpe trace): run every layer's real activations through the engine");
     app.add_flag("--bench", bench_only, "only the performance workload (M = 64, K = N = 1024), no idle cycles");
     app.add_flag("--quick", quick, "no performance workload: the random and corner GEMMs only (make fuzz-configs)");
     app.add_flag("--power", power, "only the power workload: --traces, else --random GEMMs; streams never idle");
     app.add_option("--coverage", coverage, "with --power: write the toggle counts here (coverage builds)");
-    app.add_option("--power-cycles", power_cycles, "with --power --traces: stop after the GEMM that reaches this many cycles");
+    app.add_option("--power-cycles", power_cycles,
+                   "with --power --traces: stop after the GEMM that reaches this many cycles");
     app.add_option("--cycle-shapes", cycle_shapes, "random shapes on which the cycle model must equal the RTL");
-    app.add_flag("--serve", serving, "serve GEMMs: requests on stdin, results on stdout (llm/gemm_wire.h); log on stderr");
+    app.add_flag("--serve", serving,
+                 "serve GEMMs: requests on stdin, results on stdout (llm/gemm_wire.h); log on stderr");
   });
   Verilated::randReset(2);
   const EngineConfig cfg = design_config(P::kOptions, P::kBlock, P::kTop);

@@ -62,13 +62,14 @@ std::vector<Gemm> corner_gemms(const EngineConfig& e, std::mt19937_64& rng) {
     Gemm lanes = make_gemm(e, "corner: NaN or Inf in each lane", normal(rows, K, 1.0f, rng), normal(K, N, 0.05f, rng));
     const uint32_t inf = uint32_t(f.max_biased_exp()) << (f.sig_bits - 1);
     for (int m = 0; m < rows; ++m)
-      lanes.x.code.at(m, (m % e.rows) + e.rows * (m % 2)) = int32_t(m % 3 ? f.quiet_nan() : inf | (m % 2 ? f.sign_bit() : 0u));
+      lanes.x.code.at(m, (m % e.rows) + e.rows * (m % 2)) =
+          int32_t(m % 3 ? f.quiet_nan() : inf | (m % 2 ? f.sign_bit() : 0u));
     out.push_back(lanes);
   } else {
     // INT8: activations so small that their rows' FP32 scales are subnormal, so that the row-scale
     // multiply sees subnormal operands
-    out.push_back(make_gemm(e, "corner: tiny activations (subnormal FP32 row scales)",
-                            normal(M, K, 1e-38f, rng), normal(K, N, 0.05f, rng)));
+    out.push_back(make_gemm(e, "corner: tiny activations (subnormal FP32 row scales)", normal(M, K, 1e-38f, rng),
+                            normal(K, N, 0.05f, rng)));
   }
   return out;
 }

@@ -37,8 +37,8 @@ namespace {
 struct Beat {
   int m;
   bool first_tile, last_tile, first_group, last_group, poison;
-  int64_t p, s;   // P and S as signed integers (S unused without a zero point)
-  int exp;        // the block exponent (prealign)
+  int64_t p, s;  // P and S as signed integers (S unused without a zero point)
+  int exp;       // the block exponent (prealign)
   uint16_t scale;
   uint32_t zero, row_scale;
 };
@@ -127,7 +127,8 @@ class Bench {
       drive(b);
       if (b.m >= 0) {
         uint32_t out = 0;
-        if (golden_.step(b, out)) finals.push_back({cycle_ + uint64_t(c_.dequant_stages()) - 1, b.m}), want.push_back({b.m, out});
+        if (golden_.step(b, out))
+          finals.push_back({cycle_ + uint64_t(c_.dequant_stages()) - 1, b.m}), want.push_back({b.m, out});
       }
       clock(finals, what);
     }
@@ -204,7 +205,7 @@ std::vector<Beat> n_tile(const EngineConfig& c, Kind kind, int M, int groups, st
   std::vector<int> row_sign(static_cast<size_t>(M));
   for (int& sgn : row_sign) sgn = rng() % 2 ? 1 : -1;
   for (int g = 0; g < groups; ++g) {
-    uint16_t scale = uint16_t(0x1000 + rng() % 0x3000);  // moderate FP16 scales
+    uint16_t scale = uint16_t(0x1000 + rng() % 0x3000);                 // moderate FP16 scales
     if (kind == Kind::kTinyScale) scale = uint16_t(1 + rng() % 0x3FF);  // subnormal FP16
     if (kind == Kind::kHugeScale) scale = uint16_t(0x7800 + rng() % 0x3FF);
     if (kind == Kind::kHugeScale && rng() % 4 == 0) scale = rng() % 2 ? 0x7C00 : 0xFC00;  // +-Inf: Inf x 0 is NaN
@@ -314,8 +315,8 @@ int main(int argc, char** argv) {
   tb::Tally tally(opt);
   Bench bench(c, tally);
   long tiles = 0;
-  const Kind kinds[] = {Kind::kRandom,    Kind::kExtreme,   Kind::kCancel, Kind::kTinyScale, Kind::kHugeScale,
-                        Kind::kExpSpread, Kind::kCarry,     Kind::kAccCarry, Kind::kYCarry, Kind::kInfY};
+  const Kind kinds[] = {Kind::kRandom,    Kind::kExtreme, Kind::kCancel,   Kind::kTinyScale, Kind::kHugeScale,
+                        Kind::kExpSpread, Kind::kCarry,   Kind::kAccCarry, Kind::kYCarry,    Kind::kInfY};
   const long n_kinds = long(std::size(kinds));
   for (long i = 0; i < opt.random_cases; ++i) {
     const Kind kind = kinds[i % n_kinds];
@@ -323,8 +324,9 @@ int main(int argc, char** argv) {
     bench.run(n_tile(c, kind, M, 1 + int(rng() % 3), rng), fmt::format("case {} (kind {})", i, int(kind)));
     ++tiles;
   }
-  fmt::print("{} N tiles: random, extreme, cancelling, subnormal and huge scales, spread exponents, rounding carries "
-             "(product, accumulator, Y), infinite Y sums\n",
-             tiles);
+  fmt::print(
+      "{} N tiles: random, extreme, cancelling, subnormal and huge scales, spread exponents, rounding carries "
+      "(product, accumulator, Y), infinite Y sums\n",
+      tiles);
   return tally.finish();
 }

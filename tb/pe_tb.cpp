@@ -16,12 +16,12 @@
 
 #include "Vdut.h"
 #include MIXPE_PARAMS
-#include "golden/pe_model.h"
 #include "golden/datapath.h"
+#include "golden/pe_model.h"
 #include "numerics/error.h"
+#include "numerics/lut_format.h"
 #include "tb_common.h"
 #include "wide_bits.h"
-#include "numerics/lut_format.h"
 
 namespace P = MIXPE_PARAMS_NS;
 using namespace mixpe;
@@ -97,9 +97,8 @@ struct Bench {
       const Flight f = flight.front();
       flight.pop_front();
       const uint64_t want = pe_step(cfg, f.a, f.w, psum_in, f.table) & mask(cfg.psum_width());
-      tally.check(uint64_t(top->psum_o), want, [&] {
-        return fmt::format("a=0x{:x} w=0x{:x} psum_i=0x{:x}", f.a, f.w, psum_in);
-      });
+      tally.check(uint64_t(top->psum_o), want,
+                  [&] { return fmt::format("a=0x{:x} w=0x{:x} psum_i=0x{:x}", f.a, f.w, psum_in); });
     }
     tally.check(uint64_t(top->a_o), a, [&] { return fmt::format("a_o for a_i=0x{:x}", a); });
     tally.check(uint64_t(top->first_o), first, [&] { return "first_o"; });
@@ -111,18 +110,20 @@ struct Bench {
 // magnitude (so that operands overlap), plus zeros, infinities, NaN and random encodings.
 uint64_t random_psum(const PeConfig& cfg, std::mt19937_64& rng, uint64_t a, uint64_t w) {
   if (!cfg.psum_is_float()) return rng() & mask(cfg.psum_width());
-  const uint32_t prod = cfg.kind == PeKind::kFma
-                            ? fma_product(uint16_t(a), uint16_t(w))
-                            : uint32_t(pe_step(cfg, a, w, 0));
+  const uint32_t prod =
+      cfg.kind == PeKind::kFma ? fma_product(uint16_t(a), uint16_t(w)) : uint32_t(pe_step(cfg, a, w, 0));
   const int pexp = int((prod >> 23) & 0xFF);
   switch (rng() % 16) {
-    case 0: return rng() & 0xFFFFFFFFu;
-    case 1: return (rng() & 1) ? 0x80000000u : 0u;
+    case 0:
+      return rng() & 0xFFFFFFFFu;
+    case 1:
+      return (rng() & 1) ? 0x80000000u : 0u;
     case 2: {
       const uint32_t s[] = {0x7F800000u, 0xFF800000u, 0x7FC00000u, 0x7F800001u, 0x7F7FFFFFu, 0x00000001u, 0x807FFFFFu};
       return s[rng() % 7];
     }
-    case 3: return prod ^ 0x80000000u;  // exact cancellation
+    case 3:
+      return prod ^ 0x80000000u;  // exact cancellation
     default: {
       const int e = std::clamp(pexp + int(rng() % 61) - 30, 0, 254);
       return (uint32_t(rng() & 1) << 31) | (uint32_t(e) << 23) | uint32_t(rng() & 0x7FFFFF);
@@ -173,7 +174,8 @@ void operand_sweep(Bench& b, const PeConfig& cfg, const tb::Options& opt, std::m
     std::vector<uint64_t> acts(size_t(1) << aw);
     for (uint64_t a = 0; a < acts.size(); ++a) acts[a] = a;
     const LutFormat t = cfg.lut_table();
-    for (int i = 0; i < cfg.table_entries(); ++i) stream(b, rng, cfg.table_code(t, i), acts), cases += long(acts.size());
+    for (int i = 0; i < cfg.table_entries(); ++i)
+      stream(b, rng, cfg.table_code(t, i), acts), cases += long(acts.size());
     fmt::print("exhaustive: {} activations x {} table entries = {} cases\n", acts.size(), cfg.table_entries(), cases);
     return;
   }

@@ -29,8 +29,10 @@ EngineConfig design_config(const char* options, const char* block, const char* t
   const Block& b = find_block(block);
   const OptionList opts = parse_option_string(options);
   EngineConfig c;
-  if (b.scope & kEngineScope) c = engine_from_options(opts);
-  else c.pe = pe_from_options(opts);
+  if (b.scope & kEngineScope)
+    c = engine_from_options(opts);
+  else
+    c.pe = pe_from_options(opts);
   if (make_design(b, c).top->name != top)
     fail("the params header of {} does not match the configuration its options describe: regenerate", top);
   return c;

@@ -18,14 +18,13 @@ namespace mixpe::tb {
 struct Options {
   uint64_t seed = 1;
   long random_cases = 1'000'000;
-  std::string fst;        // waveform file; empty: no tracing
-  long plant_bug = -1;    // corrupt the expected value of this check: the harness must fail
-  int max_reports = 20;   // mismatches printed in full
+  std::string fst;       // waveform file; empty: no tracing
+  long plant_bug = -1;   // corrupt the expected value of this check: the harness must fail
+  int max_reports = 20;  // mismatches printed in full
 
   // Parses the command line; on --help or a bad option prints and exits. `extra` adds a
   // testbench's own options.
-  void parse(int argc, char** argv, const char* description,
-             const std::function<void(CLI::App&)>& extra = nullptr);
+  void parse(int argc, char** argv, const char* description, const std::function<void(CLI::App&)>& extra = nullptr);
 };
 
 // The configuration a design was generated for, rebuilt from the canonical options its params

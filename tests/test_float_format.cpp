@@ -116,7 +116,9 @@ TEST(Bf16, EveryEncodingDecodesToTheHostValue) {
     } else {
       ASSERT_EQ(got, double(want)) << b;
     }
-    if (!std::isnan(want)) ASSERT_EQ(from_double(kBf16, got), b) << b;
+    if (!std::isnan(want)) {
+      ASSERT_EQ(from_double(kBf16, got), b) << b;
+    }
   }
 }
 
@@ -133,8 +135,10 @@ TEST(Bf16, FloatToBf16MatchesTheReferenceRounding) {
   std::mt19937_64 rng(99);
   for (int i = 0; i < 4'000'000; ++i) {
     const float f = std::bit_cast<float>(uint32_t(rng()));
-    if (std::isnan(f)) ASSERT_TRUE(is_nan(kBf16, from_double(kBf16, f)));
-    else ASSERT_EQ(from_double(kBf16, f), reference_bf16(f)) << f;
+    if (std::isnan(f))
+      ASSERT_TRUE(is_nan(kBf16, from_double(kBf16, f)));
+    else
+      ASSERT_EQ(from_double(kBf16, f), reference_bf16(f)) << f;
   }
 }
 
@@ -144,8 +148,10 @@ TEST(Fp32, DoubleToFloatMatchesTheHost) {
     const double d = std::bit_cast<double>(rng());
     const uint32_t want = std::bit_cast<uint32_t>(float(d));
     const uint32_t got = from_double(kFp32, d);
-    if (std::isnan(d)) ASSERT_TRUE(is_nan(kFp32, got));
-    else ASSERT_EQ(got, want) << d;
+    if (std::isnan(d))
+      ASSERT_TRUE(is_nan(kFp32, got));
+    else
+      ASSERT_EQ(got, want) << d;
   }
   std::uniform_real_distribution<double> e(-155.0, 130.0);
   for (int i = 0; i < 2'000'000; ++i) {

@@ -30,7 +30,6 @@ Problem random_problem(int M, int K, int N, uint64_t seed, float xscale = 1.0f) 
   return p;
 }
 
-
 AccumConfig accum(AccumMode mode, int A = 16, int block = 16) {
   AccumConfig a;
   a.mode = mode;
@@ -208,7 +207,8 @@ TEST(Golden, SoftwareReferenceIsDequantFirstWithOneBlock) {
   for (int m = 0; m < 2; ++m)
     for (int n = 0; n < 3; ++n) {
       float y = 0;
-      for (int k = 0; k < 256; ++k) y = y + float(x.value(m, k)) * float(to_double(kFp16, from_double(kFp16, w.dequant(k, n))));
+      for (int k = 0; k < 256; ++k)
+        y = y + float(x.value(m, k)) * float(to_double(kFp16, from_double(kFp16, w.dequant(k, n))));
       ASSERT_EQ(sw.at(m, n), std::bit_cast<uint32_t>(y));
     }
 }
@@ -228,8 +228,8 @@ TEST(Golden, ErrorAgainstFloat64) {
   EXPECT_LT(pre16.rel_frobenius, 1e-4);  // 4 guard bits of alignment
   EXPECT_GT(pre16.rel_frobenius, exact.rel_frobenius);
   // against the unquantized product the quantization error dominates (W4: a few percent)
-  const ErrorMetrics quant = error_metrics(fp32_to_double(golden_mpgemm(x, w, accum(AccumMode::kExact))),
-                                           reference_f64(p.x, p.w));
+  const ErrorMetrics quant =
+      error_metrics(fp32_to_double(golden_mpgemm(x, w, accum(AccumMode::kExact))), reference_f64(p.x, p.w));
   EXPECT_GT(quant.rel_frobenius, 1e-2);
   EXPECT_LT(quant.rel_frobenius, 0.2);
 }
@@ -239,7 +239,8 @@ TEST(Golden, InvalidConfigurationsGiveOneLineErrors) {
   const QuantWeights w = quantize_weights(p.w, test::weight_config(WeightScheme::kAsym, 4, 32));
   EXPECT_THROW(golden_mpgemm(quantize_activations(p.x, ActFormat::kBf16), w, accum(AccumMode::kExact)), Error);
   EXPECT_THROW(golden_mpgemm(quantize_activations(p.x, ActFormat::kInt8), w, accum(AccumMode::kPrealign)), Error);
-  EXPECT_THROW(golden_mpgemm(quantize_activations(p.x, ActFormat::kFp16), w, accum(AccumMode::kPrealign, 16, 64)), Error);
+  EXPECT_THROW(golden_mpgemm(quantize_activations(p.x, ActFormat::kFp16), w, accum(AccumMode::kPrealign, 16, 64)),
+               Error);
   EXPECT_THROW(golden_mpgemm(quantize_activations(p.x, ActFormat::kFp16), w, accum(AccumMode::kPrealign, 40)), Error);
   const Problem q = random_problem(1, 65, 2, 1);
   EXPECT_THROW(golden_mpgemm(quantize_activations(q.x, ActFormat::kFp16), w, accum(AccumMode::kExact)), Error);

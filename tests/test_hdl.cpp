@@ -1,7 +1,7 @@
 // The HDL description and emitter, the block registry and the generators' outputs.
 #include <filesystem>
-#include <random>
 #include <fstream>
+#include <random>
 #include <set>
 #include <sstream>
 
@@ -11,9 +11,9 @@
 #include "blocks/pe/pe_emit.h"
 #include "blocks/registry.h"
 #include "config/design_points.h"
-#include "golden/engine_cycles.h"
 #include "config/options.h"
 #include "config/presets.h"
+#include "golden/engine_cycles.h"
 #include "hdl/design_output.h"
 #include "hdl/mutate.h"
 #include "numerics/error.h"
@@ -66,7 +66,8 @@ TEST(Emitter, EngineVerilogIsReadable) {
     const hdl::Design d = make_design(find_block("engine"), e);
     for (const hdl::ModulePtr& m : d.modules()) {
       std::istringstream in(hdl::emit_verilog(*m));
-      for (std::string line; std::getline(in, line);) EXPECT_LE(line.size(), hdl::kMaxColumns) << m->name << ": " << line;
+      for (std::string line; std::getline(in, line);)
+        EXPECT_LE(line.size(), hdl::kMaxColumns) << m->name << ": " << line;
       EXPECT_FALSE(m->latency.empty()) << m->name;
     }
     const std::string top = hdl::emit_verilog(*d.top);
@@ -155,7 +156,7 @@ TEST(Options, PresetsTakeEveryOverride) {
   EXPECT_EQ(engine("--preset int8 --rows 8").pe.kind, PeKind::kInt8);
   EXPECT_EQ(engine("--preset int8 --weight-format nf4").pe.kind, PeKind::kLut);  // the preset's --pe gives way
   EXPECT_EQ(engine("--preset fma --weight-format nf3").pe.weight_bits, 3);
-  EXPECT_THROW(engine("--pe int8 --weight-format nf4"), Error);                 // the user's own --pe does not
+  EXPECT_THROW(engine("--pe int8 --weight-format nf4"), Error);  // the user's own --pe does not
   // every option that changes the hardware changes its name
   EXPECT_NE(engine("--edge-frac-bits 10").name(), engine("").name());
   EXPECT_EQ(engine("--preset int8 --rows 8").pe.accum.block, 8);
@@ -187,8 +188,9 @@ TEST(Options, DefaultDepthKeepsTheArrayBusy) {
   EXPECT_EQ(engine("--rows 64").depth, 64);
   EXPECT_EQ(engine("--rows 64 --load 4").depth, 16);
   EXPECT_EQ(engine("--depth 128").depth, 128);
-  for (const char* o : {"--preset w4a16", "--preset w4a16 --load 16", "--preset w4a8 --rows 32 --group-size 32 --load 32",
-                        "--rows 64", "--preset int8 --rows 8 --group-size 32 --load 8", "--preset fma --load 16"}) {
+  for (const char* o :
+       {"--preset w4a16", "--preset w4a16 --load 16", "--preset w4a8 --rows 32 --group-size 32 --load 32", "--rows 64",
+        "--preset int8 --rows 8 --group-size 32 --load 8", "--preset fma --load 16"}) {
     const EngineConfig e = engine(o);
     const double util = [&](int M, int K) {
       const EngineCycles c = engine_cycles_mkn(e, M, K, e.cols);
@@ -204,9 +206,10 @@ TEST(Options, DefaultDepthKeepsTheArrayBusy) {
 // Fuzz-style: option strings built from the schema's names and hostile values (huge, negative,
 // empty, not numbers) give a valid configuration or a one-line Error, never a crash.
 TEST(Options, HostileOptionStringsFailCleanly) {
-  const std::vector<std::string> values = {"0", "1", "-1", "2", "3", "4", "8", "16", "64", "128", "256", "2147483647",
-                                           "-2147483648", "99999999999", "", "x", "nf4", "table", "fp16", "int8",
-                                           "exact", "fp32", "lut", "fma", "w4a8", "1e3", "0x10", "=", "--rows"};
+  const std::vector<std::string> values = {
+      "0",     "1",          "-1",          "2",           "3",    "4",   "8",    "16",    "64",    "128",
+      "256",   "2147483647", "-2147483648", "99999999999", "",     "x",   "nf4",  "table", "fp16",  "int8",
+      "exact", "fp32",       "lut",         "fma",         "w4a8", "1e3", "0x10", "=",     "--rows"};
   std::mt19937_64 rng(11);
   int valid = 0;
   for (int i = 0; i < 3000; ++i) {

@@ -22,9 +22,10 @@ Matrix<float> random_matrix(int rows, int cols, std::mt19937_64& rng) {
 
 TEST(HostStreams, BeatsAreTheCycleModelsAndEveryOutputIsNamedOnce) {
   std::mt19937_64 rng(11);
-  for (const char* options : {"--preset w4a16 --rows 4 --cols 4 --group-size 32", "--preset w4a8 --rows 4 --cols 3 --group-size 32",
-                              "--preset fma --rows 4 --cols 2", "--preset int8 --rows 8 --cols 4 --group-size 32",
-                              "--preset w4a16 --rows 4 --cols 4 --group-size 32 --load 4"}) {
+  for (const char* options :
+       {"--preset w4a16 --rows 4 --cols 4 --group-size 32", "--preset w4a8 --rows 4 --cols 3 --group-size 32",
+        "--preset fma --rows 4 --cols 2", "--preset int8 --rows 8 --cols 4 --group-size 32",
+        "--preset w4a16 --rows 4 --cols 4 --group-size 32 --load 4"}) {
     const EngineConfig e = engine_from_options(parse_option_string(options));
     for (const auto& [M, K, N] : {std::tuple{1, 40, 13}, std::tuple{3, 64, 16}, std::tuple{e.depth, 33, 5}}) {
       const Activations x = quantize_activations(random_matrix(M, K, rng), e.pe.act);

@@ -1,9 +1,9 @@
 // The llama2.c checkpoint loader on the real stories260K file and on broken copies of it.
 #include <cstdio>
 #include <cstring>
-#include <random>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -52,8 +52,8 @@ TEST(LlamaModel, LoadsStories260K) {
   const auto layers = m.linear_layers();
   ASSERT_EQ(layers.size(), 5u * 7u + 1u);
   EXPECT_EQ(layers[0].name, "L0.wq");
-  EXPECT_EQ(layers[1].w.rows, 64);  // wk: K = dim
-  EXPECT_EQ(layers[1].w.cols, 32);  // N = kv_dim
+  EXPECT_EQ(layers[1].w.rows, 64);   // wk: K = dim
+  EXPECT_EQ(layers[1].w.cols, 32);   // N = kv_dim
   EXPECT_EQ(layers[5].w.rows, 172);  // w2: K = hidden
   EXPECT_EQ(layers.back().w.cols, 512);
   // the classifier shares the token embedding: row 0 of the file is column 0 of K x N
@@ -84,15 +84,23 @@ TEST(LlamaModel, MutatedFilesLoadConsistentlyOrFailCleanly) {
   for (int i = 0; i < 300; ++i) {
     std::vector<char> bad = good;
     switch (i % 5) {
-      case 0: bad.resize(size_t(rng() % good.size())); break;                       // truncated
-      case 1: bad.resize(good.size() + 1 + rng() % 4096, char(rng())); break;        // extended
-      case 2: {                                                                       // a header field
+      case 0:
+        bad.resize(size_t(rng() % good.size()));
+        break;  // truncated
+      case 1:
+        bad.resize(good.size() + 1 + rng() % 4096, char(rng()));
+        break;   // extended
+      case 2: {  // a header field
         const int32_t v = int32_t(rng() % 2 ? rng() : rng() % 1024) * (rng() % 2 ? 1 : -1);
         std::memcpy(&bad[(rng() % 7) * 4], &v, 4);
         break;
       }
-      case 3: bad[rng() % 28] = char(rng()); break;                                  // a header byte
-      case 4: for (int k = 0; k < 64; ++k) bad[28 + rng() % (bad.size() - 28)] = char(rng()); break;  // data
+      case 3:
+        bad[rng() % 28] = char(rng());
+        break;  // a header byte
+      case 4:
+        for (int k = 0; k < 64; ++k) bad[28 + rng() % (bad.size() - 28)] = char(rng());
+        break;  // data
     }
     const std::string path = write_temp(bad, "mixpe_fuzz_model.bin");
     try {

@@ -1,7 +1,7 @@
 // The FP32 transformer against the golden backend, and LLM trace files.
-#include <filesystem>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <random>
 
@@ -85,14 +85,20 @@ TEST(TraceFile, MutatedFilesReadConsistentlyOrFailCleanly) {
   for (int i = 0; i < 400; ++i) {
     std::vector<char> bad = good;
     switch (i % 4) {
-      case 0: bad.resize(size_t(rng() % good.size())); break;
-      case 1: bad.resize(good.size() + 1 + rng() % 64, char(rng())); break;
+      case 0:
+        bad.resize(size_t(rng() % good.size()));
+        break;
+      case 1:
+        bad.resize(good.size() + 1 + rng() % 64, char(rng()));
+        break;
       case 2: {  // a header field, often extreme
         const int32_t v = rng() % 2 ? int32_t(rng()) : int32_t(rng() % 16) - 4;
         std::memcpy(&bad[4 + (rng() % 4) * 4], &v, 4);
         break;
       }
-      case 3: bad[rng() % bad.size()] = char(rng()); break;
+      case 3:
+        bad[rng() % bad.size()] = char(rng());
+        break;
     }
     std::ofstream(dir + "/L0.wq.trace", std::ios::binary).write(bad.data(), std::streamsize(bad.size()));
     try {

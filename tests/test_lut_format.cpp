@@ -23,7 +23,8 @@ TEST(LutFormat, FixedPointIntegersRepresentEveryEntryExactly) {
   for (int bits : {2, 3, 4}) {
     const LutFormat t = nf_format(bits);
     const int fb = t.frac_bits();
-    for (int i = 0; i < (1 << bits); ++i) EXPECT_EQ(std::ldexp(double(t.fixed(i)), -fb), t.value(i)) << bits << " " << i;
+    for (int i = 0; i < (1 << bits); ++i)
+      EXPECT_EQ(std::ldexp(double(t.fixed(i)), -fb), t.value(i)) << bits << " " << i;
   }
   // every table uses the hardware's 1.14 fixed point
   const LutFormat p = table_format({-1.0, -0.25, 0.0, 0.5});
@@ -36,8 +37,8 @@ TEST(LutFormat, BadTablesAreRejected) {
   EXPECT_THROW(table_format({1.0, 0.5, 0.25}), Error);
   EXPECT_THROW(table_format({1.0, 0.5, 0.25, 1e6}), Error);  // overflows FP16
   EXPECT_THROW(table_format({1.0, 0.5, 1.5, 0.25}).zero_index(), Error);
-  EXPECT_THROW(table_format({0.0, 0.5, 1.0, 2.5}), Error);     // |entry| >= 2
-  EXPECT_THROW(table_format({0.0, 0.5, 1.0, 0.001}), Error);   // bits below 2^-14
+  EXPECT_THROW(table_format({0.0, 0.5, 1.0, 2.5}), Error);    // |entry| >= 2
+  EXPECT_THROW(table_format({0.0, 0.5, 1.0, 0.001}), Error);  // bits below 2^-14
 }
 
 TEST(LutFormat, TermTablesEncodeEveryEntryInTheirShiftRange) {
@@ -58,6 +59,6 @@ TEST(LutFormat, TermTablesEncodeEveryEntryInTheirShiftRange) {
   const LutFormat s3 = restrict_terms(nf_format(4), 2, 3), s4 = restrict_terms(nf_format(4), 2, 4);
   for (int i = 0; i < 16; ++i) EXPECT_LE(std::fabs(s3.value(i) - s4.value(i)), 0x1p-7) << i;
   EXPECT_EQ(term_value(term_code(-3, 2, 3), 2, 3), -3);  // -3 * 2^-6 = -2^-4 + 2^-6
-  EXPECT_THROW(term_code(0b10101, 2, 3), Error);          // three terms
+  EXPECT_THROW(term_code(0b10101, 2, 3), Error);         // three terms
   EXPECT_THROW(restrict_terms(nf_format(4), 2, 2), Error);
 }

@@ -27,9 +27,9 @@ TEST(PerfWorkload, LlamaLinearLayersHoldTheModelsWeights) {
 
 TEST(PerfWorkload, PrefillRowsAndCausalAttention) {
   const Workload w = make_workload(model_preset("opt-6.7b"), Phase::kPrefill, 2, 100);
-  EXPECT_EQ(w.gemms.front().m, 200);                    // q: batch x S rows
+  EXPECT_EQ(w.gemms.front().m, 200);  // q: batch x S rows
   EXPECT_EQ(w.gemms.back().name, "lm_head");
-  EXPECT_EQ(w.gemms.back().m, 2);                       // the next token of each sequence
+  EXPECT_EQ(w.gemms.back().m, 2);  // the next token of each sequence
   EXPECT_EQ(w.attention_macs, 2.0 * 4096 * (100 * 101 / 2) * 2 * 32);
   EXPECT_EQ(w.tokens, 200);
 }
@@ -76,7 +76,8 @@ TEST(PerfModel, CyclesAreTheEngineModelsInChunksOfDepth) {
   const int D = s.engine.depth;
   Workload w{model_preset("llama-2-7b"), Phase::kPrefill, 1, 1, {{"x", 2 * D + 3, 300, 40, 2}}, 0.0, 1};
   const PerfResult p = pm.run(w);
-  const uint64_t want = 2 * engine_cycles_mkn(s.engine, D, 300, 40).cycles + engine_cycles_mkn(s.engine, 3, 300, 40).cycles;
+  const uint64_t want =
+      2 * engine_cycles_mkn(s.engine, D, 300, 40).cycles + engine_cycles_mkn(s.engine, 3, 300, 40).cycles;
   EXPECT_EQ(p.layers[0].cycles, want);
   EXPECT_EQ(p.engine_cycles, 2.0 * double(want));
   EXPECT_GT(p.linear.total(), 0.0);

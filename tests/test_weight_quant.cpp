@@ -22,7 +22,6 @@ Matrix<float> random_weights(int K, int N, uint64_t seed) {
   return w;
 }
 
-
 }  // namespace
 
 // Every quantized weight lies within half a step of the original (the RTN bound); for NF the
@@ -36,7 +35,8 @@ TEST(WeightQuant, RoundTripErrorIsWithinHalfAStep) {
         const QuantWeights q = quantize_weights(w, test::weight_config(s, bits, g));
         double max_gap = 0;
         if (s == WeightScheme::kLut)
-          for (int i = 1; i < (1 << bits); ++i) max_gap = std::max(max_gap, q.cfg.lut.value(i) - q.cfg.lut.value(i - 1));
+          for (int i = 1; i < (1 << bits); ++i)
+            max_gap = std::max(max_gap, q.cfg.lut.value(i) - q.cfg.lut.value(i - 1));
         for (int k = 0; k < w.rows; ++k)
           for (int n = 0; n < w.cols; ++n) {
             const double s_g = to_double(kFp16, q.scale_at(k / g, n));

@@ -13,11 +13,11 @@
 namespace mixpe {
 
 struct Block {
-  std::string name;         // `mixpe gen NAME`
+  std::string name;  // `mixpe gen NAME`
   std::string description;
-  unsigned scope;           // the options it takes (config/options.h): PE or engine
+  unsigned scope;  // the options it takes (config/options.h): PE or engine
   hdl::ModulePtr (*top)(const EngineConfig&);
-  std::string tests;        // what verifies it (CTest names and make targets)
+  std::string tests;  // what verifies it (CTest names and make targets)
 };
 
 const std::vector<Block>& block_registry();

@@ -48,14 +48,17 @@ void run_cycles(const CyclesArgs& a) {
     const double tiles = std::ceil(double(s.k) / e.rows) * std::ceil(double(s.n) / e.cols);
     const double per_tile = std::max({s.m, e.beats_per_tile(), e.row_gap()});
     if (tiles * per_tile > kMaxCycles)
-      fail("--shape {}x{}x{}: about {:.3g} cycles, above the model's limit of 2^24 (it steps each cycle): give a smaller "
-           "K or N (cycles grow linearly with the tiles)", s.m, s.k, s.n, tiles * per_tile);
+      fail(
+          "--shape {}x{}x{}: about {:.3g} cycles, above the model's limit of 2^24 (it steps each cycle): give a "
+          "smaller "
+          "K or N (cycles grow linearly with the tiles)",
+          s.m, s.k, s.n, tiles * per_tile);
   }
   const int R = e.rows, C = e.cols;
   std::vector<EngineCycles> counts;  // all first: a bad shape fails before anything is printed
   for (const Shape& s : shapes) counts.push_back(engine_cycles_mkn(e, s.m, s.k, s.n));
-  fmt::print("{} ({} x {}, L = {}, G = {}): cycles from the command to the last output row, streams never idle\n", e.name(), R,
-             C, e.load, e.group_size);
+  fmt::print("{} ({} x {}, L = {}, G = {}): cycles from the command to the last output row, streams never idle\n",
+             e.name(), R, C, e.load, e.group_size);
   fmt::print("{:>18} {:>12} {:>12} {:>11} {:>11} {:>16}\n", "M x K x N", "cycles", "MACs", "utilization", "bound",
              "weight B/cycle");
   for (size_t i = 0; i < shapes.size(); ++i) {

@@ -6,8 +6,8 @@
 #include <cmath>
 #include <map>
 #include <optional>
-#include <string>
 #include <random>
+#include <string>
 
 #include <fmt/core.h>
 
@@ -17,8 +17,8 @@
 #include "golden/mpgemm.h"
 #include "golden/reference.h"
 #include "llm/trace_file.h"
-#include "numerics/error.h"
 #include "model/llama_model.h"
+#include "numerics/error.h"
 
 namespace mixpe {
 namespace {
@@ -29,7 +29,7 @@ struct ErrorArgs {
   bool outliers = false;
   std::string sweep_align_text;  // --sweep-align as given
   std::vector<int> sweep_align;  // A values: one golden column each
-  int rows = 16;  // activation rows M
+  int rows = 16;                 // activation rows M
   uint64_t seed = 1;
 };
 
@@ -68,7 +68,7 @@ void measure(Row& r, const Matrix<float>& x, const Matrix<float>& w, const Engin
 
 std::string row_line(const char* name, const Row& r) {
   return fmt::format("{:<34} {:>14.3e} {:>12.3e} {:>14.3e} {:>12.3e}\n", name, r.golden.rel(), r.golden.max_abs,
-             r.software.rel(), r.software.max_abs);
+                     r.software.rel(), r.software.max_abs);
 }
 
 void run_sweep(const ErrorArgs& a);
@@ -84,7 +84,7 @@ void run(const ErrorArgs& a) {
   out += fmt::format("error against float64 (same quantized weights, exact dequant); seed {}\n", a.seed);
   out += fmt::format("{} (F={})\n", option_string(numeric_options(e.to_options())), e.pe.accum.frac_bits(e.pe.act));
   out += fmt::format("{:<34} {:>14} {:>12} {:>14} {:>12}\n", "data", "golden relF", "golden max", "software relF",
-             "software max");
+                     "software max");
   Row rnd;
   measure(rnd, normal_matrix(a.rows, 1024, rng), normal_matrix(1024, 256, rng), e);
   out += row_line(fmt::format("random N(0,1) {}x1024 * 1024x256", a.rows).c_str(), rnd);
@@ -147,8 +147,10 @@ std::vector<DataSet> data_sets(const ErrorArgs& a, ActFormat act, std::mt19937_6
     for (float mag : {20.0f, 100.0f}) {
       sets.push_back(outlier_set("outliers: 1 channel (k=0)", {0}, mag, x, w));
       sets.push_back(outlier_set("outliers: 8 in 8 blocks (k=128i+5)", spread, mag, x, w));
-      sets.push_back(outlier_set(fmt::format("outliers: {} in one block (k={}..{})", n, B, B + n - 1), cluster, mag, x, w));
-      sets.push_back(outlier_set(fmt::format("outliers: 1 in every block (k={}i+{})", B, every.front()), every, mag, x, w));
+      sets.push_back(
+          outlier_set(fmt::format("outliers: {} in one block (k={}..{})", n, B, B + n - 1), cluster, mag, x, w));
+      sets.push_back(
+          outlier_set(fmt::format("outliers: 1 in every block (k={}i+{})", B, every.front()), every, mag, x, w));
     }
   }
   return sets;
@@ -204,7 +206,8 @@ void register_error_command(CLI::App& app) {
   cmd->add_option("--traces", args->traces, "also the real activations and weights of a trace directory (mixpe trace)");
   cmd->add_flag("--outliers", args->outliers,
                 "also N(0,1) activations with outlier channels (x20, x100; one, spread, clustered, every block)");
-  cmd->add_option("--sweep-align", args->sweep_align_text, "alignment widths A to compare side by side (e.g. 8,10,12,16)");
+  cmd->add_option("--sweep-align", args->sweep_align_text,
+                  "alignment widths A to compare side by side (e.g. 8,10,12,16)");
   cmd->add_option("--act-rows", args->rows, "activation rows M")->capture_default_str()->check(integer_in(1, 4096));
   cmd->add_option("--seed", args->seed, "random seed")->capture_default_str()->check(seed_value());
   cmd->callback([args, cmd] {

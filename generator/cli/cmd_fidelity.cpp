@@ -31,7 +31,8 @@ void run_fidelity(const FidelityArgs& a) {
     const Activations x = quantize_activations(t.x, e.pe.act);
     const QuantWeights w = quantize_weights(t.w, wq);
     const Matrix<double> yd = fp32_to_double(golden_engine(e, x, w)), ref = reference_f64(t.x, t.w);
-    for (size_t i = 0; i < ref.data.size(); ++i) num += std::pow(yd.data[i] - ref.data[i], 2), den += ref.data[i] * ref.data[i];
+    for (size_t i = 0; i < ref.data.size(); ++i)
+      num += std::pow(yd.data[i] - ref.data[i], 2), den += ref.data[i] * ref.data[i];
   }
   fmt::print("{:.6e}\n", std::sqrt(num / den));
 }

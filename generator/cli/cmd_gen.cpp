@@ -7,9 +7,9 @@
 #include "cli/commands.h"
 #include "cli/design_args.h"
 #include "cli/validate.h"
-#include "io/output_files.h"
 #include "config/design_points.h"
 #include "config/presets.h"
+#include "io/output_files.h"
 #include "numerics/error.h"
 
 namespace mixpe {
@@ -23,8 +23,10 @@ struct GenArgs {
 
 void run_gen(const Block& b, const GenArgs& a) {
   EngineConfig c;
-  if (b.scope & kEngineScope) c = a.design.engine();
-  else c.pe = a.design.pe();
+  if (b.scope & kEngineScope)
+    c = a.design.engine();
+  else
+    c.pe = a.design.pe();
   if (!a.print_top && a.out.empty()) fail("gen {}: give the output directory with -o DIR", b.name);
   if (!a.print_top) check_output_dir("-o", a.out);
   const hdl::Design d = make_design(b, c);
@@ -68,8 +70,10 @@ void list_points(CLI::App* list, const char* name, const char* what, const std::
   cmd->add_flag("--json", *json, "one JSON object per line, with the resolved configuration");
   cmd->callback([json, points] {
     for (const DesignPoint& p : points()) {
-      if (*json) fmt::print("{}\n", point_json(p).dump());
-      else fmt::print("{} | {} {}\n", p.name, p.block, p.options);
+      if (*json)
+        fmt::print("{}\n", point_json(p).dump());
+      else
+        fmt::print("{} | {} {}\n", p.name, p.block, p.options);
     }
   });
 }
@@ -80,7 +84,10 @@ void register_list(CLI::App& app) {
   list->add_subcommand("blocks", "every block `mixpe gen` makes, with the tests that verify it")->callback([] {
     for (const Block& b : block_registry())
       fmt::print("{:<11} {}\n{:<11} options: {}; verified by: {}\n", b.name, b.description, "",
-                 b.scope & kEngineScope ? "PE and engine" : b.scope ? "PE" : "none", b.tests);
+                 b.scope & kEngineScope ? "PE and engine"
+                 : b.scope              ? "PE"
+                                        : "none",
+                 b.tests);
   });
   list->add_subcommand("options", "the option schema: option, make variable, scope, help")->callback([] {
     for (const OptionSpec& o : option_schema())
@@ -109,8 +116,12 @@ void register_list(CLI::App& app) {
   CLI::App* random = list->add_subcommand("random", "random legal engine configurations (make fuzz-configs)");
   random->add_option("--count", std::get<0>(*rnd), "how many")->capture_default_str()->check(integer_in(1, 1000000));
   random->add_option("--seed", std::get<1>(*rnd), "random seed")->capture_default_str()->check(seed_value());
-  random->add_option("--max-rows", std::get<2>(*rnd), "largest array rows")->capture_default_str()->check(integer_in(2, 256));
-  random->add_option("--max-cols", std::get<3>(*rnd), "largest array columns")->capture_default_str()->check(integer_in(2, 64));
+  random->add_option("--max-rows", std::get<2>(*rnd), "largest array rows")
+      ->capture_default_str()
+      ->check(integer_in(2, 256));
+  random->add_option("--max-cols", std::get<3>(*rnd), "largest array columns")
+      ->capture_default_str()
+      ->check(integer_in(2, 64));
   random->callback([rnd] {
     const auto [count, seed, rows, cols] = *rnd;
     if (count < 1 || rows < 2 || cols < 2) fail("list random: --count >= 1, --max-rows and --max-cols >= 2");

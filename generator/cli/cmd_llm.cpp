@@ -1,5 +1,6 @@
 // `mixpe llm` (greedy decoding), `mixpe trace` (real activations of every linear layer) and
 // `mixpe eval` (fidelity of quantized configurations against the FP32 model).
+#include <unistd.h>
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -8,7 +9,6 @@
 #include <memory>
 #include <optional>
 #include <sstream>
-#include <unistd.h>
 
 #include <fmt/core.h>
 
@@ -33,7 +33,7 @@ struct LlmArgs {
   std::string gemm = "fp32";
   std::string rtl_sim;
   std::string logits;  // write every step's logits (float32) here
-  DesignArgs design;  // the quantization (golden, software) or the engine (rtl)
+  DesignArgs design;   // the quantization (golden, software) or the engine (rtl)
 };
 
 std::vector<int> parse_tokens(const std::string& s, int vocab) {
@@ -71,11 +71,13 @@ std::unique_ptr<LinearBackend> make_backend(const LlmArgs& a, const std::vector<
     return std::make_unique<GoldenBackend>(layers, e);
   }
   if (a.gemm == "software") {  // dequantize to FP16, FP32 accumulation along K: only the formats count
-    a.design.refuse({"--preset", "--pe", "--accum", "--align-bits", "--rows", "--edge-frac-bits", "--cols", "--depth", "--pipeline"},
+    a.design.refuse({"--preset", "--pe", "--accum", "--align-bits", "--rows", "--edge-frac-bits", "--cols", "--depth",
+                     "--pipeline"},
                     "--gemm software (the dequantize-to-FP16 kernel)");
     return std::make_unique<GoldenBackend>(layers, e, true);
   }
-  if (a.gemm == "rtl") return std::make_unique<RtlBackend>(layers, e, a.rtl_sim.empty() ? default_simulator(e) : a.rtl_sim);
+  if (a.gemm == "rtl")
+    return std::make_unique<RtlBackend>(layers, e, a.rtl_sim.empty() ? default_simulator(e) : a.rtl_sim);
   fail("--gemm '{}' is not supported: legal values are fp32, golden, software, rtl", shorten(a.gemm));
 }
 
@@ -103,7 +105,8 @@ void run_llm(const LlmArgs& a) {
 void run_trace(const std::string& model_path, int tokens, const std::string& dir) {
   check_output_dir("-o", dir);
   const LlamaModel model = load_llama_model(model_path);
-  if (tokens < 1 || tokens + 1 > model.cfg.max_seq_len) fail("--tokens {} is not legal: use 1 to {}", tokens, model.cfg.max_seq_len - 1);
+  if (tokens < 1 || tokens + 1 > model.cfg.max_seq_len)
+    fail("--tokens {} is not legal: use 1 to {}", tokens, model.cfg.max_seq_len - 1);
   const std::vector<LinearWeight> layers = model.linear_layers();
   Fp32Backend fp(layers);
   Transformer t(model, fp);
@@ -131,7 +134,8 @@ void run_eval(const EvalArgs& a) {
   check_output_file("--csv", a.csv);
   std::string out;  // printed once the table is written
   const LlamaModel model = load_llama_model(a.model);
-  if (a.steps < 2 || a.steps + 1 > model.cfg.max_seq_len) fail("--steps {} is not legal: use 2 to {}", a.steps, model.cfg.max_seq_len - 1);
+  if (a.steps < 2 || a.steps + 1 > model.cfg.max_seq_len)
+    fail("--steps {} is not legal: use 2 to {}", a.steps, model.cfg.max_seq_len - 1);
   const std::vector<LinearWeight> layers = model.linear_layers();
   // the FP32 model's own greedy continuation: the sequence every configuration is scored on
   Fp32Backend fp(layers);
@@ -147,25 +151,27 @@ void run_eval(const EvalArgs& a) {
     nll -= log_softmax_at(ref.back(), seq[size_t(pos) + 1]);
   }
   std::string csv =
-      "config,act,weight_bits,group_size,scheme,lut_terms,datapath,gemm_rel_err,logit_rel_err,top1_agreement,perplexity,"
+      "config,act,weight_bits,group_size,scheme,lut_terms,datapath,gemm_rel_err,logit_rel_err,top1_agreement,"
+      "perplexity,"
       "greedy_agreement,first_divergence,numbers\n";
-  out += fmt::format("fidelity against the FP32 model on its own {}-token greedy continuation (FP32 perplexity {:.4f})\n",
-             a.steps, std::exp(nll / a.steps));
+  out +=
+      fmt::format("fidelity against the FP32 model on its own {}-token greedy continuation (FP32 perplexity {:.4f})\n",
+                  a.steps, std::exp(nll / a.steps));
   out += fmt::format("{:<32} {:>12} {:>12} {:>8} {:>11} {:>8} {:>6}\n", "configuration", "GEMM relerr", "logit relerr",
-             "top-1", "perplexity", "greedy", "first");
+                     "top-1", "perplexity", "greedy", "first");
   for (const DesignPoint& p : eval_points()) {
     const EngineConfig e = engine_from_options(parse_option_string(p.options));
     const WeightQuantConfig w = e.weight_quant();
     const bool software = p.family == "software";
     GoldenBackend backend(layers, e, software);
     const Fidelity f = evaluate(model, layers, backend, seq, ref);
-    out += fmt::format("{:<32} {:>12.3e} {:>12.3e} {:>8.3f} {:>11.4f} {:>8.3f} {:>6}\n", p.name, f.gemm_rel, f.logit_rel,
-               f.top1, f.ppl, f.greedy_agree, f.first_divergence);
+    out += fmt::format("{:<32} {:>12.3e} {:>12.3e} {:>8.3f} {:>11.4f} {:>8.3f} {:>6}\n", p.name, f.gemm_rel,
+                       f.logit_rel, f.top1, f.ppl, f.greedy_agree, f.first_divergence);
     // (numbers: the canonical numeric options, as `mixpe list --json` gives them: the DSE joins on them)
-    csv += fmt::format("{},{},{},{},{},{},{},{:.6e},{:.6e},{:.4f},{:.6f},{:.4f},{},{}\n", p.name, act_name(e.pe.act), w.bits,
-                       w.group_size, scheme_name(w.scheme), e.pe.lut_terms,
-                       p.family, f.gemm_rel, f.logit_rel, f.top1, f.ppl, f.greedy_agree, f.first_divergence,
-                       option_string(numeric_options(e.to_options())));
+    csv +=
+        fmt::format("{},{},{},{},{},{},{},{:.6e},{:.6e},{:.4f},{:.6f},{:.4f},{},{}\n", p.name, act_name(e.pe.act),
+                    w.bits, w.group_size, scheme_name(w.scheme), e.pe.lut_terms, p.family, f.gemm_rel, f.logit_rel,
+                    f.top1, f.ppl, f.greedy_agree, f.first_divergence, option_string(numeric_options(e.to_options())));
   }
   OutputFiles files;
   files.add(a.csv, csv);
@@ -184,7 +190,8 @@ void register_llm_commands(CLI::App& app) {
   llm->add_option("--gemm", la->gemm, "linear layers: fp32, golden, software (W4A16 kernel), rtl (the engine)")
       ->capture_default_str();
   llm->add_option("--rtl-sim", la->rtl_sim, "--gemm rtl: the engine testbench (default: build/sim/<engine>/tb)");
-  CLI::Option* logits = llm->add_option("--logits", la->logits, "write every step's logits (float32, vocab per step) to this file");
+  CLI::Option* logits =
+      llm->add_option("--logits", la->logits, "write every step's logits (float32, vocab per step) to this file");
   la->design.add_to(*llm, kPeScope | kEngineScope);
   llm->callback([la, logits] {
     if (logits->count()) check_output_file("--logits", la->logits);  // (given empty: refused, not taken as absent)

@@ -38,15 +38,16 @@ std::string first_testbench(const hdl::Module& m, const EngineConfig& c) {
     fp.weight_bits = 4, fp.weight_signed = false;
     return "pe " + option_string(fp.to_options());
   }
-  if (m.name.starts_with("mixpe_group_unit_") && fixed_unit)
-    return "group-unit " + option_string(c.to_options());
+  if (m.name.starts_with("mixpe_group_unit_") && fixed_unit) return "group-unit " + option_string(c.to_options());
   return engine;
 }
 
 void run_mutate(const Block& b, const MutateArgs& a) {
   EngineConfig c;
-  if (b.scope & kEngineScope) c = a.design.engine();
-  else c.pe = a.design.pe();
+  if (b.scope & kEngineScope)
+    c = a.design.engine();
+  else
+    c.pe = a.design.pe();
   const hdl::Design d = make_design(b, c);
   int64_t n = 0;
   for (const hdl::ModulePtr& m : d.modules()) {
@@ -87,8 +88,7 @@ void register_mutate_command(CLI::App& app) {
       if (args->list && (mutant->count() || out->count()))
         fail("mutate {}: --list lists the mutants, --mutant N with -o DIR writes one: give one or the other", b.name);
       if (!args->list) {
-        if (args->mutant < 0 || args->out.empty())
-          fail("mutate {}: give --list, or --mutant N with -o DIR", b.name);
+        if (args->mutant < 0 || args->out.empty()) fail("mutate {}: give --list, or --mutant N with -o DIR", b.name);
         check_output_dir("-o", args->out);
       }
       run_mutate(b, *args);

@@ -8,8 +8,10 @@ void DesignArgs::add_to(CLI::App& app, unsigned scope) {
   app_ = &app;
   for (const OptionSpec& o : option_schema()) {
     if (!(o.scope & scope)) continue;
-    if (o.flag) app.add_flag(o.name, flags_[o.name], o.help);
-    else app.add_option(o.name, values_[o.name], o.help);
+    if (o.flag)
+      app.add_flag(o.name, flags_[o.name], o.help);
+    else
+      app.add_option(o.name, values_[o.name], o.help);
   }
 }
 

@@ -28,7 +28,8 @@ CLI::Validator integer_in(long long lo, long long hi) {
   return CLI::Validator(
       [lo, hi](std::string& s) -> std::string {
         const std::optional<long long> v = parse_decimal(s);
-        if (!v || *v < lo || *v > hi) return fmt::format("'{}' is not an integer from {} to {} ({})", shorten(s), lo, hi, kDecimalRule);
+        if (!v || *v < lo || *v > hi)
+          return fmt::format("'{}' is not an integer from {} to {} ({})", shorten(s), lo, hi, kDecimalRule);
         return {};
       },
       fmt::format("INT {}..{}", lo, hi));
@@ -81,7 +82,8 @@ std::vector<int> parse_int_list(const std::string& option, const std::string& te
     if (item.empty()) fail("{} {}: an empty item; give integers separated by single commas", option, shorten(text));
     const std::optional<long long> v = parse_decimal(item);
     if (!v || *v < lo || *v > hi)
-      fail("{} {}: '{}' is not an integer from {} to {} ({})", option, shorten(text), shorten(item), lo, hi, kDecimalRule);
+      fail("{} {}: '{}' is not an integer from {} to {} ({})", option, shorten(text), shorten(item), lo, hi,
+           kDecimalRule);
     if (!seen.insert(int(*v)).second) fail("{} {}: {} is repeated", option, shorten(text), *v);
     out.push_back(int(*v));
     if (comma == std::string::npos) break;

@@ -9,9 +9,12 @@ namespace mixpe {
 
 std::string_view accum_name(AccumMode m) {
   switch (m) {
-    case AccumMode::kPrealign: return "prealign";
-    case AccumMode::kExact: return "exact";
-    case AccumMode::kFp32: return "fp32";
+    case AccumMode::kPrealign:
+      return "prealign";
+    case AccumMode::kExact:
+      return "exact";
+    case AccumMode::kFp32:
+      return "fp32";
   }
   return "?";
 }
@@ -35,10 +38,8 @@ void AccumConfig::validate(ActFormat act, int group_size) const {
   if (block < 1 || block > group_size || !std::has_single_bit(unsigned(block)))
     fail("accumulation block {} is not legal: use a power of two from 1 to the group size {}", block, group_size);
   if (mode == AccumMode::kPrealign) {
-    if (!is_float(act))
-      fail("prealign accumulation needs fp16 or bf16 activations; use exact with int8");
-    if (align_bits < 8 || align_bits > 32)
-      fail("alignment width {} is not legal: use 8 to 32 bits", align_bits);
+    if (!is_float(act)) fail("prealign accumulation needs fp16 or bf16 activations; use exact with int8");
+    if (align_bits < 8 || align_bits > 32) fail("alignment width {} is not legal: use 8 to 32 bits", align_bits);
   }
   if (mode == AccumMode::kExact && act == ActFormat::kBf16)
     fail("exact accumulation of bf16 needs a ~290-bit accumulator: use prealign or fp32 with bf16");

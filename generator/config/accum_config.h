@@ -18,9 +18,9 @@ AccumMode parse_accum(std::string_view name);  // "prealign" | "exact" | "fp32"
 
 struct AccumConfig {
   AccumMode mode = AccumMode::kPrealign;
-  int align_bits = 16;       // A: width of an aligned activation, sign included (prealign)
-  int block = 16;            // B: consecutive K elements accumulated together (the array's rows)
-  int edge_frac_bits = -1;   // F: LSBs the group accumulator keeps below a block's LSB; -1 = default
+  int align_bits = 16;      // A: width of an aligned activation, sign included (prealign)
+  int block = 16;           // B: consecutive K elements accumulated together (the array's rows)
+  int edge_frac_bits = -1;  // F: LSBs the group accumulator keeps below a block's LSB; -1 = default
 
   // F when left at -1: kDefaultFracBits for fp16 and bf16 (exact while a group's block exponents
   // differ by at most F; 29 would make fp16 always exact), 0 for int8.

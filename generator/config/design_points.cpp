@@ -198,17 +198,18 @@ const std::vector<DesignPoint>& area_points() {
                       "w4a16 engine at A = 12: the west edge"});
     for (const char* preset : {"w4a16", "w4a8", "int8", "fma"}) {
       const std::string o = fmt::format("--preset {}", preset);
-      points.push_back({fmt::format("{}_edge", preset), "edge", o, "engine block",
-                        fmt::format("{} engine: the west edge", preset)});
-      points.push_back({fmt::format("{}_group_unit", preset), "group-unit", o, "engine block",
-                        fmt::format("{} engine: one column's group unit, its rows (default depth) clock-gated", preset)});
+      points.push_back(
+          {fmt::format("{}_edge", preset), "edge", o, "engine block", fmt::format("{} engine: the west edge", preset)});
+      points.push_back(
+          {fmt::format("{}_group_unit", preset), "group-unit", o, "engine block",
+           fmt::format("{} engine: one column's group unit, its rows (default depth) clock-gated", preset)});
       points.push_back({fmt::format("{}_group_unit_d64", preset), "group-unit", o + " --depth 64", "engine block",
                         fmt::format("{} engine: one column's group unit with 64 rows", preset)});
       points.push_back({fmt::format("{}_group_unit_d2", preset), "group-unit", o + " --depth 2", "engine block",
                         fmt::format("{} engine: one column's group unit with 2 rows", preset)});
     }
     return points;
-}();
+  }();
   return points;
 }
 
@@ -236,7 +237,8 @@ const std::vector<DesignPoint>& dse_points() {
         for (int g : {32, 64, 128}) {
           for (int a : {10, 12, 16, 20})
             add(fmt::format("W{}A16 {} G{} A{}", bits, act, g, a), "mixpe prealign",
-                fmt::format("--weight-bits {} --act {} --group-size {} --accum prealign --align-bits {}", bits, act, g, a));
+                fmt::format("--weight-bits {} --act {} --group-size {} --accum prealign --align-bits {}", bits, act, g,
+                            a));
           add(fmt::format("W{}A16 {} G{} fp32-acc", bits, act, g), "mixpe fp32",
               fmt::format("--weight-bits {} --act {} --group-size {} --accum fp32", bits, act, g));
         }
@@ -252,8 +254,8 @@ const std::vector<DesignPoint>& dse_points() {
         for (int g : {32, 128})
           for (int a : {12, 16})
             add(fmt::format("W{}A16 {} G{} A{} booth", bits, act, g, a), "mixpe booth",
-                fmt::format("--weight-bits {} --booth --act {} --group-size {} --accum prealign --align-bits {}", bits, act,
-                            g, a));
+                fmt::format("--weight-bits {} --booth --act {} --group-size {} --accum prealign --align-bits {}", bits,
+                            act, g, a));
     for (int bits : {2, 3, 4})  // lookup-table (NormalFloat) weights
       for (const char* act : {"fp16", "bf16"})
         for (int g : {32, 64, 128})
@@ -267,7 +269,8 @@ const std::vector<DesignPoint>& dse_points() {
       for (int g : {32, 64})
         add(fmt::format("NF4 {}-term s3 column G{}", terms, g), "lut (NF)",
             fmt::format("--weight-format nf4 --lut-terms {} --lut-shift-bits 3 --lut-decode column --act fp16 "
-                        "--group-size {} --align-bits 16", terms, g));
+                        "--group-size {} --align-bits 16",
+                        terms, g));
     for (int r : {8, 32})  // the array's rows: the alignment block and the column sum width
       add(fmt::format("W4A16 fp16 G128 A16 R{}", r), "mixpe prealign",
           fmt::format("--weight-bits 4 --act fp16 --group-size 128 --align-bits 16 --rows {}", r));
@@ -293,7 +296,8 @@ const std::vector<DesignPoint>& eval_points() {
           add(fmt::format("W{}A16 {} G{}", bits, act, g), "golden-prealign16",
               fmt::format("--weight-bits {} --act {} --group-size {}", bits, act, g));
     for (int g : {32, 64})
-      add(fmt::format("W4A16 fp16 G{} software kernel", g), "software", fmt::format("--weight-bits 4 --group-size {}", g));
+      add(fmt::format("W4A16 fp16 G{} software kernel", g), "software",
+          fmt::format("--weight-bits 4 --group-size {}", g));
     for (int a : {8, 10, 12, 14})  // the alignment width A below the default 16
       add(fmt::format("W4A16 fp16 G32 A{}", a), "golden-prealign",
           fmt::format("--weight-bits 4 --group-size 32 --align-bits {}", a));

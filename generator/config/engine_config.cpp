@@ -34,8 +34,10 @@ int EngineConfig::sum_width() const {
   if (float_accum()) return 0;  // S is an FP32 column sum (or not needed: fma)
   // one activation as the PEs see it, plus log2(R) bits for the sum of a tile row
   int a = 8;
-  if (pe.accum.mode == AccumMode::kPrealign) a = pe.accum.align_bits;
-  else if (is_float(pe.act)) a = 1 + 11 + 29;  // exact FP16: sig << (e - 1), signed
+  if (pe.accum.mode == AccumMode::kPrealign)
+    a = pe.accum.align_bits;
+  else if (is_float(pe.act))
+    a = 1 + 11 + 29;  // exact FP16: sig << (e - 1), signed
   return a + log2i(rows);
 }
 
@@ -43,9 +45,7 @@ int EngineConfig::exp_width() const {
   return pe.accum.mode == AccumMode::kPrealign ? float_format(pe.act).exp_bits : 0;
 }
 
-int EngineConfig::frac_bits() const {
-  return pe.accum.mode == AccumMode::kPrealign ? pe.accum.frac_bits(pe.act) : 0;
-}
+int EngineConfig::frac_bits() const { return pe.accum.mode == AccumMode::kPrealign ? pe.accum.frac_bits(pe.act) : 0; }
 
 int EngineConfig::diff_width() const {
   const int zs = has_zero() ? sum_width() + pe.weight_bits + 1 : 0;

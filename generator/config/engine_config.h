@@ -13,13 +13,13 @@
 namespace mixpe {
 
 struct EngineConfig {
-  PeConfig pe;          // its accum.block is `rows`
-  int rows = 16;        // R: K elements per tile (the array's rows), a power of two dividing G
-  int cols = 16;        // C: N columns per tile
-  int group_size = 128; // G
-  int depth = 16;       // D: the largest M (rows in flight); a power of two (options: default_depth())
-  int load = 1;         // L: weight rows loaded per cycle, a power of two dividing R
-  bool axis = false;    // the engine behind AXI4-Stream interfaces (blocks/engine/axis_wrapper.cpp)
+  PeConfig pe;           // its accum.block is `rows`
+  int rows = 16;         // R: K elements per tile (the array's rows), a power of two dividing G
+  int cols = 16;         // C: N columns per tile
+  int group_size = 128;  // G
+  int depth = 16;        // D: the largest M (rows in flight); a power of two (options: default_depth())
+  int load = 1;          // L: weight rows loaded per cycle, a power of two dividing R
+  bool axis = false;     // the engine behind AXI4-Stream interfaces (blocks/engine/axis_wrapper.cpp)
 
   void validate() const;  // throws Error naming the bad parameter
   bool operator==(const EngineConfig&) const = default;
@@ -28,14 +28,14 @@ struct EngineConfig {
   // A tile's weights arrive in R / L beats of L rows; row l * (R / L) + j is in beat j, so each
   // of the L banks of R / L rows takes one row per cycle as the load token passes it.
   int beats_per_tile() const { return rows / load; }
-  int m_width() const;      // bits of a row index (log2 D)
-  int raw_act_width() const;  // activation as it arrives: 16 (FP16/BF16) or 8 (INT8)
-  int sum_width() const;    // the activation sum S of one tile row
-  int exp_width() const;    // the block exponent carried to the edge (prealign), else 0
-  int frac_bits() const;    // F of the group accumulator
-  int diff_width() const;   // D = P - z * S
-  int acc_width() const;    // the group accumulator
-  bool fma() const { return pe.kind == PeKind::kFma; }  // dequantize first: FP16 weights arrive
+  int m_width() const;                                     // bits of a row index (log2 D)
+  int raw_act_width() const;                               // activation as it arrives: 16 (FP16/BF16) or 8 (INT8)
+  int sum_width() const;                                   // the activation sum S of one tile row
+  int exp_width() const;                                   // the block exponent carried to the edge (prealign), else 0
+  int frac_bits() const;                                   // F of the group accumulator
+  int diff_width() const;                                  // D = P - z * S
+  int acc_width() const;                                   // the group accumulator
+  bool fma() const { return pe.kind == PeKind::kFma; }     // dequantize first: FP16 weights arrive
   bool float_accum() const { return pe.psum_is_float(); }  // FP32 column sums
   // S comes from an extra array column (position 0) of weight 1: its FP32 sum in k order is
   // exactly the golden model's S (mixpe with FP32 accumulation).
@@ -83,8 +83,8 @@ struct EngineConfig {
   // Cycles from accepting an N tile's last activation row to that output row being valid.
   int latency() const { return edge_stages() + rows + pe.pipeline + (array_cols() - 1) + dequant_stages(); }
 
-  std::string name() const;   // the top module
-  std::string suffix() const; // what every submodule name shares
+  std::string name() const;    // the top module
+  std::string suffix() const;  // what every submodule name shares
   std::vector<std::pair<std::string, std::string>> params() const;
   // The canonical options (config/options.h) that rebuild exactly this configuration.
   std::vector<std::pair<std::string, std::string>> to_options() const;

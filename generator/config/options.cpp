@@ -14,10 +14,10 @@ namespace mixpe {
 const std::vector<OptionSpec>& option_schema() {
   constexpr unsigned both = kPeScope | kEngineScope;
   static const std::vector<OptionSpec> schema = {
-      {"--preset", "PRESET", "start from a named engine (mixpe list presets); other options override it",
-       kEngineScope, false},
-      {"--pe", "PE", "PE kind: mixpe (shift-add), lut (table weights), fma (FP16 baseline), int8 (INT8 baseline)",
-       both, false},
+      {"--preset", "PRESET", "start from a named engine (mixpe list presets); other options override it", kEngineScope,
+       false},
+      {"--pe", "PE", "PE kind: mixpe (shift-add), lut (table weights), fma (FP16 baseline), int8 (INT8 baseline)", both,
+       false},
       {"--weight-format", "WFORMAT", "LUT weights: nf2, nf3, nf4 (a lut PE of that many bits) or table", both, false},
       {"--weight-bits", "WBITS", "weight code bits: 2, 3, 4, 8 (lut: 2..4)", both, false},
       {"--weight-signed", "SIGNED", "signed weight codes (symmetric quantization)", both, true},
@@ -27,14 +27,14 @@ const std::vector<OptionSpec>& option_schema() {
        both, true, true},
       {"--lut-terms", "TERMS", "lut: entries of 1-3 signed powers of two, a shift-add PE (0: a multiplier)", both,
        false},
-      {"--lut-shift-bits", "SHIFT", "lut with terms: bits of a term's shift: 4 (powers 2^-14 .. 2^1) or 3 (2^-6 .. 2^1)",
-       both, false},
+      {"--lut-shift-bits", "SHIFT",
+       "lut with terms: bits of a term's shift: 4 (powers 2^-14 .. 2^1) or 3 (2^-6 .. 2^1)", both, false},
       {"--lut-decode", "DECODE",
        "lut: where the index selects its table entry: pe (a decoder in every PE) or column (once per column bus at "
        "weight load; the PE holds the entry)",
        both, false, true},
-      {"--int8-psum", "PSUM", "int8: partial-sum width: 32 (INT32, default) or column (16 + log2 R bits, as the mixpe PEs)",
-       both, false},
+      {"--int8-psum", "PSUM",
+       "int8: partial-sum width: 32 (INT32, default) or column (16 + log2 R bits, as the mixpe PEs)", both, false},
       {"--act", "ACT", "activation format: fp16, bf16, int8", both, false},
       {"--accum", "ACCUM", "accumulation: prealign, exact, fp32 (default: prealign; exact for int8, fp32 for fma)",
        both, false},
@@ -43,11 +43,13 @@ const std::vector<OptionSpec>& option_schema() {
       {"--rows", "ROWS", "R: array rows, the products a column sums (power of two; engines: 2..G)", both, false},
       {"--cols", "COLS", "C: array columns, 2..64", kEngineScope, false, true},
       {"--group-size", "G", "G: weights per group along K: 32, 64, 128, 256", kEngineScope, false},
-      {"--depth", "DEPTH", "D: the largest M (rows in flight), a power of two 2..1024 (default: max(16, R / L, 2 x the row gap))", kEngineScope, false, true},
+      {"--depth", "DEPTH",
+       "D: the largest M (rows in flight), a power of two 2..1024 (default: max(16, R / L, 2 x the row gap))",
+       kEngineScope, false, true},
       {"--load", "LOAD", "L: weight rows loaded per cycle, a power of two dividing R (R / L cycles per tile)",
        kEngineScope, false, true},
-      {"--axis", "AXIS", "the engine behind AXI4-Stream interfaces (s_axis_*/m_axis_y_*; docs/engine.md)", kEngineScope, true,
-       true},
+      {"--axis", "AXIS", "the engine behind AXI4-Stream interfaces (s_axis_*/m_axis_y_*; docs/engine.md)", kEngineScope,
+       true, true},
       {"--edge-frac-bits", "FRAC", "F: group accumulator bits below a block's LSB (-1: the format's default)",
        kEngineScope, false},
   };
@@ -59,7 +61,7 @@ namespace {
 // What the options set; unset fields take defaults in resolve().
 struct Settings {
   std::optional<PeKind> kind;
-  bool kind_from_preset = false;  // a user's --weight-format replaces a preset's --pe
+  bool kind_from_preset = false;   // a user's --weight-format replaces a preset's --pe
   std::optional<int> format_bits;  // --weight-format nfB: B; table: 0
   std::optional<int> bits, terms, align, pipeline, rows, cols, group, depth, load, frac;
   std::optional<int> shift;
@@ -83,36 +85,55 @@ bool to_flag(const std::string& name, const std::string& v) {
 }
 
 void set(Settings& s, const std::string& name, const std::string& v) {
-  if (name == "--pe") s.kind = parse_pe_kind(v);
+  if (name == "--pe")
+    s.kind = parse_pe_kind(v);
   else if (name == "--weight-format") {
-    if (v == "nf2" || v == "nf3" || v == "nf4") s.format_bits = v[2] - '0';
-    else if (v == "table") s.format_bits = 0;
-    else fail("weight format '{}' is not supported: legal values are nf4, nf3, nf2, table", shorten(v));
-  } else if (name == "--weight-bits") s.bits = to_int(name, v);
-  else if (name == "--weight-signed") s.is_signed = to_flag(name, v);
-  else if (name == "--lut-terms") s.terms = to_int(name, v);
-  else if (name == "--booth") s.booth = to_flag(name, v);
-  else if (name == "--lut-shift-bits") s.shift = to_int(name, v);
+    if (v == "nf2" || v == "nf3" || v == "nf4")
+      s.format_bits = v[2] - '0';
+    else if (v == "table")
+      s.format_bits = 0;
+    else
+      fail("weight format '{}' is not supported: legal values are nf4, nf3, nf2, table", shorten(v));
+  } else if (name == "--weight-bits")
+    s.bits = to_int(name, v);
+  else if (name == "--weight-signed")
+    s.is_signed = to_flag(name, v);
+  else if (name == "--lut-terms")
+    s.terms = to_int(name, v);
+  else if (name == "--booth")
+    s.booth = to_flag(name, v);
+  else if (name == "--lut-shift-bits")
+    s.shift = to_int(name, v);
   else if (name == "--lut-decode") {
     if (v != "pe" && v != "column") fail("--lut-decode '{}' is not legal: use pe or column", shorten(v));
     s.decode_column = v == "column";
-  }
-  else if (name == "--int8-psum") {
+  } else if (name == "--int8-psum") {
     if (v != "32" && v != "column") fail("--int8-psum '{}' is not legal: use 32 or column", shorten(v));
     s.int8_column_psum = v == "column";
-  }
-  else if (name == "--act") s.act = parse_act(v);
-  else if (name == "--accum") s.accum = parse_accum(v);
-  else if (name == "--align-bits") s.align = to_int(name, v);
-  else if (name == "--pipeline") s.pipeline = to_int(name, v);
-  else if (name == "--rows") s.rows = to_int(name, v);
-  else if (name == "--cols") s.cols = to_int(name, v);
-  else if (name == "--group-size") s.group = to_int(name, v);
-  else if (name == "--depth") s.depth = to_int(name, v);
-  else if (name == "--load") s.load = to_int(name, v);
-  else if (name == "--edge-frac-bits") s.frac = to_int(name, v);
-  else if (name == "--axis") s.axis = to_flag(name, v);
-  else fail("option '{}' does not exist (mixpe list options)", shorten(name));
+  } else if (name == "--act")
+    s.act = parse_act(v);
+  else if (name == "--accum")
+    s.accum = parse_accum(v);
+  else if (name == "--align-bits")
+    s.align = to_int(name, v);
+  else if (name == "--pipeline")
+    s.pipeline = to_int(name, v);
+  else if (name == "--rows")
+    s.rows = to_int(name, v);
+  else if (name == "--cols")
+    s.cols = to_int(name, v);
+  else if (name == "--group-size")
+    s.group = to_int(name, v);
+  else if (name == "--depth")
+    s.depth = to_int(name, v);
+  else if (name == "--load")
+    s.load = to_int(name, v);
+  else if (name == "--edge-frac-bits")
+    s.frac = to_int(name, v);
+  else if (name == "--axis")
+    s.axis = to_flag(name, v);
+  else
+    fail("option '{}' does not exist (mixpe list options)", shorten(name));
 }
 
 Settings collect(const OptionList& opts) {
@@ -145,14 +166,16 @@ EngineConfig resolve(const Settings& s) {
   p.lut_decode_column = s.decode_column.value_or(false);
   p.int8_column_psum = s.int8_column_psum.value_or(false);
   p.act = s.act.value_or(int8_pe ? ActFormat::kInt8 : ActFormat::kFp16);
-  p.accum.mode = s.accum.value_or(p.kind == PeKind::kFma                     ? AccumMode::kFp32
+  p.accum.mode = s.accum.value_or(p.kind == PeKind::kFma                 ? AccumMode::kFp32
                                   : int8_pe || p.act == ActFormat::kInt8 ? AccumMode::kExact
-                                                                           : AccumMode::kPrealign);
+                                                                         : AccumMode::kPrealign);
   // options that only the prealigned datapath reads are refused elsewhere: they would change nothing
   if (p.accum.mode != AccumMode::kPrealign)
-    for (const auto& [given, name] : {std::pair{s.align.has_value(), "--align-bits"}, std::pair{s.frac.has_value(), "--edge-frac-bits"}})
+    for (const auto& [given, name] :
+         {std::pair{s.align.has_value(), "--align-bits"}, std::pair{s.frac.has_value(), "--edge-frac-bits"}})
       if (given)
-        fail("{} sets the prealigned datapath: {} accumulation ignores it (drop it)", shorten(name), accum_name(p.accum.mode));
+        fail("{} sets the prealigned datapath: {} accumulation ignores it (drop it)", shorten(name),
+             accum_name(p.accum.mode));
   p.accum.align_bits = s.align.value_or(16);
   p.accum.edge_frac_bits = s.frac.value_or(-1);
   p.pipeline = s.pipeline.value_or(0);
@@ -179,7 +202,8 @@ EngineConfig engine_from_options(const OptionList& opts) {
 PeConfig pe_from_options(const OptionList& opts) {
   for (const auto& [name, value] : opts)
     for (const OptionSpec& o : option_schema())
-      if (o.name == name && !(o.scope & kPeScope)) fail("{} is an engine option: a PE alone does not take it", shorten(name));
+      if (o.name == name && !(o.scope & kPeScope))
+        fail("{} is an engine option: a PE alone does not take it", shorten(name));
   const PeConfig p = resolve(collect(opts)).pe;
   p.validate();
   return p;
@@ -213,9 +237,12 @@ OptionList parse_option_string(std::string_view s) {
       const OptionSpec* spec = nullptr;
       for (const OptionSpec& o : option_schema()) spec = o.name == name ? &o : spec;
       if (!spec) fail("option '{}' does not exist (mixpe list options)", shorten(name));
-      if (spec->flag) value.push_back('1');  // (not = "1": GCC 12 warns falsely, -Wrestrict)
-      else if (w + 1 < words.size()) value = words[++w];
-      else fail("option {} needs a value", shorten(name));
+      if (spec->flag)
+        value.push_back('1');  // (not = "1": GCC 12 warns falsely, -Wrestrict)
+      else if (w + 1 < words.size())
+        value = words[++w];
+      else
+        fail("option {} needs a value", shorten(name));
     }
     out.emplace_back(name, value);
   }
@@ -257,7 +284,8 @@ OptionList EngineConfig::to_options() const {
   o.emplace_back("--group-size", std::to_string(group_size));
   o.emplace_back("--depth", std::to_string(depth));
   o.emplace_back("--load", std::to_string(load));
-  if (pe.accum.mode == AccumMode::kPrealign) o.emplace_back("--edge-frac-bits", std::to_string(pe.accum.edge_frac_bits));
+  if (pe.accum.mode == AccumMode::kPrealign)
+    o.emplace_back("--edge-frac-bits", std::to_string(pe.accum.edge_frac_bits));
   if (axis) o.emplace_back("--axis", "1");
   return o;
 }

@@ -16,11 +16,11 @@ namespace mixpe {
 enum OptionScope : unsigned { kPeScope = 1, kEngineScope = 2 };
 
 struct OptionSpec {
-  std::string name;      // "--weight-bits"
-  std::string make_var;  // "WBITS": `make sim WBITS=8`
-  std::string help;      // legal values included
-  unsigned scope;        // kPeScope | kEngineScope
-  bool flag;             // takes no value on the command line (`--weight-signed`, or `=0`)
+  std::string name;            // "--weight-bits"
+  std::string make_var;        // "WBITS": `make sim WBITS=8`
+  std::string help;            // legal values included
+  unsigned scope;              // kPeScope | kEngineScope
+  bool flag;                   // takes no value on the command line (`--weight-signed`, or `=0`)
   bool hardware_only = false;  // changes the hardware, never the numbers (golden models refuse it)
 };
 

@@ -28,18 +28,18 @@ PeKind parse_pe_kind(std::string_view name);  // "mixpe" | "lut" | "fma" | "int8
 
 struct PeConfig {
   PeKind kind = PeKind::kMixpe;
-  int weight_bits = 4;          // mixpe: 2, 3, 4, 8
-  bool weight_signed = false;   // mixpe: signed codes (symmetric quantization)
+  int weight_bits = 4;         // mixpe: 2, 3, 4, 8
+  bool weight_signed = false;  // mixpe: signed codes (symmetric quantization)
   ActFormat act = ActFormat::kFp16;
-  AccumConfig accum;            // prealign (A), exact or fp32; its block B is always the array's rows
-  int pipeline = 0;             // registers between the product and the accumulation: 0 or 1
-  int lut_terms = 0;            // lut: 0 = 16-bit entries and a multiplier; 1..3 = entries of that many
-                                // signed powers of two (codes of 2 + lut_shift_bits bits each) and a shift-add
-  bool int8_column_psum = false;  // int8: partial sums sized to the column (16 + log2 R bits, the
-                                  // rule of the mixpe PEs) instead of INT32
-  bool booth = false;             // mixpe prealign: the weight recoded into radix-4 (Booth) digits, one partial
-                                  // product per 2 weight bits; unsigned codes enter as q - 2^(b-1) (zero_offset)
-  int lut_shift_bits = 4;         // lut with terms: bits of a term's shift, S = 4 (2^-14 .. 2^1) or 3 (2^-6 .. 2^1)
+  AccumConfig accum;               // prealign (A), exact or fp32; its block B is always the array's rows
+  int pipeline = 0;                // registers between the product and the accumulation: 0 or 1
+  int lut_terms = 0;               // lut: 0 = 16-bit entries and a multiplier; 1..3 = entries of that many
+                                   // signed powers of two (codes of 2 + lut_shift_bits bits each) and a shift-add
+  bool int8_column_psum = false;   // int8: partial sums sized to the column (16 + log2 R bits, the
+                                   // rule of the mixpe PEs) instead of INT32
+  bool booth = false;              // mixpe prealign: the weight recoded into radix-4 (Booth) digits, one partial
+                                   // product per 2 weight bits; unsigned codes enter as q - 2^(b-1) (zero_offset)
+  int lut_shift_bits = 4;          // lut with terms: bits of a term's shift, S = 4 (2^-14 .. 2^1) or 3 (2^-6 .. 2^1)
   bool lut_decode_column = false;  // lut: the index is decoded into the table entry once per column bus at
                                    // weight load; the PE holds the entry itself (no table port, no decoder)
 
@@ -59,7 +59,9 @@ struct PeConfig {
   // bits of one table_i entry: 16-bit fixed point, or `lut_terms` codes {enable, negative, shift}
   int table_entry_width() const { return lut_terms ? (2 + lut_shift_bits) * lut_terms : 16; }
   // The PE's own w_i: the weight code, or (lut decoded per column) the table entry it selects.
-  int pe_weight_width() const { return kind == PeKind::kLut && lut_decode_column ? table_entry_width() : weight_width(); }
+  int pe_weight_width() const {
+    return kind == PeKind::kLut && lut_decode_column ? table_entry_width() : weight_width();
+  }
   // lut: the fraction bits of the fixed-point entries the PE multiplies by (LutFormat::frac_bits of
   // lut_table()), and the width of the product a_i * entry (terms: each below 2^(A-1) * 2^(2^S - 1),
   // at most 3 of them; 16-bit entries: A + 16).
@@ -71,7 +73,7 @@ struct PeConfig {
   LutFormat lut_table() const;
   uint32_t table_code(const LutFormat& t, int i) const;
   int64_t entry_value(uint32_t code) const;
-  int psum_width() const;    // psum_i/psum_o: wide enough for a block of B products
+  int psum_width() const;      // psum_i/psum_o: wide enough for a block of B products
   bool psum_is_float() const;  // FP32 encoding rather than two's complement
   // Cycles from a_i to the psum_o that includes its product; psum_i to psum_o is always 1.
   int latency() const { return 1 + pipeline; }

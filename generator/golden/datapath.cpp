@@ -25,9 +25,7 @@ int64_t align_activation(FloatFormat f, uint32_t bits, int e_max, int align_bits
   return u.sign ? -mag : mag;
 }
 
-int prealign_lsb_exp(FloatFormat f, int e_max, int align_bits) {
-  return e_max - f.bias() - (align_bits - 2);
-}
+int prealign_lsb_exp(FloatFormat f, int e_max, int align_bits) { return e_max - f.bias() - (align_bits - 2); }
 
 int exact_lsb_exp(FloatFormat f) { return 1 - f.bias() - (f.sig_bits - 1); }
 

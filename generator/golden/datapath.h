@@ -15,9 +15,9 @@ using int128 = __int128;
 // prealign: A-bit two's complement aligned to the block's largest exponent, magnitude
 // truncated; exact: the significand shifted by its own exponent; int8: the code itself.
 struct AlignedRow {
-  std::vector<int64_t> a;     // k_padded entries (zero past K)
-  std::vector<int> lsb_exp;   // one per block of AccumConfig::block elements
-  bool poisoned = false;      // a NaN or Inf activation in the row: every output is NaN
+  std::vector<int64_t> a;    // k_padded entries (zero past K)
+  std::vector<int> lsb_exp;  // one per block of AccumConfig::block elements
+  bool poisoned = false;     // a NaN or Inf activation in the row: every output is NaN
 };
 
 // Largest effective exponent among finite values (zeros and subnormals count as 1).

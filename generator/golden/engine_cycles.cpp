@@ -49,7 +49,8 @@ EngineCycles engine_cycles(const EngineConfig& c, int M, int ktiles, int ntiles)
   std::deque<uint64_t> group_ends, finals;
   uint64_t w_sent = 0, sz_sent = 0, a_sent = 0, y_sent = 0;
   for (uint64_t t = 0;; ++t) {
-    if (t > 1000 + (tiles + 2) * uint64_t(std::max({M, nb, 64})) * 4) throw std::logic_error("cycle model: no progress");
+    if (t > 1000 + (tiles + 2) * uint64_t(std::max({M, nb, 64})) * 4)
+      throw std::logic_error("cycle model: no progress");
     const bool cmd_acc = t == 0;
     const bool group_done = !group_ends.empty() && group_ends.front() == t;
     const bool final_row = !finals.empty() && finals.front() == t;

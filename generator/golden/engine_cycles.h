@@ -11,9 +11,9 @@
 namespace mixpe {
 
 struct EngineCycles {
-  uint64_t cycles = 0;                    // command cycle to the last output beat, both included
-  uint64_t w_beats = 0, sz_beats = 0;     // weight beats (L rows each); groups of scales (0 without scales)
-  uint64_t a_beats = 0, y_beats = 0;      // activation rows; output rows
+  uint64_t cycles = 0;                 // command cycle to the last output beat, both included
+  uint64_t w_beats = 0, sz_beats = 0;  // weight beats (L rows each); groups of scales (0 without scales)
+  uint64_t a_beats = 0, y_beats = 0;   // activation rows; output rows
 };
 
 // A GEMM of M rows, ktiles tiles of R along K (a multiple of G / R) and ntiles tiles of C along N.

@@ -27,7 +27,8 @@ HostStreams host_streams(const EngineConfig& e, const Activations& x, const Quan
               const int n = n0 * C + c, k = t * R + l * nb + j;
               if (n >= w.N) continue;
               // the fma engine takes each weight dequantized to FP16 (the golden model's rounding)
-              beat[size_t(l * C + c)] = e.fma() ? w.dequant_fp16(k, n) : uint64_t(w.code(k, n)) & ((uint64_t(1) << ww) - 1);
+              beat[size_t(l * C + c)] =
+                  e.fma() ? w.dequant_fp16(k, n) : uint64_t(w.code(k, n)) & ((uint64_t(1) << ww) - 1);
             }
           s.w.push_back(beat);
         }

@@ -12,9 +12,7 @@ int64_t sign_extend(uint64_t bits, int width) {
   return int64_t((bits ^ m) - m);
 }
 
-uint64_t wrap(int64_t v, int width) {
-  return width >= 64 ? uint64_t(v) : uint64_t(v) & ((uint64_t(1) << width) - 1);
-}
+uint64_t wrap(int64_t v, int width) { return width >= 64 ? uint64_t(v) : uint64_t(v) & ((uint64_t(1) << width) - 1); }
 
 int64_t exact_activation(ActFormat fmt, int32_t code) {
   if (!is_float(fmt)) return code;
@@ -61,7 +59,8 @@ uint64_t pe_step(const PeConfig& cfg, uint64_t a_bits, uint64_t w_bits, uint64_t
       return f32_add(uint32_t(psum_bits), fma_product(uint16_t(a_bits), uint16_t(w_bits)));
     case PeKind::kInt8:
       return wrap(sign_extend(psum_bits, 32) + sign_extend(a_bits, 8) * sign_extend(w_bits, 8), 32);
-    case PeKind::kMixpe: break;
+    case PeKind::kMixpe:
+      break;
   }
   const int64_t w = cfg.weight_value(w_bits);
   switch (cfg.accum.mode) {

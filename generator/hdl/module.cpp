@@ -36,8 +36,7 @@ void Scope::wire_array(std::string n, int w, int entries, std::string c) {
 void Scope::latch(std::string n, int w, std::string enable, std::string data, std::string c) {
   latches.push_back({std::move(n), w, std::move(enable), std::move(data), std::move(c), current_section()});
 }
-void Scope::memory(std::string n, int w, int depth, std::string we, std::string addr, std::string data,
-                   std::string c) {
+void Scope::memory(std::string n, int w, int depth, std::string we, std::string addr, std::string data, std::string c) {
   memories.push_back(
       {std::move(n), w, depth, std::move(we), std::move(addr), std::move(data), std::move(c), current_section()});
 }
@@ -45,15 +44,15 @@ void Scope::assign(std::string lhs, std::string rhs) {
   assigns.push_back({std::move(lhs), std::move(rhs), current_section()});
 }
 void Scope::reg(std::string n, Width w, std::string en, std::string rv, std::string c, bool s) {
-  regs.push_back({std::move(n), std::move(w), s, std::move(en), std::move(rv), std::move(c), "clk_i", current_section(), ""});
+  regs.push_back(
+      {std::move(n), std::move(w), s, std::move(en), std::move(rv), std::move(c), "clk_i", current_section(), ""});
 }
 void Scope::state(const std::string& name, Width w, std::string next, bool reset, std::string comment) {
   const std::string zero = w.expr.empty() ? lit(w.bits, 0) : fmt::format("{{({}){{1'b0}}}}", w.expr);
   reg(name, w, "", reset ? zero : "", std::move(comment));
   regs.back().next = std::move(next);
 }
-void Scope::stage(const std::string& from, const std::string& to, Width w, std::string comment,
-                  std::string enable) {
+void Scope::stage(const std::string& from, const std::string& to, Width w, std::string comment, std::string enable) {
   reg(to, w, std::move(enable), "", std::move(comment));
   regs.back().next = from;
 }
@@ -67,7 +66,8 @@ void Scope::instance(const std::shared_ptr<const Module>& sub, std::string name,
     if (std::none_of(connections.begin(), connections.end(), [&](const auto& c) { return c.first == p.name; }))
       throw std::logic_error(fmt::format("{} ({}): port {} is not connected", name, sub->name, p.name));
   for (const auto& [param, value] : parameters)
-    if (std::none_of(sub->parameters.begin(), sub->parameters.end(), [&](const Parameter& p) { return p.name == param; }))
+    if (std::none_of(sub->parameters.begin(), sub->parameters.end(),
+                     [&](const Parameter& p) { return p.name == param; }))
       throw std::logic_error(fmt::format("{} ({}) has no parameter {}", name, sub->name, param));
   instances.push_back({sub, std::move(name), std::move(parameters), std::move(connections), current_section()});
 }
@@ -248,20 +248,22 @@ void emit_statements(std::string& o, const Scope& s, const std::string& in, cons
     } else {
       o += fmt::format("{}{} #(\n", in, inst.module->name);
       for (size_t i = 0; i < inst.parameters.size(); ++i)
-        code_line(o, in + "    ", fmt::format(".{}({}){}", inst.parameters[i].first, inst.parameters[i].second,
-                                              i + 1 < inst.parameters.size() ? "," : ""));
+        code_line(o, in + "    ",
+                  fmt::format(".{}({}){}", inst.parameters[i].first, inst.parameters[i].second,
+                              i + 1 < inst.parameters.size() ? "," : ""));
       o += fmt::format("{}) {} (\n", in, inst.name);
     }
     for (size_t i = 0; i < inst.connections.size(); ++i)
-      code_line(o, in + "  ", fmt::format(".{}({}){}", inst.connections[i].first, inst.connections[i].second,
-                                          i + 1 < inst.connections.size() ? "," : ""));
+      code_line(o, in + "  ",
+                fmt::format(".{}({}){}", inst.connections[i].first, inst.connections[i].second,
+                            i + 1 < inst.connections.size() ? "," : ""));
     o += in + ");\n";
   }
   for (const Memory& mem : s.memories) {
     if (!f.statements(mem.section)) continue;
     o += fmt::format("\n{0}always @(posedge clk_i) begin\n", in);
-    code_line(o, in + "  ", fmt::format("if ({}) {}[{}] <= {};", mem.write_enable, mem.name, mem.write_addr,
-                                        mem.write_data));
+    code_line(o, in + "  ",
+              fmt::format("if ({}) {}[{}] <= {};", mem.write_enable, mem.name, mem.write_addr, mem.write_data));
     o += in + "end\n";
   }
   for (const Latch& l : s.latches) {
@@ -278,8 +280,10 @@ void emit_statements(std::string& o, const Scope& s, const std::string& in, cons
       return c.front()->clock == r.clock && c.front()->reset_value.empty() == r.reset_value.empty();
     };
     auto it = std::find_if(classes.begin(), classes.end(), same);
-    if (it == classes.end()) classes.push_back({&r});
-    else it->push_back(&r);
+    if (it == classes.end())
+      classes.push_back({&r});
+    else
+      it->push_back(&r);
   }
   for (const auto& c : classes) emit_registers(o, c, in);
 }
@@ -377,7 +381,8 @@ void emit_loops(std::string& o, const Scope& s, const std::string& in) {
 
 std::string emit_verilog(const Module& m) {
   std::string o;
-  o += fmt::format("// {}: generated by mixpe {}.\n// Do not edit; regenerate with mixpe.\n", m.name, kGeneratorVersion);
+  o +=
+      fmt::format("// {}: generated by mixpe {}.\n// Do not edit; regenerate with mixpe.\n", m.name, kGeneratorVersion);
   if (!m.description.empty()) comment_lines(o, m.description, "");
   std::string params = "Parameters:";
   for (const auto& [k, v] : m.params) params += fmt::format(" {}={}", k, v);

@@ -15,7 +15,7 @@ inline constexpr size_t kMaxColumns = 100;
 // parameters whose value for the default parameters is `bits`.
 struct Width {
   int bits = 1;
-  std::string expr;  // empty: `bits`
+  std::string expr;              // empty: `bits`
   Width(int b = 1) : bits(b) {}  // NOLINT: widths are mostly plain numbers
   Width(int b, std::string e) : bits(b), expr(std::move(e)) {}
 };
@@ -172,14 +172,14 @@ inline constexpr const char* kGeneratorVersion = "0.2.0";
 std::string emit_verilog(const Module& m);
 
 // Expression helpers with explicit widths (Verilator -Wall checks every width).
-std::string lit(int width, unsigned long long value);        // 4'd3
-std::string range(int width);                                // "[3:0] " or "" for 1 bit
-std::string sext(const std::string& e, int from, int to);    // sign-extend a `from`-bit expression
-std::string zext(const std::string& e, int from, int to);    // zero-extend
-std::string bit(const std::string& e, int i);                // e[i]
-std::string slice(const std::string& e, int hi, int lo);     // e[hi:lo]
+std::string lit(int width, unsigned long long value);          // 4'd3
+std::string range(int width);                                  // "[3:0] " or "" for 1 bit
+std::string sext(const std::string& e, int from, int to);      // sign-extend a `from`-bit expression
+std::string zext(const std::string& e, int from, int to);      // zero-extend
+std::string bit(const std::string& e, int i);                  // e[i]
+std::string slice(const std::string& e, int hi, int lo);       // e[hi:lo]
 std::string part(const std::string& e, int index, int width);  // field `index` of `width` bits
-std::string cat(const std::vector<std::string>& parts);      // {a, b, c}: a is the most significant
+std::string cat(const std::vector<std::string>& parts);        // {a, b, c}: a is the most significant
 int log2(int power_of_two);
 
 }  // namespace mixpe::hdl

@@ -25,7 +25,8 @@ void expression_sites(std::string& e, const std::string& where, const Site& site
   for (const auto& [from, to] : kOperators)
     for (size_t p = e.find(from); p != std::string::npos; p = e.find(from, p + 1)) {
       const std::string f = from, t = to;
-      site(fmt::format("operator: {}: '{}' -> '{}' at {}", where, f.substr(1, f.size() - 2), t.substr(1, t.size() - 2), p),
+      site(fmt::format("operator: {}: '{}' -> '{}' at {}", where, f.substr(1, f.size() - 2), t.substr(1, t.size() - 2),
+                       p),
            [&e, p, f, t] { e.replace(p, f.size(), t); });
     }
   // sized decimal literals: W'dV

@@ -82,7 +82,8 @@ fs::path dir_of(const fs::path& file) { return file.parent_path().empty() ? fs::
 fs::path unique_beside(const fs::path& dest, const char* kind, int& fd) {
   const std::string name = dest.filename().string();
   const size_t room = name_max(dir_of(dest)) - 16;
-  std::string tmpl = (dir_of(dest) / fmt::format(".{}.{}.XXXXXX", name.substr(0, std::min(name.size(), room)), kind)).string();
+  std::string tmpl =
+      (dir_of(dest) / fmt::format(".{}.{}.XXXXXX", name.substr(0, std::min(name.size(), room)), kind)).string();
   fd = ::mkstemp(tmpl.data());
   if (fd < 0) fail("cannot create a temporary beside {}: {}", quoted(dest), std::strerror(errno));
   return tmpl;
@@ -145,7 +146,8 @@ void OutputFiles::check() const {
   std::set<fs::path> seen;
   std::error_code ec;
   for (const auto& [path, bytes] : files_) {
-    if (!seen.insert(fs::absolute(path, ec).lexically_normal()).second) fail("internal: {} is written twice", quoted(path));
+    if (!seen.insert(fs::absolute(path, ec).lexically_normal()).second)
+      fail("internal: {} is written twice", quoted(path));
     check_lengths("cannot write", path);
     check_replaceable("cannot write", path);
     check_dir_possible("cannot write", dir_of(path));
@@ -168,8 +170,10 @@ std::vector<std::string> OutputFiles::commit() {
     for (auto it = staged.rbegin(); it != staged.rend(); ++it) {
       if (it->placed && !it->backup.empty()) {
         if (::rename(it->backup.c_str(), it->dest.c_str()) != 0)
-          lost = fmt::format(" ({} could not be restored: its old contents are in {})", quoted(it->dest), quoted(it->backup));
-        else it->backup.clear();
+          lost = fmt::format(" ({} could not be restored: its old contents are in {})", quoted(it->dest),
+                             quoted(it->backup));
+        else
+          it->backup.clear();
       } else if (it->placed) {
         fs::remove(it->dest, ec);
       }
@@ -195,7 +199,8 @@ std::vector<std::string> OutputFiles::commit() {
       }
       int fd = -1;
       staged.push_back({path, unique_beside(path, "tmp", fd), {}});
-      if (!write_all(fd, bytes)) fail("cannot write {} (disk full or not writable?): nothing was written", quoted(path));
+      if (!write_all(fd, bytes))
+        fail("cannot write {} (disk full or not writable?): nothing was written", quoted(path));
     }
     // a second name for every file about to be replaced, so that the renames can be undone
     for (Staged& s : staged) {

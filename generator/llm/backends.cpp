@@ -1,9 +1,9 @@
 #include "llm/backends.h"
 
-#include <bit>
-#include <csignal>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <bit>
+#include <csignal>
 
 #include "golden/mpgemm.h"
 #include "llm/gemm_wire.h"

@@ -12,7 +12,8 @@ std::vector<int> generate(Transformer& t, const std::vector<int>& prompt, int st
   std::vector<int> seq = {kBosToken};
   seq.insert(seq.end(), prompt.begin(), prompt.end());
   if (steps < 0 || int64_t(seq.size()) + steps > t.config().max_seq_len)
-    fail("BOS, {} prompt tokens and {} steps exceed the model's {} positions", seq.size() - 1, steps, t.config().max_seq_len);
+    fail("BOS, {} prompt tokens and {} steps exceed the model's {} positions", seq.size() - 1, steps,
+         t.config().max_seq_len);
   std::vector<int> out;
   const int given = int(seq.size()), total = given + steps;
   for (int pos = 0; pos + 1 < total; ++pos) {
@@ -42,7 +43,8 @@ Fidelity evaluate(const LlamaModel& model, const std::vector<LinearWeight>& laye
     const int N = layers[size_t(index)].w.cols;
     yref.assign(size_t(N), 0.0f);
     fp.matvec(index, x, yref.data());
-    for (int n = 0; n < N; ++n) gnum += std::pow(double(y[n]) - yref[size_t(n)], 2), gden += std::pow(double(yref[size_t(n)]), 2);
+    for (int n = 0; n < N; ++n)
+      gnum += std::pow(double(y[n]) - yref[size_t(n)], 2), gden += std::pow(double(yref[size_t(n)]), 2);
   });
   double lnum = 0, lden = 0, nll = 0;
   int agree = 0;
@@ -50,7 +52,8 @@ Fidelity evaluate(const LlamaModel& model, const std::vector<LinearWeight>& laye
   for (int pos = 0; pos < steps; ++pos) {
     const std::vector<float>& lg = t.forward(seq[size_t(pos)], pos);
     const std::vector<float>& rf = ref_logits[size_t(pos)];
-    for (size_t i = 0; i < lg.size(); ++i) lnum += std::pow(double(lg[i]) - rf[i], 2), lden += std::pow(double(rf[i]), 2);
+    for (size_t i = 0; i < lg.size(); ++i)
+      lnum += std::pow(double(lg[i]) - rf[i], 2), lden += std::pow(double(rf[i]), 2);
     agree += argmax(lg) == argmax(rf);
     nll -= log_softmax_at(lg, seq[size_t(pos) + 1]);
   }
@@ -62,8 +65,8 @@ Fidelity evaluate(const LlamaModel& model, const std::vector<LinearWeight>& laye
     same += mine[size_t(i)] == seq[size_t(i) + 1];
     if (mine[size_t(i)] != seq[size_t(i) + 1] && first == steps) first = i;
   }
-  return {std::sqrt(gnum / gden), std::sqrt(lnum / lden), double(agree) / steps, std::exp(nll / steps),
-          double(same) / steps, first};
+  return {std::sqrt(gnum / gden), std::sqrt(lnum / lden), double(agree) / steps,
+          std::exp(nll / steps),  double(same) / steps,   first};
 }
 
 }  // namespace mixpe

@@ -1,7 +1,7 @@
 #include "llm/gemm_wire.h"
 
-#include <cstdint>
 #include <unistd.h>
+#include <cstdint>
 
 #include "numerics/error.h"
 
@@ -45,7 +45,10 @@ void get(int fd, std::vector<T>& v, size_t n) {
 }  // namespace
 
 void write_gemm_request(int fd, const Activations& x, const QuantWeights& w) {
-  const int32_t hdr[10] = {kMagic, x.M(), x.K(), w.N, w.k_padded, w.groups(), w.cfg.bits, int32_t(w.cfg.scheme),
+  const int32_t hdr[10] = {kMagic,         x.M(),
+                           x.K(),          w.N,
+                           w.k_padded,     w.groups(),
+                           w.cfg.bits,     int32_t(w.cfg.scheme),
                            int32_t(x.fmt), int32_t(w.cfg.lut.entries.size())};
   write_all(fd, hdr, sizeof hdr);
   put(fd, x.code.data);

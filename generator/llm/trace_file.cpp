@@ -69,13 +69,17 @@ std::vector<TraceFile> read_traces(const std::string& dir, ActFormat act) {
     // scales each row, any finite value), not all zero (a relative error of nothing to measure)
     bool nonzero = false;
     for (float v : t.x.data) {
-      if (!std::isfinite(v) || (is_float(act) && !decode(float_format(act), from_double(float_format(act), v)).finite()))
-        fail("trace '{}' has an activation {} that {} cannot hold: re-record it with `mixpe trace`, or use another --act",
-             shorten(p.string()), v, act_name(act));
+      if (!std::isfinite(v) ||
+          (is_float(act) && !decode(float_format(act), from_double(float_format(act), v)).finite()))
+        fail(
+            "trace '{}' has an activation {} that {} cannot hold: re-record it with `mixpe trace`, or use another "
+            "--act",
+            shorten(p.string()), v, act_name(act));
       nonzero = nonzero || v != 0.0f;
     }
     if (!nonzero)
-      fail("trace '{}': every activation is zero, nothing to measure: re-record it with `mixpe trace`", shorten(p.string()));
+      fail("trace '{}': every activation is zero, nothing to measure: re-record it with `mixpe trace`",
+           shorten(p.string()));
     out.push_back(std::move(t));
   }
   return out;

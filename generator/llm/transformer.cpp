@@ -58,7 +58,8 @@ void Transformer::linear(int index, const float* x, float* y) {
 
 const std::vector<float>& Transformer::forward(int token, int pos) {
   const LlamaConfig& c = cfg_;
-  if (token < 0 || token >= c.vocab_size) fail("token {} is out of range: the vocabulary has {} tokens", token, c.vocab_size);
+  if (token < 0 || token >= c.vocab_size)
+    fail("token {} is out of range: the vocabulary has {} tokens", token, c.vocab_size);
   if (pos < 0 || pos >= c.max_seq_len) fail("position {} is beyond the model's {} positions", pos, c.max_seq_len);
   const int d = c.dim, kv = c.kv_dim(), hs = c.head_size(), h = c.hidden_dim, kv_mul = c.n_heads / c.n_kv_heads;
   std::copy(emb_ + size_t(token) * size_t(d), emb_ + size_t(token + 1) * size_t(d), x_.begin());

@@ -1,12 +1,12 @@
 #include "model/llama_model.h"
 
+#include <unistd.h>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <new>
-#include <unistd.h>
 
 #include "numerics/error.h"
 #include "numerics/user_text.h"
@@ -18,12 +18,12 @@ namespace {
 uint64_t expected_floats(const LlamaConfig& c) {
   const uint64_t d = uint64_t(c.dim), h = uint64_t(c.hidden_dim), L = uint64_t(c.n_layers);
   const uint64_t kv = uint64_t(c.kv_dim()), v = uint64_t(c.vocab_size);
-  uint64_t n = v * d;                       // token embedding
-  n += L * d;                               // rms_att
-  n += L * d * d + 2 * L * kv * d + L * d * d;  // wq, wk, wv, wo
-  n += L * d;                               // rms_ffn
-  n += 3 * L * h * d;                       // w1, w2, w3
-  n += d;                                   // rms_final
+  uint64_t n = v * d;                                      // token embedding
+  n += L * d;                                              // rms_att
+  n += L * d * d + 2 * L * kv * d + L * d * d;             // wq, wk, wv, wo
+  n += L * d;                                              // rms_ffn
+  n += 3 * L * h * d;                                      // w1, w2, w3
+  n += d;                                                  // rms_final
   n += uint64_t(c.max_seq_len) * uint64_t(c.head_size());  // freq_cis real + imag (head_size/2 each)
   if (!c.shared_classifier) n += v * d;
   return n;
@@ -31,7 +31,8 @@ uint64_t expected_floats(const LlamaConfig& c) {
 
 void check_header(const LlamaConfig& c) {
   auto in_range = [](const char* what, int v, int lo, int hi) {
-    if (v < lo || v > hi) fail("model header: {} = {} is out of range [{}, {}]: not a llama2.c checkpoint?", what, v, lo, hi);
+    if (v < lo || v > hi)
+      fail("model header: {} = {} is out of range [{}, {}]: not a llama2.c checkpoint?", what, v, lo, hi);
   };
   in_range("dim", c.dim, 1, 1 << 16);
   in_range("hidden_dim", c.hidden_dim, 1, 1 << 18);
@@ -74,13 +75,13 @@ LlamaModel load_llama_model(const std::string& path) {
   // leave the out-of-memory killer to end the process)
   const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
   if (pages > 0 && page > 0 && floats * 4 > uint64_t(pages) * uint64_t(page))
-    fail("model file '{}' needs {} MiB of memory for its {} weights; this machine has {} MiB", shorten(path), floats * 4 >> 20,
-         floats, (uint64_t(pages) * uint64_t(page)) >> 20);
+    fail("model file '{}' needs {} MiB of memory for its {} weights; this machine has {} MiB", shorten(path),
+         floats * 4 >> 20, floats, (uint64_t(pages) * uint64_t(page)) >> 20);
   try {
     m.data.resize(floats);
   } catch (const std::bad_alloc&) {
-    fail("model file '{}' needs {} MiB of memory for its {} weights: not available here", shorten(path), floats * 4 >> 20,
-         floats);
+    fail("model file '{}' needs {} MiB of memory for its {} weights: not available here", shorten(path),
+         floats * 4 >> 20, floats);
   }
   f.read(reinterpret_cast<char*>(m.data.data()), std::streamsize(floats * 4));
   if (!f) fail("model file '{}': read failed", shorten(path));
@@ -98,16 +99,24 @@ std::vector<LinearWeight> LlamaModel::linear_layers() const {
   const size_t v = size_t(c.vocab_size);
   // Offsets of each tensor, following the file layout.
   size_t off = 0;
-  const size_t emb = off; off += v * d;
+  const size_t emb = off;
+  off += v * d;
   off += L * d;  // rms_att
-  const size_t wq = off; off += L * d * d;
-  const size_t wk = off; off += L * kv * d;
-  const size_t wv = off; off += L * kv * d;
-  const size_t wo = off; off += L * d * d;
+  const size_t wq = off;
+  off += L * d * d;
+  const size_t wk = off;
+  off += L * kv * d;
+  const size_t wv = off;
+  off += L * kv * d;
+  const size_t wo = off;
+  off += L * d * d;
   off += L * d;  // rms_ffn
-  const size_t w1 = off; off += L * h * d;
-  const size_t w2 = off; off += L * d * h;
-  const size_t w3 = off; off += L * h * d;
+  const size_t w1 = off;
+  off += L * h * d;
+  const size_t w2 = off;
+  off += L * d * h;
+  const size_t w3 = off;
+  off += L * h * d;
   off += d + size_t(c.max_seq_len) * size_t(c.head_size());
   const size_t cls = c.shared_classifier ? emb : off;
 

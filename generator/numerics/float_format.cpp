@@ -20,9 +20,13 @@ double to_double(FloatFormat f, uint32_t bits) {
   const Unpacked u = decode(f, bits);
   double mag;
   switch (u.cls) {
-    case FpClass::kNaN: return std::nan("");
-    case FpClass::kInf: mag = INFINITY; break;
-    default: mag = std::ldexp(double(u.sig), u.exp - f.bias() - (f.sig_bits - 1));
+    case FpClass::kNaN:
+      return std::nan("");
+    case FpClass::kInf:
+      mag = INFINITY;
+      break;
+    default:
+      mag = std::ldexp(double(u.sig), u.exp - f.bias() - (f.sig_bits - 1));
   }
   return u.sign ? -mag : mag;
 }
@@ -32,8 +36,7 @@ uint32_t round_to(FloatFormat f, bool sign, unsigned __int128 mag, int exp2, boo
   const int frac_bits = f.sig_bits - 1;
   if (mag == 0) return sign_bits;  // a sticky-only value would be below any representable LSB
 
-  const int msb = 127 - (mag >> 64 ? std::countl_zero(uint64_t(mag >> 64))
-                                   : 64 + std::countl_zero(uint64_t(mag)));
+  const int msb = 127 - (mag >> 64 ? std::countl_zero(uint64_t(mag >> 64)) : 64 + std::countl_zero(uint64_t(mag)));
   const int unbiased = msb + exp2;  // value in [2^unbiased, 2^(unbiased+1))
   // Weight of the LSB we keep: normal numbers keep sig_bits bits; subnormals are fixed-point.
   const int min_normal_exp = 1 - f.bias();
@@ -55,8 +58,12 @@ uint32_t round_to(FloatFormat f, bool sign, unsigned __int128 mag, int exp2, boo
   // of the subnormal range both just increase the biased exponent by one, which the packing
   // below does for free when the fields are added rather than or-ed.
   int biased = lsb_exp + frac_bits + f.bias();  // exponent field for a significand with hidden bit
-  if (kept < ((unsigned __int128)1 << frac_bits)) biased = 0;  // subnormal or zero result
-  else if (kept >= ((unsigned __int128)1 << f.sig_bits)) { kept >>= 1; ++biased; }
+  if (kept < ((unsigned __int128)1 << frac_bits))
+    biased = 0;  // subnormal or zero result
+  else if (kept >= ((unsigned __int128)1 << f.sig_bits)) {
+    kept >>= 1;
+    ++biased;
+  }
   if (biased >= f.max_biased_exp()) return sign_bits | (uint32_t(f.max_biased_exp()) << frac_bits);
   const uint32_t frac = uint32_t(kept) & f.frac_mask();
   return sign_bits | (uint32_t(biased) << frac_bits) | frac;

@@ -14,7 +14,7 @@ struct FloatFormat {
   int sig_bits;
 
   constexpr int bias() const { return (1 << (exp_bits - 1)) - 1; }
-  constexpr int total_bits() const { return exp_bits + sig_bits; }  // sign + exp + (sig - 1)
+  constexpr int total_bits() const { return exp_bits + sig_bits; }      // sign + exp + (sig - 1)
   constexpr int max_biased_exp() const { return (1 << exp_bits) - 1; }  // the Inf/NaN code
   constexpr uint32_t frac_mask() const { return (1u << (sig_bits - 1)) - 1; }
   constexpr uint32_t quiet_nan() const {

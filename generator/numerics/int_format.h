@@ -11,9 +11,7 @@ struct IntFormat {
   bool is_signed;
 
   constexpr int64_t min() const { return is_signed ? -(int64_t(1) << (bits - 1)) : 0; }
-  constexpr int64_t max() const {
-    return is_signed ? (int64_t(1) << (bits - 1)) - 1 : (int64_t(1) << bits) - 1;
-  }
+  constexpr int64_t max() const { return is_signed ? (int64_t(1) << (bits - 1)) - 1 : (int64_t(1) << bits) - 1; }
   constexpr bool contains(int64_t v) const { return v >= min() && v <= max(); }
 };
 

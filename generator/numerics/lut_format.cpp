@@ -1,9 +1,9 @@
 #include "numerics/lut_format.h"
 
 #include <algorithm>
-#include <utility>
 #include <bit>
 #include <cmath>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -14,13 +14,24 @@ namespace mixpe {
 namespace {
 
 // NormalFloat tables (bitsandbytes NF4; FLUTE's NF3/NF2 with offset 0.0322917).
-const std::vector<double> kNf4 = {
-    -1.0, -0.6961928009986877, -0.5250730514526367, -0.39491748809814453,
-    -0.28444138169288635, -0.18477343022823334, -0.09105003625154495, 0.0,
-    0.07958029955625534, 0.16093020141124725, 0.24611230194568634, 0.33791524171829224,
-    0.44070982933044434, 0.5626170039176941, 0.7229568362236023, 1.0};
-const std::vector<double> kNf3 = {-1.0, -0.4786290853, -0.2171417800, 0.0,
-                                  0.1609301444, 0.3379151367, 0.5626168880, 1.0};
+const std::vector<double> kNf4 = {-1.0,
+                                  -0.6961928009986877,
+                                  -0.5250730514526367,
+                                  -0.39491748809814453,
+                                  -0.28444138169288635,
+                                  -0.18477343022823334,
+                                  -0.09105003625154495,
+                                  0.0,
+                                  0.07958029955625534,
+                                  0.16093020141124725,
+                                  0.24611230194568634,
+                                  0.33791524171829224,
+                                  0.44070982933044434,
+                                  0.5626170039176941,
+                                  0.7229568362236023,
+                                  1.0};
+const std::vector<double> kNf3 = {-1.0,         -0.4786290853, -0.2171417800, 0.0,
+                                  0.1609301444, 0.3379151367,  0.5626168880,  1.0};
 const std::vector<double> kNf2 = {-1.0, 0.0, 0.3379151367, 1.0};
 
 }  // namespace
@@ -60,13 +71,11 @@ int LutFormat::zero_index() const {
 
 LutFormat table_format(const std::vector<double>& values) {
   const size_t n = values.size();
-  if (n != 4 && n != 8 && n != 16)
-    fail("a lookup table needs 4, 8 or 16 entries (2, 3 or 4 bits); got {}", n);
+  if (n != 4 && n != 8 && n != 16) fail("a lookup table needs 4, 8 or 16 entries (2, 3 or 4 bits); got {}", n);
   LutFormat t{"table", std::countr_zero(n), {}};
   for (size_t i = 0; i < n; ++i) {
     const uint32_t h = from_double(kFp16, values[i]);
-    if (!decode(kFp16, h).finite())
-      fail("lookup table entry {} = {} is not a finite FP16 value", i, values[i]);
+    if (!decode(kFp16, h).finite()) fail("lookup table entry {} = {} is not a finite FP16 value", i, values[i]);
     if (std::fabs(to_double(kFp16, h)) >= 2.0 || needed_frac_bits(uint16_t(h)) > LutFormat::kFracBits)
       fail("lookup table entry {} = {} is not exact in 1.14 fixed point: use entries in (-2, 2) on a 2^-14 grid", i,
            values[i]);
@@ -160,10 +169,17 @@ LutFormat restrict_terms(const LutFormat& t, int terms, int shift_bits) {
 LutFormat nf_format(int bits) {
   LutFormat t;
   switch (bits) {
-    case 4: t = table_format(kNf4); break;
-    case 3: t = table_format(kNf3); break;
-    case 2: t = table_format(kNf2); break;
-    default: fail("NormalFloat has 2, 3 or 4 bits; got {}", bits);
+    case 4:
+      t = table_format(kNf4);
+      break;
+    case 3:
+      t = table_format(kNf3);
+      break;
+    case 2:
+      t = table_format(kNf2);
+      break;
+    default:
+      fail("NormalFloat has 2, 3 or 4 bits; got {}", bits);
   }
   t.name = "nf" + std::to_string(bits);
   return t;

@@ -12,11 +12,16 @@ std::string shorten(std::string_view s, size_t max) {
   for (const char c : s) {
     if (out.size() >= max) return fmt::format("{}... ({} characters)", out.substr(0, max), s.size());
     const auto u = static_cast<unsigned char>(c);
-    if (c == '\n') out += "\\n";
-    else if (c == '\t') out += "\\t";
-    else if (c == '\r') out += "\\r";
-    else if (u < 0x20 || u == 0x7f) out += fmt::format("\\x{:02x}", u);
-    else out += c;
+    if (c == '\n')
+      out += "\\n";
+    else if (c == '\t')
+      out += "\\t";
+    else if (c == '\r')
+      out += "\\r";
+    else if (u < 0x20 || u == 0x7f)
+      out += fmt::format("\\x{:02x}", u);
+    else
+      out += c;
   }
   if (out.size() > max) return fmt::format("{}... ({} characters)", out.substr(0, max), s.size());
   return out;

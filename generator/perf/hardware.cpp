@@ -14,18 +14,30 @@ namespace mixpe {
 
 const std::vector<Design>& perf_designs() {
   static const std::vector<Design> designs = {
-      {"fp16", "FP16 x FP16 PEs, FP32 accumulation, FP16 weights (the unquantized model)", "--preset fma",
+      {"fp16",
+       "FP16 x FP16 PEs, FP32 accumulation, FP16 weights (the unquantized model)",
+       "--preset fma",
        {"fma", "fma_edge", "fma_group_unit_d2", "fma_group_unit"}},
-      {"w4a16-dqf", "dequant-first: 4-bit weights dequantized to FP16 on their way in, then the FP16 array", "--preset fma",
-       {"fma", "fma_edge", "fma_group_unit_d2", "fma_group_unit"}, true},
-      {"int8", "INT8 x INT8 PEs, INT32 column sums, W8A8 (TPU-like)", "--preset int8",
+      {"w4a16-dqf",
+       "dequant-first: 4-bit weights dequantized to FP16 on their way in, then the FP16 array",
+       "--preset fma",
+       {"fma", "fma_edge", "fma_group_unit_d2", "fma_group_unit"},
+       true},
+      {"int8",
+       "INT8 x INT8 PEs, INT32 column sums, W8A8 (TPU-like)",
+       "--preset int8",
        {"int8", "int8_edge", "int8_group_unit_d2", "int8_group_unit"}},
-      {"w4a16", "MixPE W4A16: shift-add PEs, FP16 activations prealigned, dequant per group", "--preset w4a16",
+      {"w4a16",
+       "MixPE W4A16: shift-add PEs, FP16 activations prealigned, dequant per group",
+       "--preset w4a16",
        {"mixpe_w4a16", "w4a16_edge", "w4a16_group_unit_d2", "w4a16_group_unit"}},
-      {"w4a8", "MixPE W4A8: shift-add PEs, INT8 activations, exact integer accumulation", "--preset w4a8",
+      {"w4a8",
+       "MixPE W4A8: shift-add PEs, INT8 activations, exact integer accumulation",
+       "--preset w4a8",
        {"mixpe_w4a8", "w4a8_edge", "w4a8_group_unit_d2", "w4a8_group_unit"}},
-      {"nf4", "LUT PE with NF4 weights in two signed powers of two (3-bit shifts, decoded in the PE: at L = R every "
-              "row has its own bus), a shift-add; FP16 activations (W4A16's edge and units)",
+      {"nf4",
+       "LUT PE with NF4 weights in two signed powers of two (3-bit shifts, decoded in the PE: at L = R every "
+       "row has its own bus), a shift-add; FP16 activations (W4A16's edge and units)",
        "--pe lut --weight-format nf4 --lut-terms 2 --lut-shift-bits 3",
        {"lut_nf4_t2_s3", "w4a16_edge", "w4a16_group_unit_d2", "w4a16_group_unit"}},
   };
@@ -70,9 +82,7 @@ AreaTable load_area_table(const std::string& path) {
   for (const auto& d : j["designs"]) {
     if (!d.contains("name") || !d["name"].is_string()) fail("area table '{}': a design without a name", shorten(path));
     const std::string name = d["name"];
-    auto num = [&](const char* k) {
-      return d.contains(k) && d[k].is_number() ? d[k].get<double>() : 0.0;
-    };
+    auto num = [&](const char* k) { return d.contains(k) && d[k].is_number() ? d[k].get<double>() : 0.0; };
     // the timing run's area and clock (buffered and sized; the clock only without slew violations)
     BlockFigures b{num("timing_area_um2"), num("fmax_mhz")};
     if (b.um2 <= 0) b.um2 = num("area_um2");
@@ -91,8 +101,10 @@ AreaTable load_area_table(const std::string& path) {
   if (own1 <= 0 || own16 <= 0)
     fail("area table '{}' lacks w4a16_top_l1 / w4a16_top_l16: regenerate it with `make area`", shorten(path));
   if (own16 <= own1)
-    fail("area table '{}': the engine's own logic at L = 16 ({} um2) is not above L = 1 ({} um2): regenerate it with `make area`",
-         shorten(path), own16, own1);
+    fail(
+        "area table '{}': the engine's own logic at L = 16 ({} um2) is not above L = 1 ({} um2): regenerate it with "
+        "`make area`",
+        shorten(path), own16, own1);
   // the W4A16 default engine, where the two points were synthesized
   const double s1 = skew_bits(engine_from_options(parse_option_string("--preset w4a16 --load 1")));
   const double s16 = skew_bits(engine_from_options(parse_option_string("--preset w4a16 --load 16")));
@@ -124,7 +136,8 @@ SizedDesign size_design(const Design& d, const AreaTable& t, int rows, int cols,
   s.clock_mhz = pe.fmax_mhz, s.clock_limit = "PE";
   if (edge.fmax_mhz > 0 && edge.fmax_mhz < s.clock_mhz) s.clock_mhz = edge.fmax_mhz, s.clock_limit = "west edge";
   if (unit.fmax_mhz > 0 && unit.fmax_mhz < s.clock_mhz) s.clock_mhz = unit.fmax_mhz, s.clock_limit = "group unit";
-  if (s.clock_mhz <= 0) fail("{}: the area table has no clock for {} (slew violations?): rerun `make area`", d.name, d.blocks.pe);
+  if (s.clock_mhz <= 0)
+    fail("{}: the area table has no clock for {} (slew violations?): rerun `make area`", d.name, d.blocks.pe);
   return s;
 }
 

@@ -21,7 +21,7 @@ struct DesignBlocks {
 
 struct Design {
   std::string name, description;
-  std::string options;       // engine options (config/options.h), before sizing
+  std::string options;  // engine options (config/options.h), before sizing
   DesignBlocks blocks;
   bool dequant_first = false;  // 4-bit asymmetric codes in DRAM, dequantized to FP16 on the way in
                                // (the dequantizers' area not counted)
@@ -70,10 +70,12 @@ SizedDesign fit_design(const Design& d, const AreaTable& t, double budget_mm2, i
 
 // The memory system and the energy constants. Defaults and their sources: docs/perf.md.
 struct MemorySystem {
-  double dram_gbps = 25.6;          // LPDDR4X-3200 x 64 bits
-  double dram_pj_per_bit = 20.0;    // Horowitz ISSCC 2014 (as tabulated by Han et al., ISCA 2016): 640 pJ per 32-bit DRAM access
+  double dram_gbps = 25.6;  // LPDDR4X-3200 x 64 bits
+  double dram_pj_per_bit =
+      20.0;  // Horowitz ISSCC 2014 (as tabulated by Han et al., ISCA 2016): 640 pJ per 32-bit DRAM access
   double sram_pj_per_bit = 100.0 / 64;  // the buffers: Horowitz ISSCC 2014, a 1 MB SRAM 64-bit access 100 pJ
-  double rows_pj_per_bit = 10.0 / 64;   // the group units' rows (under 8 KB each): Horowitz, an 8 KB SRAM 64-bit access 10 pJ
+  double rows_pj_per_bit =
+      10.0 / 64;  // the group units' rows (under 8 KB each): Horowitz, an 8 KB SRAM 64-bit access 10 pJ
   double weight_buffer_kib = 512, act_buffer_kib = 4096;  // activations: two halves of 64 rows x 16384 FP16
   double attn_gmacs = 51.2;          // the FP16 unit for attention's activation products (256 MACs at 200 MHz)
   double attn_pj_per_mac = 2.0;      // Horowitz: FP16 multiply 1.1 pJ + FP32 add 0.9 pJ

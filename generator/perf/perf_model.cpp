@@ -41,14 +41,16 @@ LayerResult PerfModel::layer(const LayerGemm& g) {
   // do not fit; the output likewise. Weights, in the cheaper of two loop orders: chunks outer (the
   // weights once per chunk, or once if the weight buffer holds them) or weight slabs outer (the
   // buffer holds a slab of columns; every chunk streams through it: the inputs once per slab).
-  const double a_bytes = e.raw_act_width() / 8.0, half = mem_.act_buffer_kib * 1024 / 2, wbuf = mem_.weight_buffer_kib * 1024;
+  const double a_bytes = e.raw_act_width() / 8.0, half = mem_.act_buffer_kib * 1024 / 2,
+               wbuf = mem_.weight_buffer_kib * 1024;
   const double in_bytes = double(g.m) * g.k * a_bytes, out_bytes = double(g.m) * g.n * 2;
   const double ntiles = double((g.n + e.cols - 1) / e.cols);
   double in_dram = in_bytes > half ? in_bytes : 0.0;
   if (double(std::min<int64_t>(g.m, D)) * g.k * a_bytes > half) in_dram = in_bytes * ntiles;
   const double out_dram = out_bytes > half ? out_bytes : 0.0, w_bytes = w_bits / 8;
   const double chunk_reads = w_bytes <= wbuf ? 1.0 : double(chunks);
-  const double chunks_outer = w_bytes * chunk_reads + in_dram, slabs_outer = w_bytes + in_dram * std::ceil(w_bytes / wbuf);
+  const double chunks_outer = w_bytes * chunk_reads + in_dram,
+               slabs_outer = w_bytes + in_dram * std::ceil(w_bytes / wbuf);
   const double w_reads = chunks_outer <= slabs_outer ? chunk_reads : 1.0;
   r.dram_bytes = std::min(chunks_outer, slabs_outer) + out_dram;
   r.compute_s = double(sum.cycles) / (d_.clock_mhz * 1e6);

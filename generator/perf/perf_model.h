@@ -27,10 +27,10 @@ struct LayerResult {
   std::string name;
   int64_t m;
   int k, n, count;
-  uint64_t cycles;          // engine cycles of one instance (every chunk)
-  double macs, dram_bytes;  // of one instance
+  uint64_t cycles;                   // engine cycles of one instance (every chunk)
+  double macs, dram_bytes;           // of one instance
   double compute_s, dram_s, time_s;  // of one instance: time = max(compute, DRAM)
-  Energy energy;            // of one instance
+  Energy energy;                     // of one instance
 };
 
 struct PerfResult {

@@ -17,8 +17,10 @@ const std::vector<ModelShape>& model_presets() {
       {"opt-6.7b", 4096, 16384, 32, 32, 32, 50272, 2048, false, true, "facebook/opt-6.7b config.json"},
       {"llama-2-7b", 4096, 11008, 32, 32, 32, 32000, 4096, true, true, "meta-llama/Llama-2-7b-hf config.json"},
       {"llama-2-13b", 5120, 13824, 40, 40, 40, 32000, 4096, true, true, "meta-llama/Llama-2-13b-hf config.json"},
-      {"vit-b16", 768, 3072, 12, 12, 12, 1000, 197, false, false, "Dosovitskiy et al., ICLR 2021, Table 1 (ViT-Base/16)", 16},
-      {"vit-h14", 1280, 5120, 16, 16, 32, 1000, 257, false, false, "Dosovitskiy et al., ICLR 2021, Table 1 (ViT-Huge/14)", 14},
+      {"vit-b16", 768, 3072, 12, 12, 12, 1000, 197, false, false,
+       "Dosovitskiy et al., ICLR 2021, Table 1 (ViT-Base/16)", 16},
+      {"vit-h14", 1280, 5120, 16, 16, 32, 1000, 257, false, false,
+       "Dosovitskiy et al., ICLR 2021, Table 1 (ViT-Huge/14)", 14},
   };
   return presets;
 }
@@ -29,13 +31,23 @@ const ModelShape& model_preset(const std::string& name) {
     if (m.name == name) return m;
     names += (names.empty() ? "" : ", ") + m.name;
   }
-  fail("unknown model '{}': use one of {}, or a llama2.c checkpoint's path (e.g. tests/data/stories260K.bin)", shorten(name), names);
+  fail("unknown model '{}': use one of {}, or a llama2.c checkpoint's path (e.g. tests/data/stories260K.bin)",
+       shorten(name), names);
 }
 
 ModelShape model_shape_from_checkpoint(const std::string& path) {
   const LlamaConfig c = load_llama_model(path).cfg;
-  return {std::filesystem::path(path).stem().string(), c.dim, c.hidden_dim, c.n_heads, c.n_kv_heads, c.n_layers, c.vocab_size, c.max_seq_len,
-          true, true, fmt::format("the checkpoint's header ({})", path)};
+  return {std::filesystem::path(path).stem().string(),
+          c.dim,
+          c.hidden_dim,
+          c.n_heads,
+          c.n_kv_heads,
+          c.n_layers,
+          c.vocab_size,
+          c.max_seq_len,
+          true,
+          true,
+          fmt::format("the checkpoint's header ({})", path)};
 }
 
 Workload make_workload(const ModelShape& m, Phase phase, int batch, int seq) {
@@ -65,8 +77,10 @@ Workload make_workload(const ModelShape& m, Phase phase, int batch, int seq) {
   const double hd = double(m.heads) * m.head_dim();
   double pairs;  // query-key pairs of one sequence
   // decode: the new token's query against the seq cached keys and its own
-  if (phase == Phase::kDecode) pairs = double(seq) + 1;
-  else pairs = m.causal ? double(seq) * (double(seq) + 1) / 2 : double(seq) * seq;  // causal: the lower triangle
+  if (phase == Phase::kDecode)
+    pairs = double(seq) + 1;
+  else
+    pairs = m.causal ? double(seq) * (double(seq) + 1) / 2 : double(seq) * seq;  // causal: the lower triangle
   w.attention_macs = 2.0 * hd * pairs * batch * L;
   w.tokens = phase == Phase::kPrefill && m.causal ? int64_t(batch) * seq : batch;
   return w;

@@ -12,8 +12,8 @@ namespace mixpe {
 struct ModelShape {
   std::string name;
   int hidden, intermediate, heads, kv_heads, layers, vocab, seq_len;
-  bool gated_ffn;   // SwiGLU: gate, up and down projections; else a two-layer MLP
-  bool causal;      // decoder (causal attention, a language-model head); else an encoder (ViT)
+  bool gated_ffn;      // SwiGLU: gate, up and down projections; else a two-layer MLP
+  bool causal;         // decoder (causal attention, a language-model head); else an encoder (ViT)
   std::string source;  // where the values come from
   int patch = 0;       // ViT: the patch side (pixels); its sequence is the patches and a class token
   int head_dim() const { return hidden / heads; }

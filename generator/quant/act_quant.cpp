@@ -11,9 +11,12 @@ namespace mixpe {
 
 std::string_view act_name(ActFormat a) {
   switch (a) {
-    case ActFormat::kFp16: return "fp16";
-    case ActFormat::kBf16: return "bf16";
-    case ActFormat::kInt8: return "int8";
+    case ActFormat::kFp16:
+      return "fp16";
+    case ActFormat::kBf16:
+      return "bf16";
+    case ActFormat::kInt8:
+      return "int8";
   }
   return "?";
 }

@@ -19,7 +19,7 @@ FloatFormat float_format(ActFormat a);  // fp16 / bf16 only
 
 struct Activations {
   ActFormat fmt = ActFormat::kFp16;
-  Matrix<int32_t> code;          // M x K: the FP encoding (fp16/bf16) or the INT8 value
+  Matrix<int32_t> code;             // M x K: the FP encoding (fp16/bf16) or the INT8 value
   std::vector<uint32_t> row_scale;  // int8 only: M FP32 encodings; empty otherwise
 
   int M() const { return code.rows; }

@@ -10,9 +10,12 @@ namespace mixpe {
 
 std::string_view scheme_name(WeightScheme s) {
   switch (s) {
-    case WeightScheme::kAsym: return "asym";
-    case WeightScheme::kSym: return "sym";
-    case WeightScheme::kLut: return "lut";
+    case WeightScheme::kAsym:
+      return "asym";
+    case WeightScheme::kSym:
+      return "sym";
+    case WeightScheme::kLut:
+      return "lut";
   }
   return "?";
 }
@@ -27,8 +30,8 @@ void WeightQuantConfig::validate() const {
   if (scheme == WeightScheme::kLut) {
     if (bits < 2 || bits > 4) fail("LUT weight bits {} is not supported: legal values are 2, 3, 4", bits);
     if (lut.bits != bits || lut.entries.size() != (size_t(1) << bits))
-      fail("lookup table '{}' has {} entries, but {}-bit weights need {}", lut.name,
-           lut.entries.size(), bits, 1 << bits);
+      fail("lookup table '{}' has {} entries, but {}-bit weights need {}", lut.name, lut.entries.size(), bits,
+           1 << bits);
   } else {
     check_weight_bits(bits);
   }
@@ -39,18 +42,19 @@ int64_t QuantWeights::weight_int(int k, int n) const {
   return cfg.scheme == WeightScheme::kLut ? cfg.lut.fixed(c) : c;
 }
 
-int QuantWeights::weight_frac_bits() const {
-  return cfg.scheme == WeightScheme::kLut ? cfg.lut.frac_bits() : 0;
-}
+int QuantWeights::weight_frac_bits() const { return cfg.scheme == WeightScheme::kLut ? cfg.lut.frac_bits() : 0; }
 
 double QuantWeights::dequant(int k, int n) const {
   const int g = k / cfg.group_size;
   const double s = to_double(kFp16, scale_at(g, n));
   const int32_t c = code(k, n);
   switch (cfg.scheme) {
-    case WeightScheme::kAsym: return s * double(c - zero_at(g, n));
-    case WeightScheme::kSym: return s * double(c);
-    case WeightScheme::kLut: return s * cfg.lut.value(c);
+    case WeightScheme::kAsym:
+      return s * double(c - zero_at(g, n));
+    case WeightScheme::kSym:
+      return s * double(c);
+    case WeightScheme::kLut:
+      return s * cfg.lut.value(c);
   }
   return 0;
 }

@@ -35,8 +35,10 @@ hdl::Module make_array(const EngineConfig& c) {
           fmt::format("column c's bus l at bits [(c*LOAD+l)*{0} +: {0}]", ww));
   m.input("w_load_i", {C, "COLS"}, "column c's load token, entering row 0");
   const int tw = pe.table_entry_width() * pe.table_entries();
-  if (tw) m.input("table_i", tw, pe.lut_decode_column ? "the weight table, to every column bus's decoder"
-                                                       : "the weight table, broadcast to every PE");
+  if (tw)
+    m.input("table_i", tw,
+            pe.lut_decode_column ? "the weight table, to every column bus's decoder"
+                                 : "the weight table, broadcast to every PE");
   m.output("psum_o", {C * pw, fmt::format("COLS*{}", pw)}, "column c's sum of ROWS products");
 
   // Buses between the PEs, flat: the value west of PE (r, c) is field r * (COLS + 1) + c.

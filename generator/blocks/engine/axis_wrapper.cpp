@@ -47,10 +47,10 @@ hdl::Module make_axis(const EngineConfig& c) {
 
   // command: {table, N / C, K / R, M}
   const int cmd_bits = (mw + 1) + 32 + tw;
-  const std::string cmd = slave_data(
-      m, "cmd", cmd_bits,
-      fmt::format("{{{}N/C [{}:{}], K/R [{}:{}], M [{}:0]}}", tw ? fmt::format("table [{}:{}], ", cmd_bits - 1, mw + 33) : "",
-                  mw + 32, mw + 17, mw + 16, mw + 1, mw));
+  const std::string cmd = slave_data(m, "cmd", cmd_bits,
+                                     fmt::format("{{{}N/C [{}:{}], K/R [{}:{}], M [{}:0]}}",
+                                                 tw ? fmt::format("table [{}:{}], ", cmd_bits - 1, mw + 33) : "",
+                                                 mw + 32, mw + 17, mw + 16, mw + 1, mw));
   m.input("s_axis_cmd_tvalid", 1, "a GEMM command");
   m.output("s_axis_cmd_tready", 1, "the engine is idle");
   k.insert(k.end(), {{"cmd_valid_i", "s_axis_cmd_tvalid"},
@@ -67,34 +67,37 @@ hdl::Module make_axis(const EngineConfig& c) {
   m.input("s_axis_w_tlast", 1, "the last beat of a tile's weights (the engine counts them: not needed)");
   m.unused_wire("w_tlast_unused", 1, "the engine counts a tile's beats itself");
   m.assign("w_tlast_unused", "s_axis_w_tlast");
-  k.insert(k.end(), {{"w_valid_i", "s_axis_w_tvalid"}, {"w_ready_o", "s_axis_w_tready"},
+  k.insert(k.end(), {{"w_valid_i", "s_axis_w_tvalid"},
+                     {"w_ready_o", "s_axis_w_tready"},
                      {"w_data_i", hdl::slice(w, L * C * ww - 1, 0)}});
 
   // scales and zero points: {zero points, scales}
   if (c.has_scales()) {
     const int zb = c.has_zero() ? C * b : 0;
-    const std::string sz = slave_data(
-        m, "sz", C * 16 + zb,
-        zb ? fmt::format("{{zero points [{}:{}] (column c at c*{}), FP16 scales [{}:0] (column c at c*16)}}",
-                         C * 16 + zb - 1, C * 16, b, C * 16 - 1)
-           : fmt::format("FP16 scales [{}:0] (column c at c*16)", C * 16 - 1));
+    const std::string sz =
+        slave_data(m, "sz", C * 16 + zb,
+                   zb ? fmt::format("{{zero points [{}:{}] (column c at c*{}), FP16 scales [{}:0] (column c at c*16)}}",
+                                    C * 16 + zb - 1, C * 16, b, C * 16 - 1)
+                      : fmt::format("FP16 scales [{}:0] (column c at c*16)", C * 16 - 1));
     m.input("s_axis_sz_tvalid", 1, "a group's scales (and zero points)");
     m.output("s_axis_sz_tready", 1, "");
-    k.insert(k.end(), {{"sz_valid_i", "s_axis_sz_tvalid"}, {"sz_ready_o", "s_axis_sz_tready"},
+    k.insert(k.end(), {{"sz_valid_i", "s_axis_sz_tvalid"},
+                       {"sz_ready_o", "s_axis_sz_tready"},
                        {"sz_scale_i", hdl::slice(sz, C * 16 - 1, 0)}});
     if (zb) k.emplace_back("sz_zero_i", hdl::slice(sz, C * 16 + zb - 1, C * 16));
   }
 
   // activations: {row scale (INT8), activations}
   const bool int8 = !is_float(c.pe.act);
-  const std::string a = slave_data(
-      m, "a", R * rw + (int8 ? 32 : 0),
-      int8 ? fmt::format("{{FP32 row scale [{}:{}], activations [{}:0]}}", R * rw + 31, R * rw, R * rw - 1)
-           : fmt::format("activations [{}:0] (row r at r*{})", R * rw - 1, rw));
+  const std::string a =
+      slave_data(m, "a", R * rw + (int8 ? 32 : 0),
+                 int8 ? fmt::format("{{FP32 row scale [{}:{}], activations [{}:0]}}", R * rw + 31, R * rw, R * rw - 1)
+                      : fmt::format("activations [{}:0] (row r at r*{})", R * rw - 1, rw));
   m.input("s_axis_a_tvalid", 1, "an activation row of one tile");
   m.output("s_axis_a_tready", 1, "");
-  k.insert(k.end(), {{"a_valid_i", "s_axis_a_tvalid"}, {"a_ready_o", "s_axis_a_tready"},
-                     {"a_data_i", hdl::slice(a, R * rw - 1, 0)}});
+  k.insert(
+      k.end(),
+      {{"a_valid_i", "s_axis_a_tvalid"}, {"a_ready_o", "s_axis_a_tready"}, {"a_data_i", hdl::slice(a, R * rw - 1, 0)}});
   if (int8) k.emplace_back("a_scale_i", hdl::slice(a, R * rw + 31, R * rw));
 
   // outputs, TLAST on a GEMM's last row: M rows per N tile, N / C tiles
@@ -104,7 +107,9 @@ hdl::Module make_axis(const EngineConfig& c) {
   m.output("m_axis_y_tlast", 1, "the last output row of the GEMM");
   m.output("busy_o", 1, "a command is in progress");
   m.wire("y_valid", 1);
-  k.insert(k.end(), {{"y_valid_o", "y_valid"}, {"y_ready_i", "m_axis_y_tready"}, {"y_data_o", "m_axis_y_tdata"},
+  k.insert(k.end(), {{"y_valid_o", "y_valid"},
+                     {"y_ready_i", "m_axis_y_tready"},
+                     {"y_data_o", "m_axis_y_tdata"},
                      {"busy_o", "busy_o"}});
   m.assign("m_axis_y_tvalid", "y_valid");
   m.wire("cmd_fire", 1);
@@ -116,8 +121,9 @@ hdl::Module make_axis(const EngineConfig& c) {
   m.stage(fmt::format("{} - 16'd1", hdl::slice(cmd, mw + 32, mw + 17)), "last_n", 16, "N / C - 1", "cmd_fire");
   m.wire("row_last", 1);
   m.assign("row_last", "y_m_q == last_m_q");
-  m.state("y_m", mw + 1, fmt::format("cmd_fire | (y_fire & row_last) ? {} : y_fire ? y_m_q + {} : y_m_q",
-                                     hdl::lit(mw + 1, 0), hdl::lit(mw + 1, 1)),
+  m.state("y_m", mw + 1,
+          fmt::format("cmd_fire | (y_fire & row_last) ? {} : y_fire ? y_m_q + {} : y_m_q", hdl::lit(mw + 1, 0),
+                      hdl::lit(mw + 1, 1)),
           true, "the output row within its N tile");
   m.state("y_n", 16, "cmd_fire ? 16'd0 : y_fire & row_last ? y_n_q + 16'd1 : y_n_q", true, "the N tile being output");
   m.assign("m_axis_y_tlast", "row_last & (y_n_q == last_n_q)");

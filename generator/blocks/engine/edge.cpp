@@ -180,7 +180,8 @@ std::vector<std::string> exact_values(hdl::Module& m, const EngineConfig& c, Flo
     const std::string x = fmt::format("x{}", r), v = fmt::format("v{}", r);
     lane_sig(m, c, f, st, x, r);
     m.wire(v + "_fixed", xw - 1);
-    m.assign(v + "_fixed", fmt::format("{} << ({}_exp - {})", hdl::zext(x + "_sig", f.sig_bits, xw - 1), x, lit(eb, 1)));
+    m.assign(v + "_fixed",
+             fmt::format("{} << ({}_exp - {})", hdl::zext(x + "_sig", f.sig_bits, xw - 1), x, lit(eb, 1)));
     m.wire(v, xw);
     m.assign(v, fmt::format("!{0}_finite ? {1} : {4}[{2}] ? ({1} - {{1'b0, {3}_fixed}}) : {{1'b0, {3}_fixed}}", x,
                             lit(xw, 0), r * rw + 15, v, st.a));
@@ -252,9 +253,12 @@ hdl::Module make_edge(const EngineConfig& c) {
   if (is_float(c.pe.act)) {
     const FloatFormat f = float_format(c.pe.act);
     // FP32-accumulating PEs take the encodings as they are; S (if any) is a column of the array
-    if (c.float_accum()) lane_fields(m, c, f, st, "x");
-    else if (c.pe.accum.mode == AccumMode::kPrealign) vals = prealign_values(m, c, f, st);
-    else vals = exact_values(m, c, f, st);
+    if (c.float_accum())
+      lane_fields(m, c, f, st, "x");
+    else if (c.pe.accum.mode == AccumMode::kPrealign)
+      vals = prealign_values(m, c, f, st);
+    else
+      vals = exact_values(m, c, f, st);
   } else if (!c.float_accum()) {
     vals = int8_values(m, c);
   }

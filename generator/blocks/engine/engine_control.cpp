@@ -85,8 +85,8 @@ void add_activation_control(hdl::Module& m, const EngineConfig& c) {
   m.assign("round_end", fmt::format("tile_end & (b_q == (bn_q - {}))", lit(bw, 1)));
   m.wire("block_end", 1);
   m.assign("block_end", "round_end & kt_wrap");
-  m.state("b", bw, fmt::format("(cmd_acc | round_end) ? {0} : tile_end ? b_q + {1} : b_q", lit(bw, 0), lit(bw, 1)), true,
-          "N tile within the block");
+  m.state("b", bw, fmt::format("(cmd_acc | round_end) ? {0} : tile_end ? b_q + {1} : b_q", lit(bw, 0), lit(bw, 1)),
+          true, "N tile within the block");
   m.state("kt", 16, "cmd_acc ? 16'd0 : round_end ? (kt_wrap ? 16'd0 : kt_q + 16'd1) : kt_q", true, "K tile");
   m.wire("nt_next", 16, "the next block's first N tile");
   m.assign("nt_next", fmt::format("nt_q + {}", hdl::zext("bn_q", bw, 16)));
@@ -150,8 +150,9 @@ void add_activation_control(hdl::Module& m, const EngineConfig& c) {
     // a row returns after the block's other N tiles: bn M rows (counted in the block's first turn;
     // M then, which is at most that)
     m.state("round_rows", mw + 1,
-            fmt::format("(cmd_acc | block_end) ? {} : (tile_end & (kt_q == 16'd0)) ? round_rows_q + m_total_q : round_rows_q",
-                        zero),
+            fmt::format(
+                "(cmd_acc | block_end) ? {} : (tile_end & (kt_q == 16'd0)) ? round_rows_q + m_total_q : round_rows_q",
+                zero),
             true, "rows of one turn of the block");
     // an interleaved block's first turn: rows last used two blocks ago, before the B tiles or more
     // of the block between (B is chosen so that B tiles span the gap; B > 1 implies dbl)
@@ -161,7 +162,8 @@ void add_activation_control(hdl::Module& m, const EngineConfig& c) {
   }
   m.wire("start_ok", 1);
   m.assign("start_ok", fmt::format("busy_q & ~in_tile_q & w_staged & sz_ok & out_ok & {} & "
-                                   "(fresh_q | (started_q < tiles_total_q))", gap_ok));
+                                   "(fresh_q | (started_q < tiles_total_q))",
+                                   gap_ok));
   m.assign("a_ready_o", "busy_q & (in_tile_q ? out_ok : start_ok)");
 }
 
@@ -176,10 +178,11 @@ void add_scales(hdl::Module& m, const EngineConfig& c) {
   m.state("sz_ahead", sw + 1,
           fmt::format("cmd_acc ? {0} : sz_ahead_q + {{{1}, sz_acc}} - {{{1}, group_done}}", lit(sw + 1, 0), lit(sw, 0)),
           true, "groups whose scales are loaded and not yet applied");
-  m.assign("sz_ready_o",
-           fmt::format("busy_q & (fresh_q | (sz_loaded_q < groups_total)) & (sz_ahead_q != {})", lit(sw + 1, unsigned(S))));
+  m.assign("sz_ready_o", fmt::format("busy_q & (fresh_q | (sz_loaded_q < groups_total)) & (sz_ahead_q != {})",
+                                     lit(sw + 1, unsigned(S))));
   for (int s = 0; s < S; ++s) {
-    const std::string we = fmt::format("sz_acc & ({} == {})", hdl::slice("sz_loaded_q", sw - 1, 0), lit(sw, unsigned(s)));
+    const std::string we =
+        fmt::format("sz_acc & ({} == {})", hdl::slice("sz_loaded_q", sw - 1, 0), lit(sw, unsigned(s)));
     m.stage("sz_scale_i", fmt::format("scale{}", s), C * 16, "", we);
     if (c.has_zero()) m.stage("sz_zero_i", fmt::format("zero{}", s), C * b, "", we);
   }

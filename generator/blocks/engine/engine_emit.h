@@ -13,8 +13,8 @@ namespace mixpe {
 // with Verilog parameters. Control (tokens, valid bits) needs `reset`: random power-up state
 // must not look like work.
 hdl::ModulePtr skew_module(bool reset);
-hdl::Instance skew_instance(bool reset, const std::string& name, int width, int lanes, int extra,
-                            const std::string& d, const std::string& q, int step = 1);
+hdl::Instance skew_instance(bool reset, const std::string& name, int width, int lanes, int extra, const std::string& d,
+                            const std::string& q, int step = 1);
 // The west edge: per activation row of R values, the aligned values the PEs take, the
 // activation sum S, the block exponent and the non-finite flag; one register stage.
 hdl::ModulePtr act_edge_module(const EngineConfig& c);

@@ -28,8 +28,10 @@ void engine_ports(hdl::Module& m, const EngineConfig& c) {
   m.input("w_valid_i", 1, L > 1 ? "a beat of L weight rows" : "a weight row");
   m.output("w_ready_o", 1, "");
   m.input("w_data_i", L * C * ww,
-          L > 1 ? fmt::format("{} at bits [(l*{}+c)*{} +: {}]; per tile, beat j = 0 .. {} carries rows k = k0 + l*{} + j, l = 0 .. {}",
-                              c.fma() ? "FP16 dequantized W[k][n0 + c]" : "W[k][n0 + c]", C, ww, ww, R / L - 1, R / L, L - 1)
+          L > 1 ? fmt::format("{} at bits [(l*{}+c)*{} +: {}]; per tile, beat j = 0 .. {} carries rows k = k0 + l*{} + "
+                              "j, l = 0 .. {}",
+                              c.fma() ? "FP16 dequantized W[k][n0 + c]" : "W[k][n0 + c]", C, ww, ww, R / L - 1, R / L,
+                              L - 1)
                 : fmt::format("{} at bits [c*{} +: {}]; per tile, rows k0 .. k0 + R - 1",
                               c.fma() ? "FP16 dequantized W[k][n0 + c]" : "W[k][n0 + c]", ww, ww));
   if (c.has_scales()) {
@@ -47,7 +49,8 @@ void engine_ports(hdl::Module& m, const EngineConfig& c) {
   m.output("y_data_o", C * 32, "Y[m][n0 + c] (FP32) at bits [c*32 +: 32]");
   m.output("busy_o", 1, "a command is in progress");
   if (const int tw = c.pe.table_entry_width() * c.pe.table_entries())
-    m.input("table_i", tw, "LUT weights: the table (entry i at bits [w*i +: w], as the PE takes it); taken with the command");
+    m.input("table_i", tw,
+            "LUT weights: the table (entry i at bits [w*i +: w], as the PE takes it); taken with the command");
 }
 
 hdl::Module make_engine(const EngineConfig& c) {

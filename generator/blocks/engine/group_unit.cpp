@@ -1,8 +1,8 @@
 // One column's group-dequant unit at the south edge of the array. Per tile row it forms
 // D = P - z * S exactly and adds it into the row's group accumulator; at a group's last tile
 // it dequantizes: Y = RNE(Y + RNE(RNE(acc) * s)), pipelined to take one row per cycle at the
-// PE's clock (22 stages, 26 with INT8 activations: every FP32 step split). The FP32-accumulating and dequant-first (fma)
-// engines have their own variants, one stage per FP32 step; all share the ports.
+// PE's clock (22 stages, 26 with INT8 activations: every FP32 step split). The FP32-accumulating and dequant-first
+// (fma) engines have their own variants, one stage per FP32 step; all share the ports.
 #include <algorithm>
 #include <map>
 #include <stdexcept>
@@ -44,7 +44,8 @@ void valid_stage(hdl::Module& m, const std::string& from, const std::string& to,
   m.state(to, 1, from, true, comment);
   const std::string stage = to.substr(0, to.rfind("_valid"));
   m.wire(stage + "_gclk", 1, "the stage's clock: it runs only in a cycle whose row moves in");
-  m.instance(clock_gate_module(), "u_" + stage + "_gate", {{"clk_i", "clk_i"}, {"en_i", from}, {"gclk_o", stage + "_gclk"}});
+  m.instance(clock_gate_module(), "u_" + stage + "_gate",
+             {{"clk_i", "clk_i"}, {"en_i", from}, {"gclk_o", stage + "_gclk"}});
 }
 
 // Every data register `<stage>_<name>` of a stage made by valid_stage onto that stage's gated clock.
@@ -53,7 +54,8 @@ void gate_stage_registers(hdl::Module& m) {
     const size_t cut = r.name.find('_');
     if (r.reset_value.empty() && cut != std::string::npos) {
       const std::string gclk = r.name.substr(0, cut) + "_gclk";
-      if (std::any_of(m.wires.begin(), m.wires.end(), [&](const hdl::Wire& w) { return w.name == gclk; })) r.clock = gclk;
+      if (std::any_of(m.wires.begin(), m.wires.end(), [&](const hdl::Wire& w) { return w.name == gclk; }))
+        r.clock = gclk;
     }
   }
 }
@@ -126,8 +128,9 @@ void dequant_tail(hdl::Module& m, const EngineConfig& c, int k, const std::strin
   }
   m.wire(s(w, "y_final"), 32, "a poisoned row's final value is NaN");
   m.assign(s(w, "y_final"), fmt::format("({} & {}) ? {} : {}", s(w, "last_q"), s(w, "poison_q"), fp32_nan(), y));
-  const std::vector<std::string> yr = add_row_file(m, "y_mem", 32, c.depth, s(w, "valid_q"), s(w, "m_q"),
-                                                   s(w, "y_final"), {s(a, "m"), "rd_m_i"}, "Y per row in flight (FP32)");
+  const std::vector<std::string> yr =
+      add_row_file(m, "y_mem", 32, c.depth, s(w, "valid_q"), s(w, "m_q"), s(w, "y_final"), {s(a, "m"), "rd_m_i"},
+                   "Y per row in flight (FP32)");
   m.assign("final_o", fmt::format("{} & {}", s(w, "valid_q"), s(w, "last_q")));
   m.assign("rd_y_o", yr[1]);
 }
@@ -200,8 +203,10 @@ hdl::Module group_unit_fp32(const EngineConfig& c) {
   if (c.has_zero()) m.stage("zero_i", "s2_zero", b);
   if (int8) m.stage("row_scale_i", "s2_rs", 32);
   m.wire("s2_z32", 32, "the zero point as FP32 (exact)");
-  if (c.has_zero()) emit_fp32_pack(m, "zp_", "1'b0", "s2_zero_q", b, "11'd127", "s2_z32");
-  else m.assign("s2_z32", "32'd0");
+  if (c.has_zero())
+    emit_fp32_pack(m, "zp_", "1'b0", "s2_zero_q", b, "11'd127", "s2_z32");
+  else
+    m.assign("s2_z32", "32'd0");
   m.wire("s2_zs", 32);
   emit_fp32_mul(m, "mz_", "s2_s_q", "s2_z32", kFp32, "s2_zs");
 
@@ -229,7 +234,7 @@ struct GroupPipe {
   std::string valid;
   std::vector<LiveValue> items;
   int cuts = 0;
-  std::string next;  // what the stage after the next cut does: its section's title
+  std::string next;                                      // what the stage after the next cut does: its section's title
   std::vector<std::pair<std::string, int>> packed = {};  // the last bundle's fields (label, width)
   std::map<std::string, std::pair<int, int>> bits = {};  // where each field sits in it (hi, lo)
 
@@ -391,7 +396,8 @@ std::string accumulate_group(GroupPipe& g, const EngineConfig& c) {
     m.assign("op_in", "scaled");
   }
   m.wire("poison_new", 1, "sticky over the N tile's tiles");
-  m.assign("poison_new", fmt::format("(({} & {}) ? 1'b0 : poison_old) | {}", first, g.at("first_group"), g.at("poison")));
+  m.assign("poison_new",
+           fmt::format("(({} & {}) ? 1'b0 : poison_old) | {}", first, g.at("first_group"), g.at("poison")));
   g.drop("diff");
   g.drop("poison");
   g.drop("first_tile");
@@ -400,13 +406,14 @@ std::string accumulate_group(GroupPipe& g, const EngineConfig& c) {
   // the addition in two halves, the low half's carry registered between them
   const int lo = accw / 2, hi = accw - lo;
   m.wire("sum_lo", lo + 1);
-  m.assign("sum_lo", fmt::format("{} + {}", zext(slice(ops[0], lo - 1, 0), lo, lo + 1), zext(slice(ops[1], lo - 1, 0), lo, lo + 1)));
+  m.assign("sum_lo", fmt::format("{} + {}", zext(slice(ops[0], lo - 1, 0), lo, lo + 1),
+                                 zext(slice(ops[1], lo - 1, 0), lo, lo + 1)));
   m.wire("acc_hi", hi);
   m.wire("in_hi", hi);
   m.assign("acc_hi", slice(ops[0], accw - 1, lo));
   m.assign("in_hi", slice(ops[1], accw - 1, lo));
-  std::vector<LiveValue> halves = {{"sum_lo", "sum_lo", lo + 1}, {"acc_hi", "acc_hi", hi}, {"in_hi", "in_hi", hi},
-                                   {"poison_new", ops[2], 1}};
+  std::vector<LiveValue> halves = {
+      {"sum_lo", "sum_lo", lo + 1}, {"acc_hi", "acc_hi", hi}, {"in_hi", "in_hi", hi}, {"poison_new", ops[2], 1}};
   if (ew) halves.push_back({"exp_new", ops[3], ew});
   g.next = "add, high half; write the accumulator back";
   const std::vector<std::string> h = g.cut_values(halves);
@@ -463,8 +470,9 @@ hdl::Module group_unit_fixed(const EngineConfig& c) {
   m.wire("neg", 1);
   m.assign("neg", fmt::format("{}[{}]", a, accw - 1));
   m.wire("mag_lo", lo + 1);
-  m.assign("mag_lo", fmt::format("{} + {}", zext(fmt::format("({} ^ {{{}{{neg}}}})", slice(a, lo - 1, 0), lo), lo, lo + 1),
-                                 zext("neg", 1, lo + 1)));
+  m.assign("mag_lo",
+           fmt::format("{} + {}", zext(fmt::format("({} ^ {{{}{{neg}}}})", slice(a, lo - 1, 0), lo), lo, lo + 1),
+                       zext("neg", 1, lo + 1)));
   m.wire("flip_hi", hi);
   m.assign("flip_hi", fmt::format("{} ^ {{{}{{neg}}}}", slice(a, accw - 1, lo), hi));
   m.wire("lsb", 13, "biased FP32 exponent of the accumulator's LSB");
@@ -476,7 +484,8 @@ hdl::Module group_unit_fixed(const EngineConfig& c) {
   const std::vector<std::string> r0 =
       g.cut_values({{"neg", "neg", 1}, {"mag_lo", "mag_lo", lo + 1}, {"flip_hi", "flip_hi", hi}, {"lsb", "lsb", 13}});
   m.wire("mag", accw);
-  m.assign("mag", fmt::format("{{{} + {}, {}}}", r0[2], zext(fmt::format("{}[{}]", r0[1], lo), 1, hi), slice(r0[1], lo - 1, 0)));
+  m.assign("mag", fmt::format("{{{} + {}, {}}}", r0[2], zext(fmt::format("{}[{}]", r0[1], lo), 1, hi),
+                              slice(r0[1], lo - 1, 0)));
   g.next = "round the accumulator to FP32";
   const std::vector<std::string> r = g.cut_values({{"neg", r0[0], 1}, {"mag", "mag", accw}, {"lsb", r0[3], 13}});
   m.wire("d32", 32, "the group's sum, rounded to FP32");
@@ -523,7 +532,8 @@ hdl::Module group_unit_fixed(const EngineConfig& c) {
     throw std::logic_error("group unit: Y read-to-write span differs from EngineConfig::y_update_span");
   m.assign("final_o", fmt::format("{} & {}", g.valid, g.at("last_group")));
   m.assign("rd_y_o", yr[1]);
-  if (g.cuts + 1 != c.dequant_stages()) throw std::logic_error("group unit: stages differ from EngineConfig::dequant_stages");
+  if (g.cuts + 1 != c.dequant_stages())
+    throw std::logic_error("group unit: stages differ from EngineConfig::dequant_stages");
   return m;
 }
 

@@ -27,8 +27,10 @@ hdl::Module make_skew(bool reset) {
   lane.assign("chain[WIDTH-1:0]", "d_i[i*WIDTH +: WIDTH]");
   lane.assign("q_o[i*WIDTH +: WIDTH]", "chain[(i*STEP+EXTRA)*WIDTH +: WIDTH]");
   hdl::Scope& st = lane.loop("g_stage", "s", "i*STEP + EXTRA");
-  if (reset) st.state("r", {0, "WIDTH"}, "chain[s*WIDTH +: WIDTH]", true);
-  else st.stage("chain[s*WIDTH +: WIDTH]", "r", {0, "WIDTH"});
+  if (reset)
+    st.state("r", {0, "WIDTH"}, "chain[s*WIDTH +: WIDTH]", true);
+  else
+    st.stage("chain[s*WIDTH +: WIDTH]", "r", {0, "WIDTH"});
   st.assign("chain[(s+1)*WIDTH +: WIDTH]", "r_q");
   return m;
 }
@@ -40,13 +42,15 @@ hdl::ModulePtr skew_module(bool reset) {
   return reset ? with_reset : plain;
 }
 
-hdl::Instance skew_instance(bool reset, const std::string& name, int width, int lanes, int extra,
-                            const std::string& d, const std::string& q, int step) {
+hdl::Instance skew_instance(bool reset, const std::string& name, int width, int lanes, int extra, const std::string& d,
+                            const std::string& q, int step) {
   hdl::Scope s;
   std::vector<std::pair<std::string, std::string>> ports = {{"clk_i", "clk_i"}, {"d_i", d}, {"q_o", q}};
   if (reset) ports.insert(ports.begin() + 1, {"rst_ni", "rst_ni"});
   s.instance(skew_module(reset), name, ports,
-             {{"WIDTH", std::to_string(width)}, {"LANES", std::to_string(lanes)}, {"STEP", std::to_string(step)},
+             {{"WIDTH", std::to_string(width)},
+              {"LANES", std::to_string(lanes)},
+              {"STEP", std::to_string(step)},
               {"EXTRA", std::to_string(extra)}});
   return s.instances.back();
 }

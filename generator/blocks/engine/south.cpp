@@ -15,9 +15,9 @@ hdl::Bundle row_control(const EngineConfig& c) {
   hdl::Bundle b;
   b.field("valid", 1).field("m", c.m_width()).field("first_tile", 1).field("last_tile", 1);
   b.field("first_group", 1).field("last_group", 1);
-  b.field("last_row", c.has_scales() ? 1 : 0);            // the tile's last row: its group's scales are done
-  b.field("slot", c.has_scales() ? c.slot_width() : 0);    // the group's scale slot
-  b.field("row_scale", is_float(c.pe.act) ? 0 : 32);       // INT8: the row's FP32 scale
+  b.field("last_row", c.has_scales() ? 1 : 0);           // the tile's last row: its group's scales are done
+  b.field("slot", c.has_scales() ? c.slot_width() : 0);  // the group's scale slot
+  b.field("row_scale", is_float(c.pe.act) ? 0 : 32);     // INT8: the row's FP32 scale
   return b;
 }
 
@@ -51,9 +51,12 @@ void add_array_path(hdl::Module& m, const EngineConfig& c) {
   if (c.edge_stages() > 1) ek.emplace_back("rst_ni", "rst_ni");
   m.instance(act_edge_module(c), "u_edge", ek);
   const hdl::Bundle ctl = row_control(c);
-  std::map<std::string, std::string> v = {{"valid", "a_acc"}, {"m", fmt::format("{} + tile_row_q", slice("beat_m", mw - 1, 0))},
-                                          {"first_tile", "first_tog"}, {"last_tile", "last_tog"},
-                                          {"first_group", "first_group"}, {"last_group", "last_group"}};
+  std::map<std::string, std::string> v = {{"valid", "a_acc"},
+                                          {"m", fmt::format("{} + tile_row_q", slice("beat_m", mw - 1, 0))},
+                                          {"first_tile", "first_tog"},
+                                          {"last_tile", "last_tog"},
+                                          {"first_group", "first_group"},
+                                          {"last_group", "last_group"}};
   if (ctl.has("last_row")) v["last_row"] = "beat_last";
   if (ctl.has("slot")) v["slot"] = slice("sz_beat", c.slot_width() - 1, 0);
   if (ctl.has("row_scale")) v["row_scale"] = "a_scale_i";
@@ -67,7 +70,8 @@ void add_array_path(hdl::Module& m, const EngineConfig& c) {
   const std::string first_q = fmt::format("first{}_q", c.edge_stages());
   // row r of the array: {first, a}, delayed by r
   m.wire("arr_in", R * (aw + 1));
-  for (int r = 0; r < R; ++r) m.assign(hdl::part("arr_in", r, aw + 1), fmt::format("{{{}, {}}}", first_q, hdl::part("edge_a", r, aw)));
+  for (int r = 0; r < R; ++r)
+    m.assign(hdl::part("arr_in", r, aw + 1), fmt::format("{{{}, {}}}", first_q, hdl::part("edge_a", r, aw)));
   m.wire("arr_skewed", R * (aw + 1));
   m.instances.push_back(skew_instance(false, "u_askew", aw + 1, R, 0, "arr_in", "arr_skewed"));
   m.wire("arr_a", R * aw);
@@ -78,9 +82,9 @@ void add_array_path(hdl::Module& m, const EngineConfig& c) {
     m.assign(fmt::format("arr_first[{}]", r), fmt::format("arr_skewed[{}]", base + aw));
   }
   m.wire("psum", c.array_cols() * c.pe.psum_width());
-  std::vector<std::pair<std::string, std::string>> ak = {{"clk_i", "clk_i"}, {"rst_ni", "rst_ni"}, {"a_i", "arr_a"},
-                                                         {"first_i", "arr_first"}, {"w_i", "wbus"},
-                                                         {"w_load_i", "wload"}, {"psum_o", "psum"}};
+  std::vector<std::pair<std::string, std::string>> ak = {
+      {"clk_i", "clk_i"}, {"rst_ni", "rst_ni"},  {"a_i", "arr_a"},  {"first_i", "arr_first"},
+      {"w_i", "wbus"},    {"w_load_i", "wload"}, {"psum_o", "psum"}};
   if (c.pe.table_entries()) ak.emplace_back("table_i", "table_q");
   m.instance(array_module(c), "u_array", ak);
 }
@@ -99,8 +103,7 @@ void side_band_path(hdl::Module& m, const EngineConfig& c) {
   m.wire("sb_in", sb.width());
   m.assign("sb_in", sb.pack(v));
   m.wire("sb_delayed", sb.width(), "the side band at the bottom of array column 0");
-  m.instances.push_back(
-      skew_instance(true, "u_sbdelay", sb.width(), 1, c.rows + c.pe.pipeline, "sb_in", "sb_delayed"));
+  m.instances.push_back(skew_instance(true, "u_sbdelay", sb.width(), 1, c.rows + c.pe.pipeline, "sb_in", "sb_delayed"));
   const int W = east.width();
   m.wire("sbp", AC * W, "the side band at array column a: field a");
   m.assign(hdl::part("sbp", 0, W), c.sum_column() ? hdl::cat({"sb_delayed", slice("psum", pw - 1, 0)}) : "sb_delayed");
@@ -123,15 +126,21 @@ void group_units(hdl::Module& m, const EngineConfig& c) {
   m.wire("rd_y", C * 32);
   m.wire("out_m", mw);
   hdl::Scope& col = m.loop("g_col", "c", std::to_string(C));
-  col.unused_wire("band", W, "the side band where it passes the column (its last-row flag is read at the last column only)");
+  col.unused_wire("band", W,
+                  "the side band where it passes the column (its last-row flag is read at the last column only)");
   const std::string at = off ? fmt::format("(c+{})", off) : "c";  // the column's array column
   col.assign("band", fmt::format("sbp[{0}*{1} +: {1}]", at, W));
   auto f = [&](const char* name) { return east.unpack("band", name); };
-  std::vector<std::pair<std::string, std::string>> k = {
-      {"clk_i", "clk_i"}, {"rst_ni", "rst_ni"}, {"valid_i", f("valid")}, {"m_i", f("m")},
-      {"first_tile_i", f("first_tile")}, {"last_tile_i", f("last_tile")}, {"first_group_i", f("first_group")},
-      {"last_group_i", f("last_group")}, {"poison_i", f("poison")},
-      {"p_i", fmt::format("psum[{0}*{1} +: {1}]", at, pw)}};
+  std::vector<std::pair<std::string, std::string>> k = {{"clk_i", "clk_i"},
+                                                        {"rst_ni", "rst_ni"},
+                                                        {"valid_i", f("valid")},
+                                                        {"m_i", f("m")},
+                                                        {"first_tile_i", f("first_tile")},
+                                                        {"last_tile_i", f("last_tile")},
+                                                        {"first_group_i", f("first_group")},
+                                                        {"last_group_i", f("last_group")},
+                                                        {"poison_i", f("poison")},
+                                                        {"p_i", fmt::format("psum[{0}*{1} +: {1}]", at, pw)}};
   if (east.has("sum")) k.emplace_back("sum_i", f("sum"));
   if (east.has("sum_column")) k.emplace_back("sum_i", f("sum_column"));
   if (east.has("exp")) k.emplace_back("exp_i", f("exp"));
@@ -153,8 +162,8 @@ void group_units(hdl::Module& m, const EngineConfig& c) {
     const std::string last = hdl::part("sbp", C - 1 + off, W);
     m.unused_wire("band_last", W, "the side band at the last column: only the flags that end a group are read");
     m.assign("band_last", last);
-    m.assign("group_done", fmt::format("{} & {} & {}", east.unpack("band_last", "valid"), east.unpack("band_last", "last_tile"),
-                                       east.unpack("band_last", "last_row")));
+    m.assign("group_done", fmt::format("{} & {} & {}", east.unpack("band_last", "valid"),
+                                       east.unpack("band_last", "last_tile"), east.unpack("band_last", "last_row")));
   }
   m.unused_wire("row_final_unused", C - 1, "columns finish in order: the last column's flag says the row is done");
   m.assign("row_final_unused", slice("row_final", C - 2, 0));
@@ -176,9 +185,10 @@ void output_rows(hdl::Module& m, const EngineConfig& c) {
           true, "final rows not yet sent (two blocks' worth with dbl)");
   m.state("out", mw + 1, fmt::format("(cmd_acc | (y_acc & out_mlast)) ? {0} : y_acc ? out_q + {1} : out_q", zero, one),
           true, "next output row of the N tile");
-  m.state("out_b", bw, fmt::format("(cmd_acc | y_last) ? {0} : (y_acc & out_mlast) ? out_b_q + {1} : out_b_q",
-                                   lit(bw, 0), lit(bw, 1)),
-          true, "N tile of the block being sent");
+  m.state(
+      "out_b", bw,
+      fmt::format("(cmd_acc | y_last) ? {0} : (y_acc & out_mlast) ? out_b_q + {1} : out_b_q", lit(bw, 0), lit(bw, 1)),
+      true, "N tile of the block being sent");
   m.wire("out_next", 16, "the next output block's first N tile");
   m.assign("out_next", fmt::format("out_nt_q + {}", hdl::zext("out_bn_q", bw, 16)));
   m.state("out_nt", 16, "cmd_acc ? 16'd0 : y_last ? out_next : out_nt_q", true, "the output block's first N tile");
@@ -190,8 +200,9 @@ void output_rows(hdl::Module& m, const EngineConfig& c) {
           true, "N tiles in the output block");
   counter(m, "blk_done", 16, "y_last", "blocks whose output has left");
   m.state("out_row", mw,
-          fmt::format("cmd_acc ? {0} : y_last ? ((dbl_q & ~blk_done_q[0]) ? {1} : {0}) : y_acc ? out_row_q + {2} : out_row_q",
-                      lit(mw, 0), "half_q", lit(mw, 1)),
+          fmt::format(
+              "cmd_acc ? {0} : y_last ? ((dbl_q & ~blk_done_q[0]) ? {1} : {0}) : y_acc ? out_row_q + {2} : out_row_q",
+              lit(mw, 0), "half_q", lit(mw, 1)),
           true, "the group-unit row being sent");
   m.assign("out_m", "out_row_q");
   m.assign("y_valid_o", fmt::format("busy_q & (rows_avail_q != {})", lit(mw + 2, 0)));

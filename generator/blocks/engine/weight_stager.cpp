@@ -37,16 +37,20 @@ void add_weight_stager(hdl::Module& m, const EngineConfig& c) {
     m.memory("w_stage", bw, nb, "w_acc", "w_wr_q", "w_data_i", "staged beats");
     m.assign("w_beat", "w_stage[w_rd_q]");
     m.assign("reading", "beat_first | burst_q");
-    m.state("burst", 1, fmt::format("cmd_acc ? 1'b0 : beat_first ? 1'b1 : (burst_q & (burst_row_q == {})) ? 1'b0 : burst_q", last),
+    m.state("burst", 1,
+            fmt::format("cmd_acc ? 1'b0 : beat_first ? 1'b1 : (burst_q & (burst_row_q == {})) ? 1'b0 : burst_q", last),
             true, "burst cycles 1 .. R/L - 1");
-    m.state("burst_row", lb, fmt::format("beat_first ? {0} : burst_q ? burst_row_q + {0} : burst_row_q", lit(lb, 1)), true);
+    m.state("burst_row", lb, fmt::format("beat_first ? {0} : burst_q ? burst_row_q + {0} : burst_row_q", lit(lb, 1)),
+            true);
     m.assign("w_staged", fmt::format("(w_count_q == {}) & ~burst_q", full));
   }
   counter(m, "w_tiles", 32, "w_tile_end", "tiles received");
-  m.state("w_count", lb + 1, fmt::format("cmd_acc ? {} : w_count_q + {} - {}", lit(lb + 1, 0), widen("w_acc"), widen("reading")),
-          true, "beats staged");
+  m.state("w_count", lb + 1,
+          fmt::format("cmd_acc ? {} : w_count_q + {} - {}", lit(lb + 1, 0), widen("w_acc"), widen("reading")), true,
+          "beats staged");
   // a full stage takes a beat in a cycle that reads one out (the slot is read before it is written)
-  m.assign("w_ready_o", fmt::format("busy_q & ((w_count_q != {}) | reading) & (fresh_q | (w_tiles_q < tiles_total_q))", full));
+  m.assign("w_ready_o",
+           fmt::format("busy_q & ((w_count_q != {}) | reading) & (fresh_q | (w_tiles_q < tiles_total_q))", full));
 
   // bank l waits l * R / L cycles, and every bank the edge's extra stages
   std::string banks = "w_beat";
@@ -60,7 +64,8 @@ void add_weight_stager(hdl::Module& m, const EngineConfig& c) {
   std::vector<std::string> lanes;
   for (int a = AC - 1; a >= 0; --a)
     for (int l = L - 1; l >= 0; --l)
-      lanes.push_back(c.sum_column() && a == 0 ? lit(ww, 1) : hdl::part(banks, l * C + a - (c.sum_column() ? 1 : 0), ww));
+      lanes.push_back(c.sum_column() && a == 0 ? lit(ww, 1)
+                                               : hdl::part(banks, l * C + a - (c.sum_column() ? 1 : 0), ww));
   m.assign("wbus_raw", hdl::cat(lanes));
   m.wire("wbus", AC * L * ww, "array column c's L buses, delayed by c cycles");
   m.wire("wload", AC, "array column c's load token, delayed by c cycles");

@@ -14,7 +14,8 @@ using hdl::lit;
 
 std::string leading_zeros(const std::string& e, int width, int out_width) {
   std::string s;
-  for (int i = width - 1; i >= 1; --i) s += fmt::format("{} ? {} : ", hdl::bit(e, i), lit(out_width, unsigned(width - 1 - i)));
+  for (int i = width - 1; i >= 1; --i)
+    s += fmt::format("{} ? {} : ", hdl::bit(e, i), lit(out_width, unsigned(width - 1 - i)));
   return s + lit(out_width, unsigned(width - 1));
 }
 
@@ -73,8 +74,16 @@ void order(hdl::Module& m, Names& n) {
   m.assign("inf_sign", "a_inf ? a_i[31] : b_i[31]");
   m.wire("zero_sign", 1, "the sign of an exact zero sum");
   m.assign("zero_sign", "a_i[31] & b_i[31]");
-  for (auto [k, w] : {std::pair{"hi_exp", 8}, {"hi_sig", 27}, {"lo_sig", 27}, {"shift", 5}, {"subtract", 1},
-                      {"hi_sign", 1}, {"y_nan", 1}, {"y_inf", 1}, {"inf_sign", 1}, {"zero_sign", 1}})
+  for (auto [k, w] : {std::pair{"hi_exp", 8},
+                      {"hi_sig", 27},
+                      {"lo_sig", 27},
+                      {"shift", 5},
+                      {"subtract", 1},
+                      {"hi_sign", 1},
+                      {"y_nan", 1},
+                      {"y_inf", 1},
+                      {"inf_sign", 1},
+                      {"zero_sign", 1}})
     n.set(k, w);
 }
 
@@ -202,8 +211,8 @@ void emit_fp32_pack(hdl::Module& m, const std::string& p, const std::string& sig
   m.assign(p + "exp", fmt::format("{} + {} - {}", lsb_biased, lit(11, unsigned(w - 1)), hdl::zext(p + "lz", lzw, 11)));
   // The bits below the leading one, left-aligned: shifting by lz pushes the leading one out.
   m.wire(p + "frac", 23);
-  m.assign(p + "frac", w == 1 ? "23'd0"
-                              : fmt::format("{{{}, {}}} << {}", hdl::slice(mag, w - 2, 0), lit(24 - w, 0), p + "lz"));
+  m.assign(p + "frac",
+           w == 1 ? "23'd0" : fmt::format("{{{}, {}}} << {}", hdl::slice(mag, w - 2, 0), lit(24 - w, 0), p + "lz"));
   m.wire(p + "sub_shift", 11, "1 - exp: how far a subnormal result shifts right (>= 1)");
   m.assign(p + "sub_shift", fmt::format("11'd1 - {}", p + "exp"));
   m.wire(p + "sub_sig", 23, "subnormal fraction; the bits shifted out are zero (exact products only)");

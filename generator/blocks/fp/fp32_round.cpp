@@ -26,8 +26,8 @@ void emit_fp32_round(hdl::Module& m, const std::string& p, const std::string& si
   m.assign(p + "exp", fmt::format("{} + {} - {}", lsb_biased, lit(13, unsigned(w - 1)), hdl::zext(p + "lz", lzw, 13)));
   m.wire(p + "zero", 1);
   m.assign(p + "zero", fmt::format("{} == {}", mag, lit(w, 0)));
-  std::vector<LiveValue> live = {{p + "sign", sign_in, 1}, {p + "norm", p + "norm", nw}, {p + "exp", p + "exp", 13},
-                                 {p + "zero", p + "zero", 1}};
+  std::vector<LiveValue> live = {
+      {p + "sign", sign_in, 1}, {p + "norm", p + "norm", nw}, {p + "exp", p + "exp", 13}, {p + "zero", p + "zero", 1}};
   if (cut) cut(live);
   const std::string sign = live[0].name, norm = live[1].name, exp = live[2].name, zero = live[3].name;
   m.wire(p + "sub", 1, "below the normal range: shift right into a subnormal");
@@ -47,8 +47,11 @@ void emit_fp32_round(hdl::Module& m, const std::string& p, const std::string& si
   m.assign(p + "kept", hdl::slice(p + "x", xw - 1, nw + 2));
   m.wire(p + "exp_eff", 13, "the exponent the kept bits are at: 1 for subnormals");
   m.assign(p + "exp_eff", fmt::format("{0}sub ? 13'd1 : {1}", p, exp));
-  live = {{p + "sign", sign, 1}, {p + "zero", zero, 1}, {p + "kept", p + "kept", 24},
-          {p + "round_up", p + "round_up", 1}, {p + "exp_eff", p + "exp_eff", 13}};
+  live = {{p + "sign", sign, 1},
+          {p + "zero", zero, 1},
+          {p + "kept", p + "kept", 24},
+          {p + "round_up", p + "round_up", 1},
+          {p + "exp_eff", p + "exp_eff", 13}};
   if (cut) cut(live);
   const std::string sign2 = live[0].name, zero2 = live[1].name, kept = live[2].name, up = live[3].name,
                     exp_eff = live[4].name;
@@ -84,8 +87,10 @@ void emit_fp32_mul(hdl::Module& m, const std::string& p, const std::string& a, c
   m.assign(p + "a_nan", fmt::format("({0}a_field == 8'hff) & ({1} != 23'd0)", p, hdl::slice(a, 22, 0)));
   m.assign(p + "a_inf", fmt::format("({0}a_field == 8'hff) & ({1} == 23'd0)", p, hdl::slice(a, 22, 0)));
   const std::string bmax = lit(beb, (1u << beb) - 1);
-  m.assign(p + "b_nan", fmt::format("({0}b_field == {1}) & ({2} != {3})", p, bmax, hdl::slice(b, bfb - 1, 0), lit(bfb, 0)));
-  m.assign(p + "b_inf", fmt::format("({0}b_field == {1}) & ({2} == {3})", p, bmax, hdl::slice(b, bfb - 1, 0), lit(bfb, 0)));
+  m.assign(p + "b_nan",
+           fmt::format("({0}b_field == {1}) & ({2} != {3})", p, bmax, hdl::slice(b, bfb - 1, 0), lit(bfb, 0)));
+  m.assign(p + "b_inf",
+           fmt::format("({0}b_field == {1}) & ({2} == {3})", p, bmax, hdl::slice(b, bfb - 1, 0), lit(bfb, 0)));
   m.wire(p + "sign", 1);
   m.assign(p + "sign", fmt::format("{} ^ {}", hdl::bit(a, 31), hdl::bit(b, btop)));
   const int pw = 24 + bf.sig_bits;
@@ -102,15 +107,19 @@ void emit_fp32_mul(hdl::Module& m, const std::string& p, const std::string& a, c
     }
   } else {
     m.wire(p + "prod", pw, "exact significand product");
-    m.assign(p + "prod", fmt::format("{0} * {1}", hdl::zext(p + "a_sig", 24, pw), hdl::zext(p + "b_sig", bf.sig_bits, pw)));
+    m.assign(p + "prod",
+             fmt::format("{0} * {1}", hdl::zext(p + "a_sig", 24, pw), hdl::zext(p + "b_sig", bf.sig_bits, pw)));
   }
   // LSB weight: (ea - 127 - 23) + (eb - bias_b - (sig_b - 1)); biased by 127
   const int offset = 23 + bf.bias() + bfb;
   m.wire(p + "lsb", 13);
-  m.assign(p + "lsb", fmt::format("{{5'd0, (({0}a_field == 8'd0) ? 8'd1 : {0}a_field)}}"
-                                  " + {1} - {2}",
-                                  p, hdl::zext(fmt::format("(({0}b_field == {1}) ? {2} : {0}b_field)", p, lit(beb, 0), lit(beb, 1)), beb, 13),
-                                  lit(13, unsigned(offset))));
+  m.assign(
+      p + "lsb",
+      fmt::format(
+          "{{5'd0, (({0}a_field == 8'd0) ? 8'd1 : {0}a_field)}}"
+          " + {1} - {2}",
+          p, hdl::zext(fmt::format("(({0}b_field == {1}) ? {2} : {0}b_field)", p, lit(beb, 0), lit(beb, 1)), beb, 13),
+          lit(13, unsigned(offset))));
   // NaN in, or infinity times zero; infinity otherwise
   m.wire(p + "nan", 1);
   m.assign(p + "nan", fmt::format("{0}a_nan | {0}b_nan | ({0}a_inf & ({1} == {2})) | ({0}b_inf & ({3} == 31'd0))", p,
@@ -134,7 +143,8 @@ void emit_fp32_mul(hdl::Module& m, const std::string& p, const std::string& a, c
     take(l);
     std::string sum;
     for (size_t i = 0; i < parts.size(); ++i)
-      sum += fmt::format("{}({} << {})", i ? " + " : "", hdl::zext(live_name(l, parts[i].label), parts[i].width, pw), 6 * i);
+      sum += fmt::format("{}({} << {})", i ? " + " : "", hdl::zext(live_name(l, parts[i].label), parts[i].width, pw),
+                         6 * i);
     m.wire(p + "prod", pw, "exact significand product, from its partial products");
     m.assign(p + "prod", sum);
   }

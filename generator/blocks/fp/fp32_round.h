@@ -13,8 +13,7 @@ namespace mixpe {
 // unsigned; lsb_biased a 13-bit two's complement expression. With `cut`: three stages (normalize |
 // shift into the subnormal range, round bit | round, pack).
 void emit_fp32_round(hdl::Module& m, const std::string& prefix, const std::string& sign, const std::string& mag,
-                     int mag_width, const std::string& lsb_biased, const std::string& out,
-                     const PipelineCut& cut = {});
+                     int mag_width, const std::string& lsb_biased, const std::string& out, const PipelineCut& cut = {});
 
 // out = RNE_fp32(a * b) with a an FP32 encoding and b an encoding of format `bf`; IEEE
 // specials, canonical NaN. With `cut`: five stages (partial

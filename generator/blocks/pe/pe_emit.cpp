@@ -15,14 +15,15 @@ using hdl::zext;
 
 // `sig` (sig_w bits) times the unsigned weight magnitude `q` (b bits), one shifted copy of
 // the significand per weight bit: no multiplier, the MixPE product.
-std::string shift_add(hdl::Module& m, const std::string& name, const std::string& sig, int sig_w,
-                      const std::string& q, int b) {
+std::string shift_add(hdl::Module& m, const std::string& name, const std::string& sig, int sig_w, const std::string& q,
+                      int b) {
   const int w = sig_w + b;
   std::string sum;
   for (int i = 0; i < b; ++i) {
     const std::string pp = fmt::format("{}_pp{}", name, i);
     m.wire(pp, w, i == 0 ? fmt::format("partial products: ({} << i) when weight bit i is set", sig) : "");
-    const std::string shifted = i == 0 ? zext(sig, sig_w, w) : fmt::format("{{{}, {}, {}}}", lit(b - i, 0), sig, lit(i, 0));
+    const std::string shifted =
+        i == 0 ? zext(sig, sig_w, w) : fmt::format("{{{}, {}, {}}}", lit(b - i, 0), sig, lit(i, 0));
     m.assign(pp, fmt::format("{} ? {} : {}", hdl::bit(q, i), shifted, lit(w, 0)));
     sum += (i ? " + " : "") + pp;
   }
@@ -91,8 +92,10 @@ std::string product(hdl::Module& m, const PeConfig& c, const std::string& value,
 void accumulate(hdl::Module& m, const PeConfig& c, const std::string& prod, int prod_w) {
   const int pw = c.psum_width();
   m.wire("psum_d", pw);
-  if (c.psum_is_float()) m.instance(fp32_add_module(), "u_add", {{"a_i", "psum_i"}, {"b_i", prod}, {"y_o", "psum_d"}});
-  else m.assign("psum_d", fmt::format("psum_i + {}", prod_w == pw ? prod : sext(prod, prod_w, pw)));
+  if (c.psum_is_float())
+    m.instance(fp32_add_module(), "u_add", {{"a_i", "psum_i"}, {"b_i", prod}, {"y_o", "psum_d"}});
+  else
+    m.assign("psum_d", fmt::format("psum_i + {}", prod_w == pw ? prod : sext(prod, prod_w, pw)));
 }
 
 // The TPU-like baseline: an INT8 x INT8 multiplier.
@@ -117,8 +120,7 @@ void fma_datapath(hdl::Module& m, const PeConfig& c) {
                                        lit(11, unsigned(offset))));
   m.wire("prod_packed", 32);
   emit_fp32_pack(m, "pk_", "prod_sign", "sig_prod", pw, "prod_lsb_exp", "prod_packed");
-  const std::string p =
-      product(m, c, fmt::format("({} & {}) ? prod_packed : 32'd0", a.finite, w.finite), 32);
+  const std::string p = product(m, c, fmt::format("({} & {}) ? prod_packed : 32'd0", a.finite, w.finite), 32);
   accumulate(m, c, p, 32);
 }
 
@@ -133,13 +135,15 @@ void lut_datapath(hdl::Module& m, const PeConfig& c) {
     m.assign("entry", "w_use");
   } else {
     std::string mux;
-    for (int i = 0; i < n - 1; ++i) mux += fmt::format("(w_use == {}) ? {} : ", lit(b, unsigned(i)), hdl::part("table_i", i, ew));
+    for (int i = 0; i < n - 1; ++i)
+      mux += fmt::format("(w_use == {}) ? {} : ", lit(b, unsigned(i)), hdl::part("table_i", i, ew));
     mux += hdl::part("table_i", n - 1, ew);
     m.assign("entry", mux);
   }
   const int S = c.lut_shift_bits, w = c.lut_product_width();
-  m.wire("prod_full", w, c.lut_terms ? "aligned activation times the entry: a shift-add of its terms"
-                                     : "aligned activation times the entry, signed");
+  m.wire("prod_full", w,
+         c.lut_terms ? "aligned activation times the entry: a shift-add of its terms"
+                     : "aligned activation times the entry, signed");
   if (c.lut_terms) {
     m.wire("a_ext", w);
     m.assign("a_ext", sext("a_i", c.accum.align_bits, w));
@@ -260,7 +264,8 @@ void fp32_datapath(hdl::Module& m, const PeConfig& c) {
   if (is_float(c.act)) {
     const FloatFormat f = float_format(c.act);
     const int offset = 127 - f.bias() - (f.sig_bits - 1);  // fp16: 102, bf16: -7
-    lsb = fmt::format("{} {} {}", zext(a.exp, f.exp_bits, 11), offset >= 0 ? "+" : "-", lit(11, unsigned(std::abs(offset))));
+    lsb = fmt::format("{} {} {}", zext(a.exp, f.exp_bits, 11), offset >= 0 ? "+" : "-",
+                      lit(11, unsigned(std::abs(offset))));
   }
   m.wire("prod_lsb_exp", 11);
   m.assign("prod_lsb_exp", lsb);
@@ -271,15 +276,22 @@ void fp32_datapath(hdl::Module& m, const PeConfig& c) {
 
 void datapath(hdl::Module& m, const PeConfig& c) {
   switch (c.kind) {
-    case PeKind::kInt8: return int8_datapath(m, c);
-    case PeKind::kFma: return fma_datapath(m, c);
-    case PeKind::kLut: return lut_datapath(m, c);
-    case PeKind::kMixpe: break;
+    case PeKind::kInt8:
+      return int8_datapath(m, c);
+    case PeKind::kFma:
+      return fma_datapath(m, c);
+    case PeKind::kLut:
+      return lut_datapath(m, c);
+    case PeKind::kMixpe:
+      break;
   }
   switch (c.accum.mode) {
-    case AccumMode::kPrealign: return c.booth ? booth_datapath(m, c) : prealign_datapath(m, c);
-    case AccumMode::kExact: return exact_datapath(m, c);
-    case AccumMode::kFp32: return fp32_datapath(m, c);
+    case AccumMode::kPrealign:
+      return c.booth ? booth_datapath(m, c) : prealign_datapath(m, c);
+    case AccumMode::kExact:
+      return exact_datapath(m, c);
+    case AccumMode::kFp32:
+      return fp32_datapath(m, c);
   }
 }
 
@@ -294,13 +306,16 @@ std::string description(const PeConfig& c) {
       return fmt::format(
           "LUT PE (FLUTE / NormalFloat weights), weight-stationary: psum_o = psum_i + a * T[w], {}\n"
           "times the prealigned activation{}.",
-          c.lut_decode_column ? fmt::format("the entry T[w] decoded from the {}-bit index at the column's top", c.weight_bits)
-                              : fmt::format("the {}-bit index w selecting its entry of the table on table_i", c.weight_bits),
+          c.lut_decode_column
+              ? fmt::format("the entry T[w] decoded from the {}-bit index at the column's top", c.weight_bits)
+              : fmt::format("the {}-bit index w selecting its entry of the table on table_i", c.weight_bits),
           c.lut_terms ? fmt::format(" by a shift-add of {} signed power-of-two terms (2^-{} .. 2^1)", c.lut_terms,
                                     c.lut_frac_bits())
                       : ", the entry in 1.14 fixed point (a multiplier)");
-    case PeKind::kFma: return "Baseline PE: dequantized FP16 weight x FP16 activation (exact product), FP32 accumulate.";
-    case PeKind::kInt8: return "Baseline PE (TPU-like): INT8 x INT8 multiply, INT32 accumulate.";
+    case PeKind::kFma:
+      return "Baseline PE: dequantized FP16 weight x FP16 activation (exact product), FP32 accumulate.";
+    case PeKind::kInt8:
+      return "Baseline PE (TPU-like): INT8 x INT8 multiply, INT32 accumulate.";
   }
   return "";
 }
@@ -324,7 +339,8 @@ hdl::Module make_pe(const PeConfig& c) {
   hdl::Module m;
   m.name = c.module_name();
   const int aw = c.act_width(), ww = c.pe_weight_width(), pw = c.psum_width();
-  m.description = description(c) +
+  m.description =
+      description(c) +
       "\nWeights are double-buffered: the column's weight bus w_i is written into the shadow register when the\n"
       "load token w_load_i passes (it moves down one row per cycle, w_load_o); the activation flagged first_i\n"
       "meets the shadow weight and makes it the active one.";
@@ -332,8 +348,9 @@ hdl::Module make_pe(const PeConfig& c) {
   m.latency = {{"a_to_psum", c.latency()}, {"psum_to_psum", 1}, {"a_to_a", 1}};
   m.input("clk_i", 1, "clock");
   m.input("rst_ni", 1, "asynchronous reset, active low");
-  m.input("w_i", ww, c.lut_decode_column ? "the column's weight bus: the table entry, decoded at the column's top"
-                                         : "the column's weight bus");
+  m.input("w_i", ww,
+          c.lut_decode_column ? "the column's weight bus: the table entry, decoded at the column's top"
+                              : "the column's weight bus");
   m.input("w_load_i", 1, "load token: write w_i into the shadow weight");
   m.output("w_load_o", 1, "load token, to the PE below (1 cycle)");
   m.input("a_i", aw, "activation from the west");
@@ -342,8 +359,9 @@ hdl::Module make_pe(const PeConfig& c) {
   m.output("first_o", 1, "first_i, to the east (1 cycle)");
   if (c.table_entries() && !c.lut_decode_column)
     m.input("table_i", c.table_entry_width() * c.table_entries(),
-            c.lut_terms ? fmt::format("the weight table: entry i as term codes at bits [{0}*i +: {0}]", c.table_entry_width())
-                        : "the weight table: entry i (1.14 fixed point) at bits [16*i +: 16]");
+            c.lut_terms
+                ? fmt::format("the weight table: entry i as term codes at bits [{0}*i +: {0}]", c.table_entry_width())
+                : "the weight table: entry i (1.14 fixed point) at bits [16*i +: 16]");
   m.input("psum_i", pw, "partial sum from the PE above");
   m.output("psum_o", pw, "psum_i + a * w (1 cycle after psum_i)");
   pe_registers(m, c);

@@ -29,8 +29,8 @@ hdl::ModulePtr row_file_module(int width, int depth, int read_ports) {
       "behind its own clock gate: only the row written in a cycle sees a clock edge (no write-enable\n"
       "multiplexer, no clock power in the rows that hold).",
       depth, width, read_ports, read_ports > 1 ? "s" : "");
-  m.params = {{"width", std::to_string(width)}, {"depth", std::to_string(depth)},
-              {"read_ports", std::to_string(read_ports)}};
+  m.params = {
+      {"width", std::to_string(width)}, {"depth", std::to_string(depth)}, {"read_ports", std::to_string(read_ports)}};
   m.latency = {{"write_to_read", 1}, {"read", 0}};
   m.input("clk_i", 1, "clock");
   m.input("we_i", 1, "write row waddr_i at the rising edge");
