@@ -3,7 +3,7 @@
 BUILD ?= build
 JOBS ?= 2
 
-.PHONY: all setup build test test-sanitize lint sim-pe sim bench bench-icarus perf regen area power dse fuzz-configs fuzz-cli mutate clean
+.PHONY: all setup build test test-sanitize lint sim-pe sim bench bench-icarus perf regen area power dse results fuzz-configs fuzz-cli mutate clean
 
 all: build
 
@@ -133,6 +133,11 @@ power: build $(TRACES)/tokens.txt
 # The design-space exploration: fidelity on the real traces against PE area; dse.csv and dse.png.
 dse: build $(TRACES)/tokens.txt
 	$(PYTHON) scripts/area/dse.py $(BUILD)/mixpe $(BUILD) -j $(JOBS) $(SWEEP_OPTS)
+
+# docs/results.md from the reports the flows above wrote (each section stamped with its command and
+# commit), and docs/measured/area.json refreshed from build/reports/area.json: no figure typed by hand.
+results:
+	$(PYTHON) scripts/results.py $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-sanitize

@@ -268,10 +268,12 @@ void run_perf(PerfArgs a) {
   files.add(dir / "perf.json", rows.dump(1) + "\n");
   files.add(dir / "perf_sweep.csv", csv(sweep));
   files.add(dir / "perf_roofline.csv", csv(roof));
+  files.add(dir / "perf.txt", out);  // the tables as printed: make results gathers them
   files.commit();
   fmt::print(
-      "{}\nwritten {}/perf.csv, perf.json, perf_sweep.csv, perf_roofline.csv (scripts/perf_plot.py draws them)\n", out,
-      a.out_dir);
+      "{}\nwritten {}/perf.csv, perf.json, perf_sweep.csv, perf_roofline.csv, perf.txt (scripts/perf_plot.py draws "
+      "them)\n",
+      out, a.out_dir);
 }
 
 }  // namespace

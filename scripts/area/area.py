@@ -317,7 +317,7 @@ def main():
                         "dont_use": liberty.DONT_USE.pattern},
                "designs": [{k: v for k, v in r.items() if k != "cost"} for r in rows]},
               open(os.path.join(reports, "area.json"), "w"), indent=1)
-    report(results, rows)
+    sweep.report_text(a.build, "area", "make area", lambda: report(results, rows))
     sweep.cost_table("area", rows)
     print(f"written {reports}/area.csv and area.json")
 

@@ -45,6 +45,12 @@ def pareto(rows):
     return front
 
 
+def front_table(rows, front):
+    print(f"{len(rows)} design points, {len(front)} on the Pareto front (area per MAC vs GEMM error):")
+    for r in sorted(front, key=lambda r: r["area_per_mac_um2"]):
+        print(f"  {r['label']:<28} {r['area_per_mac_um2']:8.0f} um2/MAC  error {r['gemm_rel_err']:.3e}  ({r['pe']})")
+
+
 def main():
     if len(sys.argv) > 1 and sys.argv[1] == "fidelity":
         ap = argparse.ArgumentParser(description="one fidelity job (run by the sweep)")
@@ -111,9 +117,7 @@ def main():
         w.writeheader()
         w.writerows(rows)
     plot(rows, front, os.path.join(reports, "dse.png"))
-    print(f"{len(rows)} design points, {len(front)} on the Pareto front (area per MAC vs GEMM error):")
-    for r in sorted(front, key=lambda r: r["area_per_mac_um2"]):
-        print(f"  {r['label']:<28} {r['area_per_mac_um2']:8.0f} um2/MAC  error {r['gemm_rel_err']:.3e}  ({r['pe']})")
+    sweep.report_text(a.build, "dse", "make dse", lambda: front_table(rows, front))
     sweep.cost_table("dse", list(res.values()), group=lambda r: "fidelity" if "gemm_rel_err" in r else "pe synthesis")
     print(f"written {reports}/dse.csv and dse.png")
 

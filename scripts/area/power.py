@@ -376,6 +376,36 @@ def add_run_options(ap):
                          "with delays only (no traces workload)")
 
 
+def report(rows, blocks):
+    """The energy tables: every design and workload per block, the array's ratios, the glitches."""
+    print("Energy from simulated activity (gate level: zero delay, and with the cells' SDF delays (glitches); "
+          "SKY130 HD tt; no wires, clock tree or SRAM):")
+    print(f"{'design':<10} {'workload':<8} {'delays':<6} {'sim':<9} {'cycles':>7} {'util':>5} {'pJ/MAC':>8} | " +
+          " ".join(f"{b:>11}" for b in blocks) + " | unannotated nets | uniform-activity check (W)")
+    for r in rows:
+        c = r["uniform_check_w"]
+        print(f"{r['name']:<10} {r['workload']:<8} {r['delays']:<6} {r['simulator']:<9} {r['cycles']:>7} {r['utilization']:>5.2f} {r['pj_per_mac']:>8.3f} | " +
+              " ".join(f"{r['pj_per_mac_by_block'].get(b, 0):>11.3f}" for b in blocks) +
+              f" | {r['unannotated_nets']:>7} of {r['nets']:<7} | model {c['model']:.6g}, OpenSTA {c['opensta']:.6g}")
+    for workload, delays in (("traces", "zero"), ("random", "zero"), ("random", "sdf")):
+        base = {r["name"]: r for r in rows if (r["workload"], r["delays"]) == (workload, delays)}
+        if not base:
+            continue
+        for b in ("fma", "int8"):
+            if b in base:
+                print(f"{workload} ({delays} delay): array energy per MAC, {b} / design: " + ", ".join(
+                    f"{n} {base[b]['pj_per_mac_by_block']['array'] / r['pj_per_mac_by_block']['array']:.2f}x"
+                    for n, r in base.items() if n != b))
+    for r in rows:
+        if r["delays"] == "sdf":
+            zs = [q for q in rows if (q["name"], q["workload"], q["delays"]) == (r["name"], r["workload"], "zero")]
+            z = next((q for q in zs if q["simulator"] == "icarus"), zs[0])
+            print(f"{r['name']}: glitches (SDF / zero delay): " + ", ".join(
+                f"{b} {r['pj_per_mac_by_block'][b] / z['pj_per_mac_by_block'][b]:.2f}x"
+                for b in blocks if z["pj_per_mac_by_block"].get(b)) +
+                  f", engine {r['pj_per_mac'] / z['pj_per_mac']:.2f}x ({r['sdf_warnings']} SDF warnings)")
+
+
 def main():
     if len(sys.argv) > 1 and sys.argv[1] == "job":
         ap = argparse.ArgumentParser(description="one power job (run by the sweep)")
@@ -422,32 +452,7 @@ def main():
                        [r["pj_per_mac_by_block"].get(b, 0) for b in blocks] +
                        [r["unannotated_nets"], r["nets"], r["workload"], r["delays"], r["simulator"]])
     json.dump({"method": __doc__, "designs": rows}, open(os.path.join(reports, "power.json"), "w"), indent=1)
-    print("Energy from simulated activity (gate level: zero delay, and with the cells' SDF delays (glitches); "
-          "SKY130 HD tt; no wires, clock tree or SRAM):")
-    print(f"{'design':<10} {'workload':<8} {'delays':<6} {'sim':<9} {'cycles':>7} {'util':>5} {'pJ/MAC':>8} | " +
-          " ".join(f"{b:>11}" for b in blocks) + " | unannotated nets | uniform-activity check (W)")
-    for r in rows:
-        c = r["uniform_check_w"]
-        print(f"{r['name']:<10} {r['workload']:<8} {r['delays']:<6} {r['simulator']:<9} {r['cycles']:>7} {r['utilization']:>5.2f} {r['pj_per_mac']:>8.3f} | " +
-              " ".join(f"{r['pj_per_mac_by_block'].get(b, 0):>11.3f}" for b in blocks) +
-              f" | {r['unannotated_nets']:>7} of {r['nets']:<7} | model {c['model']:.6g}, OpenSTA {c['opensta']:.6g}")
-    for workload, delays in (("traces", "zero"), ("random", "zero"), ("random", "sdf")):
-        base = {r["name"]: r for r in rows if (r["workload"], r["delays"]) == (workload, delays)}
-        if not base:
-            continue
-        for b in ("fma", "int8"):
-            if b in base:
-                print(f"{workload} ({delays} delay): array energy per MAC, {b} / design: " + ", ".join(
-                    f"{n} {base[b]['pj_per_mac_by_block']['array'] / r['pj_per_mac_by_block']['array']:.2f}x"
-                    for n, r in base.items() if n != b))
-    for r in rows:
-        if r["delays"] == "sdf":
-            zs = [q for q in rows if (q["name"], q["workload"], q["delays"]) == (r["name"], r["workload"], "zero")]
-            z = next((q for q in zs if q["simulator"] == "icarus"), zs[0])
-            print(f"{r['name']}: glitches (SDF / zero delay): " + ", ".join(
-                f"{b} {r['pj_per_mac_by_block'][b] / z['pj_per_mac_by_block'][b]:.2f}x"
-                for b in blocks if z["pj_per_mac_by_block"].get(b)) +
-                  f", engine {r['pj_per_mac'] / z['pj_per_mac']:.2f}x ({r['sdf_warnings']} SDF warnings)")
+    sweep.report_text(a.build, "power", "make power", lambda: report(rows, blocks))
     sweep.cost_table("power", list(res.values()), group=lambda r: "engine")
     print(f"written {reports}/power.csv and power.json")
     # the method checks itself: every net simulated, the linear model equal to OpenSTA's total
