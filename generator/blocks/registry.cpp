@@ -18,7 +18,7 @@ const std::vector<Block>& block_registry() {
       {"fp32-add", "the IEEE binary32 adder of the FP32-accumulating PEs and the dequant pipelines", 0,
        [](const EngineConfig&) { return fp32_add_module(); },
        "sim_pe (every FP32-accumulating PE, 10^6 random cases and corners), sim_engine_*"},
-      {"skew", "the systolic skew line (parameters WIDTH, LANES, EXTRA)", 0,
+      {"skew", "the systolic skew line (parameters WIDTH, LANES, STEP, EXTRA)", 0,
        [](const EngineConfig&) { return skew_module(false); }, "lint_engine (in every engine), sim_engine_*"},
       {"edge", "the activation edge of an engine: alignment, activation sum S, block exponent, flags", kEngineScope,
        act_edge_module, "sim_edge_* (every encoding x every block exponent), sim_engine_*"},

@@ -81,17 +81,38 @@ void list_points(CLI::App* list, const char* name, const char* what, const std::
 void register_list(CLI::App& app) {
   CLI::App* list = app.add_subcommand("list", "the blocks, the options and the design points of the sweeps");
   list->require_subcommand(1);
-  list->add_subcommand("blocks", "every block `mixpe gen` makes, with the tests that verify it")->callback([] {
-    for (const Block& b : block_registry())
-      fmt::print("{:<11} {}\n{:<11} options: {}; verified by: {}\n", b.name, b.description, "",
-                 b.scope & kEngineScope ? "PE and engine"
-                 : b.scope              ? "PE"
-                                        : "none",
-                 b.tests);
+  // --markdown: the same as a Markdown table, which the documentation embeds (tests/check_docs.py
+  // checks that the embedded copy equals this output)
+  auto md = [](std::string s) {
+    std::string out;
+    for (char ch : s) out += ch == '|' || ch == '*' ? std::string("\\") + ch : std::string(1, ch);
+    return out;
+  };
+  auto blocks_md = std::make_shared<bool>(false);
+  CLI::App* blocks = list->add_subcommand("blocks", "every block `mixpe gen` makes, with the tests that verify it");
+  blocks->add_flag("--markdown", *blocks_md, "a Markdown table: block, what, options, verified by");
+  blocks->callback([blocks_md, md] {
+    auto scope = [](const Block& b) { return b.scope & kEngineScope ? "PE and engine" : b.scope ? "PE" : "none"; };
+    if (*blocks_md) fmt::print("| block | what | options | verified by |\n| --- | --- | --- | --- |\n");
+    for (const Block& b : block_registry()) {
+      if (*blocks_md)
+        fmt::print("| `{}` | {} | {} | {} |\n", b.name, md(b.description), scope(b), md(b.tests));
+      else
+        fmt::print("{:<11} {}\n{:<11} options: {}; verified by: {}\n", b.name, b.description, "", scope(b), b.tests);
+    }
   });
-  list->add_subcommand("options", "the option schema: option, make variable, scope, help")->callback([] {
-    for (const OptionSpec& o : option_schema())
-      fmt::print("{:<17} {:<8} {:<6} {}\n", o.name, o.make_var, o.scope & kPeScope ? "all" : "engine", o.help);
+  auto options_md = std::make_shared<bool>(false);
+  CLI::App* options = list->add_subcommand("options", "the option schema: option, make variable, scope, help");
+  options->add_flag("--markdown", *options_md, "a Markdown table: option, make variable, scope, help");
+  options->callback([options_md, md] {
+    if (*options_md) fmt::print("| option | make variable | applies to | what |\n| --- | --- | --- | --- |\n");
+    for (const OptionSpec& o : option_schema()) {
+      const char* scope = o.scope & kPeScope ? "all" : "engine";
+      if (*options_md)
+        fmt::print("| `{}` | `{}` | {} | {} |\n", o.name, o.make_var, scope, md(o.help));
+      else
+        fmt::print("{:<17} {:<8} {:<6} {}\n", o.name, o.make_var, scope, o.help);
+    }
   });
   list->add_subcommand("pe", "every PE configuration the lint and simulation sweeps cover: module, options")
       ->callback([] {
