@@ -57,7 +57,7 @@ def main():
             parts += [f"No report yet: `{command}` writes `{os.path.join('build', rel)}`.", ""]
             continue
         found += 1
-        text = open(path).read().rstrip("\n")
+        text = open(path).read().rstrip("\n").replace(ROOT + os.sep, "")  # paths as the repository names them
         first, _, rest = text.partition("\n")
         if first.startswith("made by "):
             parts += [first[0].upper() + first[1:] + ".", ""]
