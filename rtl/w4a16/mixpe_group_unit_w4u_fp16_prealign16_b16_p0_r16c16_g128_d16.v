@@ -100,7 +100,7 @@ module mixpe_group_unit_w4u_fp16_prealign16_b16_p0_r16c16_g128_d16 (
   end
 
   always @(posedge g2_gclk) begin
-    g2_ctl_q <= {g1_ctl_q[29:0], g1_diff_q};
+    g2_ctl_q <= {g1_ctl_q, g1_diff_q};
     g2_word_q <= acc_word;
   end
 

@@ -235,8 +235,8 @@ struct GroupPipe {
   std::vector<LiveValue> items;
   int cuts = 0;
   std::string next;                                      // what the stage after the next cut does: its section's title
-  std::vector<std::pair<std::string, int>> packed = {};  // the last bundle's fields (label, width)
-  std::map<std::string, std::pair<int, int>> bits = {};  // where each field sits in it (hi, lo)
+  std::map<std::string, std::pair<int, int>> bits = {};  // where each field sits in the last bundle (hi, lo)
+  int bundle_width = 0;                                  // the last bundle's width (0: none)
 
   LiveValue& item(const std::string& label) {
     for (LiveValue& v : items)
@@ -268,17 +268,18 @@ struct GroupPipe {
     m.wire(gclk, 1, "the stage's clock: it runs only in a cycle whose row moves in");
     m.instance(clock_gate_module(), fmt::format("u_g{}_gate", cuts),
                {{"clk_i", "clk_i"}, {"en_i", valid_in}, {"gclk_o", gclk}});
-    if (!items.empty()) {  // the bundle: the previous one whole if its fields are unchanged
-      std::vector<std::pair<std::string, int>> fields;
+    if (items.empty()) {
+      bits.clear(), bundle_width = 0;
+    } else {  // the bundle: runs of the previous one's bits as one slice (all of it: its name)
       std::vector<std::string> parts, labels;
-      int width = 0, run_hi = -1, run_lo = -1;  // a run of the previous bundle's bits, taken as one slice
+      int width = 0, run_hi = -1, run_lo = -1;
       const std::string prev = fmt::format("g{}_ctl_q", cuts - 1);
       auto end_run = [&] {
-        if (run_hi >= 0) parts.push_back(hdl::slice(prev, run_hi, run_lo));
+        if (run_hi >= 0)
+          parts.push_back(run_hi == bundle_width - 1 && run_lo == 0 ? prev : hdl::slice(prev, run_hi, run_lo));
         run_hi = -1;
       };
       for (const LiveValue& v : items) {
-        fields.emplace_back(v.label, v.width);
         labels.push_back(v.label);
         width += v.width;
         const auto at = bits.find(v.label);
@@ -293,7 +294,7 @@ struct GroupPipe {
         }
       }
       end_run();
-      const std::string from = fields == packed ? prev : parts.size() == 1 ? parts[0] : hdl::cat(parts);
+      const std::string from = parts.size() == 1 ? parts[0] : hdl::cat(parts);
       const std::string r = fmt::format("g{}_ctl", cuts);
       m.stage(from, r, width, fmt::format("what travels with the row: {{{}}}", fmt::join(labels, ", ")));
       m.regs.back().clock = gclk;
@@ -304,7 +305,7 @@ struct GroupPipe {
         bits[v.label] = {hi, hi - v.width + 1};
         hi -= v.width;
       }
-      packed = fields;
+      bundle_width = width;
     }
     for (LiveValue& v : live) {
       const std::string r = fmt::format("g{}_{}", cuts, v.label);
