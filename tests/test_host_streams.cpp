@@ -31,6 +31,7 @@ TEST(HostStreams, BeatsAreTheCycleModelsAndEveryOutputIsNamedOnce) {
       const Activations x = quantize_activations(random_matrix(M, K, rng), e.pe.act);
       const QuantWeights w = quantize_weights(random_matrix(K, N, rng), e.weight_quant());
       const EngineCommand cmd = engine_command(e, x, w);
+      EXPECT_EQ(cmd.ktiles * e.rows, w.k_padded) << "the command pads K as the quantizer does";
       const HostStreams s = host_streams(e, x, w);
       const EngineCycles n = engine_cycles(e, cmd.m, cmd.ktiles, cmd.ntiles);
       EXPECT_EQ(s.w.size(), n.w_beats) << options << " " << M << "x" << K << "x" << N;

@@ -4,6 +4,7 @@
 #include <deque>
 #include <stdexcept>
 
+#include "golden/host_streams.h"
 #include "numerics/error.h"
 
 namespace mixpe {
@@ -134,9 +135,8 @@ EngineCycles engine_cycles(const EngineConfig& c, int M, int ktiles, int ntiles)
 }
 
 EngineCycles engine_cycles_mkn(const EngineConfig& c, int M, int K, int N) {
-  const int G = c.group_size;
-  const int ktiles = (K + G - 1) / G * (G / c.rows), ntiles = (N + c.cols - 1) / c.cols;
-  return engine_cycles(c, M, ktiles, ntiles);
+  const EngineCommand cmd = engine_command(c, M, K, N);  // padded as the host pads
+  return engine_cycles(c, cmd.m, cmd.ktiles, cmd.ntiles);
 }
 
 }  // namespace mixpe

@@ -4,8 +4,13 @@
 
 namespace mixpe {
 
+EngineCommand engine_command(const EngineConfig& e, int M, int K, int N) {
+  const int G = e.group_size;
+  return {M, (K + G - 1) / G * (G / e.rows), (N + e.cols - 1) / e.cols};
+}
+
 EngineCommand engine_command(const EngineConfig& e, const Activations& x, const QuantWeights& w) {
-  return {x.M(), w.k_padded / e.rows, (w.N + e.cols - 1) / e.cols};
+  return engine_command(e, x.M(), x.K(), w.N);
 }
 
 HostStreams host_streams(const EngineConfig& e, const Activations& x, const QuantWeights& w) {

@@ -17,6 +17,7 @@ namespace mixpe {
 struct EngineCommand {
   int m = 0, ktiles = 0, ntiles = 0;
 };
+EngineCommand engine_command(const EngineConfig& e, int M, int K, int N);
 EngineCommand engine_command(const EngineConfig& e, const Activations& x, const QuantWeights& w);
 
 // The input streams, each beat a vector of fields: w (L rows of C codes, field l * C + c; the fma
