@@ -11,11 +11,12 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "scripts", "sweep"))
+import sweep  # noqa: E402  (its commit(): the stamps of the reports)
 
 # (title, report under BUILD, the command that makes it, what the figures are)
 SECTIONS = [
@@ -32,21 +33,13 @@ SECTIONS = [
 ]
 
 
-def commit():
-    try:
-        return subprocess.run(["git", "-C", ROOT, "describe", "--always", "--dirty"], capture_output=True,
-                              text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown (not a git checkout)"
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("build")
     ap.add_argument("--out", default=os.path.join(ROOT, "docs", "results.md"))
     a = ap.parse_args()
     parts = ["# Results", "",
-             f"Written by `make results` at commit {commit()} on {time.strftime('%Y-%m-%d')} from the reports below; "
+             f"Written by `make results` at commit {sweep.commit()} on {time.strftime('%Y-%m-%d')} from the reports below; "
              "do not edit: rerun the flows and `make results`. Every figure is an estimate of the kind its section "
              "names, made by the command its section names.", ""]
     found = 0

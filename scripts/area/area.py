@@ -287,6 +287,7 @@ def main():
     for tool in ("yosys", "sta"):
         if not shutil.which(tool):
             sys.exit(f"area: '{tool}' is not installed: run `make setup`")
+    made_at = sweep.commit()
     mixpe = os.path.abspath(a.mixpe)
     designs = [d for d in design_points(mixpe) if not a.only or d["name"] in a.only]
     unknown = sorted(set(a.only or []) - {d["name"] for d in designs})
@@ -317,7 +318,7 @@ def main():
                         "dont_use": liberty.DONT_USE.pattern},
                "designs": [{k: v for k, v in r.items() if k != "cost"} for r in rows]},
               open(os.path.join(reports, "area.json"), "w"), indent=1)
-    sweep.report_text(a.build, "area", "make area", lambda: report(results, rows))
+    sweep.report_text(a.build, "area", "make area", lambda: report(results, rows), made_at)
     sweep.cost_table("area", rows)
     print(f"written {reports}/area.csv and area.json")
 

@@ -65,6 +65,7 @@ def main():
     ap.add_argument("build")
     sweep.sweep_args(ap)
     a = ap.parse_args()
+    made_at = sweep.commit()
     mixpe = os.path.abspath(a.mixpe)
     traces = os.path.join(a.build, "traces")
     if not os.path.isdir(traces):
@@ -117,7 +118,7 @@ def main():
         w.writeheader()
         w.writerows(rows)
     plot(rows, front, os.path.join(reports, "dse.png"))
-    sweep.report_text(a.build, "dse", "make dse", lambda: front_table(rows, front))
+    sweep.report_text(a.build, "dse", "make dse", lambda: front_table(rows, front), made_at)
     sweep.cost_table("dse", list(res.values()), group=lambda r: "fidelity" if "gemm_rel_err" in r else "pe synthesis")
     print(f"written {reports}/dse.csv and dse.png")
 

@@ -424,6 +424,7 @@ def main():
     sweep.sweep_args(ap)
     ap.set_defaults(j=1)  # a gate-level build takes minutes and gigabytes: one at a time unless told
     a = ap.parse_args()
+    made_at = sweep.commit()
     for tool in ("yosys", "sta", "verilator", "iverilog", "vvp"):
         if not shutil.which(tool):
             sys.exit(f"power: '{tool}' is not installed: run `make setup`")
@@ -452,7 +453,7 @@ def main():
                        [r["pj_per_mac_by_block"].get(b, 0) for b in blocks] +
                        [r["unannotated_nets"], r["nets"], r["workload"], r["delays"], r["simulator"]])
     json.dump({"method": __doc__, "designs": rows}, open(os.path.join(reports, "power.json"), "w"), indent=1)
-    sweep.report_text(a.build, "power", "make power", lambda: report(rows, blocks))
+    sweep.report_text(a.build, "power", "make power", lambda: report(rows, blocks), made_at)
     sweep.cost_table("power", list(res.values()), group=lambda r: "engine")
     print(f"written {reports}/power.csv and power.json")
     # the method checks itself: every net simulated, the linear model equal to OpenSTA's total

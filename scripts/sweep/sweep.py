@@ -197,9 +197,19 @@ def write_result(path, result, t0):
     os.replace(path + ".tmp", path)
 
 
-def report_text(build, name, command, tables):
+def commit():
+    """The checkout's commit (`git describe --always --dirty`), for the stamps of the reports."""
+    try:
+        return subprocess.run(["git", "-C", os.path.dirname(os.path.abspath(__file__)), "describe", "--always",
+                               "--dirty"], capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+
+
+def report_text(build, name, command, tables, made_at):
     """Prints a flow's tables (a function that prints them) and keeps them as BUILD/reports/NAME.txt,
-    stamped with the command and the commit that made them: `make results` gathers these files."""
+    stamped with the command and the commit the flow started at (made_at: commit() before its
+    designs were generated): `make results` gathers these files."""
     buf = io.StringIO()
     stdout, sys.stdout = sys.stdout, buf
     try:
@@ -207,15 +217,10 @@ def report_text(build, name, command, tables):
     finally:
         sys.stdout = stdout
     sys.stdout.write(buf.getvalue())
-    try:
-        commit = subprocess.run(["git", "-C", os.path.dirname(os.path.abspath(__file__)), "describe", "--always",
-                                 "--dirty"], capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        commit = "unknown (not a git checkout)"
     reports = os.path.join(build, "reports")
     os.makedirs(reports, exist_ok=True)
     with open(os.path.join(reports, name + ".txt"), "w") as f:
-        f.write(f"made by `{command}` at commit {commit} on {time.strftime('%Y-%m-%d')}\n\n" + buf.getvalue())
+        f.write(f"made by `{command}` at commit {made_at} on {time.strftime('%Y-%m-%d')}\n\n" + buf.getvalue())
 
 
 def cost_table(kind, rows, group=lambda r: r.get("block", "")):
