@@ -264,3 +264,35 @@ TEST(DesignOutput, WritesVerilogParamsHeaderAndManifest) {
   EXPECT_NE(header.find("inline constexpr const char* kOptions = \"--pe mixpe"), std::string::npos);
   std::filesystem::remove_all(dir);
 }
+
+// Sections print together; a name read before the section that drives it is declared up front;
+// the registers of one clock and reset class share one always block.
+TEST(Emitter, SectionsDeclareBeforeUseAndGroupRegisters) {
+  hdl::Module m;
+  m.name = "sections";
+  m.input("clk_i", 1, "clock");
+  m.input("rst_ni", 1, "reset");
+  m.input("a_i", 4, "in");
+  m.output("y_o", 4, "out");
+  m.section("Stage 1: first");
+  m.state("s1", 4, "a_i + late", true);
+  m.stage("a_i", "d1", 4);
+  m.section("Stage 2: second");
+  m.wire("late", 4);
+  m.assign("late", "d1_q");
+  m.state("s2", 4, "s1_q", true);
+  m.stage("s1_q", "d2", 4);
+  m.assign("y_o", "s2_q ^ d2_q");
+  const std::string v = hdl::emit_verilog(m);
+  const size_t decl = v.find("wire [3:0] late;"), use = v.find("a_i + late");
+  ASSERT_NE(decl, std::string::npos);
+  EXPECT_LT(decl, use);
+  EXPECT_LT(v.find("Read here, driven by a later section"), decl);
+  EXPECT_LT(v.find("// Stage 1: first"), v.find("// Stage 2: second"));
+  // one block per class and section: stage 1's two registers (reset, plain) in two blocks, stage 2 likewise
+  size_t blocks = 0;
+  for (size_t p = v.find("always @"); p != std::string::npos; p = v.find("always @", p + 1)) ++blocks;
+  EXPECT_EQ(blocks, 4u);
+  EXPECT_EQ(v.find("_d;"), std::string::npos) << "registers are written from their next state";
+  EXPECT_NE(v.find("s1_q <= a_i + late;"), std::string::npos);
+}
