@@ -202,6 +202,12 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d16 (
 
   // Stage 5: add, high half; write the accumulator back
   wire [36:0] acc_new;
+  // the high half's lower part and its carry
+  wire [9:0] sum_hi_lo;
+  // its upper part for a carry of 0
+  wire [9:0] sum_hi_up0;
+  // and for a carry of 1
+  wire [9:0] sum_hi_up1;
   wire [3:0] g4_m;
   // a group's last tile: dequantize
   wire dq_valid;
@@ -214,7 +220,10 @@ module mixpe_group_unit_int8_p0_r16c16_g128_d16 (
   reg [54:0] g5_ctl_q;
   reg [36:0] g5_acc_q;
 
-  assign acc_new = {g4_acc_hi_q + g4_in_hi_q + {18'd0, g4_sum_lo_q[18]}, g4_sum_lo_q[17:0]};
+  assign sum_hi_lo = {1'd0, g4_acc_hi_q[8:0]} + {1'd0, g4_in_hi_q[8:0]} + {9'd0, g4_sum_lo_q[18]};
+  assign sum_hi_up0 = g4_acc_hi_q[18:9] + g4_in_hi_q[18:9];
+  assign sum_hi_up1 = g4_acc_hi_q[18:9] + g4_in_hi_q[18:9] + 10'd1;
+  assign acc_new = {sum_hi_lo[9] ? sum_hi_up1 : sum_hi_up0, sum_hi_lo[8:0], g4_sum_lo_q[17:0]};
   assign g4_m = g4_ctl_q[54:51];
   assign g4_last_tile = g4_ctl_q[50];
   assign dq_valid = g4_valid_q & g4_last_tile;

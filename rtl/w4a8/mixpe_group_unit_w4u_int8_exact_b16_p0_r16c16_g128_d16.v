@@ -200,6 +200,12 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d16 (
 
   // Stage 5: add, high half; write the accumulator back
   wire [21:0] acc_new;
+  // the high half's lower part and its carry
+  wire [5:0] sum_hi_lo;
+  // its upper part for a carry of 0
+  wire [5:0] sum_hi_up0;
+  // and for a carry of 1
+  wire [5:0] sum_hi_up1;
   wire [3:0] g4_m;
   // a group's last tile: dequantize
   wire dq_valid;
@@ -212,7 +218,10 @@ module mixpe_group_unit_w4u_int8_exact_b16_p0_r16c16_g128_d16 (
   reg [54:0] g5_ctl_q;
   reg [21:0] g5_acc_q;
 
-  assign acc_new = {g4_acc_hi_q + g4_in_hi_q + {10'd0, g4_sum_lo_q[11]}, g4_sum_lo_q[10:0]};
+  assign sum_hi_lo = {1'd0, g4_acc_hi_q[4:0]} + {1'd0, g4_in_hi_q[4:0]} + {5'd0, g4_sum_lo_q[11]};
+  assign sum_hi_up0 = g4_acc_hi_q[10:5] + g4_in_hi_q[10:5];
+  assign sum_hi_up1 = g4_acc_hi_q[10:5] + g4_in_hi_q[10:5] + 6'd1;
+  assign acc_new = {sum_hi_lo[5] ? sum_hi_up1 : sum_hi_up0, sum_hi_lo[4:0], g4_sum_lo_q[10:0]};
   assign g4_m = g4_ctl_q[54:51];
   assign g4_last_tile = g4_ctl_q[50];
   assign dq_valid = g4_valid_q & g4_last_tile;
