@@ -102,3 +102,21 @@ TEST(WeightQuant, InvalidInputsGiveOneLineErrors) {
   lut8.bits = 8;
   EXPECT_THROW(lut8.validate(), Error);
 }
+
+// The dequant-first weight: the exact product rounded once, the corners the hardware block must meet.
+TEST(WeightQuant, DequantToFp16RoundsTheExactProductOnce) {
+  const auto h = [](double v) { return uint16_t(from_double(kFp16, v)); };
+  EXPECT_EQ(dequant_to_fp16(-3, h(0.5)), h(-1.5));
+  EXPECT_EQ(dequant_to_fp16(0, h(-2.0)), 0x8000);  // -2 * +0: the zero takes the scale's sign
+  EXPECT_EQ(dequant_to_fp16(-1, 0x0000), 0x8000);
+  EXPECT_EQ(dequant_to_fp16(15, h(65504.0)), 0x7c00);         // overflow to infinity
+  EXPECT_EQ(dequant_to_fp16(3, 0x0001), 0x0003);               // subnormal scale, exact
+  EXPECT_EQ(dequant_to_fp16(15, 0x3c01), h(15 * (1 + 1.0 / 1024)));  // 15 x (1 + 2^-10) rounds (RNE)
+  EXPECT_EQ(dequant_to_fp16(0, 0x7c00), kFp16.quiet_nan());    // infinity x 0
+  EXPECT_EQ(dequant_to_fp16(-2, 0x7c00), 0xfc00);
+  EXPECT_EQ(dequant_to_fp16(1, 0xfe01), kFp16.quiet_nan());    // a NaN scale: the canonical NaN
+  // and the quantized container uses it: one rounding of s * (q - z)
+  const QuantWeights q = quantize_weights(random_weights(64, 3, 7), test::weight_config(WeightScheme::kAsym, 4, 32));
+  for (int k = 0; k < 64; ++k)
+    for (int n = 0; n < 3; ++n) EXPECT_EQ(q.dequant_fp16(k, n), h(q.dequant(k, n))) << k << " " << n;
+}

@@ -27,6 +27,11 @@ const std::vector<Block>& block_registry() {
       {"group-unit", "one column's group-dequant unit: zero point, group accumulation, dequant, Y", kEngineScope,
        group_unit_module,
        "sim_group_unit_* (its own testbench: random and directed cases, the rounding carries), sim_engine_*"},
+      {"weight-dequant",
+       "the dequant-first design's weight dequantizer: code, zero point and FP16 scale to the FP16 weight (integer "
+       "codes)",
+       kEngineScope, weight_dequant_module,
+       "sim_weight_dequant_* (every code x zero point x FP16 scale where that is <= 2^24 cases, else random)"},
       {"engine", "the mpGEMM engine: array, edges, group dequant, controller, streams (--axis: behind AXI4-Stream)",
        kEngineScope, [](const EngineConfig& c) { return c.axis ? axis_module(c) : engine_module(c); },
        "sim_engine_* (make sim), llm_checks, lint_engine, rtl_up_to_date"},

@@ -38,9 +38,9 @@ void run_gen(const Block& b, const GenArgs& a) {
 }
 
 // The MACs per cycle a block serves when its engine streams: one for a PE, a column's R for a group
-// unit, R x C for the array, the edge and the engine.
+// unit or a weight dequantizer (per column), R x C for the array, the edge and the engine.
 int macs_per_cycle(const std::string& block, const EngineConfig& e) {
-  return block == "pe" ? 1 : block == "group-unit" ? e.rows : e.rows * e.cols;
+  return block == "pe" ? 1 : (block == "group-unit" || block == "weight-dequant") ? e.rows : e.rows * e.cols;
 }
 
 nlohmann::ordered_json point_json(const DesignPoint& p) {
@@ -131,6 +131,13 @@ void register_list(CLI::App& app) {
         for (const std::string& opts : array_lint_points()) {
           const EngineConfig e = engine_from_options(parse_option_string(opts));
           fmt::print("{} {}\n", make_design(find_block("array"), e).top->name, opts);
+        }
+      });
+  list->add_subcommand("weight-dequant", "the weight dequantizers the lint covers: every integer weight format")
+      ->callback([] {
+        for (const std::string& opts : weight_dequant_points()) {
+          const EngineConfig e = engine_from_options(parse_option_string(opts));
+          fmt::print("{} {}\n", make_design(find_block("weight-dequant"), e).top->name, opts);
         }
       });
   auto rnd = std::make_shared<std::tuple<int, uint64_t, int, int>>(20, 1, 32, 16);

@@ -181,6 +181,8 @@ const std::vector<DesignPoint>& area_points() {
          "4 x 4 array of the default PE"},
         {"array_fma_2x2", "array", "--pe fma --rows 2 --cols 2 --group-size 32", "array", "2 x 2 array of the fma PE"},
         {"array_fma_4x4", "array", "--pe fma --rows 4 --cols 4 --group-size 32", "array", "4 x 4 array of the fma PE"},
+        {"fma_weight_dequant", "weight-dequant", "--preset fma", "engine block",
+         "the dequant-first design's weight dequantizer (4-bit code, zero point, FP16 scale to FP16): one per column"},
         // a 2-column W4A16 engine: the controller and the paths between blocks, timed with them
         {"w4a16_engine_c2", "engine", "--preset w4a16 --cols 2", "engine block",
          "W4A16 engine cut to 2 columns: controller, weight stager, edge, skews, 16 x 2 array, 2 group units"},
@@ -375,6 +377,16 @@ std::vector<std::string> random_engine_options(int count, uint64_t seed, int max
     }
   }
   return out;
+}
+
+const std::vector<std::string>& weight_dequant_points() {
+  static const std::vector<std::string> points = [] {
+    std::vector<std::string> out;
+    for (int bits : {2, 3, 4, 8})
+      for (const char* sign : {"", " --weight-signed"}) out.push_back(fmt::format("--pe fma --weight-bits {}{}", bits, sign));
+    return out;
+  }();
+  return points;
 }
 
 const std::vector<std::string>& array_lint_points() {

@@ -32,6 +32,8 @@ const std::vector<DesignPoint>& power_points();
 const std::vector<DesignPoint>& dse_points();
 // The configurations `mixpe eval` scores on the model (family "software": the W4A16 kernel).
 const std::vector<DesignPoint>& eval_points();
+// The weight dequantizers the lint covers: every integer weight format (options).
+const std::vector<std::string>& weight_dequant_points();
 // The arrays the lint covers (each also at another size by parameter override): options.
 const std::vector<std::string>& array_lint_points();
 

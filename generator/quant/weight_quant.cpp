@@ -59,8 +59,16 @@ double QuantWeights::dequant(int k, int n) const {
   return 0;
 }
 
+uint16_t dequant_to_fp16(int32_t v, uint16_t scale_fp16) {
+  const double s = to_double(kFp16, scale_fp16);
+  if (std::isnan(s) || (std::isinf(s) && v == 0)) return uint16_t(kFp16.quiet_nan());
+  return uint16_t(from_double(kFp16, s * double(v)));  // exact: 11 x at most 9 significant bits
+}
+
 uint16_t QuantWeights::dequant_fp16(int k, int n) const {
-  return uint16_t(from_double(kFp16, dequant(k, n)));  // exact product, one rounding
+  if (cfg.scheme == WeightScheme::kLut) return uint16_t(from_double(kFp16, dequant(k, n)));  // exact product, one rounding
+  const int g = k / cfg.group_size;
+  return dequant_to_fp16(code(k, n) - (cfg.scheme == WeightScheme::kAsym ? zero_at(g, n) : 0), scale_at(g, n));
 }
 
 namespace {

@@ -55,6 +55,11 @@ struct QuantWeights {
   uint16_t dequant_fp16(int k, int n) const;
 };
 
+// The dequant-first datapath's weight from its integer value v (q - z, or a signed q): RNE_fp16(s * v),
+// the exact product rounded once (subnormals, overflow to infinity); a NaN scale, or an infinite one
+// times 0, gives FP16's quiet NaN. The weight-dequant block computes exactly this.
+uint16_t dequant_to_fp16(int32_t v, uint16_t scale_fp16);
+
 // Quantizes W (K x N). Rejects NaN/Inf weights with the position named.
 QuantWeights quantize_weights(const Matrix<float>& w, const WeightQuantConfig& cfg);
 

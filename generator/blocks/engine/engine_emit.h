@@ -24,6 +24,9 @@ hdl::ModulePtr lut_decode_module(const PeConfig& pe);
 hdl::ModulePtr array_module(const EngineConfig& c);
 // One column's group-dequant unit: zero point, group accumulation, dequant, output memory.
 hdl::ModulePtr group_unit_module(const EngineConfig& c);
+// The dequant-first design's weight dequantizer: code, zero point and FP16 scale to the FP16 weight
+// (integer codes only: LUT weights fail with a one-line error).
+hdl::ModulePtr weight_dequant_module(const EngineConfig& c);
 // The top: controller, weight stager, streams, side band and outputs around the blocks above.
 hdl::ModulePtr engine_module(const EngineConfig& c);
 // The engine behind AXI4-Stream interfaces (EngineConfig::axis).

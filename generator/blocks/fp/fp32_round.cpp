@@ -13,10 +13,12 @@ namespace mixpe {
 
 using hdl::lit;
 
-void emit_fp32_round(hdl::Module& m, const std::string& p, const std::string& sign_in, const std::string& mag, int w,
-                     const std::string& lsb_biased, const std::string& out, const PipelineCut& cut) {
-  const int lzw = std::bit_width(unsigned(w));
-  const int nw = std::max(w, 24);  // the normalized magnitude, at least a significand wide
+void emit_float_round(hdl::Module& m, FloatFormat f, const std::string& p, const std::string& sign_in,
+                      const std::string& mag, int w, const std::string& lsb_biased, const std::string& out,
+                      const PipelineCut& cut) {
+  const int sig = f.sig_bits, eb = f.exp_bits, cap = sig + 2;  // a shift of `cap` moves every bit below the guard
+  const int lzw = std::bit_width(unsigned(w)), sw = std::bit_width(unsigned(cap));
+  const int nw = std::max(w, sig);  // the normalized magnitude, at least a significand wide
   m.wire(p + "lz", lzw);
   m.assign(p + "lz", leading_zeros(mag, w, lzw));
   m.wire(p + "norm", nw, "leading one at the top");
@@ -34,39 +36,49 @@ void emit_fp32_round(hdl::Module& m, const std::string& p, const std::string& si
   m.assign(p + "sub", fmt::format("{0}[12] | ({0} == 13'd0)", exp));
   m.wire(p + "neg_exp", 13);
   m.assign(p + "neg_exp", fmt::format("13'd1 - {}", exp));
-  m.wire(p + "dshift", 5, "1 - exp, capped: 26 already moves every bit below the guard");
-  m.assign(p + "dshift", fmt::format("!{0}sub ? 5'd0 : ({0}neg_exp > 13'd26) ? 5'd26 : {0}neg_exp[4:0]", p));
-  const int xw = nw + 26;
-  m.wire(p + "x", xw, "24 kept bits, guard, then sticky bits");
-  m.assign(p + "x", fmt::format("{{{}, 26'd0}} >> {}dshift", norm, p));
+  m.wire(p + "dshift", sw, fmt::format("1 - exp, capped: {} already moves every bit below the guard", cap));
+  m.assign(p + "dshift", fmt::format("!{0}sub ? {1} : ({0}neg_exp > {2}) ? {3} : {4}", p, lit(sw, 0),
+                                     lit(13, unsigned(cap)), lit(sw, unsigned(cap)), hdl::slice(p + "neg_exp", sw - 1, 0)));
+  const int xw = nw + cap;
+  m.wire(p + "x", xw, fmt::format("{} kept bits, guard, then sticky bits", sig));
+  m.assign(p + "x", fmt::format("{{{}, {}}} >> {}dshift", norm, lit(cap, 0), p));
   m.wire(p + "sticky", 1);
   m.assign(p + "sticky", fmt::format("{} != {}", hdl::slice(p + "x", nw, 0), lit(nw + 1, 0)));
   m.wire(p + "round_up", 1);
   m.assign(p + "round_up", fmt::format("{0}x[{1}] & ({0}sticky | {0}x[{2}])", p, nw + 1, nw + 2));
-  m.wire(p + "kept", 24);
+  m.wire(p + "kept", sig);
   m.assign(p + "kept", hdl::slice(p + "x", xw - 1, nw + 2));
   m.wire(p + "exp_eff", 13, "the exponent the kept bits are at: 1 for subnormals");
   m.assign(p + "exp_eff", fmt::format("{0}sub ? 13'd1 : {1}", p, exp));
   live = {{p + "sign", sign, 1},
           {p + "zero", zero, 1},
-          {p + "kept", p + "kept", 24},
+          {p + "kept", p + "kept", sig},
           {p + "round_up", p + "round_up", 1},
           {p + "exp_eff", p + "exp_eff", 13}};
   if (cut) cut(live);
   const std::string sign2 = live[0].name, zero2 = live[1].name, kept = live[2].name, up = live[3].name,
                     exp_eff = live[4].name;
-  m.wire(p + "rounded", 25);
-  m.assign(p + "rounded", fmt::format("{{1'b0, {}}} + {{24'd0, {}}}", kept, up));
+  m.wire(p + "rounded", sig + 1);
+  m.assign(p + "rounded", fmt::format("{{1'b0, {}}} + {{{}, {}}}", kept, lit(sig, 0), up));
   m.wire(p + "exp_final", 13);
-  m.assign(p + "exp_final", fmt::format("{0}rounded[24] ? {1} + 13'd1 : {1}", p, exp_eff));
-  m.wire(p + "frac", 23);
-  m.assign(p + "frac", fmt::format("{0}rounded[24] ? 23'd0 : {0}rounded[22:0]", p));
-  m.wire(p + "field", 8);
-  m.assign(p + "field", fmt::format("({0}rounded[24] | {0}rounded[23]) ? {0}exp_final[7:0] : 8'd0", p));
-  m.assign(out, fmt::format("{1} ? {{{0}, 31'd0}}"
-                            " : (!{2}exp_final[12] & ({2}exp_final >= 13'd255)) ? {{{0}, 8'hff, 23'd0}}"
+  m.assign(p + "exp_final", fmt::format("{0}rounded[{2}] ? {1} + 13'd1 : {1}", p, exp_eff, sig));
+  m.wire(p + "frac", sig - 1);
+  m.assign(p + "frac", fmt::format("{0}rounded[{1}] ? {2} : {3}", p, sig, lit(sig - 1, 0),
+                                   hdl::slice(p + "rounded", sig - 2, 0)));
+  m.wire(p + "field", eb);
+  m.assign(p + "field", fmt::format("({0}rounded[{1}] | {0}rounded[{2}]) ? {3} : {4}", p, sig, sig - 1,
+                                    hdl::slice(p + "exp_final", eb - 1, 0), lit(eb, 0)));
+  const unsigned top = (1u << eb) - 1;
+  m.assign(out, fmt::format("{1} ? {{{0}, {3}}}"
+                            " : (!{2}exp_final[12] & ({2}exp_final >= {4})) ? {{{0}, {5}, {6}}}"
                             " : {{{0}, {2}field, {2}frac}}",
-                            sign2, zero2, p));
+                            sign2, zero2, p, lit(f.total_bits() - 1, 0), lit(13, top), fmt::format("{}'h{:x}", eb, top),
+                            lit(sig - 1, 0)));
+}
+
+void emit_fp32_round(hdl::Module& m, const std::string& p, const std::string& sign_in, const std::string& mag, int w,
+                     const std::string& lsb_biased, const std::string& out, const PipelineCut& cut) {
+  emit_float_round(m, kFp32, p, sign_in, mag, w, lsb_biased, out, cut);
 }
 
 void emit_fp32_mul(hdl::Module& m, const std::string& p, const std::string& a, const std::string& b, FloatFormat bf,

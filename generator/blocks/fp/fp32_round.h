@@ -9,6 +9,11 @@
 
 namespace mixpe {
 
+// out (f's width) = RNE_f((-1)^sign * mag * 2^(lsb_biased - bias)): emit_fp32_round for any format.
+void emit_float_round(hdl::Module& m, FloatFormat f, const std::string& prefix, const std::string& sign,
+                      const std::string& mag, int mag_width, const std::string& lsb_biased, const std::string& out,
+                      const PipelineCut& cut = {});
+
 // out (32 bits) = RNE_fp32((-1)^sign * mag * 2^(lsb_biased - 127)); mag is `mag_width` bits
 // unsigned; lsb_biased a 13-bit two's complement expression. With `cut`: three stages (normalize |
 // shift into the subnormal range, round bit | round, pack).
