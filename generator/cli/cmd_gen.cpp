@@ -11,6 +11,7 @@
 #include "config/presets.h"
 #include "io/output_files.h"
 #include "numerics/error.h"
+#include "perf/hardware.h"
 
 namespace mixpe {
 namespace {
@@ -118,9 +119,40 @@ void register_list(CLI::App& app) {
       ->callback([] {
         for (const PeConfig& c : pe_sweep()) fmt::print("{} {}\n", c.module_name(), option_string(c.to_options()));
       });
-  list->add_subcommand("presets", "the named engine configurations")->callback([] {
-    for (const EnginePreset& p : engine_presets())
-      fmt::print("{} {} : {}\n", p.name, engine_from_options({{"--preset", p.name}}).name(), p.description);
+  auto presets_md = std::make_shared<bool>(false);
+  CLI::App* presets = list->add_subcommand("presets", "the named engine configurations");
+  presets->add_flag("--markdown", *presets_md,
+                    "a Markdown table with each engine's clock and its PE's area against fma's, from the measured "
+                    "area table (docs/measured/area.json)");
+  presets->callback([presets_md, md] {
+    if (!*presets_md) {
+      for (const EnginePreset& p : engine_presets())
+        fmt::print("{} {} : {}\n", p.name, engine_from_options({{"--preset", p.name}}).name(), p.description);
+      return;
+    }
+    const std::string path = default_area_table();
+    if (path.empty()) fail("list presets --markdown: no area table found (docs/measured/area.json): run `make area`");
+    const AreaTable t = load_area_table(path);
+    // the engine's clock: its slowest block (PE, west edge, group unit; the controller where the
+    // engine was synthesized whole), as `make area` reports it
+    std::string out = "| preset | what | clock (slowest block) | PE area vs `fma` |\n| --- | --- | ---: | ---: |\n";
+    const double fma_um2 = t.block("fma").um2;
+    for (const EnginePreset& p : engine_presets()) {
+      const Design* d = nullptr;
+      for (const Design& x : perf_designs())
+        if (x.options == "--preset " + p.name && !x.dequant_first) d = &x;
+      if (!d) fail("list presets --markdown: no measured blocks for preset '{}' (perf/hardware.cpp)", p.name);
+      const BlockFigures pe = t.block(d->blocks.pe);
+      double mhz = pe.fmax_mhz;
+      for (const std::string& b : {d->blocks.edge, d->blocks.unit})
+        if (t.block(b).fmax_mhz > 0) mhz = std::min(mhz, t.block(b).fmax_mhz);
+      for (const auto& [name, own] : t.own_logic_mhz)
+        if (name == p.name + "_engine_c2") mhz = std::min(mhz, own);
+      const double ratio = fma_um2 / pe.um2;
+      out += fmt::format("| `{}` | {} | {:.0f} MHz | {} |\n", p.name, md(p.description), mhz,
+                         p.name == "fma" ? std::string("1") : fmt::format("{:.1f}x smaller", ratio));
+    }
+    fmt::print("{}", out);
   });
   list->add_subcommand("engine", "the engines the lint and regeneration checks cover: every preset")->callback([] {
     for (const EnginePreset& p : engine_presets())

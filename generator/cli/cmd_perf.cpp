@@ -23,23 +23,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The area table when --area is not given, found at run time: beside an installed binary
-// (<prefix>/share/mixpe/area.json), else the repository's docs/measured/area.json seen from a
-// binary in a build tree inside it (<repo>/build/mixpe), else from the working directory.
-std::string default_area_table() {
-  std::error_code ec;
-  std::vector<fs::path> tries;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    const fs::path up = exe.parent_path().parent_path();
-    tries = {up / "share" / "mixpe" / "area.json", up / "docs" / "measured" / "area.json"};
-  }
-  tries.emplace_back(fs::path("docs") / "measured" / "area.json");
-  for (const fs::path& p : tries)
-    if (fs::is_regular_file(p, ec)) return fs::weakly_canonical(p, ec).string();
-  return "";
-}
-
 struct PerfArgs {
   std::vector<std::string> models = {"vit-b16", "vit-h14", "opt-6.7b", "llama-2-13b"};
   std::vector<std::string> decode_models = {"opt-6.7b", "llama-2-7b", "llama-2-13b"};
@@ -176,16 +159,19 @@ void run_perf(PerfArgs a) {
       mem.rows_pj_per_bit, mem.core_pj_per_um2_cycle, mem.attn_pj_per_mac, mem.attn_gmacs, mem.attn_pj_per_mac,
       mem.leak_w_per_mm2);
   out += fmt::format(
-      "Designs at equal logic area ({:.3f} mm2: array, west edge, group units' logic, the engine's own logic;\n"
-      "the group units' rows are SRAM) and equal DRAM bandwidth; areas and clocks from {}:\n",
+      "Designs at equal logic area ({:.3f} mm2: array, west edge, group units' logic, the engine's own logic, a\n"
+      "dequant-first design's weight dequantizers; the group units' rows are SRAM) and equal DRAM bandwidth; areas "
+      "and\n"
+      "clocks from {}:\n",
       budget, a.area_file);
   for (const PerfModel& pm : sized) {
     const SizedDesign& s = pm.design();
     out += fmt::format(
-        "  {:10} {:3} x {:2}, L = {:3}: {:.3f} mm2 (array {:.3f}, edge {:.3f}, units {:.3f}, own {:.3f}), {:.0f} MHz "
+        "  {:10} {:3} x {:2}, L = {:3}: {:.3f} mm2 (array {:.3f}, edge {:.3f}, units {:.3f}, own {:.3f}{}), {:.0f} MHz "
         "({})\n",
         s.design.name, s.engine.rows, s.engine.cols, s.engine.load, s.logic_mm2, s.array_mm2, s.edge_mm2, s.units_mm2,
-        s.own_mm2, s.clock_mhz, s.clock_limit);
+        s.own_mm2, s.dequant_mm2 > 0 ? fmt::format(", dequantizers {:.3f}", s.dequant_mm2) : "", s.clock_mhz,
+        s.clock_limit);
   }
 
   nlohmann::ordered_json rows = nlohmann::ordered_json::array();

@@ -383,7 +383,8 @@ const std::vector<std::string>& weight_dequant_points() {
   static const std::vector<std::string> points = [] {
     std::vector<std::string> out;
     for (int bits : {2, 3, 4, 8})
-      for (const char* sign : {"", " --weight-signed"}) out.push_back(fmt::format("--pe fma --weight-bits {}{}", bits, sign));
+      for (const char* sign : {"", " --weight-signed"})
+        out.push_back(fmt::format("--pe fma --weight-bits {}{}", bits, sign));
     return out;
   }();
   return points;

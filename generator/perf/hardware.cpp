@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
@@ -21,7 +22,7 @@ const std::vector<Design>& perf_designs() {
       {"w4a16-dqf",
        "dequant-first: 4-bit weights dequantized to FP16 on their way in, then the FP16 array",
        "--preset fma",
-       {"fma", "fma_edge", "fma_group_unit_d2", "fma_group_unit"},
+       {"fma", "fma_edge", "fma_group_unit_d2", "fma_group_unit", "fma_weight_dequant"},
        true},
       {"int8",
        "INT8 x INT8 PEs, INT32 column sums, W8A8 (TPU-like)",
@@ -94,6 +95,8 @@ AreaTable load_area_table(const std::string& path) {
       fail("area table '{}': design '{}' has a clock of {} MHz: regenerate it with `make area`", shorten(path),
            shorten(name), b.fmax_mhz);
     t.blocks.emplace_back(name, b);
+    const double own_mhz = num("top_logic_fmax_mhz");
+    if (std::isfinite(own_mhz) && own_mhz > 0 && own_mhz < 1e5) t.own_logic_mhz.emplace_back(name, own_mhz);
     // the engine's own logic (area run: its top alone, blocks as black boxes) at L = 1 and 16
     if (name == "w4a16_top_l1") own1 = num("area_um2");
     if (name == "w4a16_top_l16") own16 = num("area_um2");
@@ -114,6 +117,21 @@ AreaTable load_area_table(const std::string& path) {
   return t;
 }
 
+std::string default_area_table() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::vector<fs::path> tries;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path up = exe.parent_path().parent_path();
+    tries = {up / "share" / "mixpe" / "area.json", up / "docs" / "measured" / "area.json"};
+  }
+  tries.emplace_back(fs::path("docs") / "measured" / "area.json");
+  for (const fs::path& p : tries)
+    if (fs::is_regular_file(p, ec)) return fs::weakly_canonical(p, ec).string();
+  return "";
+}
+
 double skew_bits(const EngineConfig& e) {
   const double ww = e.pe.weight_width(), R = e.rows, C = e.cols, L = e.load, E = e.edge_stages();
   return C * ww * (R * (L - 1) / 2 + L * (E - 1)) + L * ww * C * (C - 1) / 2;
@@ -125,17 +143,21 @@ SizedDesign size_design(const Design& d, const AreaTable& t, int rows, int cols,
   opts.emplace_back("--rows", std::to_string(rows));
   opts.emplace_back("--cols", std::to_string(cols));
   opts.emplace_back("--load", std::to_string(load));
-  SizedDesign s{d, engine_from_options(opts), 0, 0, 0, 0, 0, 0, ""};
+  SizedDesign s{d, engine_from_options(opts), 0, 0, 0, 0, 0, 0, 0, ""};
   const BlockFigures pe = t.block(d.blocks.pe), edge = t.block(d.blocks.edge), ul = t.block(d.blocks.unit_logic),
                      unit = t.block(d.blocks.unit);
   s.array_mm2 = rows * cols * pe.um2 * 1e-6;
   s.edge_mm2 = edge.um2 * rows / 16.0 * 1e-6;  // measured at R = 16: lanes scale with R
   s.units_mm2 = cols * ul.um2 * 1e-6;
   s.own_mm2 = cols * t.own_logic_a_mm2 + t.own_logic_b_mm2 * skew_bits(s.engine);
-  s.logic_mm2 = s.array_mm2 + s.edge_mm2 + s.units_mm2 + s.own_mm2;
+  // one weight dequantizer per weight loaded per cycle: L rows of C
+  const BlockFigures dq = d.blocks.dequant.empty() ? BlockFigures{} : t.block(d.blocks.dequant);
+  s.dequant_mm2 = double(load) * cols * dq.um2 * 1e-6;
+  s.logic_mm2 = s.array_mm2 + s.edge_mm2 + s.units_mm2 + s.own_mm2 + s.dequant_mm2;
   s.clock_mhz = pe.fmax_mhz, s.clock_limit = "PE";
   if (edge.fmax_mhz > 0 && edge.fmax_mhz < s.clock_mhz) s.clock_mhz = edge.fmax_mhz, s.clock_limit = "west edge";
   if (unit.fmax_mhz > 0 && unit.fmax_mhz < s.clock_mhz) s.clock_mhz = unit.fmax_mhz, s.clock_limit = "group unit";
+  if (dq.fmax_mhz > 0 && dq.fmax_mhz < s.clock_mhz) s.clock_mhz = dq.fmax_mhz, s.clock_limit = "weight dequantizer";
   if (s.clock_mhz <= 0)
     fail("{}: the area table has no clock for {} (slew violations?): rerun `make area`", d.name, d.blocks.pe);
   return s;

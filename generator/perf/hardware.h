@@ -17,6 +17,7 @@ struct BlockFigures {
 // The measured blocks a design is built from (names of area.json entries).
 struct DesignBlocks {
   std::string pe, edge, unit_logic, unit;  // unit_logic: the group unit with 2 rows (its rows' storage apart)
+  std::string dequant = "";                // dequant-first: the weight dequantizer, L x C of them
 };
 
 struct Design {
@@ -24,7 +25,7 @@ struct Design {
   std::string options;  // engine options (config/options.h), before sizing
   DesignBlocks blocks;
   bool dequant_first = false;  // 4-bit asymmetric codes in DRAM, dequantized to FP16 on the way in
-                               // (the dequantizers' area not counted)
+                               // (by blocks.dequant: L x C weight dequantizers, counted)
 };
 
 // What DRAM holds per weight and per group and column: the engine's codes (FP16 for the fma array)
@@ -43,18 +44,25 @@ struct AreaTable {
   std::string source;
   BlockFigures block(const std::string& name) const;  // fails naming the file and `make area`
   std::vector<std::pair<std::string, BlockFigures>> blocks;
+  // engines synthesized whole: their own logic's clock (controller, stager, side band; timing run)
+  std::vector<std::pair<std::string, double>> own_logic_mhz;
   // the engine's own logic: a per column plus b per bit of weight skew (skew_bits), through the
   // W4A16 16 x 16 engine's tops at L = 1 and 16 (area run)
   double own_logic_a_mm2 = 0, own_logic_b_mm2 = 0;
 };
 AreaTable load_area_table(const std::string& path);
+// The area table when none is given, found at run time: beside an installed binary
+// (<prefix>/share/mixpe/area.json), else the repository's docs/measured/area.json seen from a
+// binary in a build tree inside it (<repo>/build/mixpe), else from the working directory; "" if none.
+std::string default_area_table();
 
 // A design at a size: the engine, its logic area (array, west edge, group units' logic, the
-// engine's own logic; the group units' rows are storage, counted as SRAM) and its clock.
+// engine's own logic, a dequant-first design's weight dequantizers; the group units' rows are
+// storage, counted as SRAM) and its clock.
 struct SizedDesign {
   Design design;
   EngineConfig engine;
-  double logic_mm2, array_mm2, edge_mm2, units_mm2, own_mm2;
+  double logic_mm2, array_mm2, edge_mm2, units_mm2, own_mm2, dequant_mm2;
   double clock_mhz;
   std::string clock_limit;  // the block that sets the clock
 };

@@ -66,7 +66,8 @@ uint16_t dequant_to_fp16(int32_t v, uint16_t scale_fp16) {
 }
 
 uint16_t QuantWeights::dequant_fp16(int k, int n) const {
-  if (cfg.scheme == WeightScheme::kLut) return uint16_t(from_double(kFp16, dequant(k, n)));  // exact product, one rounding
+  if (cfg.scheme == WeightScheme::kLut)
+    return uint16_t(from_double(kFp16, dequant(k, n)));  // exact product, one rounding
   const int g = k / cfg.group_size;
   return dequant_to_fp16(code(k, n) - (cfg.scheme == WeightScheme::kAsym ? zero_at(g, n) : 0), scale_at(g, n));
 }

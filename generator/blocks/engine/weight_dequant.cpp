@@ -16,9 +16,10 @@ namespace {
 hdl::Module make_weight_dequant(const EngineConfig& c) {
   const WeightQuantConfig q = c.weight_quant();
   if (q.scheme == WeightScheme::kLut)
-    fail("weight-dequant takes integer codes; LUT weights ({}) are dequantized through their table: use --pe mixpe, "
-         "int8 or fma",
-         q.lut.name);
+    fail(
+        "weight-dequant takes integer codes; LUT weights ({}) are dequantized through their table: use --pe mixpe, "
+        "int8 or fma",
+        q.lut.name);
   const int b = q.bits, sig = kFp16.sig_bits;
   const bool asym = q.scheme == WeightScheme::kAsym;
   hdl::Module m;

@@ -37,8 +37,9 @@ void emit_float_round(hdl::Module& m, FloatFormat f, const std::string& p, const
   m.wire(p + "neg_exp", 13);
   m.assign(p + "neg_exp", fmt::format("13'd1 - {}", exp));
   m.wire(p + "dshift", sw, fmt::format("1 - exp, capped: {} already moves every bit below the guard", cap));
-  m.assign(p + "dshift", fmt::format("!{0}sub ? {1} : ({0}neg_exp > {2}) ? {3} : {4}", p, lit(sw, 0),
-                                     lit(13, unsigned(cap)), lit(sw, unsigned(cap)), hdl::slice(p + "neg_exp", sw - 1, 0)));
+  m.assign(p + "dshift",
+           fmt::format("!{0}sub ? {1} : ({0}neg_exp > {2}) ? {3} : {4}", p, lit(sw, 0), lit(13, unsigned(cap)),
+                       lit(sw, unsigned(cap)), hdl::slice(p + "neg_exp", sw - 1, 0)));
   const int xw = nw + cap;
   m.wire(p + "x", xw, fmt::format("{} kept bits, guard, then sticky bits", sig));
   m.assign(p + "x", fmt::format("{{{}, {}}} >> {}dshift", norm, lit(cap, 0), p));
@@ -63,8 +64,8 @@ void emit_float_round(hdl::Module& m, FloatFormat f, const std::string& p, const
   m.wire(p + "exp_final", 13);
   m.assign(p + "exp_final", fmt::format("{0}rounded[{2}] ? {1} + 13'd1 : {1}", p, exp_eff, sig));
   m.wire(p + "frac", sig - 1);
-  m.assign(p + "frac", fmt::format("{0}rounded[{1}] ? {2} : {3}", p, sig, lit(sig - 1, 0),
-                                   hdl::slice(p + "rounded", sig - 2, 0)));
+  m.assign(p + "frac",
+           fmt::format("{0}rounded[{1}] ? {2} : {3}", p, sig, lit(sig - 1, 0), hdl::slice(p + "rounded", sig - 2, 0)));
   m.wire(p + "field", eb);
   m.assign(p + "field", fmt::format("({0}rounded[{1}] | {0}rounded[{2}]) ? {3} : {4}", p, sig, sig - 1,
                                     hdl::slice(p + "exp_final", eb - 1, 0), lit(eb, 0)));
