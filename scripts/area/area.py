@@ -46,6 +46,22 @@ def run(cmd, **kw):
     return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
 
 
+def key_values(text):
+    """The `key value` lines (a lower-case name, a number) a Tcl or Yosys script of the flow prints."""
+    return dict(re.findall(r"(?m)^([a-z_]+) (-?[0-9][0-9.eE+-]*)$", text))
+
+
+def sta(tcl, log, keys=("worst_slack_ns", "slew_violations")):
+    """OpenSTA on one of the flow's scripts, its output kept in log: the `key value` lines it printed."""
+    text = run(["sta", "-no_splash", "-exit", tcl]).stdout
+    open(log, "w").write(text)
+    values = key_values(text)
+    missing = [k for k in keys if k not in values]
+    if missing:
+        sys.exit(f"sta: no {', '.join(missing)} line in {log}")
+    return values
+
+
 def fill(template, **values):
     text = open(os.path.join(HERE, template)).read()
     for k, v in values.items():
@@ -140,16 +156,13 @@ def map_and_time(work_dir, files, top, lib, abc, note, flatten=True, blackboxes=
     with open(os.path.join(work_dir, "sta.tcl"), "w") as f:
         f.write(fill("sta.tcl.in", LIB=lib, NETLIST=netlist, TOP=top, PERIOD=PERIOD_NS,
                      DRIVER=liberty.DRIVER_CELL, DRIVER_PIN=liberty.DRIVER_PIN, LOAD=liberty.LOAD_PF))
-    stext = run(["sta", "-no_splash", "-exit", os.path.join(work_dir, "sta.tcl")]).stdout
-    open(os.path.join(work_dir, "sta.log"), "w").write(stext)
-    # the clock group's worst endpoint: required, actual, slack
-    m = re.search(r"max_delay/setup group clk\n.*?-{5,}\n[^\n]*?\)\s+([-0-9.]+)\s+([-0-9.]+)\s+([-0-9.]+)", stext, re.S)
+    s = sta(os.path.join(work_dir, "sta.tcl"), os.path.join(work_dir, "sta.log"))
     return {
         # flattened: the one module; with hierarchy: the top with everything below it
         "area": float(re.findall(r"Chip area for (?:top )?module .*: ([0-9.]+)", ytext)[-1]),
         "cells": int(re.findall(r"Number of cells:\s+([0-9]+)", ytext)[-1]),
-        "period": PERIOD_NS - float(m.group(3)),  # the shortest clock period that meets setup
-        "slew_violations": int(re.search(r"^slew_violations (\d+)", stext, re.M).group(1)),
+        "period": PERIOD_NS - float(s["worst_slack_ns"]),  # the shortest clock period that meets setup
+        "slew_violations": int(s["slew_violations"]),
     }
 
 
@@ -171,11 +184,9 @@ def top_logic_timing(work_dir, files, top, lib, work):
     with open(tcl, "w") as f:
         f.write(fill("sta_top.tcl.in", LIB=lib, NETLIST=os.path.join(work_dir, "netlist.v"), TOP=top, PERIOD=PERIOD_NS,
                      DRIVER=liberty.DRIVER_CELL, DRIVER_PIN=liberty.DRIVER_PIN, LOAD=liberty.LOAD_PF))
-    stext = run(["sta", "-no_splash", "-exit", tcl]).stdout
-    open(os.path.join(work_dir, "sta_top.log"), "w").write(stext)
-    m = re.search(r"max_delay/setup group clk\n.*?-{5,}\n[^\n]*?\)\s+([-0-9.]+)\s+([-0-9.]+)\s+([-0-9.]+)", stext, re.S)
-    period = PERIOD_NS - float(m.group(3))
-    slew = int(re.search(r"^slew_violations (\d+)", stext, re.M).group(1))
+    s = sta(tcl, os.path.join(work_dir, "sta_top.log"))
+    period = PERIOD_NS - float(s["worst_slack_ns"])
+    slew = int(s["slew_violations"])
     return {"top_logic_period_ns": round(period, 3), "top_logic_slew_violations": slew,
             "top_logic_fmax_mhz": round(1000 / period, 1) if slew == 0 else None}
 
