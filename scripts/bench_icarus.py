@@ -3,7 +3,7 @@
 
 The engine testbench's power workload (GEMMs of M = depth, K = 4 groups, N = 2 column tiles,
 streams never idle) runs in the Verilator testbench (bit-exact against the golden model), is
-recorded at the engine's ports cycle by cycle (scripts/area/glitch.py's recorder), and the
+recorded at the engine's ports cycle by cycle (scripts/mixpe_flow/glitch.py's recorder), and the
 recording's first --max-cycles cycles are replayed on the same RTL in Icarus (every output checked
 before each rising edge). The 4 x 4 engine by default: Icarus simulates the 16 x 16 one at a few
 cycles per second (and the recording build of its wrapper takes 25 minutes).
@@ -18,14 +18,11 @@ import json
 import os
 import re
 import subprocess
-import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "area"))
-import glitch  # noqa: E402
+from mixpe_flow import glitch
 
-ROOT = os.path.dirname(HERE)
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def timed(cmd, what):

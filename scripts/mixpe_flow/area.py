@@ -1,16 +1,15 @@
-#!/usr/bin/env python3
 """Synthesis estimates of generated designs: Yosys 0.23 to SKY130 HD cells, OpenSTA for the
 critical path and the transition checks. Writes build/reports/area.csv and area.json and prints a table.
 
 These are synthesis estimates (no placement, wires, clock tree or SRAM macros), not tape-out
 figures; ratios between designs made in this one flow are what carry weight.
 
-One job per design point (scripts/sweep/sweep.py: GNU parallel locally or over ssh hosts, or a
+One job per design point (sweep.py: GNU parallel locally or over ssh hosts, or a
 Slurm array), keyed by a hash of the generated Verilog, the flow's scripts, the tool versions and
 the options, so a point whose result exists is not redone.
 
-Usage: area.py MIXPE BUILD_DIR [-j N] [--hosts FILE] [--timeout T] [--slurm] [--dry-run] [--only NAME ...]
-       area.py job --mixpe MIXPE --name NAME [--block B --options "OPTIONS"] --out FILE
+Usage: scripts/area.py MIXPE BUILD_DIR [-j N] [--hosts FILE] [--timeout T] [--slurm] [--dry-run] [--only NAME ...]
+       scripts/area.py job --mixpe MIXPE --name NAME [--block B --options "OPTIONS"] --out FILE
 """
 import argparse
 import collections
@@ -24,10 +23,7 @@ import sys
 import tempfile
 import time
 
-import liberty
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "sweep"))
-import sweep  # noqa: E402
+from . import liberty, sweep
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -238,9 +234,8 @@ def flow_files(files):
 
 def bundle_files(mixpe):
     """What a synthesis job needs, by its path in the bundle: the generator, the flow, the cells."""
-    files = {"bin/mixpe": mixpe, "scripts/sweep/sweep.py": os.path.join(ROOT, "scripts", "sweep", "sweep.py"),
-             os.path.relpath(liberty.LIB_GZ, ROOT): liberty.LIB_GZ}
-    files.update({f"scripts/area/{f}": os.path.join(HERE, f) for f in FLOW_FILES})
+    files = {"bin/mixpe": mixpe, os.path.relpath(liberty.LIB_GZ, ROOT): liberty.LIB_GZ}
+    files.update(sweep.package_files())
     return files
 
 
@@ -254,10 +249,10 @@ def point_key(mixpe, design, versions):
 
 
 def plan(sw, mixpe, designs, versions=None):
-    """One job per design point: `area.py job` in the sweep directory, from the bundle."""
+    """One job per design point: `scripts/area.py job` in the sweep directory, from the bundle."""
     versions = versions or sweep.tool_versions(("yosys", "sta"))
     for d in designs:
-        argv = ["python3", "scripts/area/area.py", "job", "--mixpe", "bin/mixpe", "--name", d["name"],
+        argv = ["python3", "scripts/area.py", "job", "--mixpe", "bin/mixpe", "--name", d["name"],
                 "--block", d["block"], "--options", d["options"]]
         if d.get("family") == "engine top":
             argv.append("--engine-top")

@@ -24,8 +24,7 @@ import re
 import subprocess
 import sys
 
-import area
-import liberty
+from . import area, liberty
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -83,7 +82,7 @@ def timed_cell_models(lib, out):
             extra += "  specify\n" + "".join(f"    ({a} => {b}) = (0, 0);\n" for a, b in paths) + "  endspecify\n"
         models.append(f"module {name}({body}{extra}endmodule\n")
     with open(out + ".tmp", "w") as f:
-        f.write("// SKY130 HD cell models with module paths: scripts/area/glitch.py\n" + "".join(models))
+        f.write("// SKY130 HD cell models with module paths: scripts/mixpe_flow/glitch.py\n" + "".join(models))
     os.replace(out + ".tmp", out)
     os.remove(func)
     return out
@@ -153,7 +152,7 @@ def recorder_wrapper(manifest, top, stim):
     ports = manifest["ports"]
     fields = [p["name"] for p in ports if p["direction"] == "input" and p["name"] != "clk_i"]
     fields += [p["name"] for p in ports if p["direction"] == "output"]
-    return (f"// the ports of {top} recorded cycle by cycle (scripts/area/glitch.py)\n"
+    return (f"// the ports of {top} recorded cycle by cycle (scripts/mixpe_flow/glitch.py)\n"
             f"module {top}({', '.join(p['name'] for p in ports)});\n" +
             "".join(f"  {_decl(p, p['direction'] + ' ')};\n" for p in ports) +
             f"  {top}_rtl u_rtl ({', '.join(f'.{p}({p})' for p in (q['name'] for q in ports))});\n"
@@ -185,7 +184,7 @@ def replay_tb(manifest, top, stim, period_ns, sdf, vcd, scopes):
     ins = [p for p in ports if p["direction"] == "input" and p["name"] != "clk_i"]
     outs = [p for p in ports if p["direction"] == "output"]
     half = period_ns / 2
-    lines = ["`timescale 1ns/1ps", f"// {top} replayed from {os.path.basename(stim)} (scripts/area/glitch.py)",
+    lines = ["`timescale 1ns/1ps", f"// {top} replayed from {os.path.basename(stim)} (scripts/mixpe_flow/glitch.py)",
              "module mixpe_replay;", "  reg clk_i = 1'b0;"]
     lines += [f"  reg {_decl(p)};" for p in ins]
     lines += [f"  wire {_decl(p)};" for p in outs]

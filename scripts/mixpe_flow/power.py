@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Energy from simulated activity: each design point of `mixpe list power` (a small engine) is
 synthesized like the timing run of `make area` but keeping its hierarchy, simulated at gate level
 (every cell replaced by its Liberty function) by the engine testbench on real LLM activations,
@@ -12,12 +11,12 @@ That simulation has zero delay; the random workload is then replayed in Icarus w
 delays to count the glitches too (glitch.py). No placement, wires (wire-load model only), clock
 tree or SRAM macros (the group units keep their rows in clock-gated flip-flops: clock_scaled_p0).
 
-One job per design point (scripts/sweep/sweep.py: GNU parallel, over ssh hosts or a Slurm array),
+One job per design point (sweep.py: GNU parallel, over ssh hosts or a Slurm array),
 keyed by a hash of the generated Verilog, the flows, the testbench sources, the tools, the traces and
 the options; inside a job its stages (gate-level build, runs, replays) are kept by stamps, so a job
 that is retried resumes where it stopped.
 
-Usage: power.py MIXPE "TB_LIBS" BUILD_DIR [--traces DIR] [--cycles N] [--random N] [--only NAME ...]
+Usage: scripts/power.py MIXPE "TB_LIBS" BUILD_DIR [--traces DIR] [--cycles N] [--random N] [--only NAME ...]
        [--engine "OPTIONS"] [--zero-delay-only | --replay-only] [-j N] [--hosts FILE] [--timeout T]
        [--slurm] [--dry-run]
 """
@@ -34,10 +33,7 @@ import sys
 import tempfile
 import time
 
-import area
-import glitch
-import liberty
-import sweep  # (area put scripts/sweep on the path)
+from . import area, glitch, liberty, sweep
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -59,7 +55,7 @@ def wrapper(manifest, top):
         decl.append(f"  {p['direction']} {f'[{w - 1}:0] ' if w > 1 else ''}{p['name']};")
         conn += [f"    .{p['name']}({p['name']})"] if w == 1 else \
             [f"    .\\{p['name']}[{i}] ({p['name']}[{i}])" for i in range(w)]
-    return (f"// the ports of {top} around its gate-level netlist (scripts/area/power.py)\n"
+    return (f"// the ports of {top} around its gate-level netlist (scripts/mixpe_flow/power.py)\n"
             f"module {top}({', '.join(p['name'] for p in ports)});\n" + "\n".join(decl) +
             f"\n  {top}_gates u_gates (\n" + ",\n".join(conn) + "\n  );\nendmodule\n")
 
@@ -283,11 +279,9 @@ TB_FILES = ("engine_tb.cpp", "engine_driver.h", "engine_workloads.cpp")
 
 
 def bundle_files(mixpe, libs, traces):
-    """What a power job needs, by its path in the bundle: the synthesis flow (area.bundle_files), the
-    power flow, the testbench sources, the generator's headers and the prebuilt libraries it links,
+    """What a power job needs, by its path in the bundle: the flow (area.bundle_files), the testbench sources, the generator's headers and the prebuilt libraries it links,
     the traces."""
     files = area.bundle_files(mixpe)
-    files.update({f"scripts/area/{f}": os.path.join(HERE, f) for f in POWER_FILES})
     files["scripts/verilate_tb.sh"] = os.path.join(ROOT, "scripts", "verilate_tb.sh")
     for sub, exts in (("tb", (".h", ".cpp")), ("generator", (".h",))):
         for dirpath, _, names in os.walk(os.path.join(ROOT, sub)):
@@ -320,7 +314,7 @@ def plan(sw, mixpe, points, a, libs):
             _, files = area.generate(mixpe, "engine", p["options"], tmp)
             key = sweep.digest(*[("file", f) for f in files + flow + traces], versions, p["name"], p["options"],
                                " ".join(job_options(a)))
-        argv = ["python3", "scripts/area/power.py", "job", "--mixpe", "bin/mixpe",
+        argv = ["python3", "scripts/power.py", "job", "--mixpe", "bin/mixpe",
                 "--libs", " ".join(f"tblibs/{os.path.basename(lib)}" for lib in libs.split()),
                 "--name", p["name"], "--options", p["options"], "--what", p["what"]] + job_options(a)
         sw.add(p["name"], key, argv)
