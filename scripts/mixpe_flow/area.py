@@ -18,33 +18,29 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 
 from . import liberty, sweep
+from .tools import HERE, ROOT, fill, key_values, require, run
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
 NAND2_UM2 = 3.7536  # sky130_fd_sc_hd__nand2_1: the gate equivalent
 PERIOD_NS = 10.0    # the STA clock; the shortest period that meets setup is reported
 
 
-
 def design_points(mixpe, which="area"):
     """The design points of `mixpe list area|dse --json`: the one list the generator keeps."""
-    out = subprocess.run([mixpe, "list", which, "--json"], check=True, capture_output=True, text=True).stdout
+    out = run([mixpe, "list", which, "--json"]).stdout
     return [json.loads(line) for line in out.splitlines()]
 
 
-def run(cmd, **kw):
-    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
-
-
-def key_values(text):
-    """The `key value` lines (a lower-case name, a number) a Tcl or Yosys script of the flow prints."""
-    return dict(re.findall(r"(?m)^([a-z_]+) (-?[0-9][0-9.eE+-]*)$", text))
+def yosys_stat(log):
+    """Area and cells of Yosys's last `stat` in log: flattened, the one module; with hierarchy, the top
+    with everything below it. (Yosys 0.23's `stat -json` is not valid JSON with hierarchy.)"""
+    text = open(log).read()
+    return {"area": float(re.findall(r"Chip area for (?:top )?module .*: ([0-9.]+)", text)[-1]),
+            "cells": int(re.findall(r"Number of cells:\s+([0-9]+)", text)[-1])}
 
 
 def sta(tcl, log, keys=("worst_slack_ns", "slew_violations")):
@@ -56,13 +52,6 @@ def sta(tcl, log, keys=("worst_slack_ns", "slew_violations")):
     if missing:
         sys.exit(f"sta: no {', '.join(missing)} line in {log}")
     return values
-
-
-def fill(template, **values):
-    text = open(os.path.join(HERE, template)).read()
-    for k, v in values.items():
-        text = text.replace("@" + k + "@", str(v))
-    return text
 
 
 MAX_D_FANOUT = 16                        # flip-flop data pins one net drives before it is buffered
@@ -139,27 +128,19 @@ def map_and_time(work_dir, files, top, lib, abc, note, flatten=True, blackboxes=
                      FLATTEN="-flatten" if flatten else "",
                      READ_BLACKBOXES=f"read_verilog -lib {' '.join(blackboxes)}" if blackboxes else ""))
     log = os.path.join(work_dir, "yosys.log")
-    run(["yosys", "-q", "-l", log, os.path.join(work_dir, "synth.ys")])
-    ytext = open(log).read()
+    run(["yosys", "-q", "-l", log, os.path.join(work_dir, "synth.ys")], log=log)
     if blackboxes:
-        return {"area": float(re.findall(r"Chip area for (?:top )?module .*: ([0-9.]+)", ytext)[-1]),
-                "cells": int(re.findall(r"Number of cells:\s+([0-9]+)", ytext)[-1])}
+        return yosys_stat(log)
     if buffer_register_fanout(netlist):  # the repaired netlist counted again
         log = os.path.join(work_dir, "yosys_buffered.log")
         run(["yosys", "-q", "-l", log, "-p", f"read_liberty -lib {lib}; read_verilog {netlist}; hierarchy -top {top}; "
-             f"stat -liberty {lib}"])
-        ytext = open(log).read()
+             f"stat -liberty {lib}"], log=log)
     with open(os.path.join(work_dir, "sta.tcl"), "w") as f:
         f.write(fill("sta.tcl.in", LIB=lib, NETLIST=netlist, TOP=top, PERIOD=PERIOD_NS,
                      DRIVER=liberty.DRIVER_CELL, DRIVER_PIN=liberty.DRIVER_PIN, LOAD=liberty.LOAD_PF))
     s = sta(os.path.join(work_dir, "sta.tcl"), os.path.join(work_dir, "sta.log"))
-    return {
-        # flattened: the one module; with hierarchy: the top with everything below it
-        "area": float(re.findall(r"Chip area for (?:top )?module .*: ([0-9.]+)", ytext)[-1]),
-        "cells": int(re.findall(r"Number of cells:\s+([0-9]+)", ytext)[-1]),
-        "period": PERIOD_NS - float(s["worst_slack_ns"]),  # the shortest clock period that meets setup
-        "slew_violations": int(s["slew_violations"]),
-    }
+    return dict(yosys_stat(log), period=PERIOD_NS - float(s["worst_slack_ns"]),  # the shortest period meeting setup
+                slew_violations=int(s["slew_violations"]))
 
 
 def timing_run(work_dir, files, top, lib, work, flatten=True):
@@ -223,7 +204,7 @@ def generate(mixpe, block, opts, rtl):
     return os.path.basename([p for p in out if p.endswith(".json")][0])[:-5], sorted(p for p in out if p.endswith(".v"))
 
 
-FLOW_FILES = ("area.py", "liberty.py", "synth.ys.in", "sta.tcl.in", "sta_top.tcl.in", "sky130_clock_gate.v")
+FLOW_FILES = ("area.py", "liberty.py", "tools.py", "synth.ys.in", "sta.tcl.in", "sta_top.tcl.in", "sky130_clock_gate.v")
 CLOCK_GATE = "mixpe_clock_gate.v"  # the generator's behavioural clock gate: synthesized as the SKY130 cell
 
 
@@ -290,9 +271,7 @@ def main():
     ap.add_argument("--only", nargs="*")
     sweep.sweep_args(ap)
     a = ap.parse_args()
-    for tool in ("yosys", "sta"):
-        if not shutil.which(tool):
-            sys.exit(f"area: '{tool}' is not installed: run `make setup`")
+    require("area", ("yosys", "sta"))
     made_at = sweep.commit()
     mixpe = os.path.abspath(a.mixpe)
     designs = [d for d in design_points(mixpe) if not a.only or d["name"] in a.only]

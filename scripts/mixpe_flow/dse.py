@@ -16,18 +16,17 @@ Writes build/reports/dse.csv and dse.png. Usage: scripts/dse.py MIXPE BUILD_DIR 
 import argparse
 import csv
 import os
-import subprocess
 import sys
 import time
 
 from . import area, sweep
+from .tools import run
 
 
 def fidelity_job(a):
     """One fidelity point, in the sweep directory: `mixpe fidelity` on the traces, its result last."""
     t0 = time.monotonic()
-    out = subprocess.run([os.path.abspath(a.mixpe), "fidelity", "--traces", a.traces] + a.options.split(), check=True,
-                         capture_output=True, text=True).stdout
+    out = run([os.path.abspath(a.mixpe), "fidelity", "--traces", a.traces] + a.options.split()).stdout
     sweep.write_result(a.out, {"options": a.options, "gemm_rel_err": float(out.strip())}, t0)
 
 

@@ -21,12 +21,10 @@ import collections
 import json
 import os
 import re
-import subprocess
 import sys
 
-from . import area, liberty
-
-HERE = os.path.dirname(os.path.abspath(__file__))
+from . import liberty
+from .tools import HERE, engine_tb, fill, passing, run
 
 
 def _groups(text, head):
@@ -64,12 +62,12 @@ def liberty_arcs(lib):
 
 def timed_cell_models(lib, out):
     """The cell models with module paths (for SDF) and zero-initialized state, written to out."""
-    model = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sky130_dlclkp.v")
+    model = os.path.join(HERE, "sky130_dlclkp.v")
     if os.path.exists(out) and os.path.getmtime(out) > max(os.path.getmtime(lib), os.path.getmtime(model)):
         return out
     func = out + ".func.v"
-    subprocess.run(["yosys", "-q", "-p", f"read_liberty -ignore_miss_func -ignore_miss_dir {lib}; "
-                    f"read_verilog -overwrite {model}; proc; write_verilog -noattr {func}"], check=True)
+    run(["yosys", "-q", "-p", f"read_liberty -ignore_miss_func -ignore_miss_dir {lib}; "
+         f"read_verilog -overwrite {model}; proc; write_verilog -noattr {func}"])
     arcs = liberty_arcs(lib)
     text = open(func).read()
     models = []
@@ -235,16 +233,9 @@ def record(mixpe, libs, d, top, opts, workload):
     manifest = json.load(open(os.path.join(d, "rtl", top + ".json")))
     wrap = os.path.join(rec, "recorder.v")
     open(wrap, "w").write(recorder_wrapper(manifest, top, stim))
-    env = dict(os.environ, MIXPE_NETLIST=" ".join(os.path.abspath(f) for f in [wrap] + files), MIXPE_CXX_OPT="-O1")
-    root = os.path.dirname(os.path.dirname(HERE))
-    subprocess.run(["bash", os.path.join(root, "scripts", "verilate_tb.sh"), mixpe,
-                    os.path.join(root, "tb", "engine_tb.cpp"), os.path.join(rec, "tb"), libs, "engine"] + opts.split(),
-                   env=env, check=True, capture_output=True, text=True)
-    log = subprocess.run([os.path.join(rec, "tb", "tb"), "--power"] + workload, capture_output=True, text=True)
-    open(os.path.join(rec, "sim.log"), "w").write(log.stdout + log.stderr)
-    closing = log.stdout.strip().splitlines()[-1] if log.stdout.strip() else ""
-    if log.returncode != 0 or not re.match(r"\d+ passed, 0 failed", closing):
-        raise SystemExit(f"power: the recording run in {rec} failed ({closing}); see {rec}/sim.log")
+    engine_tb(mixpe, libs, os.path.join(rec, "tb"), opts, [os.path.abspath(f) for f in [wrap] + files], "-O1")
+    passing([os.path.join(rec, "tb", "tb"), "--power"] + workload, os.path.join(rec, "sim.log"),
+            f"power: the recording run in {rec}")
     return stim
 
 
@@ -299,10 +290,10 @@ def glitch_run(mixpe, libs, d, facts, opts, lib, workload, delays):
     netlist = os.path.join(d, "gates", "netlist.v")
     raw = os.path.join(g, "raw.sdf")
     tcl = os.path.join(g, "sdf.tcl")
-    open(tcl, "w").write(area.fill("sdf.tcl.in", LIB=lib, NETLIST=netlist, TOP=top, PERIOD=REPLAY_PERIOD_NS,
+    open(tcl, "w").write(fill("sdf.tcl.in", LIB=lib, NETLIST=netlist, TOP=top, PERIOD=REPLAY_PERIOD_NS,
                                    DRIVER=liberty.DRIVER_CELL, DRIVER_PIN=liberty.DRIVER_PIN, LOAD=liberty.LOAD_PF,
                                    SDF=raw))
-    subprocess.run(["sta", "-no_splash", "-exit", tcl], check=True, capture_output=True, text=True)
+    run(["sta", "-no_splash", "-exit", tcl])
     # OpenSTA writes (min::max); Icarus reads the typical value of min:typ:max
     sdf_text = ideal_gated_clocks(re.sub(r"\((-?[0-9.]+)::(-?[0-9.]+)\)", r"(\2:\2:\2)", open(raw).read()))
     os.remove(raw)
@@ -324,20 +315,15 @@ def glitch_run(mixpe, libs, d, facts, opts, lib, workload, delays):
     models = timed_cell_models(lib, os.path.join(os.path.dirname(lib), "cells_timed.v"))
     vvp = os.path.join(g, f"replay_{delays}.vvp")
     print(f"{os.path.basename(d)}: replaying it at gate level in Icarus, {delays} delay", file=sys.stderr, flush=True)
-    subprocess.run(["iverilog", "-g2005", "-gspecify", "-o", vvp, tb, os.path.join(d, "gates", "wrapper.v"), sim_net,
-                    models], check=True, capture_output=True, text=True)
-    log = subprocess.run(["vvp", "-n", vvp], capture_output=True, text=True)
-    open(os.path.join(g, f"replay_{delays}.log"), "w").write(log.stdout + log.stderr)
-    closing = log.stdout.strip().splitlines()[-1] if log.stdout.strip() else ""
-    if log.returncode != 0 or not re.match(rf"{cycles} passed, 0 failed", closing):
-        raise SystemExit(f"power: the replay in {g} failed ({closing}, {cycles} cycles recorded); "
-                         f"see {g}/replay_{delays}.log")
+    run(["iverilog", "-g2005", "-gspecify", "-o", vvp, tb, os.path.join(d, "gates", "wrapper.v"), sim_net, models])
+    out, closing = passing(["vvp", "-n", vvp], os.path.join(g, f"replay_{delays}.log"),
+                           f"power: the replay in {g} ({cycles} cycles recorded)", count=cycles)
     with open(vcd) as f:
         counts = vcd_transitions(f, skip=3)
     os.remove(vcd)
     os.remove(vvp)
     r = {"key": facts["key"], "workload": workload, "cycles": cycles, "macs": macs, "sim_closing": closing,
-         "sdf_warnings": log.stdout.count("SDF WARNING"),
+         "sdf_warnings": out.count("SDF WARNING"),
          "transitions": [["/".join(names.get(p, p) for p in s.split("/")) if s else "", n, c]
                          for (s, n), c in sorted(counts.items())]}
     json.dump(r, open(stamp, "w"))

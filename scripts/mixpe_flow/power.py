@@ -27,22 +27,14 @@ import hashlib
 import json
 import os
 import re
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
 
 from . import area, glitch, liberty, sweep
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
+from .tools import HERE, ROOT, engine_tb, fill, passing, require, run
 PERIOD_NS = 10.0   # the clock of the power analysis: energy per cycle does not depend on it
 CHECK_ACTIVITY = 0.2
-
-
-def run(cmd, **kw):
-    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
 
 
 def wrapper(manifest, top):
@@ -102,10 +94,7 @@ def gate_level(mixpe, libs, work, lib, point, traces, cycles, verilator=True):
     name, opts = point["name"], point["options"]
     d = os.path.join(work, name)
     rtl = os.path.join(d, "rtl")
-    shutil.rmtree(rtl, ignore_errors=True)
-    out = run([mixpe, "gen", "engine", "-o", rtl] + opts.split()).stdout.split()
-    top = os.path.basename([p for p in out if p.endswith(".json")][0])[:-5]
-    files = sorted(p for p in out if p.endswith(".v"))
+    top, files = area.generate(mixpe, "engine", opts, rtl)
     srcs = [os.path.join(HERE, t) for t in ("synth.ys.in", "liberty.py", "gate_sim.ys.in", "power.tcl.in",
                                             "sky130_clock_gate.v", "sky130_dlclkp.v")]
     srcs += [os.path.join(ROOT, "tb", f) for f in ("engine_tb.cpp", "engine_driver.h", "engine_workloads.cpp")]
@@ -127,7 +116,7 @@ def gate_level(mixpe, libs, work, lib, point, traces, cycles, verilator=True):
     open(wrap, "w").write(wrapper(json.load(open(os.path.join(rtl, top + ".json"))), top))
     # every cell's power at activity 0 and 1
     tcl = os.path.join(d, "power.tcl")
-    open(tcl, "w").write(area.fill("power.tcl.in", LIB=lib, NETLIST=netlist, TOP=top, PERIOD=PERIOD_NS,
+    open(tcl, "w").write(fill("power.tcl.in", LIB=lib, NETLIST=netlist, TOP=top, PERIOD=PERIOD_NS,
                                    TABLE=os.path.join(d, "cells.tsv"), CHECK=CHECK_ACTIVITY))
     stext = run(["sta", "-no_splash", "-exit", tcl]).stdout
     open(os.path.join(d, "sta.log"), "w").write(stext)
@@ -135,16 +124,14 @@ def gate_level(mixpe, libs, work, lib, point, traces, cycles, verilator=True):
              "opensta_uniform_w": float(re.search(r"^Total\s+\S+\s+\S+\s+\S+\s+([0-9.eE+-]+)", stext, re.M).group(1))}
     if verilator:
         sim = os.path.join(gates, "sim.v")
-        open(os.path.join(gates, "gate_sim.ys"), "w").write(area.fill(
+        open(os.path.join(gates, "gate_sim.ys"), "w").write(fill(
             "gate_sim.ys.in", LIB=lib, CLOCK_GATE_MODEL=os.path.join(HERE, "sky130_dlclkp.v"), NETLIST=renamed, NETLIST_NAME=os.path.basename(renamed), TOP=f"{top}_gates",
             SIM=sim))
-        run(["yosys", "-q", "-l", os.path.join(gates, "gate_sim.log"), os.path.join(gates, "gate_sim.ys")])
+        log = os.path.join(gates, "gate_sim.log")
+        run(["yosys", "-q", "-l", log, os.path.join(gates, "gate_sim.ys")], log=log)
         # the engine testbench around the gate-level model, with toggle counting
-        tb = os.path.join(d, "tb")
-        env = dict(os.environ, MIXPE_NETLIST=f"{wrap} {sim}", MIXPE_CXX_OPT="-O0")
         print(f"{name}: building the gate-level testbench ({t['cells']} cells)", file=sys.stderr, flush=True)
-        run(["bash", os.path.join(ROOT, "scripts", "verilate_tb.sh"), mixpe, os.path.join(ROOT, "tb", "engine_tb.cpp"),
-             tb, libs, "engine"] + opts.split(), env=env)
+        engine_tb(mixpe, libs, os.path.join(d, "tb"), opts, [wrap, sim], "-O0")
         workload = ["--traces", traces, "--power-cycles", str(cycles)] if traces else ["--random", "1"]
         print(f"{name}: simulating", file=sys.stderr, flush=True)
         sim_run = simulate(d, workload, "toggles.dat", "sim.log")
@@ -156,13 +143,9 @@ def gate_level(mixpe, libs, work, lib, point, traces, cycles, verilator=True):
 def simulate(d, workload, toggles, log_name):
     """One power workload on the gate-level testbench of folder d: it must pass (bit-exact); its
     cycles and MACs, its toggle counts written to d/toggles."""
-    log = subprocess.run([os.path.join(d, "tb", "tb"), "--power", "--coverage", os.path.join(d, toggles)] + workload,
-                         capture_output=True, text=True)
-    open(os.path.join(d, log_name), "w").write(log.stdout + log.stderr)
-    closing = log.stdout.strip().splitlines()[-1] if log.stdout.strip() else ""
-    if log.returncode != 0 or not re.match(r"\d+ passed, 0 failed", closing):
-        sys.exit(f"power: the gate-level simulation in {d} failed ({closing}); see {d}/{log_name}")
-    m = re.search(r"power workload: (\d+) cycles, (\d+) MACs", log.stdout)
+    out, closing = passing([os.path.join(d, "tb", "tb"), "--power", "--coverage", os.path.join(d, toggles)] + workload,
+                           os.path.join(d, log_name), f"power: the gate-level simulation in {d}")
+    m = re.search(r"power workload: (\d+) cycles, (\d+) MACs", out)
     return {"cycles": int(m.group(1)), "macs": int(m.group(2)), "sim_closing": closing}
 
 
@@ -419,9 +402,7 @@ def main():
     ap.set_defaults(j=1)  # a gate-level build takes minutes and gigabytes: one at a time unless told
     a = ap.parse_args()
     made_at = sweep.commit()
-    for tool in ("yosys", "sta", "verilator", "iverilog", "vvp"):
-        if not shutil.which(tool):
-            sys.exit(f"power: '{tool}' is not installed: run `make setup`")
+    require("power", ("yosys", "sta", "verilator", "iverilog", "vvp"))
     mixpe = os.path.abspath(a.mixpe)
     points = [p for p in area.design_points(mixpe, "power") if not a.only or p["name"] in a.only]
     if a.engine:
