@@ -27,39 +27,6 @@ from . import liberty
 from .tools import HERE, engine_tb, fill, passing, run
 
 
-def _groups(text, head):
-    """(name, body) of every `head ("name") { ... }` group in text, braces matched."""
-    pat = re.compile(head + r"\s*\(\s*\"?([A-Za-z0-9_]+)\"?\s*\)\s*\{")
-    i = 0
-    while True:
-        m = pat.search(text, i)
-        if not m:
-            return
-        j, depth = m.end(), 1
-        while depth:
-            c = text[j]
-            depth += 1 if c == "{" else -1 if c == "}" else 0
-            j += 1
-        yield m.group(1), text[m.end():j - 1]
-        i = j
-
-
-def liberty_arcs(lib):
-    """cell -> [(input pin, output pin)]: the pins each output's groups name as related pins."""
-    arcs = {}
-    for cell, body in _groups(open(lib).read(), r"\n[ \t]*cell"):
-        pairs = []
-        for pin, pbody in _groups(body, r"\n[ \t]*pin"):
-            if not re.search(r"direction\s*:\s*\"?output", pbody):
-                continue
-            related = set()
-            for m in re.finditer(r"related_pin\s*:\s*\"([^\"]*)\"", pbody):
-                related.update(m.group(1).split())
-            pairs += [(r, pin) for r in sorted(related) if r != pin]
-        arcs[cell] = pairs
-    return arcs
-
-
 def timed_cell_models(lib, out):
     """The cell models with module paths (for SDF) and zero-initialized state, written to out."""
     model = os.path.join(HERE, "sky130_dlclkp.v")
@@ -68,7 +35,7 @@ def timed_cell_models(lib, out):
     func = out + ".func.v"
     run(["yosys", "-q", "-p", f"read_liberty -ignore_miss_func -ignore_miss_dir {lib}; "
          f"read_verilog -overwrite {model}; proc; write_verilog -noattr {func}"])
-    arcs = liberty_arcs(lib)
+    arcs = liberty.timing_arcs(lib)
     text = open(func).read()
     models = []
     for m in re.finditer(r"^module (\S+)\((.*?)^endmodule\n", text, re.M | re.S):
