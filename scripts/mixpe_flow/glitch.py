@@ -23,7 +23,7 @@ import os
 import re
 import sys
 
-from . import liberty
+from . import liberty, verilog
 from .tools import HERE, engine_tb, fill, passing, run
 
 
@@ -106,28 +106,20 @@ def ideal_gated_clocks(sdf_text):
     return re.sub(r'\(CELLTYPE "sky130_fd_sc_hd__dlclkp_\d+"\).*?(?=\(CELL\b|\Z)', zero, sdf_text, flags=re.S)
 
 
-def _decl(p, kind=""):
-    w = p["width"]
-    return f"{kind}{f'[{w - 1}:0] ' if w > 1 else ''}{p['name']}"
-
-
 def recorder_wrapper(manifest, top, stim):
     """A module with the design's ports around its RTL (renamed TOP_rtl) that writes, at every
     rising edge, the values of every port but the clock (inputs, then outputs) as one line of hex."""
     ports = manifest["ports"]
     fields = [p["name"] for p in ports if p["direction"] == "input" and p["name"] != "clk_i"]
     fields += [p["name"] for p in ports if p["direction"] == "output"]
-    return (f"// the ports of {top} recorded cycle by cycle (scripts/mixpe_flow/glitch.py)\n"
-            f"module {top}({', '.join(p['name'] for p in ports)});\n" +
-            "".join(f"  {_decl(p, p['direction'] + ' ')};\n" for p in ports) +
-            f"  {top}_rtl u_rtl ({', '.join(f'.{p}({p})' for p in (q['name'] for q in ports))});\n"
-            "  integer fd;\n"
-            f"  initial fd = $fopen(\"{stim}\", \"w\");\n"
-            f"  always @(posedge clk_i) begin\n"
-            f"    $fwrite(fd, \"{' '.join(['%h'] * len(fields))}\\n\", {', '.join(fields)});\n"
-            "    $fflush(fd);\n"
-            "  end\n"
-            "endmodule\n")
+    return verilog.port_wrapper(
+        manifest, top, f"{top}_rtl", "u_rtl", f"the ports of {top} recorded cycle by cycle (scripts/mixpe_flow/glitch.py)",
+        body="  integer fd;\n"
+             f"  initial fd = $fopen(\"{stim}\", \"w\");\n"
+             "  always @(posedge clk_i) begin\n"
+             f"    $fwrite(fd, \"{' '.join(['%h'] * len(fields))}\\n\", {', '.join(fields)});\n"
+             "    $fflush(fd);\n"
+             "  end\n")
 
 
 def _differs(p, outs):
@@ -151,10 +143,10 @@ def replay_tb(manifest, top, stim, period_ns, sdf, vcd, scopes):
     half = period_ns / 2
     lines = ["`timescale 1ns/1ps", f"// {top} replayed from {os.path.basename(stim)} (scripts/mixpe_flow/glitch.py)",
              "module mixpe_replay;", "  reg clk_i = 1'b0;"]
-    lines += [f"  reg {_decl(p)};" for p in ins]
-    lines += [f"  wire {_decl(p)};" for p in outs]
-    lines += [f"  reg {_decl(dict(p, name='want_' + p['name']))};" for p in outs]
-    lines += [f"  {top} dut ({', '.join(f'.{p}({p})' for p in (q['name'] for q in ports))});",
+    lines += [f"  reg {verilog.decl(p)};" for p in ins]
+    lines += [f"  wire {verilog.decl(p)};" for p in outs]
+    lines += [f"  reg {verilog.decl(dict(p, name='want_' + p['name']))};" for p in outs]
+    lines += [f"  {top} dut ({verilog.connections(ports)});",
               "  integer fd, got, cycles, bad;", "  initial begin"]
     if sdf:
         lines.append(f"    $sdf_annotate(\"{sdf}\", dut.u_gates);")

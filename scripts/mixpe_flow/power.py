@@ -31,25 +31,17 @@ import sys
 import tempfile
 import time
 
-from . import area, glitch, liberty, sweep
+from . import area, glitch, liberty, sweep, verilog
 from .tools import HERE, ROOT, engine_tb, fill, passing, require, run
 PERIOD_NS = 10.0   # the clock of the power analysis: energy per cycle does not depend on it
 CHECK_ACTIVITY = 0.2
 
 
 def wrapper(manifest, top):
-    """A module with the design's ports around the mapped netlist (renamed TOP_gates), whose ports
-    are split into single bits."""
-    ports = manifest["ports"]
-    decl, conn = [], []
-    for p in ports:
-        w = p["width"]
-        decl.append(f"  {p['direction']} {f'[{w - 1}:0] ' if w > 1 else ''}{p['name']};")
-        conn += [f"    .{p['name']}({p['name']})"] if w == 1 else \
-            [f"    .\\{p['name']}[{i}] ({p['name']}[{i}])" for i in range(w)]
-    return (f"// the ports of {top} around its gate-level netlist (scripts/mixpe_flow/power.py)\n"
-            f"module {top}({', '.join(p['name'] for p in ports)});\n" + "\n".join(decl) +
-            f"\n  {top}_gates u_gates (\n" + ",\n".join(conn) + "\n  );\nendmodule\n")
+    """The design's ports around its mapped netlist (renamed TOP_gates), whose ports are split into bits."""
+    return verilog.port_wrapper(manifest, top, f"{top}_gates", "u_gates",
+                                f"the ports of {top} around its gate-level netlist (scripts/mixpe_flow/power.py)",
+                                bits=True)
 
 
 def demangle(name):
