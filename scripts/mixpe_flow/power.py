@@ -249,7 +249,7 @@ def energy(d, facts, point, workload, run_facts, activity):
     }
 
 
-POWER_FILES = ("power.py", "glitch.py", "gate_sim.ys.in", "power.tcl.in", "sdf.tcl.in", "sky130_dlclkp.v")
+POWER_FILES = ("power.py", "glitch.py", "verilog.py", "gate_sim.ys.in", "power.tcl.in", "sdf.tcl.in", "sky130_dlclkp.v")
 TB_FILES = ("engine_tb.cpp", "engine_driver.h", "engine_workloads.cpp")
 
 
