@@ -32,7 +32,7 @@ import tempfile
 import time
 
 from . import area, glitch, liberty, sweep, verilog
-from .tools import HERE, ROOT, engine_tb, fill, passing, require, run
+from .tools import HERE, ROOT, engine_tb, fill, key_values, passing, require, run
 PERIOD_NS = 10.0   # the clock of the power analysis: energy per cycle does not depend on it
 CHECK_ACTIVITY = 0.2
 
@@ -113,7 +113,7 @@ def gate_level(mixpe, libs, work, lib, point, traces, cycles, verilator=True):
     stext = run(["sta", "-no_splash", "-exit", tcl]).stdout
     open(os.path.join(d, "sta.log"), "w").write(stext)
     facts = {"key": key, "top": top, "cells": t["cells"], "area_um2": round(t["area"], 1), "verilator": verilator,
-             "opensta_uniform_w": float(re.search(r"^Total\s+\S+\s+\S+\s+\S+\s+([0-9.eE+-]+)", stext, re.M).group(1))}
+             "opensta_uniform_w": float(key_values(stext)["uniform_power_w"])}
     if verilator:
         sim = os.path.join(gates, "sim.v")
         open(os.path.join(gates, "gate_sim.ys"), "w").write(fill(
