@@ -118,7 +118,7 @@ SWEEP_OPTS = $(if $(HOSTS),--hosts $(HOSTS)) $(if $(TIMEOUT),--timeout $(TIMEOUT
 # Debian's python3 (its matplotlib and numpy): not whatever python3 comes first on PATH.
 PYTHON ?= /usr/bin/python3
 area: build
-	$(PYTHON) scripts/area/area.py $(BUILD)/mixpe $(BUILD) -j $(JOBS) $(SWEEP_OPTS)
+	$(PYTHON) scripts/area.py $(BUILD)/mixpe $(BUILD) -j $(JOBS) $(SWEEP_OPTS)
 
 # Energy per MAC from gate-level simulation of small engines on the model's real activations
 # (toggles counted per net, OpenSTA per cell), then the random workload replayed in Icarus with the
@@ -127,12 +127,12 @@ area: build
 POWER_CYCLES ?= 5000
 POWER_JOBS ?= 1
 power: build $(TRACES)/tokens.txt
-	$(PYTHON) scripts/area/power.py $(BUILD)/mixpe "$(TB_LIBS)" $(BUILD) --traces $(TRACES) --cycles $(POWER_CYCLES) \
+	$(PYTHON) scripts/power.py $(BUILD)/mixpe "$(TB_LIBS)" $(BUILD) --traces $(TRACES) --cycles $(POWER_CYCLES) \
 	  -j $(POWER_JOBS) $(SWEEP_OPTS)
 
 # The design-space exploration: fidelity on the real traces against PE area; dse.csv and dse.png.
 dse: build $(TRACES)/tokens.txt
-	$(PYTHON) scripts/area/dse.py $(BUILD)/mixpe $(BUILD) -j $(JOBS) $(SWEEP_OPTS)
+	$(PYTHON) scripts/dse.py $(BUILD)/mixpe $(BUILD) -j $(JOBS) $(SWEEP_OPTS)
 
 # docs/results.md from the reports the flows above wrote (each section stamped with its command and
 # commit), docs/measured/area.json refreshed from build/reports/area.json and the docs' generated tables

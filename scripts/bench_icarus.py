@@ -3,7 +3,7 @@
 
 The engine testbench's power workload (GEMMs of M = depth, K = 4 groups, N = 2 column tiles,
 streams never idle) runs in the Verilator testbench (bit-exact against the golden model), is
-recorded at the engine's ports cycle by cycle (scripts/area/glitch.py's recorder), and the
+recorded at the engine's ports cycle by cycle (scripts/mixpe_flow/glitch.py's recorder), and the
 recording's first --max-cycles cycles are replayed on the same RTL in Icarus (every output checked
 before each rising edge). The 4 x 4 engine by default: Icarus simulates the 16 x 16 one at a few
 cycles per second (and the recording build of its wrapper takes 25 minutes).
@@ -17,39 +17,28 @@ import argparse
 import json
 import os
 import re
-import subprocess
-import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "area"))
-import glitch  # noqa: E402
-
-ROOT = os.path.dirname(HERE)
+from mixpe_flow import area, glitch
+from mixpe_flow.tools import engine_tb, passing, run
 
 
-def timed(cmd, what):
+def timed(cmd, log, what):
+    """A passing testbench run (its output in log) and its wall seconds."""
     t0 = time.monotonic()
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    secs = time.monotonic() - t0
-    closing = r.stdout.strip().splitlines()[-1] if r.stdout.strip() else ""
-    if r.returncode != 0 or not re.fullmatch(r"\d+ passed, 0 failed", closing):
-        raise SystemExit(f"bench-icarus: {what} failed ({closing or r.stderr.strip()[:200]})")
-    return r.stdout, secs
+    out, _ = passing(cmd, log, f"bench-icarus: {what}")
+    return out, time.monotonic() - t0
 
 
 def one(mixpe, libs, d, opts, random, max_cycles):
     os.makedirs(d, exist_ok=True)
-    top = subprocess.run([mixpe, "gen", "engine", "--print-top"] + opts.split(), check=True,
-                         capture_output=True, text=True).stdout.strip()
     # Verilator: the engine testbench as make sim builds it
-    subprocess.run(["bash", os.path.join(ROOT, "scripts", "verilate_tb.sh"), mixpe,
-                    os.path.join(ROOT, "tb", "engine_tb.cpp"), os.path.join(d, "verilator"), libs, "engine"] + opts.split(),
-                   check=True, capture_output=True, text=True)
-    out, v_secs = timed([os.path.join(d, "verilator", "tb"), "--power", "--random", str(random)], "the Verilator run")
+    engine_tb(mixpe, libs, os.path.join(d, "verilator"), opts)
+    out, v_secs = timed([os.path.join(d, "verilator", "tb"), "--power", "--random", str(random)],
+                        os.path.join(d, "verilator.log"), "the Verilator run")
     cycles = int(re.search(r"power workload: (\d+) cycles", out).group(1))
     # the same run recorded at the ports, then replayed on the RTL in Icarus
-    subprocess.run([mixpe, "gen", "engine", "-o", os.path.join(d, "rtl")] + opts.split(), check=True, capture_output=True)
+    top, rtl = area.generate(mixpe, "engine", opts, os.path.join(d, "rtl"))
     stim = glitch.record(mixpe, libs, d, top, opts, ["--random", str(random)])
     head = os.path.join(d, "stim_head.txt")
     with open(stim) as src, open(head, "w") as dst:
@@ -61,10 +50,9 @@ def one(mixpe, libs, d, opts, random, max_cycles):
     manifest = json.load(open(os.path.join(d, "rtl", top + ".json")))
     tb = os.path.join(d, "replay.v")
     open(tb, "w").write(glitch.replay_tb(manifest, top, stim, 10.0, None, os.path.join(d, "none.vcd"), []))
-    rtl = [os.path.join(d, "rtl", f) for f in sorted(os.listdir(os.path.join(d, "rtl"))) if f.endswith(".v")]
     vvp = os.path.join(d, "replay.vvp")
-    subprocess.run(["iverilog", "-g2005", "-s", "mixpe_replay", "-o", vvp, tb] + rtl, check=True, capture_output=True)
-    out, i_secs = timed(["vvp", "-n", vvp], "the Icarus replay")
+    run(["iverilog", "-g2005", "-s", "mixpe_replay", "-o", vvp, tb] + rtl)
+    out, i_secs = timed(["vvp", "-n", vvp], os.path.join(d, "icarus.log"), "the Icarus replay")
     replayed = int(re.search(r"replayed (\d+) cycles", out).group(1))
     return top, cycles, v_secs, replayed, i_secs
 

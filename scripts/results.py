@@ -14,9 +14,9 @@ import shutil
 import sys
 import time
 
+from mixpe_flow import sweep  # its commit(): the stamps of the reports
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "scripts", "sweep"))
-import sweep  # noqa: E402  (its commit(): the stamps of the reports)
 
 # (title, report under BUILD, the command that makes it, what the figures are)
 SECTIONS = [

@@ -9,7 +9,7 @@
 # MIXPE_VERILATOR_FLAGS adds Verilator options (make mutate: -Wno-fatal). MIXPE_CXX_OPT and
 # MIXPE_VERILATOR_OPT replace the optimization levels (-O2, -O3; make mutate and fuzz-configs: -O0).
 # MIXPE_NETLIST="FILES" verilates those files (a gate-level netlist, its cell models and a wrapper
-# with the design's ports: scripts/area/power.py) instead of the generated design, with Verilator's
+# with the design's ports: scripts/mixpe_flow/power.py) instead of the generated design, with Verilator's
 # toggle coverage (each net's transitions) compiled in.
 set -euo pipefail
 abs() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }

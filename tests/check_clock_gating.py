@@ -5,18 +5,13 @@ one cycle in N, synthesized by the area flow (the gate as sky130_fd_sc_hd__dlclk
 power from OpenSTA (power.tcl.in), the gate-level netlist simulated in Icarus with the flow's cell
 models, every net's transitions counted from the VCD, each cell's energy composed by power.py.
 The gated bank's clock energy must be 1/N of the ungated bank's (OpenSTA alone charges both the
-same). Usage: check_clock_gating.py MIXPE"""
+same). Usage: PYTHONPATH=scripts check_clock_gating.py MIXPE"""
 import os
 import subprocess
 import sys
 import tempfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(os.path.dirname(HERE), "scripts", "area"))
-import area  # noqa: E402
-import glitch  # noqa: E402
-import liberty  # noqa: E402
-import power  # noqa: E402
+from mixpe_flow import area, glitch, liberty, power  # (PYTHONPATH=scripts: CTest sets it)
 
 N = 8
 CYCLES = 400

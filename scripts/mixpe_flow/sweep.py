@@ -8,7 +8,7 @@ again, so a rerun does only what changed or failed. Every job runs in the sweep 
 bundle of what it needs (the mixpe binary, the scripts, the cell library, testbench sources and
 libraries, traces), unpacked there once; over ssh (HOSTS=file) each host gets the bundle once, runs
 its jobs in ~/mixpe-sweep-<kind> and returns each job's result and log. The same jobs.txt runs as a
-Slurm array (scripts/sweep/slurm_array.sbatch, one line per task). Failed or timed-out jobs are
+Slurm array (slurm_array.sbatch, one line per task). Failed or timed-out jobs are
 recorded in the job log with their command and log file; the sweep goes on, the summary names them,
 and the next run retries only them.
 """
@@ -184,6 +184,16 @@ class Sweep:
             print(f"{self.kind}: {len(failed)} of {len(self.points)} points failed; the reports are not written. "
                   "Run the same command again to retry only them.", file=sys.stderr)
         return bool(failed)
+
+
+def package_files():
+    """The flow package and the command lines that run it, by their paths in a bundle (a job runs
+    `python3 scripts/area.py job ...`, which imports the package beside it)."""
+    files = {f"scripts/{f}": os.path.join(ROOT, "scripts", f) for f in ("area.py", "power.py", "dse.py")}
+    for f in sorted(os.listdir(HERE)):
+        if os.path.isfile(os.path.join(HERE, f)):
+            files[f"scripts/mixpe_flow/{f}"] = os.path.join(HERE, f)
+    return files
 
 
 def write_result(path, result, t0):

@@ -6,10 +6,10 @@ a copy of the Liberty file: probe cells (metal on every layer), the lpflow famil
 cells: isolation, level shifters, keep-alive buffers), delay cells (clkdlybuf, dlygate, dlymetal),
 the spare-cell macro, and the clock-tree buffers and inverters (kept for the clock network).
 """
+import collections
 import gzip
 import os
 import re
-import shutil
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -31,21 +31,50 @@ ABC_TIMING_TARGET_PS = 1000
 ABC_DELAY_SCRIPT = "+strash;&get,-n;&st;&syn2;&if,-g,-K,6;&synch2;&nf,{D};&put;buffer,-p;upsize,{D};dnsize,{D};stime,-p"
 
 
-def without_dont_use(text):
-    """The Liberty text without the cells DONT_USE matches (each `cell (...) { ... }` group)."""
-    out, i = [], 0
-    head = re.compile(r"\n[ \t]*cell\s*\(\s*\"?([A-Za-z0-9_]+)\"?\s*\)\s*\{")
+Group = collections.namedtuple("Group", "name body start end")  # text[start:end]: the group from its line's start
+
+
+def groups(text, kind):
+    """Every `kind (name) { ... }` group of text (kind: cell, pin, ...) that starts a line, in order,
+    braces matched; groups of the same kind inside one are part of its body."""
+    head = re.compile(r"\n[ \t]*" + kind + r"\s*\(\s*\"?([A-Za-z0-9_]+)\"?\s*\)\s*\{")
+    i = 0
     while True:
         m = head.search(text, i)
         if not m:
-            out.append(text[i:])
-            return "".join(out)
+            return
         j, depth = m.end(), 1
         while depth:
             depth += {"{": 1, "}": -1}.get(text[j], 0)
             j += 1
-        out.append(text[i:m.start()] if DONT_USE.match(m.group(1)) else text[i:j])
+        yield Group(m.group(1), text[m.end():j - 1], m.start(), j)
         i = j
+
+
+def without_dont_use(text):
+    """The Liberty text without the cells DONT_USE matches (each `cell (...) { ... }` group)."""
+    out, i = [], 0
+    for cell in groups(text, "cell"):
+        if DONT_USE.match(cell.name):
+            out.append(text[i:cell.start])
+            i = cell.end
+    return "".join(out) + text[i:]
+
+
+def timing_arcs(path):
+    """cell -> [(input pin, output pin)]: the pins each output pin's groups name as related pins."""
+    arcs = {}
+    for cell in groups(open(path).read(), "cell"):
+        pairs = []
+        for pin in groups(cell.body, "pin"):
+            if not re.search(r"direction\s*:\s*\"?output", pin.body):
+                continue
+            related = set()
+            for m in re.finditer(r"related_pin\s*:\s*\"([^\"]*)\"", pin.body):
+                related.update(m.group(1).split())
+            pairs += [(r, pin.name) for r in sorted(related) if r != pin.name]
+        arcs[cell.name] = pairs
+    return arcs
 
 
 def flow_liberty(work):

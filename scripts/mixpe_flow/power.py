@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Energy from simulated activity: each design point of `mixpe list power` (a small engine) is
 synthesized like the timing run of `make area` but keeping its hierarchy, simulated at gate level
 (every cell replaced by its Liberty function) by the engine testbench on real LLM activations,
@@ -12,12 +11,12 @@ That simulation has zero delay; the random workload is then replayed in Icarus w
 delays to count the glitches too (glitch.py). No placement, wires (wire-load model only), clock
 tree or SRAM macros (the group units keep their rows in clock-gated flip-flops: clock_scaled_p0).
 
-One job per design point (scripts/sweep/sweep.py: GNU parallel, over ssh hosts or a Slurm array),
+One job per design point (sweep.py: GNU parallel, over ssh hosts or a Slurm array),
 keyed by a hash of the generated Verilog, the flows, the testbench sources, the tools, the traces and
 the options; inside a job its stages (gate-level build, runs, replays) are kept by stamps, so a job
 that is retried resumes where it stopped.
 
-Usage: power.py MIXPE "TB_LIBS" BUILD_DIR [--traces DIR] [--cycles N] [--random N] [--only NAME ...]
+Usage: scripts/power.py MIXPE "TB_LIBS" BUILD_DIR [--traces DIR] [--cycles N] [--random N] [--only NAME ...]
        [--engine "OPTIONS"] [--zero-delay-only | --replay-only] [-j N] [--hosts FILE] [--timeout T]
        [--slurm] [--dry-run]
 """
@@ -28,40 +27,21 @@ import hashlib
 import json
 import os
 import re
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
 
-import area
-import glitch
-import liberty
-import sweep  # (area put scripts/sweep on the path)
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
+from . import area, glitch, liberty, sweep, verilog
+from .tools import HERE, ROOT, engine_tb, fill, key_values, passing, require, run
 PERIOD_NS = 10.0   # the clock of the power analysis: energy per cycle does not depend on it
 CHECK_ACTIVITY = 0.2
 
 
-def run(cmd, **kw):
-    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
-
-
 def wrapper(manifest, top):
-    """A module with the design's ports around the mapped netlist (renamed TOP_gates), whose ports
-    are split into single bits."""
-    ports = manifest["ports"]
-    decl, conn = [], []
-    for p in ports:
-        w = p["width"]
-        decl.append(f"  {p['direction']} {f'[{w - 1}:0] ' if w > 1 else ''}{p['name']};")
-        conn += [f"    .{p['name']}({p['name']})"] if w == 1 else \
-            [f"    .\\{p['name']}[{i}] ({p['name']}[{i}])" for i in range(w)]
-    return (f"// the ports of {top} around its gate-level netlist (scripts/area/power.py)\n"
-            f"module {top}({', '.join(p['name'] for p in ports)});\n" + "\n".join(decl) +
-            f"\n  {top}_gates u_gates (\n" + ",\n".join(conn) + "\n  );\nendmodule\n")
+    """The design's ports around its mapped netlist (renamed TOP_gates), whose ports are split into bits."""
+    return verilog.port_wrapper(manifest, top, f"{top}_gates", "u_gates",
+                                f"the ports of {top} around its gate-level netlist (scripts/mixpe_flow/power.py)",
+                                bits=True)
 
 
 def demangle(name):
@@ -106,10 +86,7 @@ def gate_level(mixpe, libs, work, lib, point, traces, cycles, verilator=True):
     name, opts = point["name"], point["options"]
     d = os.path.join(work, name)
     rtl = os.path.join(d, "rtl")
-    shutil.rmtree(rtl, ignore_errors=True)
-    out = run([mixpe, "gen", "engine", "-o", rtl] + opts.split()).stdout.split()
-    top = os.path.basename([p for p in out if p.endswith(".json")][0])[:-5]
-    files = sorted(p for p in out if p.endswith(".v"))
+    top, files = area.generate(mixpe, "engine", opts, rtl)
     srcs = [os.path.join(HERE, t) for t in ("synth.ys.in", "liberty.py", "gate_sim.ys.in", "power.tcl.in",
                                             "sky130_clock_gate.v", "sky130_dlclkp.v")]
     srcs += [os.path.join(ROOT, "tb", f) for f in ("engine_tb.cpp", "engine_driver.h", "engine_workloads.cpp")]
@@ -131,24 +108,22 @@ def gate_level(mixpe, libs, work, lib, point, traces, cycles, verilator=True):
     open(wrap, "w").write(wrapper(json.load(open(os.path.join(rtl, top + ".json"))), top))
     # every cell's power at activity 0 and 1
     tcl = os.path.join(d, "power.tcl")
-    open(tcl, "w").write(area.fill("power.tcl.in", LIB=lib, NETLIST=netlist, TOP=top, PERIOD=PERIOD_NS,
+    open(tcl, "w").write(fill("power.tcl.in", LIB=lib, NETLIST=netlist, TOP=top, PERIOD=PERIOD_NS,
                                    TABLE=os.path.join(d, "cells.tsv"), CHECK=CHECK_ACTIVITY))
     stext = run(["sta", "-no_splash", "-exit", tcl]).stdout
     open(os.path.join(d, "sta.log"), "w").write(stext)
     facts = {"key": key, "top": top, "cells": t["cells"], "area_um2": round(t["area"], 1), "verilator": verilator,
-             "opensta_uniform_w": float(re.search(r"^Total\s+\S+\s+\S+\s+\S+\s+([0-9.eE+-]+)", stext, re.M).group(1))}
+             "opensta_uniform_w": float(key_values(stext)["uniform_power_w"])}
     if verilator:
         sim = os.path.join(gates, "sim.v")
-        open(os.path.join(gates, "gate_sim.ys"), "w").write(area.fill(
+        open(os.path.join(gates, "gate_sim.ys"), "w").write(fill(
             "gate_sim.ys.in", LIB=lib, CLOCK_GATE_MODEL=os.path.join(HERE, "sky130_dlclkp.v"), NETLIST=renamed, NETLIST_NAME=os.path.basename(renamed), TOP=f"{top}_gates",
             SIM=sim))
-        run(["yosys", "-q", "-l", os.path.join(gates, "gate_sim.log"), os.path.join(gates, "gate_sim.ys")])
+        log = os.path.join(gates, "gate_sim.log")
+        run(["yosys", "-q", "-l", log, os.path.join(gates, "gate_sim.ys")], log=log)
         # the engine testbench around the gate-level model, with toggle counting
-        tb = os.path.join(d, "tb")
-        env = dict(os.environ, MIXPE_NETLIST=f"{wrap} {sim}", MIXPE_CXX_OPT="-O0")
         print(f"{name}: building the gate-level testbench ({t['cells']} cells)", file=sys.stderr, flush=True)
-        run(["bash", os.path.join(ROOT, "scripts", "verilate_tb.sh"), mixpe, os.path.join(ROOT, "tb", "engine_tb.cpp"),
-             tb, libs, "engine"] + opts.split(), env=env)
+        engine_tb(mixpe, libs, os.path.join(d, "tb"), opts, [wrap, sim], "-O0")
         workload = ["--traces", traces, "--power-cycles", str(cycles)] if traces else ["--random", "1"]
         print(f"{name}: simulating", file=sys.stderr, flush=True)
         sim_run = simulate(d, workload, "toggles.dat", "sim.log")
@@ -160,13 +135,9 @@ def gate_level(mixpe, libs, work, lib, point, traces, cycles, verilator=True):
 def simulate(d, workload, toggles, log_name):
     """One power workload on the gate-level testbench of folder d: it must pass (bit-exact); its
     cycles and MACs, its toggle counts written to d/toggles."""
-    log = subprocess.run([os.path.join(d, "tb", "tb"), "--power", "--coverage", os.path.join(d, toggles)] + workload,
-                         capture_output=True, text=True)
-    open(os.path.join(d, log_name), "w").write(log.stdout + log.stderr)
-    closing = log.stdout.strip().splitlines()[-1] if log.stdout.strip() else ""
-    if log.returncode != 0 or not re.match(r"\d+ passed, 0 failed", closing):
-        sys.exit(f"power: the gate-level simulation in {d} failed ({closing}); see {d}/{log_name}")
-    m = re.search(r"power workload: (\d+) cycles, (\d+) MACs", log.stdout)
+    out, closing = passing([os.path.join(d, "tb", "tb"), "--power", "--coverage", os.path.join(d, toggles)] + workload,
+                           os.path.join(d, log_name), f"power: the gate-level simulation in {d}")
+    m = re.search(r"power workload: (\d+) cycles, (\d+) MACs", out)
     return {"cycles": int(m.group(1)), "macs": int(m.group(2)), "sim_closing": closing}
 
 
@@ -278,16 +249,14 @@ def energy(d, facts, point, workload, run_facts, activity):
     }
 
 
-POWER_FILES = ("power.py", "glitch.py", "gate_sim.ys.in", "power.tcl.in", "sdf.tcl.in", "sky130_dlclkp.v")
+POWER_FILES = ("power.py", "glitch.py", "verilog.py", "gate_sim.ys.in", "power.tcl.in", "sdf.tcl.in", "sky130_dlclkp.v")
 TB_FILES = ("engine_tb.cpp", "engine_driver.h", "engine_workloads.cpp")
 
 
 def bundle_files(mixpe, libs, traces):
-    """What a power job needs, by its path in the bundle: the synthesis flow (area.bundle_files), the
-    power flow, the testbench sources, the generator's headers and the prebuilt libraries it links,
+    """What a power job needs, by its path in the bundle: the flow (area.bundle_files), the testbench sources, the generator's headers and the prebuilt libraries it links,
     the traces."""
     files = area.bundle_files(mixpe)
-    files.update({f"scripts/area/{f}": os.path.join(HERE, f) for f in POWER_FILES})
     files["scripts/verilate_tb.sh"] = os.path.join(ROOT, "scripts", "verilate_tb.sh")
     for sub, exts in (("tb", (".h", ".cpp")), ("generator", (".h",))):
         for dirpath, _, names in os.walk(os.path.join(ROOT, sub)):
@@ -320,7 +289,7 @@ def plan(sw, mixpe, points, a, libs):
             _, files = area.generate(mixpe, "engine", p["options"], tmp)
             key = sweep.digest(*[("file", f) for f in files + flow + traces], versions, p["name"], p["options"],
                                " ".join(job_options(a)))
-        argv = ["python3", "scripts/area/power.py", "job", "--mixpe", "bin/mixpe",
+        argv = ["python3", "scripts/power.py", "job", "--mixpe", "bin/mixpe",
                 "--libs", " ".join(f"tblibs/{os.path.basename(lib)}" for lib in libs.split()),
                 "--name", p["name"], "--options", p["options"], "--what", p["what"]] + job_options(a)
         sw.add(p["name"], key, argv)
@@ -425,9 +394,7 @@ def main():
     ap.set_defaults(j=1)  # a gate-level build takes minutes and gigabytes: one at a time unless told
     a = ap.parse_args()
     made_at = sweep.commit()
-    for tool in ("yosys", "sta", "verilator", "iverilog", "vvp"):
-        if not shutil.which(tool):
-            sys.exit(f"power: '{tool}' is not installed: run `make setup`")
+    require("power", ("yosys", "sta", "verilator", "iverilog", "vvp"))
     mixpe = os.path.abspath(a.mixpe)
     points = [p for p in area.design_points(mixpe, "power") if not a.only or p["name"] in a.only]
     if a.engine:

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Design-space exploration: numerical fidelity against hardware efficiency.
 
 Each point is a datapath (PE kind, weight bits, activation format, alignment width A, group size
@@ -7,30 +6,27 @@ error against float64 of the unquantized matrices), plus the perplexity of `mixp
 has the configuration. Efficiency: the PE's synthesized area (um2 per MAC per cycle; in an array a
 PE costs what it costs alone, see `make area`) and its clock (the timing run); energy per MAC comes
 from `make power`.
-One job per fidelity point and per PE synthesis (scripts/sweep/sweep.py: GNU parallel locally or
+One job per fidelity point and per PE synthesis (sweep.py: GNU parallel locally or
 over ssh hosts, or a Slurm array), each keyed by a hash of what decides it, so a rerun only does
 what changed or failed.
 
-Writes build/reports/dse.csv and dse.png. Usage: dse.py MIXPE BUILD_DIR [-j N] [--hosts FILE] [--timeout T]
+Writes build/reports/dse.csv and dse.png. Usage: scripts/dse.py MIXPE BUILD_DIR [-j N] [--hosts FILE] [--timeout T]
 [--slurm] [--dry-run]
 """
 import argparse
 import csv
 import os
-import subprocess
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import area  # noqa: E402
-import sweep  # noqa: E402  (area put scripts/sweep on the path)
+from . import area, sweep
+from .tools import run
 
 
 def fidelity_job(a):
     """One fidelity point, in the sweep directory: `mixpe fidelity` on the traces, its result last."""
     t0 = time.monotonic()
-    out = subprocess.run([os.path.abspath(a.mixpe), "fidelity", "--traces", a.traces] + a.options.split(), check=True,
-                         capture_output=True, text=True).stdout
+    out = run([os.path.abspath(a.mixpe), "fidelity", "--traces", a.traces] + a.options.split()).stdout
     sweep.write_result(a.out, {"options": a.options, "gemm_rel_err": float(out.strip())}, t0)
 
 
@@ -73,7 +69,6 @@ def main():
     pts = area.design_points(mixpe, "dse")
     trace_files = sorted(os.listdir(traces))
     files = area.bundle_files(mixpe)
-    files["scripts/area/dse.py"] = os.path.abspath(__file__)
     files.update({f"traces/{f}": os.path.join(traces, f) for f in trace_files})
     sw = sweep.Sweep("dse", a.build, files)
     # fidelity: one job per numeric configuration, keyed by the generator, the traces and the options
@@ -82,7 +77,7 @@ def main():
     for o in sorted({p["numeric_options"] for p in pts}):
         fid_name[o] = "fid_" + sweep.digest(o)[:10]
         sw.add(fid_name[o], sweep.digest(base, o),
-               ["python3", "scripts/area/dse.py", "fidelity", "--mixpe", "bin/mixpe", "--traces", "traces", "--options", o])
+               ["python3", "scripts/dse.py", "fidelity", "--mixpe", "bin/mixpe", "--traces", "traces", "--options", o])
     # one synthesis per PE module (options that do not change a kind's hardware give the same top)
     top_opts = {p["top"]: p["pe_options"] for p in pts}
     pe_name = {o: "pe_" + sweep.digest(o)[:10] for o in top_opts.values()}

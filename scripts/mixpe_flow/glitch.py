@@ -21,57 +21,21 @@ import collections
 import json
 import os
 import re
-import subprocess
 import sys
 
-import area
-import liberty
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def _groups(text, head):
-    """(name, body) of every `head ("name") { ... }` group in text, braces matched."""
-    pat = re.compile(head + r"\s*\(\s*\"?([A-Za-z0-9_]+)\"?\s*\)\s*\{")
-    i = 0
-    while True:
-        m = pat.search(text, i)
-        if not m:
-            return
-        j, depth = m.end(), 1
-        while depth:
-            c = text[j]
-            depth += 1 if c == "{" else -1 if c == "}" else 0
-            j += 1
-        yield m.group(1), text[m.end():j - 1]
-        i = j
-
-
-def liberty_arcs(lib):
-    """cell -> [(input pin, output pin)]: the pins each output's groups name as related pins."""
-    arcs = {}
-    for cell, body in _groups(open(lib).read(), r"\n[ \t]*cell"):
-        pairs = []
-        for pin, pbody in _groups(body, r"\n[ \t]*pin"):
-            if not re.search(r"direction\s*:\s*\"?output", pbody):
-                continue
-            related = set()
-            for m in re.finditer(r"related_pin\s*:\s*\"([^\"]*)\"", pbody):
-                related.update(m.group(1).split())
-            pairs += [(r, pin) for r in sorted(related) if r != pin]
-        arcs[cell] = pairs
-    return arcs
+from . import liberty, verilog
+from .tools import HERE, engine_tb, fill, passing, run
 
 
 def timed_cell_models(lib, out):
     """The cell models with module paths (for SDF) and zero-initialized state, written to out."""
-    model = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sky130_dlclkp.v")
+    model = os.path.join(HERE, "sky130_dlclkp.v")
     if os.path.exists(out) and os.path.getmtime(out) > max(os.path.getmtime(lib), os.path.getmtime(model)):
         return out
     func = out + ".func.v"
-    subprocess.run(["yosys", "-q", "-p", f"read_liberty -ignore_miss_func -ignore_miss_dir {lib}; "
-                    f"read_verilog -overwrite {model}; proc; write_verilog -noattr {func}"], check=True)
-    arcs = liberty_arcs(lib)
+    run(["yosys", "-q", "-p", f"read_liberty -ignore_miss_func -ignore_miss_dir {lib}; "
+         f"read_verilog -overwrite {model}; proc; write_verilog -noattr {func}"])
+    arcs = liberty.timing_arcs(lib)
     text = open(func).read()
     models = []
     for m in re.finditer(r"^module (\S+)\((.*?)^endmodule\n", text, re.M | re.S):
@@ -83,7 +47,7 @@ def timed_cell_models(lib, out):
             extra += "  specify\n" + "".join(f"    ({a} => {b}) = (0, 0);\n" for a, b in paths) + "  endspecify\n"
         models.append(f"module {name}({body}{extra}endmodule\n")
     with open(out + ".tmp", "w") as f:
-        f.write("// SKY130 HD cell models with module paths: scripts/area/glitch.py\n" + "".join(models))
+        f.write("// SKY130 HD cell models with module paths: scripts/mixpe_flow/glitch.py\n" + "".join(models))
     os.replace(out + ".tmp", out)
     os.remove(func)
     return out
@@ -142,28 +106,20 @@ def ideal_gated_clocks(sdf_text):
     return re.sub(r'\(CELLTYPE "sky130_fd_sc_hd__dlclkp_\d+"\).*?(?=\(CELL\b|\Z)', zero, sdf_text, flags=re.S)
 
 
-def _decl(p, kind=""):
-    w = p["width"]
-    return f"{kind}{f'[{w - 1}:0] ' if w > 1 else ''}{p['name']}"
-
-
 def recorder_wrapper(manifest, top, stim):
     """A module with the design's ports around its RTL (renamed TOP_rtl) that writes, at every
     rising edge, the values of every port but the clock (inputs, then outputs) as one line of hex."""
     ports = manifest["ports"]
     fields = [p["name"] for p in ports if p["direction"] == "input" and p["name"] != "clk_i"]
     fields += [p["name"] for p in ports if p["direction"] == "output"]
-    return (f"// the ports of {top} recorded cycle by cycle (scripts/area/glitch.py)\n"
-            f"module {top}({', '.join(p['name'] for p in ports)});\n" +
-            "".join(f"  {_decl(p, p['direction'] + ' ')};\n" for p in ports) +
-            f"  {top}_rtl u_rtl ({', '.join(f'.{p}({p})' for p in (q['name'] for q in ports))});\n"
-            "  integer fd;\n"
-            f"  initial fd = $fopen(\"{stim}\", \"w\");\n"
-            f"  always @(posedge clk_i) begin\n"
-            f"    $fwrite(fd, \"{' '.join(['%h'] * len(fields))}\\n\", {', '.join(fields)});\n"
-            "    $fflush(fd);\n"
-            "  end\n"
-            "endmodule\n")
+    return verilog.port_wrapper(
+        manifest, top, f"{top}_rtl", "u_rtl", f"the ports of {top} recorded cycle by cycle (scripts/mixpe_flow/glitch.py)",
+        body="  integer fd;\n"
+             f"  initial fd = $fopen(\"{stim}\", \"w\");\n"
+             "  always @(posedge clk_i) begin\n"
+             f"    $fwrite(fd, \"{' '.join(['%h'] * len(fields))}\\n\", {', '.join(fields)});\n"
+             "    $fflush(fd);\n"
+             "  end\n")
 
 
 def _differs(p, outs):
@@ -185,12 +141,12 @@ def replay_tb(manifest, top, stim, period_ns, sdf, vcd, scopes):
     ins = [p for p in ports if p["direction"] == "input" and p["name"] != "clk_i"]
     outs = [p for p in ports if p["direction"] == "output"]
     half = period_ns / 2
-    lines = ["`timescale 1ns/1ps", f"// {top} replayed from {os.path.basename(stim)} (scripts/area/glitch.py)",
+    lines = ["`timescale 1ns/1ps", f"// {top} replayed from {os.path.basename(stim)} (scripts/mixpe_flow/glitch.py)",
              "module mixpe_replay;", "  reg clk_i = 1'b0;"]
-    lines += [f"  reg {_decl(p)};" for p in ins]
-    lines += [f"  wire {_decl(p)};" for p in outs]
-    lines += [f"  reg {_decl(dict(p, name='want_' + p['name']))};" for p in outs]
-    lines += [f"  {top} dut ({', '.join(f'.{p}({p})' for p in (q['name'] for q in ports))});",
+    lines += [f"  reg {verilog.decl(p)};" for p in ins]
+    lines += [f"  wire {verilog.decl(p)};" for p in outs]
+    lines += [f"  reg {verilog.decl(dict(p, name='want_' + p['name']))};" for p in outs]
+    lines += [f"  {top} dut ({verilog.connections(ports)});",
               "  integer fd, got, cycles, bad;", "  initial begin"]
     if sdf:
         lines.append(f"    $sdf_annotate(\"{sdf}\", dut.u_gates);")
@@ -236,16 +192,9 @@ def record(mixpe, libs, d, top, opts, workload):
     manifest = json.load(open(os.path.join(d, "rtl", top + ".json")))
     wrap = os.path.join(rec, "recorder.v")
     open(wrap, "w").write(recorder_wrapper(manifest, top, stim))
-    env = dict(os.environ, MIXPE_NETLIST=" ".join(os.path.abspath(f) for f in [wrap] + files), MIXPE_CXX_OPT="-O1")
-    root = os.path.dirname(os.path.dirname(HERE))
-    subprocess.run(["bash", os.path.join(root, "scripts", "verilate_tb.sh"), mixpe,
-                    os.path.join(root, "tb", "engine_tb.cpp"), os.path.join(rec, "tb"), libs, "engine"] + opts.split(),
-                   env=env, check=True, capture_output=True, text=True)
-    log = subprocess.run([os.path.join(rec, "tb", "tb"), "--power"] + workload, capture_output=True, text=True)
-    open(os.path.join(rec, "sim.log"), "w").write(log.stdout + log.stderr)
-    closing = log.stdout.strip().splitlines()[-1] if log.stdout.strip() else ""
-    if log.returncode != 0 or not re.match(r"\d+ passed, 0 failed", closing):
-        raise SystemExit(f"power: the recording run in {rec} failed ({closing}); see {rec}/sim.log")
+    engine_tb(mixpe, libs, os.path.join(rec, "tb"), opts, [os.path.abspath(f) for f in [wrap] + files], "-O1")
+    passing([os.path.join(rec, "tb", "tb"), "--power"] + workload, os.path.join(rec, "sim.log"),
+            f"power: the recording run in {rec}")
     return stim
 
 
@@ -300,10 +249,10 @@ def glitch_run(mixpe, libs, d, facts, opts, lib, workload, delays):
     netlist = os.path.join(d, "gates", "netlist.v")
     raw = os.path.join(g, "raw.sdf")
     tcl = os.path.join(g, "sdf.tcl")
-    open(tcl, "w").write(area.fill("sdf.tcl.in", LIB=lib, NETLIST=netlist, TOP=top, PERIOD=REPLAY_PERIOD_NS,
+    open(tcl, "w").write(fill("sdf.tcl.in", LIB=lib, NETLIST=netlist, TOP=top, PERIOD=REPLAY_PERIOD_NS,
                                    DRIVER=liberty.DRIVER_CELL, DRIVER_PIN=liberty.DRIVER_PIN, LOAD=liberty.LOAD_PF,
                                    SDF=raw))
-    subprocess.run(["sta", "-no_splash", "-exit", tcl], check=True, capture_output=True, text=True)
+    run(["sta", "-no_splash", "-exit", tcl])
     # OpenSTA writes (min::max); Icarus reads the typical value of min:typ:max
     sdf_text = ideal_gated_clocks(re.sub(r"\((-?[0-9.]+)::(-?[0-9.]+)\)", r"(\2:\2:\2)", open(raw).read()))
     os.remove(raw)
@@ -325,20 +274,15 @@ def glitch_run(mixpe, libs, d, facts, opts, lib, workload, delays):
     models = timed_cell_models(lib, os.path.join(os.path.dirname(lib), "cells_timed.v"))
     vvp = os.path.join(g, f"replay_{delays}.vvp")
     print(f"{os.path.basename(d)}: replaying it at gate level in Icarus, {delays} delay", file=sys.stderr, flush=True)
-    subprocess.run(["iverilog", "-g2005", "-gspecify", "-o", vvp, tb, os.path.join(d, "gates", "wrapper.v"), sim_net,
-                    models], check=True, capture_output=True, text=True)
-    log = subprocess.run(["vvp", "-n", vvp], capture_output=True, text=True)
-    open(os.path.join(g, f"replay_{delays}.log"), "w").write(log.stdout + log.stderr)
-    closing = log.stdout.strip().splitlines()[-1] if log.stdout.strip() else ""
-    if log.returncode != 0 or not re.match(rf"{cycles} passed, 0 failed", closing):
-        raise SystemExit(f"power: the replay in {g} failed ({closing}, {cycles} cycles recorded); "
-                         f"see {g}/replay_{delays}.log")
+    run(["iverilog", "-g2005", "-gspecify", "-o", vvp, tb, os.path.join(d, "gates", "wrapper.v"), sim_net, models])
+    out, closing = passing(["vvp", "-n", vvp], os.path.join(g, f"replay_{delays}.log"),
+                           f"power: the replay in {g} ({cycles} cycles recorded)", count=cycles)
     with open(vcd) as f:
         counts = vcd_transitions(f, skip=3)
     os.remove(vcd)
     os.remove(vvp)
     r = {"key": facts["key"], "workload": workload, "cycles": cycles, "macs": macs, "sim_closing": closing,
-         "sdf_warnings": log.stdout.count("SDF WARNING"),
+         "sdf_warnings": out.count("SDF WARNING"),
          "transitions": [["/".join(names.get(p, p) for p in s.split("/")) if s else "", n, c]
                          for (s, n), c in sorted(counts.items())]}
     json.dump(r, open(stamp, "w"))

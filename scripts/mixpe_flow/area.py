@@ -1,16 +1,15 @@
-#!/usr/bin/env python3
 """Synthesis estimates of generated designs: Yosys 0.23 to SKY130 HD cells, OpenSTA for the
 critical path and the transition checks. Writes build/reports/area.csv and area.json and prints a table.
 
 These are synthesis estimates (no placement, wires, clock tree or SRAM macros), not tape-out
 figures; ratios between designs made in this one flow are what carry weight.
 
-One job per design point (scripts/sweep/sweep.py: GNU parallel locally or over ssh hosts, or a
+One job per design point (sweep.py: GNU parallel locally or over ssh hosts, or a
 Slurm array), keyed by a hash of the generated Verilog, the flow's scripts, the tool versions and
 the options, so a point whose result exists is not redone.
 
-Usage: area.py MIXPE BUILD_DIR [-j N] [--hosts FILE] [--timeout T] [--slurm] [--dry-run] [--only NAME ...]
-       area.py job --mixpe MIXPE --name NAME [--block B --options "OPTIONS"] --out FILE
+Usage: scripts/area.py MIXPE BUILD_DIR [-j N] [--hosts FILE] [--timeout T] [--slurm] [--dry-run] [--only NAME ...]
+       scripts/area.py job --mixpe MIXPE --name NAME [--block B --options "OPTIONS"] --out FILE
 """
 import argparse
 import collections
@@ -19,38 +18,40 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 
-import liberty
+from . import liberty, sweep
+from .tools import HERE, ROOT, fill, key_values, require, run
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "sweep"))
-import sweep  # noqa: E402
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
 NAND2_UM2 = 3.7536  # sky130_fd_sc_hd__nand2_1: the gate equivalent
 PERIOD_NS = 10.0    # the STA clock; the shortest period that meets setup is reported
 
 
-
 def design_points(mixpe, which="area"):
     """The design points of `mixpe list area|dse --json`: the one list the generator keeps."""
-    out = subprocess.run([mixpe, "list", which, "--json"], check=True, capture_output=True, text=True).stdout
+    out = run([mixpe, "list", which, "--json"]).stdout
     return [json.loads(line) for line in out.splitlines()]
 
 
-def run(cmd, **kw):
-    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
+def yosys_stat(log):
+    """Area and cells of Yosys's last `stat` in log: flattened, the one module; with hierarchy, the top
+    with everything below it. (Yosys 0.23's `stat -json` is not valid JSON with hierarchy.)"""
+    text = open(log).read()
+    return {"area": float(re.findall(r"Chip area for (?:top )?module .*: ([0-9.]+)", text)[-1]),
+            "cells": int(re.findall(r"Number of cells:\s+([0-9]+)", text)[-1])}
 
 
-def fill(template, **values):
-    text = open(os.path.join(HERE, template)).read()
-    for k, v in values.items():
-        text = text.replace("@" + k + "@", str(v))
-    return text
+def sta(tcl, log, keys=("worst_slack_ns", "slew_violations")):
+    """OpenSTA on one of the flow's scripts, its output kept in log: the `key value` lines it printed."""
+    text = run(["sta", "-no_splash", "-exit", tcl]).stdout
+    open(log, "w").write(text)
+    values = key_values(text)
+    missing = [k for k in keys if k not in values]
+    if missing:
+        sys.exit(f"sta: no {', '.join(missing)} line in {log}")
+    return values
 
 
 MAX_D_FANOUT = 16                        # flip-flop data pins one net drives before it is buffered
@@ -127,30 +128,19 @@ def map_and_time(work_dir, files, top, lib, abc, note, flatten=True, blackboxes=
                      FLATTEN="-flatten" if flatten else "",
                      READ_BLACKBOXES=f"read_verilog -lib {' '.join(blackboxes)}" if blackboxes else ""))
     log = os.path.join(work_dir, "yosys.log")
-    run(["yosys", "-q", "-l", log, os.path.join(work_dir, "synth.ys")])
-    ytext = open(log).read()
+    run(["yosys", "-q", "-l", log, os.path.join(work_dir, "synth.ys")], log=log)
     if blackboxes:
-        return {"area": float(re.findall(r"Chip area for (?:top )?module .*: ([0-9.]+)", ytext)[-1]),
-                "cells": int(re.findall(r"Number of cells:\s+([0-9]+)", ytext)[-1])}
+        return yosys_stat(log)
     if buffer_register_fanout(netlist):  # the repaired netlist counted again
         log = os.path.join(work_dir, "yosys_buffered.log")
         run(["yosys", "-q", "-l", log, "-p", f"read_liberty -lib {lib}; read_verilog {netlist}; hierarchy -top {top}; "
-             f"stat -liberty {lib}"])
-        ytext = open(log).read()
+             f"stat -liberty {lib}"], log=log)
     with open(os.path.join(work_dir, "sta.tcl"), "w") as f:
         f.write(fill("sta.tcl.in", LIB=lib, NETLIST=netlist, TOP=top, PERIOD=PERIOD_NS,
                      DRIVER=liberty.DRIVER_CELL, DRIVER_PIN=liberty.DRIVER_PIN, LOAD=liberty.LOAD_PF))
-    stext = run(["sta", "-no_splash", "-exit", os.path.join(work_dir, "sta.tcl")]).stdout
-    open(os.path.join(work_dir, "sta.log"), "w").write(stext)
-    # the clock group's worst endpoint: required, actual, slack
-    m = re.search(r"max_delay/setup group clk\n.*?-{5,}\n[^\n]*?\)\s+([-0-9.]+)\s+([-0-9.]+)\s+([-0-9.]+)", stext, re.S)
-    return {
-        # flattened: the one module; with hierarchy: the top with everything below it
-        "area": float(re.findall(r"Chip area for (?:top )?module .*: ([0-9.]+)", ytext)[-1]),
-        "cells": int(re.findall(r"Number of cells:\s+([0-9]+)", ytext)[-1]),
-        "period": PERIOD_NS - float(m.group(3)),  # the shortest clock period that meets setup
-        "slew_violations": int(re.search(r"^slew_violations (\d+)", stext, re.M).group(1)),
-    }
+    s = sta(os.path.join(work_dir, "sta.tcl"), os.path.join(work_dir, "sta.log"))
+    return dict(yosys_stat(log), period=PERIOD_NS - float(s["worst_slack_ns"]),  # the shortest period meeting setup
+                slew_violations=int(s["slew_violations"]))
 
 
 def timing_run(work_dir, files, top, lib, work, flatten=True):
@@ -171,11 +161,9 @@ def top_logic_timing(work_dir, files, top, lib, work):
     with open(tcl, "w") as f:
         f.write(fill("sta_top.tcl.in", LIB=lib, NETLIST=os.path.join(work_dir, "netlist.v"), TOP=top, PERIOD=PERIOD_NS,
                      DRIVER=liberty.DRIVER_CELL, DRIVER_PIN=liberty.DRIVER_PIN, LOAD=liberty.LOAD_PF))
-    stext = run(["sta", "-no_splash", "-exit", tcl]).stdout
-    open(os.path.join(work_dir, "sta_top.log"), "w").write(stext)
-    m = re.search(r"max_delay/setup group clk\n.*?-{5,}\n[^\n]*?\)\s+([-0-9.]+)\s+([-0-9.]+)\s+([-0-9.]+)", stext, re.S)
-    period = PERIOD_NS - float(m.group(3))
-    slew = int(re.search(r"^slew_violations (\d+)", stext, re.M).group(1))
+    s = sta(tcl, os.path.join(work_dir, "sta_top.log"))
+    period = PERIOD_NS - float(s["worst_slack_ns"])
+    slew = int(s["slew_violations"])
     return {"top_logic_period_ns": round(period, 3), "top_logic_slew_violations": slew,
             "top_logic_fmax_mhz": round(1000 / period, 1) if slew == 0 else None}
 
@@ -216,7 +204,7 @@ def generate(mixpe, block, opts, rtl):
     return os.path.basename([p for p in out if p.endswith(".json")][0])[:-5], sorted(p for p in out if p.endswith(".v"))
 
 
-FLOW_FILES = ("area.py", "liberty.py", "synth.ys.in", "sta.tcl.in", "sta_top.tcl.in", "sky130_clock_gate.v")
+FLOW_FILES = ("area.py", "liberty.py", "tools.py", "synth.ys.in", "sta.tcl.in", "sta_top.tcl.in", "sky130_clock_gate.v")
 CLOCK_GATE = "mixpe_clock_gate.v"  # the generator's behavioural clock gate: synthesized as the SKY130 cell
 
 
@@ -227,9 +215,8 @@ def flow_files(files):
 
 def bundle_files(mixpe):
     """What a synthesis job needs, by its path in the bundle: the generator, the flow, the cells."""
-    files = {"bin/mixpe": mixpe, "scripts/sweep/sweep.py": os.path.join(ROOT, "scripts", "sweep", "sweep.py"),
-             os.path.relpath(liberty.LIB_GZ, ROOT): liberty.LIB_GZ}
-    files.update({f"scripts/area/{f}": os.path.join(HERE, f) for f in FLOW_FILES})
+    files = {"bin/mixpe": mixpe, os.path.relpath(liberty.LIB_GZ, ROOT): liberty.LIB_GZ}
+    files.update(sweep.package_files())
     return files
 
 
@@ -243,10 +230,10 @@ def point_key(mixpe, design, versions):
 
 
 def plan(sw, mixpe, designs, versions=None):
-    """One job per design point: `area.py job` in the sweep directory, from the bundle."""
+    """One job per design point: `scripts/area.py job` in the sweep directory, from the bundle."""
     versions = versions or sweep.tool_versions(("yosys", "sta"))
     for d in designs:
-        argv = ["python3", "scripts/area/area.py", "job", "--mixpe", "bin/mixpe", "--name", d["name"],
+        argv = ["python3", "scripts/area.py", "job", "--mixpe", "bin/mixpe", "--name", d["name"],
                 "--block", d["block"], "--options", d["options"]]
         if d.get("family") == "engine top":
             argv.append("--engine-top")
@@ -284,9 +271,7 @@ def main():
     ap.add_argument("--only", nargs="*")
     sweep.sweep_args(ap)
     a = ap.parse_args()
-    for tool in ("yosys", "sta"):
-        if not shutil.which(tool):
-            sys.exit(f"area: '{tool}' is not installed: run `make setup`")
+    require("area", ("yosys", "sta"))
     made_at = sweep.commit()
     mixpe = os.path.abspath(a.mixpe)
     designs = [d for d in design_points(mixpe) if not a.only or d["name"] in a.only]
