@@ -151,7 +151,7 @@ Perf traces(const EngineConfig& cfg, Driver& driver, const std::string& dir, std
 }
 
 // --power: one workload with every stream always ready, for the gate-level power flow
-// (scripts/area/power.py): the real activations of --traces (the layers in turn until `budget`
+// (scripts/power.py): the real activations of --traces (the layers in turn until `budget`
 // cycles), or `count` GEMMs of LLM-like activations (M = depth, K = 4 groups, N = 2 tiles) and
 // Gaussian weights. Prints the cycles simulated since reset and the MACs of the GEMMs; a coverage
 // build writes its toggle counts.
@@ -173,7 +173,7 @@ void power_workload(const EngineConfig& cfg, Driver& driver, const std::string& 
 #if VM_COVERAGE
   if (!coverage.empty()) Verilated::threadContextp()->coveragep()->write(coverage.c_str());
 #else
-  if (!coverage.empty()) fail("--coverage needs a testbench built with toggle coverage (scripts/area/power.py)");
+  if (!coverage.empty()) fail("--coverage needs a testbench built with toggle coverage (scripts/power.py)");
 #endif
 }
 

@@ -12,7 +12,7 @@ namespace mixpe {
 
 // An integrated clock gate: gclk_o = clk_i & (en_i latched while clk_i is low). Behavioural
 // Verilog (a latch and an AND) for simulation; synthesis maps it to sky130_fd_sc_hd__dlclkp
-// (scripts/area/sky130_clock_gate.v).
+// (scripts/mixpe_flow/sky130_clock_gate.v).
 hdl::ModulePtr clock_gate_module();
 
 // `depth` rows of `width` bits (depth a power of two), one write port, `read_ports`
