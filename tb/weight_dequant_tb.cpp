@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
   const uint32_t codes = 1u << q.bits, zeros = asym ? codes : 1;
   const uint64_t pairs = uint64_t(codes) * zeros;
   const bool exhaustive = pairs * 65536 <= (uint64_t(1) << 24);
-  // random: at least one scale per pair, about random_cases in all
+  // random: at least one scale per pair, about max(random_cases, pairs) in all
   const uint64_t per_pair = exhaustive ? 65536 : std::max<uint64_t>(1, uint64_t(opt.random_cases) / pairs);
   fmt::print("{}: seed {}\n", P::kTop, opt.seed);
   std::mt19937_64 rng(opt.seed);

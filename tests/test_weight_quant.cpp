@@ -109,10 +109,11 @@ TEST(WeightQuant, DequantToFp16RoundsTheExactProductOnce) {
   EXPECT_EQ(dequant_to_fp16(-3, h(0.5)), h(-1.5));
   EXPECT_EQ(dequant_to_fp16(0, h(-2.0)), 0x8000);  // -2 * +0: the zero takes the scale's sign
   EXPECT_EQ(dequant_to_fp16(-1, 0x0000), 0x8000);
-  EXPECT_EQ(dequant_to_fp16(15, h(65504.0)), 0x7c00);                // overflow to infinity
-  EXPECT_EQ(dequant_to_fp16(3, 0x0001), 0x0003);                     // subnormal scale, exact
-  EXPECT_EQ(dequant_to_fp16(15, 0x3c01), h(15 * (1 + 1.0 / 1024)));  // 15 x (1 + 2^-10) rounds (RNE)
-  EXPECT_EQ(dequant_to_fp16(0, 0x7c00), kFp16.quiet_nan());          // infinity x 0
+  EXPECT_EQ(dequant_to_fp16(15, h(65504.0)), 0x7c00);        // overflow to infinity
+  EXPECT_EQ(dequant_to_fp16(3, 0x0001), 0x0003);             // subnormal scale, exact
+  EXPECT_EQ(dequant_to_fp16(3, 0x3c01), 0x4202);             // 3 + 1.5 ulp: a tie, to even (up)
+  EXPECT_EQ(dequant_to_fp16(3, 0x3c03), 0x4204);             // 3 + 4.5 ulp: a tie, to even (down)
+  EXPECT_EQ(dequant_to_fp16(0, 0x7c00), kFp16.quiet_nan());  // infinity x 0
   EXPECT_EQ(dequant_to_fp16(-2, 0x7c00), 0xfc00);
   EXPECT_EQ(dequant_to_fp16(1, 0xfe01), kFp16.quiet_nan());  // a NaN scale: the canonical NaN
   // and the quantized container uses it: one rounding of s * (q - z)

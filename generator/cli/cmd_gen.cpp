@@ -122,8 +122,9 @@ void register_list(CLI::App& app) {
   auto presets_md = std::make_shared<bool>(false);
   CLI::App* presets = list->add_subcommand("presets", "the named engine configurations");
   presets->add_flag("--markdown", *presets_md,
-                    "a Markdown table with each engine's clock and its PE's area against fma's, from the measured "
-                    "area table (docs/measured/area.json)");
+                    "a Markdown table with each engine's clock (its slowest block: PE, edge, group unit, and the "
+                    "controller where the engine was synthesized whole, W4A16) and its PE's area against fma's, "
+                    "timing run, from the measured area table (docs/measured/area.json)");
   presets->callback([presets_md, md] {
     if (!*presets_md) {
       for (const EnginePreset& p : engine_presets())
@@ -135,7 +136,10 @@ void register_list(CLI::App& app) {
     const AreaTable t = load_area_table(path);
     // the engine's clock: its slowest block (PE, west edge, group unit; the controller where the
     // engine was synthesized whole), as `make area` reports it
-    std::string out = "| preset | what | clock (slowest block) | PE area vs `fma` |\n| --- | --- | ---: | ---: |\n";
+    std::string out =
+        "| preset | what | clock, slowest block (timing run) | PE area vs `fma` (timing run) |\n| --- | --- | ---: | "
+        "---: "
+        "|\n";
     const double fma_um2 = t.block("fma").um2;
     for (const EnginePreset& p : engine_presets()) {
       const Design* d = nullptr;

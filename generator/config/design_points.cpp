@@ -140,6 +140,8 @@ const std::vector<DesignPoint>& area_points() {
         {"mixpe_w4a16_fp32", "pe", "--weight-bits 4 --act fp16 --accum fp32", "pe",
          "MixPE W4A16, FP32 accumulation in the PE"},
         {"mixpe_w4a8", "pe", "--weight-bits 4 --act int8", "pe", "MixPE W4A8: INT8 x u4"},
+        {"mixpe_w4a8_p1", "pe", "--weight-bits 4 --act int8 --pipeline 1", "pe",
+         "MixPE W4A8 with a register between product and accumulation"},
         {"mixpe_w8a16", "pe", "--weight-bits 8 --act fp16 --align-bits 16", "pe", "MixPE W8A16"},
         {"mixpe_w2a16", "pe", "--weight-bits 2 --act fp16 --align-bits 16", "pe", "MixPE W2A16"},
         {"lut_nf4", "pe", "--weight-format nf4 --act fp16 --align-bits 16", "pe",
@@ -155,6 +157,9 @@ const std::vector<DesignPoint>& area_points() {
          "LUT PE, 2 terms, decoded once per column at weight load (the PE holds the term codes)"},
         {"lut_nf4_t2_s3", "pe", "--weight-format nf4 --lut-terms 2 --lut-shift-bits 3 --act fp16 --align-bits 16", "pe",
          "LUT PE, 2 terms of 3-bit shifts (2^-6 .. 2^1), decoded in the PE"},
+        {"lut_nf4_t2_s3_p1", "pe",
+         "--weight-format nf4 --lut-terms 2 --lut-shift-bits 3 --act fp16 --align-bits 16 --pipeline 1", "pe",
+         "lut_nf4_t2_s3 with a register between product and accumulation"},
         {"lut_nf4_t1_s3c", "pe",
          "--weight-format nf4 --lut-terms 1 --lut-shift-bits 3 --lut-decode column --act fp16 --align-bits 16", "pe",
          "LUT PE, 1 term of a 3-bit shift, decoded once per column"},
@@ -182,7 +187,8 @@ const std::vector<DesignPoint>& area_points() {
         {"array_fma_2x2", "array", "--pe fma --rows 2 --cols 2 --group-size 32", "array", "2 x 2 array of the fma PE"},
         {"array_fma_4x4", "array", "--pe fma --rows 4 --cols 4 --group-size 32", "array", "4 x 4 array of the fma PE"},
         {"fma_weight_dequant", "weight-dequant", "--preset fma", "engine block",
-         "the dequant-first design's weight dequantizer (4-bit code, zero point, FP16 scale to FP16): one per column"},
+         "the dequant-first design's weight dequantizer (4-bit code, zero point, FP16 scale to FP16): one per weight "
+         "loaded per cycle"},
         // a 2-column W4A16 engine: the controller and the paths between blocks, timed with them
         {"w4a16_engine_c2", "engine", "--preset w4a16 --cols 2", "engine block",
          "W4A16 engine cut to 2 columns: controller, weight stager, edge, skews, 16 x 2 array, 2 group units"},

@@ -18,29 +18,29 @@ const std::vector<Design>& perf_designs() {
       {"fp16",
        "FP16 x FP16 PEs, FP32 accumulation, FP16 weights (the unquantized model)",
        "--preset fma",
-       {"fma", "fma_edge", "fma_group_unit_d2", "fma_group_unit"}},
+       {"fma", "fma_edge", "fma_group_unit_d2", "fma_group_unit", "", "fma_p1"}},
       {"w4a16-dqf",
        "dequant-first: 4-bit weights dequantized to FP16 on their way in, then the FP16 array",
        "--preset fma",
-       {"fma", "fma_edge", "fma_group_unit_d2", "fma_group_unit", "fma_weight_dequant"},
+       {"fma", "fma_edge", "fma_group_unit_d2", "fma_group_unit", "fma_weight_dequant", "fma_p1"},
        true},
       {"int8",
        "INT8 x INT8 PEs, INT32 column sums, W8A8 (TPU-like)",
        "--preset int8",
-       {"int8", "int8_edge", "int8_group_unit_d2", "int8_group_unit"}},
+       {"int8", "int8_edge", "int8_group_unit_d2", "int8_group_unit", "", "int8_p1"}},
       {"w4a16",
        "MixPE W4A16: shift-add PEs, FP16 activations prealigned, dequant per group",
        "--preset w4a16",
-       {"mixpe_w4a16", "w4a16_edge", "w4a16_group_unit_d2", "w4a16_group_unit"}},
+       {"mixpe_w4a16", "w4a16_edge", "w4a16_group_unit_d2", "w4a16_group_unit", "", "mixpe_w4a16_p1"}},
       {"w4a8",
        "MixPE W4A8: shift-add PEs, INT8 activations, exact integer accumulation",
        "--preset w4a8",
-       {"mixpe_w4a8", "w4a8_edge", "w4a8_group_unit_d2", "w4a8_group_unit"}},
+       {"mixpe_w4a8", "w4a8_edge", "w4a8_group_unit_d2", "w4a8_group_unit", "", "mixpe_w4a8_p1"}},
       {"nf4",
        "LUT PE with NF4 weights in two signed powers of two (3-bit shifts, decoded in the PE: at L = R every "
        "row has its own bus), a shift-add; FP16 activations (W4A16's edge and units)",
        "--pe lut --weight-format nf4 --lut-terms 2 --lut-shift-bits 3",
-       {"lut_nf4_t2_s3", "w4a16_edge", "w4a16_group_unit_d2", "w4a16_group_unit"}},
+       {"lut_nf4_t2_s3", "w4a16_edge", "w4a16_group_unit_d2", "w4a16_group_unit", "", "lut_nf4_t2_s3_p1"}},
   };
   return designs;
 }
@@ -137,15 +137,18 @@ double skew_bits(const EngineConfig& e) {
   return C * ww * (R * (L - 1) / 2 + L * (E - 1)) + L * ww * C * (C - 1) / 2;
 }
 
-SizedDesign size_design(const Design& d, const AreaTable& t, int rows, int cols, int load, int depth) {
+SizedDesign size_design(const Design& d, const AreaTable& t, int rows, int cols, int load, int depth, bool pipelined) {
   OptionList opts = parse_option_string(d.options);
+  if (pipelined && d.blocks.pe_p1.empty())
+    throw std::logic_error(d.name + ": no PE with a product register was synthesized");
+  if (pipelined) opts.emplace_back("--pipeline", "1");
   if (depth > 0) opts.emplace_back("--depth", std::to_string(depth));
   opts.emplace_back("--rows", std::to_string(rows));
   opts.emplace_back("--cols", std::to_string(cols));
   opts.emplace_back("--load", std::to_string(load));
   SizedDesign s{d, engine_from_options(opts), 0, 0, 0, 0, 0, 0, 0, ""};
-  const BlockFigures pe = t.block(d.blocks.pe), edge = t.block(d.blocks.edge), ul = t.block(d.blocks.unit_logic),
-                     unit = t.block(d.blocks.unit);
+  const BlockFigures pe = t.block(pipelined ? d.blocks.pe_p1 : d.blocks.pe), edge = t.block(d.blocks.edge),
+                     ul = t.block(d.blocks.unit_logic), unit = t.block(d.blocks.unit);
   s.array_mm2 = rows * cols * pe.um2 * 1e-6;
   s.edge_mm2 = edge.um2 * rows / 16.0 * 1e-6;  // measured at R = 16: lanes scale with R
   s.units_mm2 = cols * ul.um2 * 1e-6;
@@ -159,25 +162,35 @@ SizedDesign size_design(const Design& d, const AreaTable& t, int rows, int cols,
   if (unit.fmax_mhz > 0 && unit.fmax_mhz < s.clock_mhz) s.clock_mhz = unit.fmax_mhz, s.clock_limit = "group unit";
   if (dq.fmax_mhz > 0 && dq.fmax_mhz < s.clock_mhz) s.clock_mhz = dq.fmax_mhz, s.clock_limit = "weight dequantizer";
   if (s.clock_mhz <= 0)
-    fail("{}: the area table has no clock for {} (slew violations?): rerun `make area`", d.name, d.blocks.pe);
+    fail("{}: the area table has no clock for {} (slew violations?): rerun `make area`", d.name,
+         pipelined ? d.blocks.pe_p1 : d.blocks.pe);
   return s;
 }
 
-SizedDesign fit_design(const Design& d, const AreaTable& t, double budget_mm2, int load, int depth) {
+SizedDesign fit_design(const Design& d, const AreaTable& t, double budget_mm2, int load, int depth, double clock_mhz) {
   const EngineConfig base = engine_from_options(parse_option_string(d.options));
   bool found = false;
   SizedDesign best{};
-  for (int r = 2; r <= base.group_size && r <= 128; r *= 2)
-    for (int c = 2; c <= 64; ++c) {
-      const SizedDesign s = size_design(d, t, r, c, load > 0 ? std::min(load, r) : r, depth);
-      if (s.logic_mm2 > budget_mm2) break;
-      const long pes = long(r) * c, best_pes = found ? long(best.engine.rows) * best.engine.cols : 0;
-      if (!found || pes > best_pes ||
-          (pes == best_pes && std::abs(r - c) < std::abs(best.engine.rows - best.engine.cols))) {
-        best = s;
-        found = true;
+  for (const bool pipelined : {false, true}) {
+    if (pipelined && d.blocks.pe_p1.empty()) continue;
+    bool fits = false;
+    SizedDesign arr{};
+    for (int r = 2; r <= base.group_size && r <= 128; r *= 2)
+      for (int c = 2; c <= 64; ++c) {
+        SizedDesign s = size_design(d, t, r, c, load > 0 ? std::min(load, r) : r, depth, pipelined);
+        if (clock_mhz > 0) s.clock_mhz = clock_mhz, s.clock_limit = "--clock-mhz";
+        if (s.logic_mm2 > budget_mm2) break;
+        const long pes = long(r) * c, arr_pes = fits ? long(arr.engine.rows) * arr.engine.cols : 0;
+        if (!fits || pes > arr_pes ||
+            (pes == arr_pes && std::abs(r - c) < std::abs(arr.engine.rows - arr.engine.cols))) {
+          arr = s;
+          fits = true;
+        }
       }
-    }
+    // the pipelined PE where its array computes faster
+    const auto peak = [](const SizedDesign& s) { return double(s.engine.rows) * s.engine.cols * s.clock_mhz; };
+    if (fits && (!found || peak(arr) > peak(best))) best = arr, found = true;
+  }
   if (!found) fail("{}: not even a 2 x 2 array fits {:.3f} mm2 of logic: raise --area-mm2", d.name, budget_mm2);
   return best;
 }

@@ -18,6 +18,7 @@ struct BlockFigures {
 struct DesignBlocks {
   std::string pe, edge, unit_logic, unit;  // unit_logic: the group unit with 2 rows (its rows' storage apart)
   std::string dequant = "";                // dequant-first: the weight dequantizer, L x C of them
+  std::string pe_p1 = "";                  // the PE with a product register (--pipeline 1): perf takes the faster
 };
 
 struct Design {
@@ -70,11 +71,15 @@ struct SizedDesign {
 // column c delayed c cycles (L codes).
 double skew_bits(const EngineConfig& e);
 // depth 0: the design's default D.
-SizedDesign size_design(const Design& d, const AreaTable& t, int rows, int cols, int load, int depth = 0);
+SizedDesign size_design(const Design& d, const AreaTable& t, int rows, int cols, int load, int depth = 0,
+                        bool pipelined = false);
 // The largest array (R a power of two dividing G, C <= 64, the most PEs, then the squarer) whose
-// logic fits budget_mm2, loading L = min(load, R) weight rows per cycle (load 0: L = R); fails if
-// not even 2 x 2 fits.
-SizedDesign fit_design(const Design& d, const AreaTable& t, double budget_mm2, int load = 0, int depth = 0);
+// logic fits budget_mm2, loading L = min(load, R) weight rows per cycle (load 0: L = R), at the
+// design's best pipelining: with a product register (blocks.pe_p1) where that gives more MACs per
+// second (R C x clock) in the budget; clock_mhz > 0: every design at that clock instead of its
+// measured one; fails if not even 2 x 2 fits.
+SizedDesign fit_design(const Design& d, const AreaTable& t, double budget_mm2, int load = 0, int depth = 0,
+                       double clock_mhz = 0);
 
 // The memory system and the energy constants. Defaults and their sources: docs/perf.md.
 struct MemorySystem {

@@ -62,7 +62,7 @@ double QuantWeights::dequant(int k, int n) const {
 uint16_t dequant_to_fp16(int32_t v, uint16_t scale_fp16) {
   const double s = to_double(kFp16, scale_fp16);
   if (std::isnan(s) || (std::isinf(s) && v == 0)) return uint16_t(kFp16.quiet_nan());
-  return uint16_t(from_double(kFp16, s * double(v)));  // exact: 11 x at most 9 significant bits
+  return uint16_t(from_double(kFp16, s * double(v)));  // exact: 11 x at most 8 significant bits
 }
 
 uint16_t QuantWeights::dequant_fp16(int k, int n) const {

@@ -460,7 +460,7 @@ def report(results, rows):
     print("\nPE throughput per area at the timing run's fmax (one MAC per cycle), GMAC/s per mm2, like with like:")
     # int8 with both partial-sum rules: INT32 (the TPU's) and sized to the column (the mixpe PEs')
     pairs = (("", ("mixpe_w4a16", "mixpe_w4a8", "fma", "int8", "int8_col")),
-             ("_p1", ("mixpe_w4a16_p1", "fma_p1", "int8_p1", "int8_col_p1")))
+             ("_p1", ("mixpe_w4a16_p1", "mixpe_w4a8_p1", "fma_p1", "int8_p1", "int8_col_p1")))
     for suffix, names in pairs:
         dens = {n: results[n]["fmax_mhz"] * 1e-3 / (results[n]["timing_area_um2"] * 1e-6)
                 for n in names if n in results and results[n]["fmax_mhz"]}

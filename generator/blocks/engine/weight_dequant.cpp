@@ -1,6 +1,6 @@
 // The dequant-first design's weight dequantizer: a weight's integer code (less its zero point) times
 // its group's FP16 scale, rounded once to FP16, as the fma array's weights must arrive. One per
-// column of the weight path (one weight per cycle); golden: dequant_to_fp16 (quant/weight_quant.h).
+// weight loaded per cycle (L per column); golden: dequant_to_fp16 (quant/weight_quant.h).
 #include <fmt/format.h>
 
 #include "blocks/engine/engine_emit.h"

@@ -1,5 +1,6 @@
-// Rounding to FP32 (RNE, subnormals, overflow to infinity) and the FP32 multiply of the
-// group-dequant pipeline, as wires added to a module. Golden: round_to and f32_mul.
+// Rounding to FP32 or any narrower format (RNE, subnormals, overflow to infinity; exponents in 13
+// bits) and the FP32 multiply of the group-dequant pipeline, as wires added to a module. Golden:
+// round_to and f32_mul.
 #pragma once
 #include <string>
 
