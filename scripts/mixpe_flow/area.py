@@ -433,8 +433,9 @@ def report(results, rows):
             continue
         slowest = max(blocks, key=lambda r: r["min_period_ns"])
         parts = ", ".join(f"{r['name']} {r['min_period_ns']:.2f} ns" for r in blocks)
+        alone = f"PE alone: {1000 / results[pe]['min_period_ns']:.0f} MHz" if pe in results else "PE not in this run"
         print(f"  {engine:<6} {1000 / slowest['min_period_ns']:6.0f} MHz, limited by {slowest['name']} "
-              f"(PE alone: {1000 / results[pe]['min_period_ns']:.0f} MHz): {parts}")
+              f"({alone}): {parts}")
         c2 = results.get(f"{engine}_engine_c2")
         if c2:
             print(f"         cross-check: the 2-column engine flattened into one netlist closes at "
@@ -448,7 +449,7 @@ def report(results, rows):
     print("\nArray area model A(R, C) = R C a + (R + C) e, fitted on 2 x 2 and 4 x 4 (16 x 16 extrapolated):")
     for kind in ("mixpe_w4a16", "fma"):
         a2, a4 = results.get(f"array_{kind}_2x2"), results.get(f"array_{kind}_4x4")
-        if not (a2 and a4):
+        if not (a2 and a4 and kind in results):  # a partial run (--only)
             continue
         pe = (a4["area_um2"] - 2 * a2["area_um2"]) / 8
         e = (a2["area_um2"] - 4 * pe) / 4
