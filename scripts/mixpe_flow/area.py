@@ -274,7 +274,8 @@ def main():
     require("area", ("yosys", "sta"))
     made_at = sweep.commit()
     mixpe = os.path.abspath(a.mixpe)
-    designs = [d for d in design_points(mixpe) if not a.only or d["name"] in a.only]
+    every = design_points(mixpe)
+    designs = [d for d in every if not a.only or d["name"] in a.only]
     unknown = sorted(set(a.only or []) - {d["name"] for d in designs})
     if unknown:
         sys.exit(f"area: no design point named {', '.join(unknown)}: see `{a.mixpe} list area`")
@@ -303,7 +304,7 @@ def main():
                         "dont_use": liberty.DONT_USE.pattern},
                "designs": [{k: v for k, v in r.items() if k != "cost"} for r in rows]},
               open(os.path.join(reports, "area.json"), "w"), indent=1)
-    sweep.report_text(a.build, "area", "make area", lambda: report(results, rows), made_at)
+    sweep.report_text(a.build, "area", "make area", lambda: report(results, rows), made_at, len(designs), len(every))
     sweep.cost_table("area", rows)
     print(f"written {reports}/area.csv and area.json")
 

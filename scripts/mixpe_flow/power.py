@@ -396,7 +396,8 @@ def main():
     made_at = sweep.commit()
     require("power", ("yosys", "sta", "verilator", "iverilog", "vvp"))
     mixpe = os.path.abspath(a.mixpe)
-    points = [p for p in area.design_points(mixpe, "power") if not a.only or p["name"] in a.only]
+    every = area.design_points(mixpe, "power")
+    points = [p for p in every if not a.only or p["name"] in a.only]
     if a.engine:
         points = [{"name": "engine", "options": a.engine, "what": "mixpe gen engine " + a.engine}]
     sw = sweep.Sweep("power", a.build, bundle_files(mixpe, a.libs, a.traces))
@@ -420,7 +421,10 @@ def main():
                        [r["pj_per_mac_by_block"].get(b, 0) for b in blocks] +
                        [r["unannotated_nets"], r["nets"], r["workload"], r["delays"], r["simulator"]])
     json.dump({"method": __doc__, "designs": rows}, open(os.path.join(reports, "power.json"), "w"), indent=1)
-    sweep.report_text(a.build, "power", "make power", lambda: report(rows, blocks), made_at)
+    if a.engine:  # one engine of the user's, not the flow's points
+        sweep.report_text(a.build, "power", f"scripts/power.py --engine '{a.engine}'", lambda: report(rows, blocks), made_at)
+    else:
+        sweep.report_text(a.build, "power", "make power", lambda: report(rows, blocks), made_at, len(points), len(every))
     sweep.cost_table("power", list(res.values()), group=lambda r: "engine")
     print(f"written {reports}/power.csv and power.json")
     # the method checks itself: every net simulated, the linear model equal to OpenSTA's total

@@ -216,10 +216,11 @@ def commit():
         return "unknown (not a git checkout)"
 
 
-def report_text(build, name, command, tables, made_at):
+def report_text(build, name, command, tables, made_at, ran=None, total=None):
     """Prints a flow's tables (a function that prints them) and keeps them as BUILD/reports/NAME.txt,
     stamped with the command and the commit the flow started at (made_at: commit() before its
-    designs were generated): `make results` gathers these files."""
+    designs were generated) and, for a partial run (--only: `ran` of `total` points), how partial:
+    `make results` gathers these files."""
     buf = io.StringIO()
     stdout, sys.stdout = sys.stdout, buf
     try:
@@ -227,10 +228,12 @@ def report_text(build, name, command, tables, made_at):
     finally:
         sys.stdout = stdout
     sys.stdout.write(buf.getvalue())
+    partial = f" ({ran} of its {total} points: --only)" if ran is not None and ran < total else ""
     reports = os.path.join(build, "reports")
     os.makedirs(reports, exist_ok=True)
     with open(os.path.join(reports, name + ".txt"), "w") as f:
-        f.write(f"made by `{command}` at commit {made_at} on {time.strftime('%Y-%m-%d')}\n\n" + buf.getvalue())
+        f.write(f"made by `{command}`{partial} at commit {made_at} on {time.strftime('%Y-%m-%d')}\n\n" +
+                buf.getvalue())
 
 
 def cost_table(kind, rows, group=lambda r: r.get("block", "")):
