@@ -281,12 +281,9 @@ def main():
         sys.exit(f"area: no design point named {', '.join(unknown)}: see `{a.mixpe} list area`")
     sw = sweep.Sweep("area", a.build, bundle_files(mixpe))
     plan(sw, mixpe, designs)
-    failed = sw.run(a.j, a.hosts, a.timeout, a.slurm, a.dry_run)
-    if a.slurm or a.dry_run:
+    results = sw.run_all(a)
+    if results is None:
         return
-    if sw.report_failures(failed):
-        sys.exit(1)
-    results = sw.results()
     rows = [results[d["name"]] for d in designs]
     reports = os.path.join(a.build, "reports")
     os.makedirs(reports, exist_ok=True)

@@ -82,12 +82,9 @@ def main():
     top_opts = {p["top"]: p["pe_options"] for p in pts}
     pe_name = {o: "pe_" + sweep.digest(o)[:10] for o in top_opts.values()}
     area.plan(sw, mixpe, [{"name": n, "block": "pe", "options": o, "family": "pe"} for o, n in sorted(pe_name.items())])
-    failed = sw.run(a.j, a.hosts, a.timeout, a.slurm, a.dry_run)
-    if a.slurm or a.dry_run:
+    res = sw.run_all(a)
+    if res is None:
         return
-    if sw.report_failures(failed):
-        sys.exit(1)
-    res = sw.results()
     # perplexity from `mixpe eval`, where it has the configuration (joined on the canonical numeric options)
     ppl = {}
     fcsv = os.path.join(a.build, "reports", "fidelity.csv")

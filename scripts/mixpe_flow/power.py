@@ -402,12 +402,9 @@ def main():
         points = [{"name": "engine", "options": a.engine, "what": "mixpe gen engine " + a.engine}]
     sw = sweep.Sweep("power", a.build, bundle_files(mixpe, a.libs, a.traces))
     plan(sw, mixpe, points, a, a.libs)
-    failed = sw.run(a.j, a.hosts, a.timeout, a.slurm, a.dry_run)
-    if a.slurm or a.dry_run:
+    res = sw.run_all(a)
+    if res is None:
         return
-    if sw.report_failures(failed):
-        sys.exit(1)
-    res = sw.results()
     rows = [r for p in points for r in res[p["name"]]["rows"]]
     reports = os.path.join(a.build, "reports")
     os.makedirs(reports, exist_ok=True)

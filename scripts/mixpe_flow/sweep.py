@@ -185,6 +185,16 @@ class Sweep:
                   "Run the same command again to retry only them.", file=sys.stderr)
         return bool(failed)
 
+    def run_all(self, a):
+        """Runs the planned jobs with the sweep_args options `a`; returns every result, None when the
+        jobs were only written (--slurm, --dry-run); exits naming the failed jobs."""
+        failed = self.run(a.j, a.hosts, a.timeout, a.slurm, a.dry_run)
+        if a.slurm or a.dry_run:
+            return None
+        if self.report_failures(failed):
+            sys.exit(1)
+        return self.results()
+
 
 def package_files():
     """The flow package and the command lines that run it, by their paths in a bundle (a job runs
