@@ -420,22 +420,19 @@ std::string accumulate_group(GroupPipe& g, const EngineConfig& c) {
   const std::vector<std::string> h = g.cut_values(halves);
   m.wire("acc_new", accw);
   const std::string carry = fmt::format("{}[{}]", h[0], lo);
-  if (hi >= 4) {
-    // carry-select: the high half's lower part ripples while both sums of its upper part form (the
-    // write data fans out to every row: a ripple through the whole half set the clock)
-    const int hl = hi / 2, hh = hi - hl;
-    m.wire("sum_hi_lo", hl + 1, "the high half's lower part and its carry");
-    m.assign("sum_hi_lo", fmt::format("{} + {} + {}", zext(slice(h[1], hl - 1, 0), hl, hl + 1),
-                                      zext(slice(h[2], hl - 1, 0), hl, hl + 1), zext(carry, 1, hl + 1)));
-    m.wire("sum_hi_up0", hh, "its upper part for a carry of 0");
-    m.assign("sum_hi_up0", fmt::format("{} + {}", slice(h[1], hi - 1, hl), slice(h[2], hi - 1, hl)));
-    m.wire("sum_hi_up1", hh, "and for a carry of 1");
-    m.assign("sum_hi_up1", fmt::format("{} + {} + {}", slice(h[1], hi - 1, hl), slice(h[2], hi - 1, hl), lit(hh, 1)));
-    m.assign("acc_new", fmt::format("{{sum_hi_lo[{}] ? sum_hi_up1 : sum_hi_up0, {}, {}}}", hl,
-                                    slice("sum_hi_lo", hl - 1, 0), slice(h[0], lo - 1, 0)));
-  } else {
-    m.assign("acc_new", fmt::format("{{{} + {} + {}, {}}}", h[1], h[2], zext(carry, 1, hi), slice(h[0], lo - 1, 0)));
-  }
+  // carry-select: the high half's lower part ripples while both sums of its upper part form (the
+  // write data fans out to every row: a ripple through the whole half set the clock)
+  const int hl = hi / 2, hh = hi - hl;
+  if (hl < 1) throw std::logic_error("group unit: an accumulator under 4 bits has no high half to split");
+  m.wire("sum_hi_lo", hl + 1, "the high half's lower part and its carry");
+  m.assign("sum_hi_lo", fmt::format("{} + {} + {}", zext(slice(h[1], hl - 1, 0), hl, hl + 1),
+                                    zext(slice(h[2], hl - 1, 0), hl, hl + 1), zext(carry, 1, hl + 1)));
+  m.wire("sum_hi_up0", hh, "its upper part for a carry of 0");
+  m.assign("sum_hi_up0", fmt::format("{} + {}", slice(h[1], hi - 1, hl), slice(h[2], hi - 1, hl)));
+  m.wire("sum_hi_up1", hh, "and for a carry of 1");
+  m.assign("sum_hi_up1", fmt::format("{} + {} + {}", slice(h[1], hi - 1, hl), slice(h[2], hi - 1, hl), lit(hh, 1)));
+  m.assign("acc_new", fmt::format("{{sum_hi_lo[{}] ? sum_hi_up1 : sum_hi_up0, {}, {}}}", hl,
+                                  slice("sum_hi_lo", hl - 1, 0), slice(h[0], lo - 1, 0)));
   add_row_file(m, "acc_mem", word, c.depth, g.valid, g.at("m"),
                ew ? fmt::format("{{{}, {}, acc_new}}", h[3], h[4]) : fmt::format("{{{}, acc_new}}", h[3]), {read_m},
                "{poison, block exponent, group accumulator} per row in flight");
